@@ -1,0 +1,3 @@
+namespace StatelessApp.Hosting;
+
+internal static class HostingMarker;

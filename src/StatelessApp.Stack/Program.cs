@@ -1,0 +1,2 @@
+Console.WriteLine("stack: not implemented yet");
+return 1;

@@ -1,0 +1,7 @@
+namespace StatelessApp.IntegrationTests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}

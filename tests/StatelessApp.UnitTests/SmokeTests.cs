@@ -1,0 +1,7 @@
+namespace StatelessApp.UnitTests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
