@@ -10,11 +10,20 @@ public sealed class Browser
 {
     private static readonly Uri Origin = new("http://app.test/");
 
+    // Values CookieContainer refuses to hold (over 4 KB, or characters it rejects), sent as they are.
+    private readonly Dictionary<string, string> _rawCookies = new(StringComparer.Ordinal);
+
     public CookieContainer Cookies { get; } = new();
 
-    public string? Cookie(string name) => Cookies.GetCookies(Origin)[name]?.Value;
+    public string? Cookie(string name) =>
+        _rawCookies.TryGetValue(name, out var raw) ? raw : Cookies.GetCookies(Origin)[name]?.Value;
 
-    public void SetCookie(string name, string value) => Cookies.Add(Origin, new Cookie(name, value));
+    /// <summary>Sends this exact value (any size, any content) until the server sets the cookie again.</summary>
+    public void SetCookie(string name, string value)
+    {
+        ForgetCookie(name);
+        _rawCookies[name] = value;
+    }
 
     public void ForgetCookie(string name)
     {
@@ -31,10 +40,14 @@ public sealed class Browser
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var header = browser.Cookies.GetCookieHeader(Origin);
-            if (header.Length > 0)
+            var cookies = browser.Cookies.GetCookies(Origin)
+                .Where(cookie => !browser._rawCookies.ContainsKey(cookie.Name))
+                .Select(cookie => $"{cookie.Name}={cookie.Value}")
+                .Concat(browser._rawCookies.Select(raw => $"{raw.Key}={raw.Value}"))
+                .ToList();
+            if (cookies.Count > 0)
             {
-                request.Headers.Add("Cookie", header);
+                request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies));
             }
 
             var response = await base.SendAsync(request, cancellationToken);
@@ -42,6 +55,7 @@ public sealed class Browser
             {
                 foreach (var setCookie in setCookies)
                 {
+                    browser._rawCookies.Remove(setCookie[..setCookie.IndexOf('=', StringComparison.Ordinal)]);
                     // Secure cookies set over https are kept too: the canonical origin is only a storage key.
                     browser.Cookies.SetCookies(Origin, setCookie.Replace("; secure", string.Empty, StringComparison.OrdinalIgnoreCase));
                 }
