@@ -102,6 +102,7 @@ public sealed class SessionTestApp : IAsyncDisposable
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddControllers().AddApplicationPart(typeof(SessionTestApp).Assembly);
         builder.Services.AddAntiforgery();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
         builder.Services.AddAuthorization();
@@ -118,6 +119,7 @@ public sealed class SessionTestApp : IAsyncDisposable
 
         app.UseAuthentication();
         MapEndpoints(app);
+        app.MapControllers();
         await app.StartAsync();
 
         if (kestrel)

@@ -40,6 +40,18 @@ public sealed class SessionBehaviourTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task Change_made_in_an_MVC_action_is_saved()
+    {
+        await using var app = await SessionTestApp.StartAsync(redis);
+        var client = app.CreateClient(new Browser());
+
+        var response = await client.PostAsync("/mvc/session/from-mvc", null);
+
+        Assert.Equal("{\"saved\":\"from-mvc\"}", await response.Content.ReadAsStringAsync());
+        Assert.Equal("from-mvc", await client.GetStringAsync("/session"));
+    }
+
+    [Fact]
     public async Task Synchronous_access_without_LoadAsync_reads_the_session()
     {
         await using var app = await SessionTestApp.StartAsync(redis);

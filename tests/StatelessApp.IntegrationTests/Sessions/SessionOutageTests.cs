@@ -23,6 +23,7 @@ public sealed class SessionOutageTests(RedisServer redis) : IClassFixture<RedisS
         {
             await AssertSessionUnavailableAsync(await client.PostAsync("/session/during-outage", null));
             await AssertSessionUnavailableAsync(await client.PostAsync("/session-redirect/during-outage", null));
+            await AssertSessionUnavailableAsync(await client.PostAsync("/mvc/session/during-outage", null));
             await AssertSessionUnavailableAsync(await client.GetAsync("/session"));
 
             var untouched = await client.GetAsync("/untouched");
