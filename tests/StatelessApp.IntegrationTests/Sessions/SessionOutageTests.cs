@@ -57,6 +57,37 @@ public sealed class SessionOutageTests(RedisServer redis, ITestOutputHelper outp
         Assert.Contains(app.Logs.Lines, line => line.Message.Contains("restored", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Instance_started_while_Redis_is_down_answers_503_for_an_existing_session_not_an_empty_one()
+    {
+        var browser = new Browser();
+        await using (var first = await SessionTestApp.StartAsync(redis))
+        {
+            (await first.CreateClient(browser).PostAsync("/session/kept", null)).EnsureSuccessStatusCode();
+        }
+
+        redis.Stop();
+        SessionTestApp? late = null;
+        try
+        {
+            // This instance never read the key ring, so it cannot even decrypt the cookie: that is an outage,
+            // not a bad cookie, and must not silently start an empty session.
+            late = await SessionTestApp.StartAsync(redis);
+            await AssertSessionUnavailableAsync(await late.CreateClient(browser).GetAsync("/session"));
+        }
+        finally
+        {
+            await redis.StartAsync();
+        }
+
+        await using (late)
+        {
+            var client = late.CreateClient(browser);
+            Assert.True(await EventuallyAsync(async () => (await client.GetAsync("/session")).StatusCode == HttpStatusCode.OK));
+            Assert.Equal("kept", await client.GetStringAsync("/session"));
+        }
+    }
+
     private static async Task AssertSessionUnavailableAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
