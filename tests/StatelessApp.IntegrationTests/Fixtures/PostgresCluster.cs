@@ -178,6 +178,16 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Creates another database owned by the app role (replicated to the standby like everything else) and returns the
+    /// multi-host connection string to it: for a test that needs an empty schema.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await AdminScalarAsync(Primary, $"CREATE DATABASE \"{name}\" OWNER {RoleName}");
+        return new NpgsqlConnectionStringBuilder(MultiHostConnectionString) { Database = name }.ConnectionString;
+    }
+
     /// <summary>Runs one statement as superuser over the node's Unix socket (works while the node is a standby too).</summary>
     public static async Task<object?> AdminScalarAsync(PostgresNode node, string sql)
     {
