@@ -69,6 +69,8 @@ public sealed class NotesHost : IAsyncDisposable
         await app.StartAsync();
         var host = new NotesHost(app, recorder);
         await app.MigrateDatabaseAsync<NotesContext>();
+        // EF's first look for its history table fails by design (42P01); only what the test does counts.
+        recorder.Failures.Clear();
         return host;
     }
 
