@@ -21,7 +21,7 @@ internal static class PostgresClusterTemplate
     private static async Task<Template> CreateAsync()
     {
         DeleteTemplatesOfDeadProcesses();
-        var root = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        var root = Path.Combine(PostgresCommands.ScratchDirectory, $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         var node = new PostgresNode("template", root, PostgresCluster.FreeLoopbackPort());
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
@@ -80,7 +80,7 @@ internal static class PostgresClusterTemplate
     // so one whose process is gone is safe to delete.
     private static void DeleteTemplatesOfDeadProcesses()
     {
-        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        foreach (var directory in Directory.GetDirectories(PostgresCommands.ScratchDirectory, DirectoryPrefix + "*"))
         {
             var pid = Path.GetFileName(directory)[DirectoryPrefix.Length..].Split('-')[0];
             if (int.TryParse(pid, out var processId) && !Directory.Exists($"/proc/{processId}"))
@@ -98,7 +98,7 @@ internal static class PostgresClusterTemplate
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Best effort: a leftover template in /tmp costs disk space, not correctness.
+            // Best effort: a leftover template costs disk space, not correctness.
         }
     }
 
