@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using StatelessApp.Hosting.Identity;
 using StatelessApp.Web.Api;
@@ -42,7 +43,26 @@ public static class ShopExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RejectDeclaredOversizedBody);
         return app;
+    }
+
+    /// <summary>
+    /// Kestrel's MaxRequestBodySize only fails once the body is read, and the reader decides what that means: the
+    /// antiforgery check reads a form body and reports any read error as a bad token (400). A body whose declared
+    /// length is already over the limit is refused here, before anyone reads it, so it is always a 413.
+    /// </summary>
+    private static Task RejectDeclaredOversizedBody(HttpContext context, RequestDelegate next)
+    {
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? ShopLimits.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
+                $"Request body of {context.Request.ContentLength} bytes is over the limit of {limit} bytes.",
+                StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return next(context);
     }
 
     public static IEndpointRouteBuilder MapShop(this IEndpointRouteBuilder endpoints)
