@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using Npgsql;
 
 namespace StatelessApp.IntegrationTests.Fixtures;
@@ -11,8 +10,9 @@ namespace StatelessApp.IntegrationTests.Fixtures;
 /// with <see cref="StartAsync"/> when the test changes the topology (stops, promotes, demotes).
 /// </summary>
 /// <remarks>
-/// Each node gets its own Unix socket directory OUTSIDE its data directory: pg_basebackup would otherwise copy the
-/// socket lock file and the standby would refuse to start. PostgreSQL refuses to run as root, so when the tests run as
+/// Both nodes start as copies of one template data directory (see <see cref="PostgresClusterTemplate"/>), so a cluster
+/// starts in well under a second. Each node gets its own Unix socket directory OUTSIDE its data directory: a copied
+/// data directory (or a pg_basebackup) would otherwise carry the socket lock file and the standby would refuse to start. PostgreSQL refuses to run as root, so when the tests run as
 /// root every server command goes through <c>runuser -u postgres</c> and the temp directory is owned by postgres.
 /// The node names stay those of the initial roles: after <see cref="PromoteStandbyAsync"/>, <see cref="Standby"/> is
 /// the writable node.
@@ -23,7 +23,7 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     public const string RoleName = "app";
 
     private readonly string _root;
-    private readonly string _password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private string _password = "";
 
     public PostgresCluster()
     {
@@ -36,7 +36,7 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     public PostgresNode Standby { get; }
 
-    /// <summary>How long <see cref="InitializeAsync"/> took (initdb, start, role, base backup, standby start).</summary>
+    /// <summary>How long <see cref="InitializeAsync"/> took (two data directory copies, two starts; the first cluster of a test process also pays for the template).</summary>
     public TimeSpan StartDuration { get; private set; }
 
     /// <summary>The app's view: "Host=primary,standby" (no Target Session Attributes: the data source chooses).</summary>
@@ -68,69 +68,25 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(_root);
+        var template = await PostgresClusterTemplate.GetAsync();
+        _password = template.Password;
+
         Directory.CreateDirectory(Primary.SocketDirectory);
         Directory.CreateDirectory(Standby.SocketDirectory);
-        if (PostgresCommands.RunningAsRoot)
-        {
-            await PostgresCommands.RunAsync("chown", ["-R", "postgres:postgres", _root], asPostgres: false);
-        }
+        await PostgresCommands.ChownToPostgresAsync(_root);
+        await Task.WhenAll(
+            PostgresCommands.RunAsync("cp", ["-a", template.DataDirectory, Primary.DataDirectory]),
+            PostgresCommands.RunAsync("cp", ["-a", template.DataDirectory, Standby.DataDirectory]));
 
-        var passwordFile = Path.Combine(_root, "superuser.pw");
-        await File.WriteAllTextAsync(passwordFile, _password);
-        if (PostgresCommands.RunningAsRoot)
-        {
-            await PostgresCommands.RunAsync("chown", ["postgres:postgres", passwordFile], asPostgres: false);
-        }
+        await File.AppendAllTextAsync(Path.Combine(Primary.DataDirectory, "postgresql.conf"), Primary.PerNodeSettings());
+        await File.AppendAllTextAsync(Path.Combine(Standby.DataDirectory, "postgresql.conf"), Standby.PerNodeSettings() +
+            $"primary_conninfo = 'host={Primary.SocketDirectory} port={Primary.Port} user=postgres application_name=standby'\n");
+        // What pg_basebackup -R would write: start as a streaming standby of the primary.
+        await PostgresCommands.RunAsync("touch", [Path.Combine(Standby.DataDirectory, "standby.signal")]);
 
-        // Local (socket) connections are trusted: only the fixture and the tests use them, for admin work and
-        // replication. TCP connections, the app's path, need a SCRAM password.
-        await PostgresCommands.RunAsync(PostgresCommands.Tool("initdb"),
-        [
-            "-D", Primary.DataDirectory, "--data-checksums", "-U", "postgres", "--pwfile", passwordFile,
-            "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "--encoding=UTF8", "--locale=C",
-        ]);
-        File.Delete(passwordFile);
-
-        await File.AppendAllTextAsync(Path.Combine(Primary.DataDirectory, "postgresql.conf"),
-            """
-
-            # --- PostgresCluster test fixture ---
-            listen_addresses = '127.0.0.1'
-            wal_level = replica
-            hot_standby = on
-            max_wal_senders = 10
-            wal_keep_size = '128MB'
-            password_encryption = 'scram-sha-256'
-            # Test data is thrown away: durability costs time and buys nothing here. Commits still flush WAL at
-            # once (synchronous_commit on), so the standby receives a commit as soon as it returns.
-            fsync = off
-            full_page_writes = on
-            # A standby answers quickly after a promotion or restart.
-            wal_receiver_status_interval = 1s
-            shared_buffers = '32MB'
-            max_connections = 60
-            """ + Primary.PerNodeSettings());
-
+        // Primary first: a standby that finds no primary waits wal_retrieve_retry_interval before asking again.
         await Primary.StartAsync();
-
-        await using (var admin = new NpgsqlConnection(Primary.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            // One statement per command: CREATE DATABASE cannot run inside a transaction block.
-            await Execute(admin, $"CREATE ROLE {RoleName} LOGIN PASSWORD '{_password}'");
-            await Execute(admin, $"CREATE DATABASE {DatabaseName} OWNER {RoleName}");
-        }
-
-        await PostgresCommands.RunAsync(PostgresCommands.Tool("pg_basebackup"),
-        [
-            "-h", Primary.SocketDirectory, "-p", Primary.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
-            "-D", Standby.DataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync",
-        ]);
-        // The base backup copied the primary's postgresql.conf; the later lines win.
-        await File.AppendAllTextAsync(Path.Combine(Standby.DataDirectory, "postgresql.conf"), Standby.PerNodeSettings());
         await Standby.StartAsync();
-
         StartDuration = clock.Elapsed;
     }
 
@@ -178,10 +134,21 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one statement as superuser over the node's Unix socket (works while the node is a standby too).</summary>
-    public static async Task<object?> AdminScalarAsync(PostgresNode node, string sql)
+    /// <summary>
+    /// Creates another database owned by the app role (replicated to the standby like everything else) and returns the
+    /// multi-host connection string to it: for a test that needs an empty schema.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name)
     {
-        await using var connection = new NpgsqlConnection(node.AdminConnectionString);
+        await AdminScalarAsync(Primary, $"CREATE DATABASE \"{name}\" OWNER {RoleName}");
+        return new NpgsqlConnectionStringBuilder(MultiHostConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Runs one statement as superuser over the node's Unix socket (works while the node is a standby too).</summary>
+    public static async Task<object?> AdminScalarAsync(PostgresNode node, string sql, string database = "postgres")
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(node.AdminConnectionString) { Database = database };
+        await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
         await connection.OpenAsync();
         return await Scalar(connection, sql);
     }
@@ -207,17 +174,11 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     private string AppConnectionString(string hosts) =>
         $"Host={hosts};Database={DatabaseName};Username={RoleName};Password={_password};Timeout=3;Command Timeout=10";
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)

@@ -11,6 +11,10 @@ internal static class PostgresCommands
 
     public static string Tool(string name) => Path.Combine(BinDirectory.Value, name);
 
+    /// <summary>The servers run as postgres: their directories must belong to it.</summary>
+    public static Task ChownToPostgresAsync(string directory) =>
+        RunningAsRoot ? RunAsync("chown", ["-R", "postgres:postgres", directory], asPostgres: false) : Task.CompletedTask;
+
     /// <summary>Runs a command to completion; a non-zero exit throws with its output.</summary>
     public static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres = true)
     {
