@@ -37,8 +37,12 @@ public static class ProxySupportExtensions
 
     internal static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, ProxyOptions proxy)
     {
-        forwarded.ForwardedHeaders =
-            ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+        // With BOTH lists empty the middleware skips the address check and trusts every sender. So "no proxy
+        // configured" must mean "apply no forwarded header at all", not "empty lists".
+        var anyProxyConfigured = proxy.KnownProxies.Length > 0 || proxy.KnownNetworks.Length > 0;
+        forwarded.ForwardedHeaders = anyProxyConfigured
+            ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost
+            : ForwardedHeaders.None;
 
         // The defaults trust loopback; clear them so only what is configured is trusted. Anyone else could
         // otherwise claim any client address or scheme. Invalid entries never get here (validated at start-up).

@@ -33,7 +33,16 @@ public class ShopServers : IAsyncLifetime
         Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null)
     {
         var instance = new ShopInstance(name, Redis.ConnectionString, Postgres.MultiHostConnectionString, settings, configure);
-        _ = instance.BaseAddress; // starts it
+        try
+        {
+            _ = instance.BaseAddress; // starts it
+        }
+        catch
+        {
+            instance.Dispose();
+            throw;
+        }
+
         _instances.Add(instance);
         return instance;
     }

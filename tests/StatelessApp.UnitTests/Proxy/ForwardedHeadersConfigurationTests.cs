@@ -32,6 +32,8 @@ public class ForwardedHeadersConfigurationTests
 
         ProxySupportExtensions.ConfigureForwardedHeaders(forwarded, new ProxyOptions());
 
+        // Empty lists alone would make the middleware trust everyone: nothing configured must apply nothing.
+        Assert.Equal(ForwardedHeaders.None, forwarded.ForwardedHeaders);
         Assert.Empty(forwarded.KnownProxies);
         Assert.Empty(forwarded.KnownIPNetworks);
     }
