@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using StatelessApp.Hosting.Data;
+
+namespace StatelessApp.Hosting.Consistency;
+
+/// <summary>
+/// The read rule with consistency tokens. No token (or opted out): the next usable standby. A token: a usable standby
+/// whose replay position is known to be at or past it; else the most advanced one, polled until it gets there or
+/// <see cref="ConsistencyOptions.MaxWait"/> runs out; else the primary. The standby that satisfied the token is exactly
+/// the one whose data source is returned: another standby catching up proves nothing about this one.
+/// </summary>
+internal sealed class ConsistentReadSelector(
+    StandbyMonitor monitor,
+    ConsistencyScope scope,
+    ConsistencyMetrics metrics,
+    IOptions<ConsistencyOptions> options,
+    TimeProvider time) : IReadDataSourceSelector
+{
+    public NpgsqlDataSource SelectReadSource(ReplicatedDataSource dataSource)
+    {
+        if (scope.IsPrimaryForced)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryForced);
+        }
+
+        var required = scope.AllowsStaleReads ? null : scope.RequiredPosition();
+        if (required is not { } token)
+        {
+            return AnyStandby(dataSource);
+        }
+
+        // Synchronous calls must not wait: only what we already know can send them to a standby.
+        var ready = monitor.UsableStandbys().FirstOrDefault(node => node.Observation.Position >= token);
+        return ready is not null
+            ? Chosen(ready.Node.DataSource, ReadDestination.Standby)
+            : Chosen(dataSource.Primary, monitor.UsableStandbys().Count == 0
+                ? ReadDestination.PrimaryBecauseStandbyUnavailable
+                : ReadDestination.PrimaryBecauseToken);
+    }
+
+    public async ValueTask<NpgsqlDataSource> SelectReadSourceAsync(ReplicatedDataSource dataSource, CancellationToken cancellationToken)
+    {
+        if (scope.IsPrimaryForced)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryForced);
+        }
+
+        await monitor.CheckSuspectsAsync(cancellationToken);
+        var required = scope.AllowsStaleReads ? null : await scope.RequiredPositionAsync(cancellationToken);
+        if (required is not { } token)
+        {
+            return AnyStandby(dataSource);
+        }
+
+        var usable = monitor.UsableStandbys();
+        if (usable.Count == 0)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
+        }
+
+        if (usable.FirstOrDefault(node => node.Observation.Position >= token) is { } ready)
+        {
+            return Chosen(ready.Node.DataSource, ReadDestination.Standby);
+        }
+
+        return await WaitForStandbyAsync(dataSource, usable.MaxBy(node => node.Observation.Position)!, token, cancellationToken);
+    }
+
+    private async ValueTask<NpgsqlDataSource> WaitForStandbyAsync(
+        ReplicatedDataSource dataSource, StandbyMonitor.TrackedNode candidate, NpgsqlLogSequenceNumber token, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+
+        // A token ahead of the primary itself was minted on a timeline the cluster no longer has (a failover lost the
+        // tail of the old primary's WAL) or cannot be read: no standby will reach it soon, the primary is the answer.
+        if (monitor.Primary is { } primary
+            && await monitor.RefreshAsync(primary, cancellationToken) is { Role: NodeRole.Primary } observed
+            && token > observed.Position)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
+        }
+
+        while (true)
+        {
+            var observation = await monitor.RefreshAsync(candidate, cancellationToken);
+            var waited = time.GetElapsedTime(started);
+            if (!observation.IsUsableStandby)
+            {
+                metrics.RecordWait(waited, satisfied: false);
+                return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
+            }
+
+            if (observation.Position >= token)
+            {
+                metrics.RecordWait(waited, satisfied: true);
+                return Chosen(candidate.Node.DataSource, ReadDestination.Standby);
+            }
+
+            var remaining = settings.MaxWait - waited;
+            if (remaining <= TimeSpan.Zero)
+            {
+                metrics.RecordWait(waited, satisfied: false);
+                return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
+            }
+
+            await Task.Delay(remaining < settings.PositionCacheTime ? remaining : settings.PositionCacheTime, time, cancellationToken);
+        }
+    }
+
+    private NpgsqlDataSource AnyStandby(ReplicatedDataSource dataSource) =>
+        monitor.NextStandby() is { } standby
+            ? Chosen(standby.Node.DataSource, ReadDestination.Standby)
+            : Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
+
+    private NpgsqlDataSource Chosen(NpgsqlDataSource source, ReadDestination destination)
+    {
+        metrics.RecordRead(destination);
+        Activity.Current?.SetTag("statelessapp.read.destination", ConsistencyMetrics.Tag(destination));
+        return source;
+    }
+}
