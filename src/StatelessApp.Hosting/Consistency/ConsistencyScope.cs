@@ -17,6 +17,7 @@ public sealed partial class ConsistencyScope(
     ConsistencyTokenProtector protector,
     ConsistencyMetrics metrics,
     IOptions<ConsistencyOptions> options,
+    TimeProvider time,
     ILogger<ConsistencyScope> logger)
 {
     public const string HeaderName = "X-Consistency-Token";
@@ -26,6 +27,9 @@ public sealed partial class ConsistencyScope(
 
     /// <summary>Stands for "a token we cannot read right now" (session store down): no standby can satisfy it.</summary>
     private static readonly NpgsqlLogSequenceNumber Unknowable = new(ulong.MaxValue);
+
+    /// <summary>When this request's scope began: after any token it carries was minted.</summary>
+    internal DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
     private bool _requiredKnown;
     private NpgsqlLogSequenceNumber? _required;

@@ -19,6 +19,9 @@ internal sealed class ConsistentReadSelector(
     IOptions<ConsistencyOptions> options,
     TimeProvider time) : IReadDataSourceSelector
 {
+    // EF opens the connection per query: a request that already waited in vain does not wait again for its next query.
+    private bool _waitedInVain;
+
     public NpgsqlDataSource SelectReadSource(ReplicatedDataSource dataSource)
     {
         if (scope.IsPrimaryForced)
@@ -66,6 +69,11 @@ internal sealed class ConsistentReadSelector(
             return Chosen(ready.Node.DataSource, ReadDestination.Standby);
         }
 
+        if (_waitedInVain)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
+        }
+
         return await WaitForStandbyAsync(dataSource, usable.MaxBy(node => node.Observation.Position)!, token, cancellationToken);
     }
 
@@ -75,12 +83,14 @@ internal sealed class ConsistentReadSelector(
         var settings = options.Value;
         var started = time.GetTimestamp();
 
-        // A token ahead of the primary itself was minted on a timeline the cluster no longer has (a failover lost the
+        // Asked of the primary with a query sent after this request began (so after the token was minted): a token
+        // ahead of the primary itself was minted on a timeline the cluster no longer has (a failover lost the
         // tail of the old primary's WAL) or cannot be read: no standby will reach it soon, the primary is the answer.
         if (monitor.Primary is { } primary
-            && await monitor.RefreshAsync(primary, cancellationToken) is { Role: NodeRole.Primary } observed
+            && await monitor.RefreshAsync(primary, scope.StartedAt, cancellationToken) is { Role: NodeRole.Primary } observed
             && token > observed.Position)
         {
+            _waitedInVain = true;
             return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
         }
 
@@ -103,6 +113,7 @@ internal sealed class ConsistentReadSelector(
             var remaining = settings.MaxWait - waited;
             if (remaining <= TimeSpan.Zero)
             {
+                _waitedInVain = true;
                 metrics.RecordWait(waited, satisfied: false);
                 return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
             }

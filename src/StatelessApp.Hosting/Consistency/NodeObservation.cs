@@ -12,7 +12,7 @@ public sealed record NodeObservation(
     DateTimeOffset ObservedAt,
     string? Problem)
 {
-    /// <summary>A standby that reads may use: reachable, in recovery, not lagging past the bound, not ahead of the primary.</summary>
+    /// <summary>A standby that reads may use: reachable, in recovery, not lagging past the bound.</summary>
     public bool IsUsableStandby => Role == NodeRole.Standby && Problem is null;
 }
 

@@ -72,34 +72,52 @@ public sealed partial class StandbyMonitor : BackgroundService
     internal TrackedNode? Primary => _nodes.FirstOrDefault(node => node.Observation.Role == NodeRole.Primary);
 
     /// <summary>
-    /// The node's position, asked again unless the last observation is younger than PositionCacheTime. Concurrent callers
-    /// share one query. A failure marks the node unreachable (reads skip it until a probe succeeds).
+    /// The node's position as observed by a query sent at or after <paramref name="notBefore"/>: the cached observation if
+    /// it is that recent, else a new query. Concurrent callers share one query. A failure marks the node unreachable
+    /// (reads skip it until a probe succeeds).
     /// </summary>
-    internal Task<NodeObservation> RefreshAsync(TrackedNode node, CancellationToken cancellationToken)
+    internal Task<NodeObservation> RefreshAsync(TrackedNode node, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        if (!node.Suspect && now - node.Observation.ObservedAt < _options.PositionCacheTime)
+        if (!node.Suspect && node.Observation.ObservedAt >= notBefore)
         {
             return Task.FromResult(node.Observation);
         }
 
+        Task<NodeObservation> shared;
         lock (node)
         {
-            // The in-flight query is shared; the caller's cancellation only stops its own wait.
-            node.Refreshing ??= ProbeAsync(node).ContinueWith(
-                finished =>
-                {
-                    lock (node)
+            // The in-flight query is shared if it was sent late enough; the caller's cancellation only stops its own wait.
+            if (node.Refreshing is { } inFlight && node.RefreshingSince >= notBefore)
+            {
+                shared = inFlight;
+            }
+            else
+            {
+                node.RefreshingSince = _time.GetUtcNow();
+                var refresh = ProbeAsync(node);
+                node.Refreshing = refresh;
+                _ = refresh.ContinueWith(
+                    _ =>
                     {
-                        node.Refreshing = null;
-                    }
-
-                    return finished.Result;
-                },
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return node.Refreshing.WaitAsync(cancellationToken);
+                        lock (node)
+                        {
+                            if (ReferenceEquals(node.Refreshing, refresh))
+                            {
+                                node.Refreshing = null;
+                            }
+                        }
+                    },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                shared = refresh;
+            }
         }
+
+        return shared.WaitAsync(cancellationToken);
     }
+
+    /// <summary>Cache semantics: an observation younger than PositionCacheTime is good enough.</summary>
+    internal Task<NodeObservation> RefreshAsync(TrackedNode node, CancellationToken cancellationToken) =>
+        RefreshAsync(node, _time.GetUtcNow() - _options.PositionCacheTime, cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -121,12 +139,14 @@ public sealed partial class StandbyMonitor : BackgroundService
             using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await using var connection = await node.Node.DataSource.OpenConnectionAsync(budget.Token);
             await using var command = new NpgsqlCommand(ProbeSql, connection);
+            // The position is read at some moment after this: the observation is at least this recent.
+            var sentAt = _time.GetUtcNow();
             await using var reader = await command.ExecuteReaderAsync(budget.Token);
             await reader.ReadAsync(budget.Token);
             var inRecovery = reader.GetBoolean(0);
             // A standby that has not replayed anything yet reports NULL: position zero, it satisfies no token.
             var position = reader.IsDBNull(1) ? default : reader.GetFieldValue<NpgsqlLogSequenceNumber>(1);
-            observation = Observe(node, inRecovery ? NodeRole.Standby : NodeRole.Primary, position);
+            observation = Observe(node, inRecovery ? NodeRole.Standby : NodeRole.Primary, position, sentAt);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {
@@ -148,9 +168,8 @@ public sealed partial class StandbyMonitor : BackgroundService
         return observation;
     }
 
-    private NodeObservation Observe(TrackedNode node, NodeRole role, NpgsqlLogSequenceNumber position)
+    private NodeObservation Observe(TrackedNode node, NodeRole role, NpgsqlLogSequenceNumber position, DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
         if (role == NodeRole.Primary)
         {
             _primaryHistory.Add(now, position);
@@ -162,12 +181,6 @@ public sealed partial class StandbyMonitor : BackgroundService
         if (lag > _options.MaxStandbyLag)
         {
             problem = $"lagging {lag.TotalMilliseconds:0} ms behind the primary (bound {_options.MaxStandbyLag.TotalMilliseconds:0} ms)";
-        }
-        else if (_primaryHistory.Latest is { } primary && position > primary.Position && now - primary.At < _options.ProbeInterval * 4)
-        {
-            // Replayed past everything the primary has written: WAL of a timeline the primary does not have (an old
-            // primary that came back without being rewound). Its data may include writes the cluster has lost.
-            problem = $"ahead of the primary ({position} > {primary.Position}): diverged timeline";
         }
 
         return new NodeObservation(node.Node.Endpoint, role, position, lag, now, problem);
@@ -195,6 +208,8 @@ public sealed partial class StandbyMonitor : BackgroundService
 
         public Task<NodeObservation>? Refreshing { get; set; }
 
+        public DateTimeOffset RefreshingSince { get; set; }
+
         /// <summary>Set after a failure somewhere in the cluster: the observation must be refreshed before use.</summary>
         public bool Suspect { get; set; }
     }
@@ -207,8 +222,6 @@ public sealed partial class StandbyMonitor : BackgroundService
     {
         private readonly Queue<(DateTimeOffset At, NpgsqlLogSequenceNumber Position)> _samples = new();
 
-        public (DateTimeOffset At, NpgsqlLogSequenceNumber Position)? Latest { get; private set; }
-
         public void Add(DateTimeOffset at, NpgsqlLogSequenceNumber position)
         {
             lock (_samples)
@@ -219,7 +232,6 @@ public sealed partial class StandbyMonitor : BackgroundService
                     _samples.Dequeue();
                 }
 
-                Latest = (at, position);
             }
         }
 

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Pages;
 
 /// <summary>Review the cart, then place the order (written on the primary) and go to it.</summary>
+[AllowStaleReads] // catalogue reads only; prices that matter are re-read on the primary at checkout
 public sealed class CheckoutModel(Catalogue catalogue, Checkout checkout) : PageModel
 {
     public PricedCart Cart { get; private set; } = PricedCart.Empty;
