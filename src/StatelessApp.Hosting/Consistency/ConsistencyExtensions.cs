@@ -20,7 +20,14 @@ public static class ConsistencyExtensions
     public static IHostApplicationBuilder AddConsistencyTokens<TContext>(this IHostApplicationBuilder builder)
         where TContext : DbContext
     {
-        var services = builder.Services;
+        builder.Services.AddConsistencyTokens<TContext>();
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddConsistencyTokens{TContext}(IHostApplicationBuilder)"/>
+    public static IServiceCollection AddConsistencyTokens<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
         services.AddOptions<ConsistencyOptions>().BindConfiguration(ConsistencyOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsistencyOptions>, ConsistencyOptionsValidator>());
 
@@ -37,6 +44,6 @@ public static class ConsistencyExtensions
         services.TryAddScoped<ConsistencyScope>();
         services.Replace(ServiceDescriptor.Scoped<IReadDataSourceSelector, ConsistentReadSelector>());
         services.AddKeyedSingleton<IInterceptor, WritePositionRecorder>(ReplicatedDbContextExtensions.PrimaryInterceptorsKey);
-        return builder;
+        return services;
     }
 }
