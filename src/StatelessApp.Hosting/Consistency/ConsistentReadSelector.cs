@@ -84,19 +84,17 @@ internal sealed class ConsistentReadSelector(
         var started = time.GetTimestamp();
 
         // Asked of the primary with a query sent after this request began (so after the token was minted): a token
-        // ahead of the primary itself was minted on a timeline the cluster no longer has (a failover lost the
-        // tail of the old primary's WAL) or cannot be read: no standby will reach it soon, the primary is the answer.
-        if (monitor.Primary is { } primary
-            && await monitor.RefreshAsync(primary, scope.StartedAt, cancellationToken) is { Role: NodeRole.Primary } observed
-            && token > observed.Position)
-        {
-            _waitedInVain = true;
-            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
-        }
-
+        // ahead of the primary itself was minted on a timeline the cluster no longer has (a failover lost the tail of
+        // the old primary's WAL) or cannot be read: no standby will reach it soon, the primary is the answer. Asked
+        // while the standby is asked, so it costs no time.
+        var primaryCheck = monitor.Primary is { } primary
+            ? monitor.RefreshAsync(primary, scope.StartedAt, cancellationToken)
+            : null;
+        var step = TimeSpan.FromMilliseconds(1);
+        var fresh = time.GetUtcNow() - settings.PositionCacheTime; // first look: what a concurrent request just learnt will do
         while (true)
         {
-            var observation = await monitor.RefreshAsync(candidate, cancellationToken);
+            var observation = await monitor.RefreshAsync(candidate, fresh, cancellationToken);
             var waited = time.GetElapsedTime(started);
             if (!observation.IsUsableStandby)
             {
@@ -110,7 +108,18 @@ internal sealed class ConsistentReadSelector(
                 return Chosen(candidate.Node.DataSource, ReadDestination.Standby);
             }
 
-            var remaining = settings.MaxWait - waited;
+            if (primaryCheck is not null)
+            {
+                var onPrimary = await primaryCheck;
+                primaryCheck = null;
+                if (onPrimary.Role == NodeRole.Primary && token > onPrimary.Position)
+                {
+                    _waitedInVain = true;
+                    return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
+                }
+            }
+
+            var remaining = settings.MaxWait - time.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
             {
                 _waitedInVain = true;
@@ -118,9 +127,14 @@ internal sealed class ConsistentReadSelector(
                 return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
             }
 
-            await Task.Delay(remaining < settings.PositionCacheTime ? remaining : settings.PositionCacheTime, time, cancellationToken);
+            // Replay on a healthy standby is usually a millisecond or two behind: ask again soon, then less often.
+            await Task.Delay(Min(step, remaining), time, cancellationToken);
+            step = Min(step * 2, settings.PositionCacheTime);
+            fresh = time.GetUtcNow(); // from now on, only a query sent after the pause says anything new
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private NpgsqlDataSource AnyStandby(ReplicatedDataSource dataSource) =>
         monitor.NextStandby() is { } standby
