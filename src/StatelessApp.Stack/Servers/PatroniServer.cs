@@ -25,7 +25,7 @@ public sealed class PatroniServer : Server
         var home = context.Paths.DataOf(node.Name);
         Directory.CreateDirectory(home);
         // initdb and PostgreSQL insist on a private data folder owned by the user that runs them.
-        File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FileModes.Set(home, FileModes.OwnerOnlyFolder);
         if (HostTools.IsRoot)
         {
             ChangeOwner(home);
