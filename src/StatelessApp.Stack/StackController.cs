@@ -101,6 +101,7 @@ public sealed class StackController : IDisposable
         EnsurePortsFree();
 
         // The build runs while the databases start: they mostly wait on each other, the build mostly computes.
+        var appBefore = AppBuildStamp();
         var build = options.BuildApp || !File.Exists(Paths.AppAssembly)
             ? PublishAppAsync(cancellationToken)
             : Task.CompletedTask;
@@ -137,6 +138,13 @@ public sealed class StackController : IDisposable
         });
 
         await progress.StepAsync("app: published to " + Path.GetRelativePath(Paths.RepositoryRoot, Paths.App), () => build);
+        if (AppBuildStamp() != appBefore)
+        {
+            // Running instances still run the old build: replace them (they drain; the proxies retry elsewhere).
+            var apps = Topology.NodesOf(NodeKind.App).Where(n => _supervisor.RunningPid(n.Name) is not null).ToList();
+            await Task.WhenAll(apps.Select(n => StopAsync(n, quiet: true)));
+        }
+
         await progress.StepAsync("database: migrations applied (once, on the primary)", () => MigrateAsync(cancellationToken));
 
         var redis = Topology.NodesOf(NodeKind.Redis);
@@ -374,6 +382,9 @@ public sealed class StackController : IDisposable
                 + Environment.NewLine + "Stop that process, or move the stack with an override (e.g. PROXY_PORT=9080 ./stack up; keys in deploy/topology.env).");
         }
     }
+
+    private string AppBuildStamp() =>
+        File.Exists(Paths.AppAssembly) ? File.GetLastWriteTimeUtc(Paths.AppAssembly).Ticks.ToString(CultureInfo.InvariantCulture) : "";
 
     private async Task PublishAppAsync(CancellationToken cancellationToken)
     {
