@@ -29,6 +29,11 @@ public sealed class PatroniServer : Server
         if (HostTools.IsRoot)
         {
             ChangeOwner(home);
+            // The postgres user must reach its folder: the state folder may have been created private (a temp folder).
+            foreach (var folder in new[] { context.Paths.StateRoot, context.Paths.Data })
+            {
+                FileModes.Set(folder, FileModes.OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
         }
     }
 
