@@ -23,6 +23,9 @@ public static class ShopExtensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Unreadable API input (malformed JSON, wrong types) throws instead of a silent 400, so it is logged and
+        // answered by BadRequestExceptionHandler like every other bad request.
+        services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = ShopLimits.MaxRequestBodyBytes);
 
         services.AddSingleton(TimeProvider.System);
