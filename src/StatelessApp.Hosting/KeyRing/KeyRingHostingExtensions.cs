@@ -40,9 +40,12 @@ public static class KeyRingHostingExtensions
         builder.Services.AddOptions<DataProtectionOptions>()
             .Configure<IOptions<KeyRingOptions>>((dataProtection, keyRing) =>
                 dataProtection.ApplicationDiscriminator = keyRing.Value.ApplicationName);
+        // The multiplexer is resolved on each key ring read, not here: DataProtection must come up even while
+        // Sentinel is unreachable, and read the ring once it is back.
         builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<IConnectionMultiplexer, IOptions<KeyRingOptions>>((keyManagement, redis, keyRing) =>
-                keyManagement.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keyRing.Value.RedisKey));
+            .Configure<IServiceProvider, IOptions<KeyRingOptions>>((keyManagement, services, keyRing) =>
+                keyManagement.XmlRepository = new RedisXmlRepository(
+                    () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), keyRing.Value.RedisKey));
 
         return builder;
     }

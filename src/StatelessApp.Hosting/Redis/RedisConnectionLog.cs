@@ -27,4 +27,8 @@ internal static partial class RedisConnectionLog
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information,
         Message = "Redis multiplexer created for {Setting} (endpoints {EndPoints}{Sentinel}); connected: {Connected}")]
     public static partial void Created(ILogger logger, string setting, string endPoints, string sentinel, bool connected);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
+        Message = "Redis via Sentinel ({Setting}) not reachable, will retry on next use: {Reason}")]
+    public static partial void SentinelUnreachable(ILogger logger, string setting, string reason);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -7,7 +8,7 @@ namespace StatelessApp.Hosting.Redis;
 /// One PING to the primary with a short deadline: cheap enough to run on every readiness probe, and it fails
 /// fast while the connection is down (the multiplexer rejects commands it cannot send).
 /// </summary>
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+internal sealed class RedisHealthCheck(IServiceProvider services) : IHealthCheck
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
 
@@ -15,6 +16,8 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
     {
         try
         {
+            // Resolved here, inside the try: in Sentinel mode resolving throws while no Sentinel answers.
+            var redis = services.GetRequiredService<IConnectionMultiplexer>();
             var latency = await redis.GetDatabase()
                 .PingAsync(CommandFlags.DemandMaster)
                 .WaitAsync(Timeout, cancellationToken);

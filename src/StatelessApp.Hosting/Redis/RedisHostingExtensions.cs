@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -15,6 +14,10 @@ public static class RedisHostingExtensions
     /// (direct, or through Sentinel when the string has serviceName=...), validated at start-up, plus a
     /// health check named "redis" tagged "ready".
     /// </summary>
+    /// <remarks>
+    /// Resolve the multiplexer when you use it, not in a singleton's constructor: in Sentinel mode, resolving it
+    /// throws <see cref="RedisConnectionException"/> until a Sentinel answers (see <see cref="RedisConnector"/>).
+    /// </remarks>
     public static IHostApplicationBuilder AddRedis(this IHostApplicationBuilder builder, string connectionName)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -31,25 +34,10 @@ public static class RedisHostingExtensions
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<RedisConnectionOptions>, RedisConnectionOptionsValidator>());
 
-        builder.Services.TryAddSingleton<IConnectionMultiplexer>(CreateMultiplexer);
+        builder.Services.TryAddSingleton<RedisConnector>();
+        builder.Services.TryAddSingleton<IConnectionMultiplexer>(services => services.GetRequiredService<RedisConnector>().Connect());
 
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;
-    }
-
-    private static ConnectionMultiplexer CreateMultiplexer(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<RedisConnectionOptions>>().Value;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("StatelessApp.Hosting.Redis");
-        var configuration = RedisConfiguration.Create(options.ConnectionString!);
-
-        // With serviceName set, Connect asks the Sentinels for the current primary and follows switch-master.
-        // AbortOnConnectFail=false: returns even when nothing answers, and keeps reconnecting in the background.
-        var redis = ConnectionMultiplexer.Connect(configuration);
-        RedisConnectionLog.Attach(redis, logger);
-        var endPoints = string.Join(' ', configuration.EndPoints.Select(endPoint => endPoint.ToString()));
-        var sentinel = configuration.ServiceName is { } service ? $", Sentinel service {service}" : string.Empty;
-        RedisConnectionLog.Created(logger, options.SettingName, endPoints, sentinel, redis.IsConnected);
-        return redis;
     }
 }

@@ -163,10 +163,12 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
                     "A new session cannot be saved after the response has started: its cookie can no longer be sent.");
             }
 
+            // Protect first: if the key ring cannot be read, nothing is saved that no cookie would point to.
+            var cookieValue = _isNew ? store.CookieProtector.Protect(_id!) : null;
             await store.SaveAsync(_id!, SessionSerializer.Serialize(_values));
-            if (_isNew)
+            if (cookieValue is not null)
             {
-                store.AppendCookie(context, _id!);
+                store.AppendCookie(context, cookieValue);
                 _isNew = false;
             }
         }

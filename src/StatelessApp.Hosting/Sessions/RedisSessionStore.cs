@@ -74,8 +74,8 @@ internal sealed class RedisSessionStore(
         }
     }
 
-    public void AppendCookie(HttpContext context, string sessionId) =>
-        context.Response.Cookies.Append(options.Value.CookieName, cookieProtector.Protect(sessionId), CookieOptions(context));
+    public void AppendCookie(HttpContext context, string protectedSessionId) =>
+        context.Response.Cookies.Append(options.Value.CookieName, protectedSessionId, CookieOptions(context));
 
     public void DeleteCookie(HttpContext context) =>
         context.Response.Cookies.Delete(options.Value.CookieName, CookieOptions(context));

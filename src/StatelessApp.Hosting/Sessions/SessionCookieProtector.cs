@@ -20,10 +20,23 @@ internal sealed class SessionCookieProtector(IDataProtectionProvider dataProtect
 
     public static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(IdByteLength));
 
-    public string Protect(string sessionId) =>
-        Base64Url.EncodeToString(_protector.Protect(Base64Url.DecodeFromChars(sessionId)));
+    /// <exception cref="SessionUnavailableException">The key ring could not be read from Redis.</exception>
+    public string Protect(string sessionId)
+    {
+        try
+        {
+            return Base64Url.EncodeToString(_protector.Protect(Base64Url.DecodeFromChars(sessionId)));
+        }
+        catch (CryptographicException ex) when (KeyRingUnavailable(ex))
+        {
+            throw new SessionUnavailableException("The key ring could not be read from Redis to protect the session cookie.", ex);
+        }
+    }
 
-    /// <summary>The session id in a cookie, or null with the reason it was refused (for the log, never for the client).</summary>
+    /// <summary>
+    /// The session id in a cookie, or null with the reason it was refused (for the log, never for the client).
+    /// </summary>
+    /// <exception cref="SessionUnavailableException">The key ring could not be read from Redis.</exception>
     public string? Unprotect(string cookie, out string? refusal)
     {
         refusal = null;
@@ -43,6 +56,11 @@ internal sealed class SessionCookieProtector(IDataProtectionProvider dataProtect
             refusal = "cookie is not base64url";
             return null;
         }
+        catch (CryptographicException ex) when (KeyRingUnavailable(ex))
+        {
+            // Not the cookie's fault: this instance could not read the key ring (Redis down since it started).
+            throw new SessionUnavailableException("The key ring could not be read from Redis to read the session cookie.", ex);
+        }
         catch (CryptographicException ex)
         {
             // Tampered, or minted with a key this instance's ring does not have (a split key ring looks like this).
@@ -57,5 +75,19 @@ internal sealed class SessionCookieProtector(IDataProtectionProvider dataProtect
         }
 
         return Base64Url.EncodeToString(id);
+    }
+
+    /// <summary>DataProtection wraps a failure to read the key ring from its repository in a CryptographicException.</summary>
+    private static bool KeyRingUnavailable(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

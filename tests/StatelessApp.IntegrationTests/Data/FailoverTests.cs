@@ -24,7 +24,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await PostgresCluster.StartAsync();
-        output.WriteLine($"cluster started in {_cluster.StartDuration.TotalMilliseconds:0} ms");
+        output.WriteLine($"cluster started in {_cluster.StartDuration.TotalMilliseconds:0} ms ({_cluster.StartSteps})");
     }
 
     public Task DisposeAsync() => _cluster.DisposeAsync();
@@ -63,7 +63,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
                          $"reads back on the standby {returnTime.TotalMilliseconds:0} ms after it accepted connections");
         Assert.Equal(_cluster.Standby.Port, read.Port);
         Assert.True(read.InRecovery);
-        Assert.True(returnTime < TimeSpan.FromSeconds(recheckSeconds + 1.5), $"took {returnTime}");
+        // Npgsql's default recheck is 10 s: coming back within the tuned 2 s (plus slack for a loaded machine) shows the option works.
+        Assert.True(returnTime < TimeSpan.FromSeconds(recheckSeconds + 3), $"took {returnTime}");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     public PostgresCluster()
     {
-        _root = Path.Combine(Path.GetTempPath(), "statelessapp-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        _root = Path.Combine(PostgresCommands.ScratchDirectory, "statelessapp-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Primary = new PostgresNode("primary", _root, FreeLoopbackPort());
         Standby = new PostgresNode("standby", _root, FreeLoopbackPort());
     }
@@ -38,6 +38,9 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>How long <see cref="InitializeAsync"/> took (two data directory copies, two starts; the first cluster of a test process also pays for the template).</summary>
     public TimeSpan StartDuration { get; private set; }
+
+    /// <summary>Where the start time went (cumulative), for a test's output when the machine is slow.</summary>
+    public string StartSteps { get; private set; } = "";
 
     /// <summary>The app's view: "Host=primary,standby" (no Target Session Attributes: the data source chooses).</summary>
     public string MultiHostConnectionString => AppConnectionString($"127.0.0.1:{Primary.Port},127.0.0.1:{Standby.Port}");
@@ -70,6 +73,7 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var template = await PostgresClusterTemplate.GetAsync();
         _password = template.Password;
+        var steps = new List<string> { $"template {clock.ElapsedMilliseconds} ms" };
 
         Directory.CreateDirectory(Primary.SocketDirectory);
         Directory.CreateDirectory(Standby.SocketDirectory);
@@ -83,11 +87,15 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
             $"primary_conninfo = 'host={Primary.SocketDirectory} port={Primary.Port} user=postgres application_name=standby'\n");
         // What pg_basebackup -R would write: start as a streaming standby of the primary.
         await PostgresCommands.RunAsync("touch", [Path.Combine(Standby.DataDirectory, "standby.signal")]);
+        steps.Add($"copies {clock.ElapsedMilliseconds} ms");
 
         // Primary first: a standby that finds no primary waits wal_retrieve_retry_interval before asking again.
         await Primary.StartAsync();
+        steps.Add($"primary up {clock.ElapsedMilliseconds} ms");
         await Standby.StartAsync();
+        steps.Add($"standby up {clock.ElapsedMilliseconds} ms");
         StartDuration = clock.Elapsed;
+        StartSteps = string.Join(", ", steps);
     }
 
     public Task StopPrimaryAsync(StopMode mode = StopMode.Fast) => Primary.StopAsync(mode);

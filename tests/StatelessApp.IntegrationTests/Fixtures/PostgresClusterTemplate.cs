@@ -18,6 +18,10 @@ internal static class PostgresClusterTemplate
 
     private const string DirectoryPrefix = "statelessapp-pg-template-";
 
+    // The template lives on disk, not in /dev/shm: the test host is often killed before ProcessExit handlers run, and
+    // a leftover should cost disk, not memory, until the next test run sweeps it. Its files stay in the page cache,
+    // so copying them into the nodes' directories is still fast.
+
     private static async Task<Template> CreateAsync()
     {
         DeleteTemplatesOfDeadProcesses();
@@ -98,7 +102,7 @@ internal static class PostgresClusterTemplate
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Best effort: a leftover template in /tmp costs disk space, not correctness.
+            // Best effort: a leftover template costs disk space, not correctness.
         }
     }
 

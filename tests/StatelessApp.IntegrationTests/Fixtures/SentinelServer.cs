@@ -20,10 +20,10 @@ public sealed class SentinelServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<SentinelServer> StartAsync(RedisServer primary, string serviceName)
+    public static async Task<SentinelServer> StartAsync(RedisServer primary, string serviceName, int? port = null)
     {
         var directory = Directory.CreateTempSubdirectory("statelessapp-sentinel-").FullName;
-        var port = FreeLoopbackPort();
+        port ??= FreeLoopbackPort();
         var config = Path.Combine(directory, "sentinel.conf");
 
         // Sentinel rewrites its config file, so it lives in a writable temp directory.
@@ -40,7 +40,7 @@ public sealed class SentinelServer : IAsyncDisposable
 
         var process = Process.Start(new ProcessStartInfo("redis-sentinel", config) { UseShellExecute = false })
             ?? throw new InvalidOperationException("redis-sentinel did not start");
-        var sentinel = new SentinelServer(process, directory, port);
+        var sentinel = new SentinelServer(process, directory, port.Value);
 
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!await sentinel.KnowsPrimaryAsync(serviceName, primary.Password))

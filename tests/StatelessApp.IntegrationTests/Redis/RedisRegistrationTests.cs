@@ -86,6 +86,50 @@ public sealed class RedisRegistrationTests(RedisServer redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task App_starts_while_no_Sentinel_answers_and_the_health_check_says_so()
+    {
+        await using var down = new RedisServer(); // only for a free port where nothing listens
+        var builder = MinimalBuilder(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{down.Port},serviceName=stateless,password=x",
+        });
+        builder.AddRedis("Redis");
+        await using var app = builder.Build();
+        await app.StartAsync();
+
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["redis"].Status);
+    }
+
+    [Fact]
+    public async Task Session_request_while_no_Sentinel_answers_is_a_503_then_works_once_a_Sentinel_answers()
+    {
+        await using var down = new RedisServer();
+        await using var app = await SessionTestApp.StartAsync(redis, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{down.Port},serviceName=stateless,password={redis.Password}",
+        });
+        var client = app.CreateClient(new Browser());
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await client.PostAsync("/session/x", null)).StatusCode);
+        Assert.Equal("untouched", await client.GetStringAsync("/untouched"));
+
+        // Once a Sentinel answers, the app finds the primary by itself.
+        await using var sentinel = await SentinelServer.StartAsync(redis, "stateless", down.Port);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var status = System.Net.HttpStatusCode.ServiceUnavailable;
+        while (DateTime.UtcNow < deadline && status != System.Net.HttpStatusCode.OK)
+        {
+            await Task.Delay(200);
+            status = (await client.PostAsync("/session/after-sentinel", null)).StatusCode;
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        Assert.Equal("after-sentinel", await client.GetStringAsync("/session"));
+    }
+
+    [Fact]
     public async Task Connects_through_Sentinel_when_the_string_names_a_service()
     {
         await using var sentinel = await SentinelServer.StartAsync(redis, "stateless");

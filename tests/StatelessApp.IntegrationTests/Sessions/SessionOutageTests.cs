@@ -1,12 +1,14 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StatelessApp.IntegrationTests.Fixtures;
+using Xunit.Abstractions;
 
 namespace StatelessApp.IntegrationTests.Sessions;
 
 /// <summary>Redis goes down and comes back: errors are 503 ProblemDetails, the process keeps serving, recovery is automatic.</summary>
-public sealed class SessionOutageTests(RedisServer redis) : IClassFixture<RedisServer>
+public sealed class SessionOutageTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>
 {
     [Theory]
     [InlineData(false)]
@@ -21,7 +23,9 @@ public sealed class SessionOutageTests(RedisServer redis) : IClassFixture<RedisS
         redis.Stop();
         try
         {
+            var failing = Stopwatch.StartNew();
             await AssertSessionUnavailableAsync(await client.PostAsync("/session/during-outage", null));
+            output.WriteLine($"{(kestrel ? "Kestrel" : "TestServer")}: a session write while Redis is down answered 503 after {failing.ElapsedMilliseconds} ms");
             await AssertSessionUnavailableAsync(await client.PostAsync("/session-redirect/during-outage", null));
             await AssertSessionUnavailableAsync(await client.PostAsync("/mvc/session/during-outage", null));
             await AssertSessionUnavailableAsync(await client.GetAsync("/session"));
@@ -44,11 +48,44 @@ public sealed class SessionOutageTests(RedisServer redis) : IClassFixture<RedisS
             await redis.StartAsync();
         }
 
+        var restarted = Stopwatch.StartNew();
         var recovered = await EventuallyAsync(async () => (await client.PostAsync("/session/after-outage", null)).StatusCode == HttpStatusCode.OK);
         Assert.True(recovered, "session writes work again after Redis restarted");
+        output.WriteLine($"{(kestrel ? "Kestrel" : "TestServer")}: session writes succeeded again {restarted.ElapsedMilliseconds} ms after Redis answered PING");
         Assert.Equal("after-outage", await client.GetStringAsync("/session"));
         Assert.True(await EventuallyAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK));
         Assert.Contains(app.Logs.Lines, line => line.Message.Contains("restored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Instance_started_while_Redis_is_down_answers_503_for_an_existing_session_not_an_empty_one()
+    {
+        var browser = new Browser();
+        await using (var first = await SessionTestApp.StartAsync(redis))
+        {
+            (await first.CreateClient(browser).PostAsync("/session/kept", null)).EnsureSuccessStatusCode();
+        }
+
+        redis.Stop();
+        SessionTestApp? late = null;
+        try
+        {
+            // This instance never read the key ring, so it cannot even decrypt the cookie: that is an outage,
+            // not a bad cookie, and must not silently start an empty session.
+            late = await SessionTestApp.StartAsync(redis);
+            await AssertSessionUnavailableAsync(await late.CreateClient(browser).GetAsync("/session"));
+        }
+        finally
+        {
+            await redis.StartAsync();
+        }
+
+        await using (late)
+        {
+            var client = late.CreateClient(browser);
+            Assert.True(await EventuallyAsync(async () => (await client.GetAsync("/session")).StatusCode == HttpStatusCode.OK));
+            Assert.Equal("kept", await client.GetStringAsync("/session"));
+        }
     }
 
     private static async Task AssertSessionUnavailableAsync(HttpResponseMessage response)
