@@ -83,6 +83,17 @@ public sealed partial class ConsistencyScope(
     }
 
     /// <summary>
+    /// For writes that bypass EF (raw Npgsql on the primary): call right after COMMIT, on the same connection, so the
+    /// client gets a token covering it. EF writes through the primary context are recorded automatically.
+    /// </summary>
+    public async Task RecordCommittedWriteAsync(Npgsql.NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new Npgsql.NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
+        await RecordWriteAsync((NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!, cancellationToken);
+    }
+
+    /// <summary>
     /// A write committed at <paramref name="position"/>: later reads of this request must see it, and so must the
     /// client's next requests (header for API clients, session for browsers).
     /// </summary>

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace StatelessApp.Hosting.Consistency;
 
@@ -83,10 +82,6 @@ internal sealed class WritePositionRecorder(IHttpContextAccessor httpContextAcce
 
     private ConsistencyScope? Scope() => httpContextAccessor.HttpContext?.RequestServices.GetService<ConsistencyScope>();
 
-    private static async Task RecordAsync(ConsistencyScope scope, DbConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(PositionSql, (NpgsqlConnection)connection);
-        var position = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
-        await scope.RecordWriteAsync(position, cancellationToken);
-    }
+    private static Task RecordAsync(ConsistencyScope scope, DbConnection connection, CancellationToken cancellationToken) =>
+        scope.RecordCommittedWriteAsync((NpgsqlConnection)connection, cancellationToken);
 }
