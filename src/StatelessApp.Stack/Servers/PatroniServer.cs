@@ -27,15 +27,7 @@ public sealed class PatroniServer : Server
 
     public override void Prepare(Node node, StackContext context)
     {
-        var home = Home(node, context);
-        Directory.CreateDirectory(home);
-        // The postgres user must walk every folder above its own: the state folder may have been created private
-        // (a temp folder), and so may the shared root when it is used (see StackPaths.ServiceAccountData).
-        foreach (var folder in new[] { context.Paths.StateRoot, context.Paths.Data, context.Paths.ServiceAccountData })
-        {
-            Directory.CreateDirectory(folder);
-            FileModes.Set(folder, FileModes.OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
+        var home = context.Paths.CreateServiceAccountFolder(node.Name);
 
         // Patroni reads its configuration (and runs post-bootstrap.sh) as postgres, which may not be able to read the
         // repository (a clone under /root): give the node its own copy of deploy/patroni/, refreshed at every start so
