@@ -14,11 +14,21 @@ public static class LivenessProbe
 
     private static readonly string[] Wildcards = ["[::]", "0.0.0.0", "+", "*"];
 
-    /// <summary>Probes the first address of ASPNETCORE_URLS (the instance's listen address); prints one line.</summary>
+    /// <summary>
+    /// Probes the instance's listen address: the first of ASPNETCORE_URLS, else the first of ASPNETCORE_HTTP_PORTS
+    /// (the runtime image's default, 8080). Prints one line.
+    /// </summary>
     public static async Task<int> RunAsync(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var target = LiveUri(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"));
+        var urls = Environment.GetEnvironmentVariable("ASPNETCORE_URLS");
+        var ports = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS");
+        if (string.IsNullOrWhiteSpace(urls) && !string.IsNullOrWhiteSpace(ports))
+        {
+            urls = "http://127.0.0.1:" + ports.Split([',', ';'], StringSplitOptions.TrimEntries)[0];
+        }
+
+        var target = LiveUri(urls);
         try
         {
             using var client = new HttpClient { Timeout = Timeout };
