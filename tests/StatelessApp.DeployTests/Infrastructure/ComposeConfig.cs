@@ -86,7 +86,8 @@ public sealed class ComposeConfig
                 d => d.Value is YamlMappingNode m && m.Children.TryGetValue("condition", out var c) ? Scalar(c) : "service_started",
                 StringComparer.Ordinal),
             List(node, "command"),
-            node.Children.TryGetValue("healthcheck", out var health) && health is YamlMappingNode h ? List(h, "test") : []);
+            node.Children.TryGetValue("healthcheck", out var health) && health is YamlMappingNode h ? List(h, "test") : [],
+            node.Children.TryGetValue("restart", out var restart) ? Scalar(restart) : null);
     }
 
     private static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value ?? "";

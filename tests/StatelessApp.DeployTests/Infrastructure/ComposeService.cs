@@ -12,7 +12,8 @@ public sealed record ComposeService(
     IReadOnlyList<string> Ports,
     IReadOnlyDictionary<string, string> DependsOn,
     IReadOnlyList<string> Command,
-    IReadOnlyList<string> HealthCheck)
+    IReadOnlyList<string> HealthCheck,
+    string? Restart)
 {
     /// <summary>The stack node kind this service runs ("etcd", "app", ...), or "job" for a one-shot task.</summary>
     public string Kind => Labels.GetValueOrDefault("stateless.kind", "");
