@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,12 +38,14 @@ public static class ReplicatedDbContextExtensions
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<ReplicatedDatabaseOptions>, ReplicatedDatabaseOptionsValidator>());
 
-        services.AddKeyedSingleton(typeof(TContext), (provider, _) => ReplicatedDataSource.Create(
+        // Keyed by the context type: each replicated context has its own data source (and pools).
+        services.AddKeyedSingleton<ReplicatedDataSource>(typeof(TContext), (provider, _) => ReplicatedDataSource.Create(
             connectionName, Options(provider, connectionName), provider.GetRequiredService<ILoggerFactory>()));
 
         // The primary instance: the ordinary DI registration, options built once (singleton) for the primary view.
         services.AddDbContext<TContext>(
-            (provider, options) => Configure<TContext>(options, provider, connectionName, provider.GetReplicatedDataSource<TContext>().Primary, configureContext),
+            (provider, options) => Configure<TContext>(
+                options, provider, connectionName, provider.GetReplicatedDataSource<TContext>().Primary, configureContext),
             contextLifetime: ServiceLifetime.Scoped,
             optionsLifetime: ServiceLifetime.Singleton);
 
@@ -57,10 +60,11 @@ public static class ReplicatedDbContextExtensions
             return new ReadOnlyContextFactory<TContext>(options.Options);
         });
         services.TryAddScoped<IReadDataSourceSelector, PreferStandbyReadSelector>();
-        services.AddScoped(provider => new ReadOnlyDbContext<TContext>(
-            provider.GetRequiredService<ReadOnlyContextFactory<TContext>>().Create(provider, provider.GetReplicatedDataSource<TContext>())));
+        services.AddScoped(provider => new ReadOnlyDbContext<TContext>(provider
+            .GetRequiredService<ReadOnlyContextFactory<TContext>>()
+            .Create(provider, provider.GetReplicatedDataSource<TContext>())));
 
-        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
             PrimaryDatabaseHealthCheck.Name,
             provider => new PrimaryDatabaseHealthCheck(
                 provider.GetReplicatedDataSource<TContext>(), Options(provider, connectionName).HealthCheckTimeout),

@@ -32,7 +32,10 @@ public sealed class NotesHost : IAsyncDisposable
 
     public HttpClient CreateClient() => App.GetTestClient();
 
-    public static async Task<NotesHost> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
+    public static async Task<NotesHost> StartAsync(
+        string connectionString,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -53,6 +56,7 @@ public sealed class NotesHost : IAsyncDisposable
             .AddInterceptors(recorder)
             .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)));
         builder.Services.AddProblemDetails();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -55,6 +55,19 @@ public sealed class ReadWriteSplitTests(PostgresCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task A_replaced_read_selector_decides_where_the_read_context_goes()
+    {
+        await using var host = await NotesHost.StartAsync(cluster.MultiHostConnectionString,
+            configureServices: services => services.AddScoped<IReadDataSourceSelector, PrimaryOnlyReadSelector>());
+        var id = await host.WriteNoteAsync("read your own write");
+
+        var read = await host.ReadNoteAsync(id); // no wait for replication: the primary has it already
+        Assert.Equal("read your own write", read.Text);
+        Assert.Equal(cluster.Primary.Port, read.Port);
+        Assert.False(read.InRecovery);
+    }
+
+    [Fact]
     public async Task SaveChanges_on_the_read_context_throws_and_writes_nothing()
     {
         await using var host = await NotesHost.StartAsync(cluster.MultiHostConnectionString);
@@ -98,5 +111,11 @@ public sealed class ReadWriteSplitTests(PostgresCluster cluster) : IClassFixture
         var db = scope.ServiceProvider.GetRequiredService<NotesContext>();
         Assert.Equal(1, await db.Notes.CountAsync(n => n.Text == "seed"));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    /// <summary>What a consistency-token rule would do for a user who has just written.</summary>
+    private sealed class PrimaryOnlyReadSelector : IReadDataSourceSelector
+    {
+        public Npgsql.NpgsqlDataSource SelectReadSource(ReplicatedDataSource dataSource) => dataSource.Primary;
     }
 }

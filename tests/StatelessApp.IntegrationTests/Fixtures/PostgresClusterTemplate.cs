@@ -18,10 +18,14 @@ internal static class PostgresClusterTemplate
 
     private const string DirectoryPrefix = "statelessapp-pg-template-";
 
+    // The template lives on disk, not in /dev/shm: the test host is often killed before ProcessExit handlers run, and
+    // a leftover should cost disk, not memory, until the next test run sweeps it. Its files stay in the page cache,
+    // so copying them into the nodes' directories is still fast.
+
     private static async Task<Template> CreateAsync()
     {
         DeleteTemplatesOfDeadProcesses();
-        var root = Path.Combine(PostgresCommands.ScratchDirectory, $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        var root = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         var node = new PostgresNode("template", root, PostgresCluster.FreeLoopbackPort());
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
@@ -80,7 +84,7 @@ internal static class PostgresClusterTemplate
     // so one whose process is gone is safe to delete.
     private static void DeleteTemplatesOfDeadProcesses()
     {
-        foreach (var directory in Directory.GetDirectories(PostgresCommands.ScratchDirectory, DirectoryPrefix + "*"))
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
         {
             var pid = Path.GetFileName(directory)[DirectoryPrefix.Length..].Split('-')[0];
             if (int.TryParse(pid, out var processId) && !Directory.Exists($"/proc/{processId}"))
