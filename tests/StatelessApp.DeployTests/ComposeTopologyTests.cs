@@ -120,6 +120,11 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
     }
 
     [Fact]
+    public void The_proxies_run_the_topologys_proxy_kind() =>
+        Assert.All(compose["docker-compose.yml"].Nodes.Where(s => s.Kind == "proxy"),
+            s => Assert.StartsWith(Topology.ProxyKind.ToString().ToLowerInvariant() + ":", s.Image, StringComparison.Ordinal));
+
+    [Fact]
     public void The_standby_starts_after_the_initial_leader_as_the_stack_starts_them()
     {
         var services = compose["docker-compose.yml"].Services;
