@@ -182,7 +182,8 @@ echo "==> 5. the env file on the host (mode 600)"
 remote_input "$work/env" "env file: topology + 6 passwords, not shown" "umask 077 && cat > $dir/.env"
 if [ -n "$tls_cert" ]; then
   cat "$tls_cert" "$tls_key" >"$work/proxy.pem"
-  remote_input "$work/proxy.pem" "certificate chain + private key, not shown" "umask 077 && cat > $dir/deploy/compose/tls/proxy.pem"
+  # Owned by uid 99, the user the official haproxy image runs as: readable by the proxy, by nobody else.
+  remote_input "$work/proxy.pem" "certificate chain + private key, not shown" "umask 077 && cat > $dir/deploy/compose/tls/proxy.pem && chown 99:99 $dir/deploy/compose/tls/proxy.pem"
 fi
 
 echo "==> 6. up, and wait until every container is healthy (at most ${timeout}s)"

@@ -85,7 +85,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable
         Assert.True(result.Succeeded, result.ToString());
         var commands = PrintedCommands(result);
         Assert.Equal($"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80 --tls --https-port 443", commands[0]);
-        Assert.Contains($"{Ssh} root@203.0.113.10 'umask 077 && cat > /opt/stateless/deploy/compose/tls/proxy.pem' < (certificate chain + private key, not shown)", commands);
+        Assert.Contains($"{Ssh} root@203.0.113.10 'umask 077 && cat > /opt/stateless/deploy/compose/tls/proxy.pem && chown 99:99 /opt/stateless/deploy/compose/tls/proxy.pem' < (certificate chain + private key, not shown)", commands);
         Assert.DoesNotContain("key-body", result.Output, StringComparison.Ordinal);
     }
 
