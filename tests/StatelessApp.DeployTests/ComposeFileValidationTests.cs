@@ -1,10 +1,14 @@
+using System.Text.RegularExpressions;
 using StatelessApp.DeployTests.Infrastructure;
 
 namespace StatelessApp.DeployTests;
 
 /// <summary>Every compose file parses and validates (Debian's docker-compose 1.29, no Docker engine) with the generated env file.</summary>
-public sealed class ComposeFileValidationTests(GeneratedComposeEnv env) : IClassFixture<GeneratedComposeEnv>
+public sealed partial class ComposeFileValidationTests(GeneratedComposeEnv env) : IClassFixture<GeneratedComposeEnv>
 {
+    [GeneratedRegex(@"(?<!\$)\$\{(?<name>[A-Z][A-Z0-9_]*)")]
+    private static partial Regex ComposeVariable();
+
     public static TheoryData<string> ComposeFiles => new(Repository.ComposeFiles);
 
     [Fact]
@@ -21,6 +25,17 @@ public sealed class ComposeFileValidationTests(GeneratedComposeEnv env) : IClass
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Contains("services:", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ComposeFiles))]
+    public void Every_variable_the_file_uses_is_one_the_generator_writes(string file)
+    {
+        // docker-compose fills an unknown ${VAR} with an empty string (a warning, not an error): this test does not.
+        var code = File.ReadAllLines(Repository.PathOf(file)).Where(line => !line.TrimStart().StartsWith('#'));
+        var used = code.SelectMany(line => ComposeVariable().Matches(line)).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(used.Where(name => !env.Values.ContainsKey(name)).Order(StringComparer.Ordinal));
     }
 
     [Theory]
