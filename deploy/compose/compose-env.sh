@@ -33,6 +33,7 @@ Options:
   --http-port PORT      host port the proxies publish for HTTP (default: PROXY_PORT of the topology)
   --tls                 the proxies also serve HTTPS, with deploy/compose/tls/proxy.pem (see docs/deploy.md)
   --https-port PORT     host port the proxies publish for HTTPS (default 443 with --public-*, else 8443)
+  --dry-run             print what would be written (passwords as "(set, not shown)"), write nothing
   -h, --help            this text
 
 Environment: COMPOSE_ADDRESS_BASE (default 10.200.0.0) moves the container networks if they clash with yours.
@@ -41,7 +42,7 @@ USAGE
 
 die() { echo "compose-env.sh: $*" >&2; exit 1; }
 
-output="" secrets_file="" public_a="" public_b="" http_port="" https_port="" tls=off
+output="" secrets_file="" public_a="" public_b="" http_port="" https_port="" tls=off dry_run=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -o|--output) [ $# -ge 2 ] || die "$1 needs a file"; output=$2; shift 2 ;;
@@ -51,6 +52,7 @@ while [ $# -gt 0 ]; do
     --http-port) [ $# -ge 2 ] || die "$1 needs a port"; http_port=$2; shift 2 ;;
     --https-port) [ $# -ge 2 ] || die "$1 needs a port"; https_port=$2; shift 2 ;;
     --tls) tls=on; shift ;;
+    --dry-run) dry_run=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument '$1' (see -h)" ;;
   esac
@@ -156,7 +158,7 @@ if [ -n "$secrets_file" ]; then
     [[ $line == *=* ]] && [[ $line != \#* ]] && from_file[${line%%=*}]=${line#*=}
   done <"$secrets_file"
 fi
-missing=()
+missing=() secret_lines=()
 for key in "${secret_keys[@]}"; do
   value=${!key:-${from_file[$key]:-}}
   if [ -z "$value" ]; then
@@ -164,12 +166,19 @@ for key in "${secret_keys[@]}"; do
   elif [[ $value == *[[:space:]\$\"\'\\]* ]]; then
     die "$key contains a space, quote, backslash or '\$': compose env files cannot carry it safely; choose another"
   fi
-  lines+=("$key=$value")
+  secret_lines+=("$key=$value")
 done
 [ ${#missing[@]} -eq 0 ] || die "missing password(s): ${missing[*]} (set them in the environment or in --secrets FILE; names: deploy/secrets.env.example)"
 
+if [ "$dry_run" -eq 1 ]; then
+  echo "compose-env.sh: dry run, would write $output (mode 600):"
+  printf '%s\n' "${lines[@]}"
+  printf '%s=(set, not shown)\n' "${secret_keys[@]}"
+  exit 0
+fi
+
 umask 077
 temporary="$output.tmp.$$"
-printf '%s\n' "${lines[@]}" >"$temporary"
+printf '%s\n' "${lines[@]}" "${secret_lines[@]}" >"$temporary"
 mv "$temporary" "$output"
 echo "compose-env.sh: wrote $output (${#keys[@]} topology keys, ${#secret_keys[@]} passwords)" >&2

@@ -1,5 +1,6 @@
 using System.Net;
 using StatelessApp.DeployTests.Infrastructure;
+using StatelessApp.Stack;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.DeployTests;
@@ -150,5 +151,44 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("-o FILE is required", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dry_run_shows_every_line_but_no_password_and_writes_nothing()
+    {
+        var output = env.Scratch("dry-run.env");
+
+        var result = await CommandLine.BashAsync(Script, ["-o", output, "--dry-run"], env.Secrets.AsEnvironment());
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.False(File.Exists(output));
+        Assert.Empty(env.Secrets.FoundIn(result.Output));
+        Assert.All(StackSecrets.Keys, key => Assert.Contains($"{key}=(set, not shown)", result.StandardOutput, StringComparison.Ordinal));
+        Assert.Contains($"A_PROXY_ADDR={env.Values["A_PROXY_ADDR"]}", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_example_secrets_file_names_exactly_the_passwords_the_generator_and_the_controller_need()
+    {
+        var example = Repository.PathOf("deploy", "secrets.env.example");
+
+        // The example carries names only: used as is, every one of them is reported missing.
+        var result = await CommandLine.BashAsync(Script, ["-o", env.Scratch("example.env"), "--secrets", example], TestSecrets.NoneSet());
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"missing password(s): {string.Join(' ', StackSecrets.Keys)} ", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(StackSecrets.Keys, GeneratedComposeEnv.ReadEnvFile(example).Keys);
+    }
+
+    [Fact]
+    public async Task Help_describes_every_option()
+    {
+        var result = await CommandLine.BashAsync(Script, ["-h"]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        foreach (var option in new[] { "--output", "--secrets", "--public-a", "--public-b", "--http-port", "--tls", "--https-port", "--dry-run", "COMPOSE_ADDRESS_BASE" })
+        {
+            Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
+        }
     }
 }

@@ -123,4 +123,16 @@ public sealed class DnsRecordsScriptTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("DIGITALOCEAN_TOKEN is not set", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Help_describes_every_option()
+    {
+        var result = await RunAsync(["-h"], token: null);
+
+        Assert.True(result.Succeeded, result.ToString());
+        foreach (var option in new[] { "--domain", "--a", "--b", "--provider", "--zone", "--ttl", "--dry-run", "DIGITALOCEAN_TOKEN" })
+        {
+            Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
+        }
+    }
 }
