@@ -11,14 +11,20 @@ public sealed partial class ComposeFileValidationTests(GeneratedComposeEnv env) 
 
     public static TheoryData<string> ComposeFiles => new(Repository.ComposeFiles);
 
+    public static TheoryData<string> ComposeUses => new(Repository.ComposeUses);
+
     [Fact]
     public void The_compose_files_are_the_one_host_file_the_definitions_and_one_file_per_site() =>
         Assert.Equal(
             ["docker-compose.yml", "deploy/compose/region-a.yml", "deploy/compose/region-b.yml", "deploy/compose/services.yml", "deploy/compose/witness.yml"],
             Repository.ComposeFiles);
 
+    [Fact]
+    public void The_overrides_are_the_nginx_proxies() =>
+        Assert.Equal(["docker-compose.yml+deploy/compose/overrides/nginx.yml"], Repository.ComposeOverrides);
+
     [Theory]
-    [MemberData(nameof(ComposeFiles))]
+    [MemberData(nameof(ComposeUses))]
     public async Task The_compose_file_validates_with_the_generated_env_file(string file)
     {
         var result = await ComposeConfig.RunConfigAsync(file, env.FilePath);
@@ -28,11 +34,11 @@ public sealed partial class ComposeFileValidationTests(GeneratedComposeEnv env) 
     }
 
     [Theory]
-    [MemberData(nameof(ComposeFiles))]
+    [MemberData(nameof(ComposeUses))]
     public void Every_variable_the_file_uses_is_one_the_generator_writes(string file)
     {
         // docker-compose fills an unknown ${VAR} with an empty string (a warning, not an error): this test does not.
-        var code = File.ReadAllLines(Repository.PathOf(file)).Where(line => !line.TrimStart().StartsWith('#'));
+        var code = file.Split('+').SelectMany(f => File.ReadAllLines(Repository.PathOf(f))).Where(line => !line.TrimStart().StartsWith('#'));
         var used = code.SelectMany(line => ComposeVariable().Matches(line)).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(used.Where(name => !env.Values.ContainsKey(name)).Order(StringComparer.Ordinal));

@@ -8,7 +8,7 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
 {
     private static readonly string[] Dockerfiles = ["Dockerfile", "deploy/patroni/Dockerfile", "deploy/dns/Dockerfile"];
 
-    public static TheoryData<string> ComposeFiles => new(Repository.ComposeFiles);
+    public static TheoryData<string> ComposeFiles => new(Repository.ComposeUses);
 
     [Theory]
     [MemberData(nameof(ComposeFiles))]
@@ -28,7 +28,7 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
     /// <summary>The deploy/ files each kind of node runs from: the same ones the controller hands the local process.</summary>
     private static readonly Dictionary<string, string[]> ConfigsByKind = new(StringComparer.Ordinal)
     {
-        ["proxy"] = ["haproxy/haproxy.cfg"],
+        ["proxy"] = [],
         ["postgres"] = ["patroni"],
         ["redis"] = ["redis/redis.conf"],
         ["sentinel"] = ["redis/sentinel.conf", "compose/render.sh"],
@@ -44,7 +44,10 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
         foreach (var service in compose[file].Nodes)
         {
             var mounted = service.BindMounts.Select(m => m.Source).ToHashSet(StringComparer.Ordinal);
-            foreach (var config in ConfigsByKind[service.Kind])
+            var proxyConfigs = service.Image!.StartsWith("nginx:", StringComparison.Ordinal)
+                ? new[] { "nginx/nginx.conf.template", "nginx/tls.conf.template", "compose/render.sh" }
+                : ["haproxy/haproxy.cfg"];
+            foreach (var config in service.Kind == "proxy" ? proxyConfigs : ConfigsByKind[service.Kind])
             {
                 Assert.True(mounted.Contains(Repository.PathOf("deploy", config)), $"{file}: {service.Name} does not mount deploy/{config}");
             }
@@ -72,7 +75,7 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
     [Fact]
     public void Every_image_comes_from_an_official_source_pinned_by_version()
     {
-        var pulled = compose["docker-compose.yml"].Services.Values.Where(s => s.BuildContext is null).Select(s => s.Image!).Distinct();
+        var pulled = Repository.ComposeUses.SelectMany(use => compose[use].Services.Values).Where(s => s.BuildContext is null).Select(s => s.Image!).Distinct();
         var fromDockerfiles = Dockerfiles
             .SelectMany(f => File.ReadAllLines(Repository.PathOf(f)))
             .Where(l => l.StartsWith("FROM ", StringComparison.Ordinal))
@@ -85,6 +88,6 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
     }
 
     /// <summary>Official registries/namespaces only, and a tag with a full version number (never "latest", never a bare major).</summary>
-    [GeneratedRegex(@"^(mcr\.microsoft\.com/dotnet/[a-z]+|gcr\.io/etcd-development/etcd|redis|haproxy|postgres|debian):v?[0-9]+\.[0-9]+(\.[0-9]+)?(-[a-z0-9-]+)?$")]
+    [GeneratedRegex(@"^(mcr\.microsoft\.com/dotnet/[a-z]+|gcr\.io/etcd-development/etcd|redis|haproxy|nginx|postgres|debian):v?[0-9]+\.[0-9]+(\.[0-9]+)?(-[a-z0-9-]+)?$")]
     private static partial Regex PinnedImage();
 }

@@ -94,7 +94,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             new SentinelServer().Prepare(node, Controller);
             var local = await File.ReadAllLinesAsync(SentinelServer.NodeConfig(node, Controller));
 
-            var container = await RenderInContainerAsync(node, "deploy/redis/sentinel.conf");
+            var container = await RenderInContainerAsync(node.Name, Services[node.Name], "deploy/redis/sentinel.conf");
 
             Assert.Equal(local.Length, container.Length);
             for (var i = 0; i < local.Length; i++)
@@ -117,10 +117,41 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         var node = Topology.NodesOf(NodeKind.Dns).Single();
         new DnsServer().Prepare(node, Controller);
 
-        var container = await RenderInContainerAsync(node, "deploy/dns/app.hosts.template");
+        var container = await RenderInContainerAsync(node.Name, Services[node.Name], "deploy/dns/app.hosts.template");
 
         // On one host the proxies are published at their local stack addresses, so clients get the same answer.
         Assert.Equal(await File.ReadAllLinesAsync(DnsServer.HostsFile(node, Controller)), container);
+    }
+
+    [Fact]
+    public async Task With_the_nginx_override_a_proxy_container_renders_the_config_the_controller_renders()
+    {
+        var withNginx = compose["docker-compose.yml+deploy/compose/overrides/nginx.yml"].Services;
+        foreach (var node in Topology.NodesOf(NodeKind.Proxy))
+        {
+            new NginxServer().Prepare(node, Controller);
+            var local = await File.ReadAllLinesAsync(Path.Combine(Controller.Paths.DataOf(node.Name), "nginx.conf"));
+
+            var container = await RenderInContainerAsync(node.Name, withNginx[node.Name], "deploy/nginx/nginx.conf.template");
+
+            Assert.StartsWith("nginx:", withNginx[node.Name].Image, StringComparison.Ordinal);
+            Assert.Equal(local.Length, container.Length);
+            for (var i = 0; i < local.Length; i++)
+            {
+                // The one container-only value: the proxy listens on every interface (see ContainerOnly).
+                var expected = local[i].Replace($"listen {node.Endpoint};", $"listen 0.0.0.0:{node.Port};", StringComparison.Ordinal);
+                Assert.Equal(ContainerAddress.Translate(expected), container[i]);
+            }
+        }
+
+        // The override changes the proxies' program and nothing else.
+        foreach (var (name, service) in withNginx.Where(s => s.Value.Kind != "proxy"))
+        {
+            Assert.Equal(Services[name].Environment, service.Environment);
+            Assert.Equal(Services[name].Image, service.Image);
+        }
+
+        Assert.All(Topology.NodesOf(NodeKind.Proxy), node => Assert.Equal(Services[node.Name].Environment, withNginx[node.Name].Environment));
     }
 
     [Fact]
@@ -149,10 +180,10 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
     }
 
     /// <summary>Runs deploy/compose/render.sh as the container's start script does, with the compose service's environment.</summary>
-    private async Task<string[]> RenderInContainerAsync(Node node, string template)
+    private async Task<string[]> RenderInContainerAsync(string name, ComposeService service, string template)
     {
-        var output = compose.Env.Scratch($"{node.Name}-{Path.GetFileName(template)}");
-        var environment = Services[node.Name].Environment.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+        var output = compose.Env.Scratch($"{name}-{Path.GetFileName(template)}");
+        var environment = service.Environment.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
         var result = await CommandLine.RunAsync("env", ["-i", .. environment.Select(p => $"{p.Key}={p.Value}"), "sh", Repository.PathOf("deploy", "compose", "render.sh"), Repository.PathOf(template), output]);
         Assert.True(result.Succeeded, result.ToString());
         return await File.ReadAllLinesAsync(output);

@@ -28,15 +28,17 @@ public sealed class ComposeConfig
 
     public IEnumerable<ComposeService> Nodes => Services.Values.Where(s => !s.IsJob);
 
-    public static Task<CommandResult> RunConfigAsync(string composeFile, string envFile) =>
-        CommandLine.RunAsync("docker-compose", ["--env-file", envFile, "-f", Repository.PathOf(composeFile), "config"],
+    /// <summary>`docker-compose config` of one file, or of a file plus overrides joined with '+' ("docker-compose.yml+deploy/compose/overrides/nginx.yml").</summary>
+    public static Task<CommandResult> RunConfigAsync(string composeFiles, string envFile) =>
+        CommandLine.RunAsync("docker-compose",
+            ["--env-file", envFile, .. composeFiles.Split('+').SelectMany(f => new[] { "-f", Repository.PathOf(f) }), "config"],
             TestSecrets.NoneSet());
 
-    public static async Task<ComposeConfig> LoadAsync(string composeFile, string envFile)
+    public static async Task<ComposeConfig> LoadAsync(string composeFiles, string envFile)
     {
-        var result = await RunConfigAsync(composeFile, envFile);
+        var result = await RunConfigAsync(composeFiles, envFile);
         Assert.True(result.Succeeded, result.ToString());
-        return Parse(composeFile, result.StandardOutput);
+        return Parse(composeFiles, result.StandardOutput);
     }
 
     public static ComposeConfig Parse(string file, string text)

@@ -21,4 +21,15 @@ public static class Repository
             .Select(f => Path.GetRelativePath(Root, f))
             .Order(StringComparer.Ordinal),
     ];
+
+    /// <summary>Override files (deploy/compose/overrides/*.yml), each used on top of docker-compose.yml: "docker-compose.yml+FILE".</summary>
+    public static IReadOnlyList<string> ComposeOverrides =>
+    [
+        .. Directory.GetFiles(PathOf("deploy", "compose", "overrides"), "*.yml")
+            .Select(f => "docker-compose.yml+" + Path.GetRelativePath(Root, f))
+            .Order(StringComparer.Ordinal),
+    ];
+
+    /// <summary>Every way the compose files are used: each file alone, and each override on top of docker-compose.yml.</summary>
+    public static IReadOnlyList<string> ComposeUses => [.. ComposeFiles, .. ComposeOverrides];
 }
