@@ -74,7 +74,7 @@ public sealed class StackController : IDisposable
         if (options.Fresh)
         {
             await DownAsync(quiet: true);
-            foreach (var folder in new[] { Paths.Data, Paths.Logs, Paths.Pids })
+            foreach (var folder in new[] { Paths.Data, Paths.ServiceAccountData, Paths.Logs, Paths.Pids }.Distinct())
             {
                 if (Directory.Exists(folder))
                 {

@@ -45,6 +45,57 @@ public sealed class StackPaths
     public string DataOf(string node) => Path.Combine(Data, node);
 
     /// <summary>
+    /// Where the nodes that run as the unprivileged <c>postgres</c> account keep their files. That account must be
+    /// able to walk the whole path to its folder, and a clone under a private folder (/root, a mktemp folder) cannot
+    /// be walked by anyone but its owner; then these nodes live under /var/lib/statelessapp/&lt;id of the state
+    /// folder&gt; instead, which only root and the account itself can enter. Otherwise they stay under <see cref="Data"/>.
+    /// </summary>
+    public string ServiceAccountData => _serviceAccountData ??=
+        IsWalkableByOthers(Path.GetDirectoryName(StateRoot)) ? Data : Path.Combine(SharedServiceRoot, StateFolderId());
+
+    public string ServiceAccountDataOf(string node) => Path.Combine(ServiceAccountData, node);
+
+    /// <summary>The folder under which <see cref="ServiceAccountData"/> lives when the state folder is private.</summary>
+    public const string SharedServiceRoot = "/var/lib/statelessapp";
+
+    private string? _serviceAccountData;
+
+    /// <summary>Deletes everything a run created: the state folder and, when it lives elsewhere, the service account's data.</summary>
+    public void DeleteAll()
+    {
+        foreach (var folder in new[] { ServiceAccountData, StateRoot })
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    // One folder per state folder, so that a user's stack and the test suites' stacks never share data.
+    private string StateFolderId() =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(StateRoot)))[..16];
+
+    private static bool IsWalkableByOthers(string? folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+
+        for (var dir = folder is null ? null : new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
+        {
+            // A folder that does not exist yet is created with the default (walkable) mode.
+            if (dir.Exists && !dir.UnixFileMode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Finds the repository from a starting folder (the current directory, or a test's bin folder) by walking up
     /// to the folder that has deploy/topology.env.
     /// </summary>
