@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace StatelessApp.Hosting.Consistency;
@@ -86,42 +87,60 @@ public sealed partial class ConsistencyScope(
     /// For writes that bypass EF (raw Npgsql on the primary): call right after COMMIT, on the same connection, so the
     /// client gets a token covering it. EF writes through the primary context are recorded automatically.
     /// </summary>
-    public async Task RecordCommittedWriteAsync(Npgsql.NpgsqlConnection connection, CancellationToken cancellationToken)
+    public async Task RecordCommittedWriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new Npgsql.NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
-        await RecordWriteAsync((NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!, cancellationToken);
+        await using var command = new NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
+        var position = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (TellClient(position) is { } session)
+        {
+            await session.LoadAsync(cancellationToken);
+            StoreInSession(session, position);
+        }
+    }
+
+    /// <summary>Synchronous variant of <see cref="RecordCommittedWriteAsync"/> (for synchronous EF calls).</summary>
+    public void RecordCommittedWrite(NpgsqlConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = new NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
+        var position = (NpgsqlLogSequenceNumber)command.ExecuteScalar()!;
+        if (TellClient(position) is { } session)
+        {
+            StoreInSession(session, position); // loads the session synchronously if it is not loaded yet
+        }
     }
 
     /// <summary>
     /// A write committed at <paramref name="position"/>: later reads of this request must see it, and so must the
-    /// client's next requests (header for API clients, session for browsers).
+    /// client's next requests: the header now (API clients), and the returned session, which the caller stores into.
     /// </summary>
-    internal async Task RecordWriteAsync(NpgsqlLogSequenceNumber position, CancellationToken cancellationToken)
+    private ISession? TellClient(NpgsqlLogSequenceNumber position)
     {
         if (LastWrite >= position)
         {
-            return;
+            return null;
         }
 
         LastWrite = position;
         var http = Http;
         if (http is null || http.Response.HasStarted)
         {
-            return; // outside a request, or too late to tell the client: the next read of this client may be stale
+            return null; // outside a request, or too late to tell the client: the next read of this client may be stale
         }
 
         http.Response.Headers[HeaderName] = protector.Protect(position, UserId(http));
-        if (http.Features.Get<ISessionFeature>()?.Session is { } session)
+        return http.Features.Get<ISessionFeature>()?.Session;
+    }
+
+    private static void StoreInSession(ISession session, NpgsqlLogSequenceNumber position)
+    {
+        if (!session.TryGetValue(SessionKey, out var stored) || stored.Length != sizeof(ulong)
+            || BinaryPrimitives.ReadUInt64BigEndian(stored) < (ulong)position)
         {
-            await session.LoadAsync(cancellationToken);
-            if (!session.TryGetValue(SessionKey, out var stored) || stored.Length != sizeof(ulong)
-                || BinaryPrimitives.ReadUInt64BigEndian(stored) < (ulong)position)
-            {
-                var bytes = new byte[sizeof(ulong)];
-                BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)position);
-                session.Set(SessionKey, bytes);
-            }
+            var bytes = new byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)position);
+            session.Set(SessionKey, bytes);
         }
     }
 

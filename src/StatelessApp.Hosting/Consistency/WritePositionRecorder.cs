@@ -11,7 +11,8 @@ namespace StatelessApp.Hosting.Consistency;
 /// On the PRIMARY context: after a write commits, reads the primary's WAL position on the same connection and hands it
 /// to the request's <see cref="ConsistencyScope"/> (→ response header and session). Covers explicit and EF-internal
 /// transactions (<c>TransactionCommitted</c>), a <c>SaveChanges</c> that EF ran without a transaction (a single
-/// statement), and auto-committed non-queries (<c>ExecuteUpdate</c>, <c>ExecuteSql</c> outside a transaction).
+/// statement), and auto-committed non-queries (<c>ExecuteUpdate</c>, <c>ExecuteSql</c> outside a transaction); the
+/// synchronous EF calls as well as the asynchronous ones.
 /// </summary>
 /// <remarks>
 /// Why <c>pg_current_wal_lsn()</c> read right after COMMIT on the same connection: PostgreSQL 15 has no function that
@@ -35,6 +36,54 @@ internal sealed class WritePositionRecorder(IHttpContextAccessor httpContextAcce
             scope.WriteCommittedInTransaction = true;
             await RecordAsync(scope, context.Database.GetDbConnection(), cancellationToken);
         }
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (Scope() is { } scope && eventData.Context is { } context)
+        {
+            scope.WriteCommittedInTransaction = true;
+            scope.RecordCommittedWrite((NpgsqlConnection)context.Database.GetDbConnection());
+        }
+    }
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (Scope() is { } scope)
+        {
+            scope.WriteCommittedInTransaction = false;
+        }
+
+        return result;
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (result > 0 && Scope() is { WriteCommittedInTransaction: false } scope && eventData.Context is { } context
+            && context.Database.CurrentTransaction is null)
+        {
+            context.Database.OpenConnection();
+            try
+            {
+                scope.RecordCommittedWrite((NpgsqlConnection)context.Database.GetDbConnection());
+            }
+            finally
+            {
+                context.Database.CloseConnection();
+            }
+        }
+
+        return result;
+    }
+
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        if (result > 0 && command.Transaction is null && Scope() is { } scope && command.Connection is NpgsqlConnection connection)
+        {
+            scope.RecordCommittedWrite(connection);
+        }
+
+        return result;
     }
 
     public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
