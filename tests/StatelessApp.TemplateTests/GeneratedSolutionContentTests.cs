@@ -1,0 +1,176 @@
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace StatelessApp.TemplateTests;
+
+/// <summary>What `dotnet new stateless-app` writes, checked file by file before anything is built.</summary>
+[Collection(InstalledTemplateGroup.Name)]
+public sealed partial class GeneratedSolutionContentTests(InstalledTemplate template, ITestOutputHelper output)
+{
+    /// <summary>
+    /// Files that may keep the template's own name, each with the reason. Everything else must be renamed:
+    /// a leftover "StatelessApp" in a generated solution is a name the user did not choose.
+    /// </summary>
+    private static readonly Dictionary<string, string> s_filesAllowedToKeepTheTemplateName = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>The template machinery, which a generated solution must not carry.</summary>
+    private static readonly string[] s_machinery = [".template.config", "templates", "docs/template.md", ".git", ".stack", "artifacts"];
+
+    public static TheoryData<string> Names => TemplateCase.Names;
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Names_files_folders_and_projects_after_the_user(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+        var codeName = solution.Case.CodeName;
+        output.WriteLine($"dotnet new {solution.Case}: {solution.Creation.Duration.TotalSeconds:F1} s");
+
+        Assert.True(File.Exists(solution.PathOf($"{codeName}.sln")), $"{codeName}.sln is missing");
+        foreach (var project in new[] { "src/{0}.Web/{0}.Web.csproj", "src/{0}.Hosting/{0}.Hosting.csproj", "src/{0}.Stack/{0}.Stack.csproj", "tests/{0}.UnitTests/{0}.UnitTests.csproj" })
+        {
+            var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, project, codeName);
+            Assert.True(File.Exists(solution.PathOf(path)), $"{path} is missing");
+        }
+        foreach (var machinery in s_machinery)
+        {
+            Assert.False(Path.Exists(solution.PathOf(machinery)), $"{machinery} must not be in a generated solution");
+        }
+        Assert.DoesNotContain(solution.TemplateFiles(), path => path.Contains("TemplateTests", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Leaves_no_trace_of_the_template_name(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+
+        var leftovers = new List<string>();
+        foreach (var path in solution.TemplateFiles())
+        {
+            if (TemplateName().IsMatch(path))
+            {
+                leftovers.Add($"{path}: in the path");
+            }
+            if (s_filesAllowedToKeepTheTemplateName.ContainsKey(path) || solution.ReadText(path) is not { } text)
+            {
+                continue;
+            }
+            var lines = text.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (TemplateName().IsMatch(lines[i]))
+                {
+                    leftovers.Add($"{path}:{i + 1}: {lines[i].Trim()}");
+                }
+            }
+        }
+
+        Assert.True(leftovers.Count == 0, $"The template name survived in {leftovers.Count} place(s):\n{string.Join('\n', leftovers)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Keeps_scripts_executable(string name)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            output.WriteLine("Windows has no executable bit; the template's chmod post action does nothing there.");
+            return;
+        }
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+        var index = await DotnetCli.GitAsync(template.RepositoryRoot, "ls-files", "--stage");
+        Assert.True(index.Succeeded, index.Explain());
+
+        var executables = index.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line.StartsWith("100755", StringComparison.Ordinal))
+            .Select(line => line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..])
+            .Where(path => !s_machinery.Any(m => path.StartsWith(m + "/", StringComparison.Ordinal)))
+            .Select(path => path.Replace("StatelessApp", solution.Case.CodeName, StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Contains("stack", executables);
+        var notExecutable = new List<string>();
+        foreach (var path in executables)
+        {
+            if (!File.GetUnixFileMode(solution.PathOf(path)).HasFlag(UnixFileMode.UserExecute))
+            {
+                notExecutable.Add(path);
+            }
+        }
+        Assert.True(notExecutable.Count == 0, $"Executable in the repository but not in the generated solution: {string.Join(", ", notExecutable)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Sets_the_chosen_proxy_as_the_stack_default(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+
+        // The stack's topology holds the default proxy kind; the template's --proxy rewrites that one line.
+        const string Topology = "deploy/topology.env";
+        Assert.True(File.Exists(solution.PathOf(Topology)), $"{Topology} is missing");
+        var topology = solution.ReadText(Topology);
+
+        Assert.NotNull(topology);
+        var settings = ProxyKindSetting().Matches(topology).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal([solution.Case.Proxy], settings);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Restores_only_when_not_told_otherwise(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+
+        if (solution.Case.Restore)
+        {
+            Assert.Contains("Restore succeeded", solution.Creation.Output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("restore", solution.Creation.Output, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Readme_names_its_own_paths(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+        if (!File.Exists(Path.Combine(template.RepositoryRoot, "README.md")))
+        {
+            output.WriteLine("The repository has no README.md yet: nothing to check.");
+            return;
+        }
+
+        var readme = solution.ReadText("README.md");
+
+        Assert.NotNull(readme);
+        Assert.Contains("./stack up", readme, StringComparison.Ordinal);
+        Assert.Contains("./stack test", readme, StringComparison.Ordinal);
+        var paths = RepositoryPath().Matches(readme).Select(m => m.Groups["path"].Value)
+            .Concat(MarkdownLink().Matches(readme).Select(m => m.Groups["target"].Value))
+            .Where(path => !path.Contains("://", StringComparison.Ordinal) && !path.StartsWith('#') && !path.Contains('*', StringComparison.Ordinal) && !path.Contains('<', StringComparison.Ordinal))
+            .Select(path => path.Split('#')[0].TrimEnd('.', ',', ':', ';'))
+            .Distinct()
+            .ToList();
+        output.WriteLine($"README.md names {paths.Count} path(s): {string.Join(", ", paths)}");
+        Assert.All(paths, path => Assert.True(Path.Exists(solution.PathOf(path)), $"README.md names {path}, which the generated solution does not have"));
+    }
+
+    [GeneratedRegex("statelessapp", RegexOptions.IgnoreCase)]
+    private static partial Regex TemplateName();
+
+    [GeneratedRegex(@"^STACK_PROXY_KIND=(\S*)\s*$", RegexOptions.Multiline)]
+    private static partial Regex ProxyKindSetting();
+
+    /// <summary>src/…, tests/…, deploy/…, docs/…, bench/… as written in prose or code.</summary>
+    [GeneratedRegex(@"(?<![\w/.-])(?:\./)?(?<path>(?:src|tests|deploy|docs|bench|\.ci)/[\w./-]*[\w/-])")]
+    private static partial Regex RepositoryPath();
+
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+}

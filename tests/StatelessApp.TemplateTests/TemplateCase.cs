@@ -1,0 +1,46 @@
+namespace StatelessApp.TemplateTests;
+
+/// <summary>One way to call `dotnet new stateless-app`, and the names the output must then use.</summary>
+/// <param name="Name">The -n value as a user types it.</param>
+/// <param name="CodeName">What "StatelessApp" must become in files, folders, projects and namespaces.</param>
+/// <param name="DnsName">What "statelessapp" must become where the name must be a DNS label.</param>
+public sealed record TemplateCase(
+    string Name,
+    string CodeName,
+    string DnsName,
+    string Proxy = "haproxy",
+    bool Sample = true,
+    bool Restore = false)
+{
+    /// <summary>
+    /// Every name shape (plain, dotted, hyphenated, leading digit, leading underscore) and every combination of
+    /// the options that change files. One case lets the restore post action run; the others skip it, as the
+    /// build restores anyway.
+    /// </summary>
+    public static IReadOnlyList<TemplateCase> All { get; } =
+    [
+        new("Shop", CodeName: "Shop", DnsName: "shop", Restore: true),
+        new("Contoso.Shop", CodeName: "Contoso.Shop", DnsName: "contoso-shop", Proxy: "nginx"),
+        new("my-app", CodeName: "my_app", DnsName: "my-app", Sample: false),
+        new("1shop", CodeName: "_1shop", DnsName: "1shop", Proxy: "nginx", Sample: false),
+        new("_shop", CodeName: "_shop", DnsName: "shop"),
+    ];
+
+    public static TheoryData<string> Names => new(All.Select(c => c.Name));
+
+    public static TemplateCase Named(string name) => All.Single(c => c.Name == name);
+
+    public IEnumerable<string> Options()
+    {
+        yield return "--proxy";
+        yield return Proxy;
+        yield return "--sample";
+        yield return Sample ? "true" : "false";
+        if (!Restore)
+        {
+            yield return "--no-restore";
+        }
+    }
+
+    public override string ToString() => $"-n {Name} {string.Join(' ', Options())}";
+}
