@@ -7,7 +7,7 @@ namespace StatelessApp.TemplateTests;
 [Collection(InstalledTemplateGroup.Name)]
 public sealed class GeneratedSolutionBuildTests(InstalledTemplate template, ITestOutputHelper output)
 {
-    public static TheoryData<string> Names => TemplateCase.Names;
+    public static TheoryData<string> Names => TemplateCase.BuiltNames;
 
     [Theory]
     [MemberData(nameof(Names))]
