@@ -52,6 +52,9 @@ internal static class DotnetCli
                 startInfo.Environment.Remove(name);
             }
         }
+        // No MSBuild node may outlive its command: a reused node keeps the environment it started with (an
+        // isolated DOTNET_CLI_HOME, say) and would carry it into the next, unrelated build on this machine.
+        startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         startInfo.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
