@@ -1,0 +1,56 @@
+using Npgsql;
+
+namespace StatelessApp.Hosting.Data;
+
+/// <summary>
+/// ONE Npgsql multi-host data source over all PostgreSQL nodes, and the two views the app uses of it. Both views share
+/// the same per-host pools and the same knowledge of which host is primary, so a role change learnt by one is known to
+/// the other.
+/// </summary>
+public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
+{
+    private readonly NpgsqlMultiHostDataSource _hosts;
+
+    internal ReplicatedDataSource(NpgsqlMultiHostDataSource hosts)
+    {
+        _hosts = hosts;
+        // ReadWrite rather than Primary: Npgsql's Primary also accepts a primary that refuses writes
+        // (default_transaction_read_only, a fencing step some failover tools use), which would send every write to a
+        // node that answers 25006 until the host recheck. ReadWrite means "the node that accepts writes".
+        Primary = hosts.WithTargetSession(TargetSessionAttributes.ReadWrite);
+        PreferStandby = hosts.WithTargetSession(TargetSessionAttributes.PreferStandby);
+    }
+
+    /// <summary>Connections to the writable primary: writes, transactions, anything that must see its own writes.</summary>
+    public NpgsqlDataSource Primary { get; }
+
+    /// <summary>Connections to a standby when one is up, else to the primary: reads that may lag slightly.</summary>
+    public NpgsqlDataSource PreferStandby { get; }
+
+    /// <summary>
+    /// Drops the pooled connections and what Npgsql believes about each host's role, so the next connection attempt
+    /// asks every host again. Called after a failure that suggests the topology changed (a demoted primary answering
+    /// 25006, a node shutting down, a lost connection): without it, Npgsql keeps using its cached roles until the
+    /// recheck interval runs out, and idle pooled connections to a dead node fail one by one.
+    /// </summary>
+    public void ForgetTopology()
+    {
+        _hosts.ClearDatabaseStates();
+        _hosts.Clear();
+    }
+
+    internal static ReplicatedDataSource Create(string name, ReplicatedDatabaseOptions options, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.HostRecheckSeconds = options.HostRecheckSeconds;
+        builder.ConnectionStringBuilder.Timeout = options.ConnectTimeoutSeconds;
+        builder.ConnectionStringBuilder.CommandTimeout = options.CommandTimeoutSeconds;
+        builder.Name = name;
+        builder.UseLoggerFactory(loggerFactory);
+        return new ReplicatedDataSource(builder.BuildMultiHost());
+    }
+
+    public void Dispose() => _hosts.Dispose();
+
+    public ValueTask DisposeAsync() => _hosts.DisposeAsync();
+}

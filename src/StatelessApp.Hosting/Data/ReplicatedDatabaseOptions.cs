@@ -1,0 +1,34 @@
+namespace StatelessApp.Hosting.Data;
+
+/// <summary>
+/// Settings of the replicated PostgreSQL connection, section <c>Database</c>. The hosts and credentials come from
+/// <c>ConnectionStrings:{name}</c>; the timings here override whatever that connection string says about them, so one
+/// place decides how fast the app notices a failover.
+/// </summary>
+public sealed class ReplicatedDatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    /// <summary>Filled from <c>ConnectionStrings:{name}</c> (multi-host, no Target Session Attributes).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// How long Npgsql trusts what it learnt about a host (primary, standby, offline). Small, so that reads return to a
+    /// standby that came back and writes find a promoted primary quickly; each recheck costs one query per host.
+    /// </summary>
+    public int HostRecheckSeconds { get; set; } = 2;
+
+    /// <summary>Per-host connect timeout: a dead host must not hold a request for long.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 3;
+
+    public int CommandTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Retries of a whole unit of work after a transient failure (role change, lost connection).</summary>
+    public int MaxRetryCount { get; set; } = 3;
+
+    /// <summary>Upper bound of the back-off between two attempts (the first retry is immediate).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Budget of one "postgres-primary" probe (open + SELECT 1).</summary>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}

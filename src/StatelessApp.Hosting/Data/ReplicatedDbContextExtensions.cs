@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace StatelessApp.Hosting.Data;
+
+public static class ReplicatedDbContextExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> (scoped, on the writable primary, with a retrying execution strategy) and
+    /// <see cref="ReadOnlyDbContext{TContext}"/> (scoped, on a standby when one is up), both over ONE multi-host data
+    /// source built from <c>ConnectionStrings:{connectionName}</c>; the "postgres-primary" health check tagged "ready";
+    /// and the 503 mapping for an unreachable database. Settings: section <c>Database</c>, validated at start-up.
+    /// </summary>
+    /// <param name="configureContext">Extra EF configuration applied to both instances (interceptors, warnings...).</param>
+    public static IHostApplicationBuilder AddReplicatedDbContext<TContext>(
+        this IHostApplicationBuilder builder,
+        string connectionName,
+        Action<DbContextOptionsBuilder>? configureContext = null)
+        where TContext : DbContext
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
+        var services = builder.Services;
+
+        services.AddOptions<ReplicatedDatabaseOptions>(connectionName)
+            .BindConfiguration(ReplicatedDatabaseOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(connectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<ReplicatedDatabaseOptions>, ReplicatedDatabaseOptionsValidator>());
+
+        // Keyed by the context type: each replicated context has its own data source (and pools).
+        services.AddKeyedSingleton<ReplicatedDataSource>(typeof(TContext), (provider, _) => ReplicatedDataSource.Create(
+            connectionName, Options(provider, connectionName), provider.GetRequiredService<ILoggerFactory>()));
+
+        // The primary instance: the ordinary DI registration, options built once (singleton) for the primary view.
+        services.AddDbContext<TContext>(
+            (provider, options) => Configure<TContext>(
+                options, provider, connectionName, provider.GetReplicatedDataSource<TContext>().Primary, configureContext),
+            contextLifetime: ServiceLifetime.Scoped,
+            optionsLifetime: ServiceLifetime.Singleton);
+
+        // The read instance: options of its own, so it never collides with DbContextOptions<TContext> above.
+        services.AddSingleton(provider =>
+        {
+            var options = new DbContextOptionsBuilder<TContext>();
+            options.UseApplicationServiceProvider(provider);
+            Configure<TContext>(options, provider, connectionName, dataSource: null, configureContext);
+            options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+            options.AddInterceptors(new ReadOnlySaveChangesGuard());
+            return new ReadOnlyContextFactory<TContext>(options.Options);
+        });
+        services.TryAddScoped<IReadDataSourceSelector, PreferStandbyReadSelector>();
+        services.AddScoped(provider => new ReadOnlyDbContext<TContext>(provider
+            .GetRequiredService<ReadOnlyContextFactory<TContext>>()
+            .Create(provider, provider.GetReplicatedDataSource<TContext>())));
+
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            PrimaryDatabaseHealthCheck.Name,
+            provider => new PrimaryDatabaseHealthCheck(
+                provider.GetReplicatedDataSource<TContext>(), Options(provider, connectionName).HealthCheckTimeout),
+            failureStatus: null,
+            tags: ["ready"]));
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, DatabaseUnavailableExceptionHandler>());
+        return builder;
+    }
+
+    /// <summary>The data source behind <typeparamref name="TContext"/> (for raw Npgsql use, or a custom read rule).</summary>
+    public static ReplicatedDataSource GetReplicatedDataSource<TContext>(this IServiceProvider provider)
+        where TContext : DbContext =>
+        provider.GetRequiredKeyedService<ReplicatedDataSource>(typeof(TContext));
+
+    private static ReplicatedDatabaseOptions Options(IServiceProvider provider, string connectionName) =>
+        provider.GetRequiredService<IOptionsMonitor<ReplicatedDatabaseOptions>>().Get(connectionName);
+
+    private static void Configure<TContext>(
+        DbContextOptionsBuilder options,
+        IServiceProvider provider,
+        string connectionName,
+        NpgsqlDataSource? dataSource,
+        Action<DbContextOptionsBuilder>? configureContext)
+        where TContext : DbContext
+    {
+        var settings = Options(provider, connectionName);
+        var replicated = provider.GetReplicatedDataSource<TContext>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<FailoverAwareExecutionStrategy>();
+        void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
+            npgsql.ExecutionStrategy(dependencies => new FailoverAwareExecutionStrategy(dependencies, replicated, settings, logger));
+
+        if (dataSource is null)
+        {
+            // The read instance gets its connection per scope (ReadOnlyContextFactory), from the selected view.
+            options.UseNpgsql(ConfigureNpgsql);
+        }
+        else
+        {
+            options.UseNpgsql(dataSource, ConfigureNpgsql);
+        }
+
+        configureContext?.Invoke(options);
+    }
+}

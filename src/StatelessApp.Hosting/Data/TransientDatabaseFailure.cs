@@ -1,0 +1,82 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace StatelessApp.Hosting.Data;
+
+/// <summary>
+/// Which database failures are worth another attempt (and, once the attempts are used up, are a 503 rather than a 500):
+/// the ones a failover or a restart produces, never the ones the request itself caused (constraint violations, syntax).
+/// </summary>
+internal static class TransientDatabaseFailure
+{
+    /// <summary>SQLSTATEs a role change or a restart produces, on top of Npgsql's own transient list.</summary>
+    private static readonly FrozenSet<string> RoleChangeSqlStates = new[]
+    {
+        PostgresErrorCodes.ReadOnlySqlTransaction, // 25006: the node we believed primary has been demoted
+        PostgresErrorCodes.AdminShutdown,          // 57P01: the server is shutting down (switchover, restart)
+        PostgresErrorCodes.CrashShutdown,          // 57P02: another backend crashed, the server restarts
+        PostgresErrorCodes.CannotConnectNow,       // 57P03: starting up or in recovery, not accepting yet
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Is this exception (as thrown by Npgsql, unwrapped) a transient failure?</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException postgres => RoleChangeSqlStates.Contains(postgres.SqlState) || postgres.IsTransient,
+        NpgsqlException npgsql => npgsql.IsTransient || IsNoSuitableHost(npgsql) || AnyTransient(npgsql.InnerException),
+        TimeoutException => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Does this exception, anywhere in its chain, say the database is unreachable or changing roles? Also true when the
+    /// execution strategy gave up retrying such a failure.
+    /// </summary>
+    public static bool IsDatabaseUnavailable(Exception exception) =>
+        Chain(exception).Any(e => e is RetryLimitExceededException || IsTransient(e));
+
+    /// <summary>A one-line reason for the log: the innermost database error, without a stack trace.</summary>
+    public static string Describe(Exception exception)
+    {
+        var cause = Chain(exception).LastOrDefault(e => e is NpgsqlException or TimeoutException) ?? exception;
+        return cause is PostgresException postgres
+            ? $"{postgres.SqlState} {postgres.MessageText}"
+            : $"{cause.GetType().Name}: {cause.Message}";
+    }
+
+    // Npgsql reports "no host currently has the wanted role" (e.g. the primary is down, the standby not yet promoted)
+    // as a plain NpgsqlException without an inner exception; it is exactly the state a failover passes through.
+    private static bool IsNoSuitableHost(NpgsqlException exception) =>
+        exception.InnerException is null
+        && exception.Message.StartsWith("No suitable host", StringComparison.Ordinal);
+
+    // "Unable to connect to a suitable host" wraps one exception per host in an AggregateException.
+    private static bool AnyTransient(Exception? inner) => inner switch
+    {
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsTransient),
+        null => false,
+        _ => IsTransient(inner),
+    };
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var pending = new Stack<Exception>();
+        pending.Push(exception);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is not null)
+            {
+                pending.Push(current.InnerException);
+            }
+        }
+    }
+}

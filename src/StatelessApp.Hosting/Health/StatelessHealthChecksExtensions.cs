@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using StatelessApp.Hosting.Proxy;
+
+namespace StatelessApp.Hosting.Health;
+
+public static class StatelessHealthChecksExtensions
+{
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
+    /// <summary>
+    /// Registers the health checks service and the "draining" readiness check. The Redis and PostgreSQL blocks add
+    /// their own checks tagged <see cref="HealthTags.Ready"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddStatelessHealthChecks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<DrainState>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DrainingHealthCheck>("draining", tags: [HealthTags.Ready]);
+        return builder;
+    }
+
+    /// <summary>
+    /// /health/live: the process answers (no checks; a restart would not fix a dependency outage).
+    /// /health/ready: every check tagged "ready" plus "not draining"; 503 when any fails, so proxies route around.
+    /// Mapped in every environment; responses are never cached (the middleware sets no-store by default).
+    /// </summary>
+    public static IEndpointRouteBuilder MapStatelessHealthChecks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = static (context, report) =>
+            {
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                return context.Response.WriteAsync(report.Status.ToString(), context.RequestAborted);
+            },
+        }).DisableHttpMetrics();
+
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).DisableHttpMetrics();
+        return endpoints;
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace StatelessApp.Hosting.Identity;
+
+/// <summary>
+/// One console line per log entry, prefixed with "region/instance":
+/// <c>2026-11-25T20:41:06.123Z info  a/app-1 Microsoft.Hosting.Lifetime[14] Now listening on ...</c>
+/// </summary>
+/// <remarks>
+/// A formatter rather than a logging scope: scopes flow with the async context, so log lines written by
+/// background work (hosted services, timers, the Redis multiplexer's callbacks) would miss a scope pushed per
+/// request. The formatter stamps every line, whoever writes it.
+/// </remarks>
+internal sealed class InstanceConsoleFormatter : ConsoleFormatter, IDisposable
+{
+    public const string FormatterName = "instance";
+
+    private readonly string _instanceLabel;
+    private readonly IDisposable? _optionsReloadToken;
+    private ConsoleFormatterOptions _options;
+
+    public InstanceConsoleFormatter(IConfiguration configuration, IOptionsMonitor<ConsoleFormatterOptions> options)
+        : base(FormatterName)
+    {
+        // Read straight from configuration, not IOptions<InstanceOptions>: the options are validated at start-up
+        // and the log line that reports a missing setting must still be written.
+        var instance = configuration.GetSection(InstanceOptions.SectionName);
+        _instanceLabel = $"{Fallback(instance[nameof(InstanceOptions.Region)])}/{Fallback(instance[nameof(InstanceOptions.Name)])}";
+        _options = options.Get(FormatterName);
+        _optionsReloadToken = options.OnChange((changed, name) =>
+        {
+            if (name == FormatterName)
+            {
+                _options = changed;
+            }
+        });
+    }
+
+    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    {
+        var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        if (message is null && logEntry.Exception is null)
+        {
+            return;
+        }
+
+        var options = _options;
+        if (options.TimestampFormat is { } timestampFormat)
+        {
+            var now = options.UseUtcTimestamp ? DateTimeOffset.UtcNow : DateTimeOffset.Now;
+            textWriter.Write(now.ToString(timestampFormat, System.Globalization.CultureInfo.InvariantCulture));
+            textWriter.Write(' ');
+        }
+
+        textWriter.Write(LevelLabel(logEntry.LogLevel));
+        textWriter.Write(' ');
+        textWriter.Write(_instanceLabel);
+        textWriter.Write(' ');
+        textWriter.Write(logEntry.Category);
+        textWriter.Write('[');
+        textWriter.Write(logEntry.EventId.Id);
+        textWriter.Write("] ");
+
+        if (options.IncludeScopes && scopeProvider is not null)
+        {
+            scopeProvider.ForEachScope(static (scope, writer) =>
+            {
+                writer.Write("=> ");
+                writer.Write(scope);
+                writer.Write(' ');
+            }, textWriter);
+        }
+
+        // One entry, one line: multi-line messages would break log shipping and grep.
+        textWriter.Write(message?.ReplaceLineEndings(" "));
+        if (logEntry.Exception is not null)
+        {
+            textWriter.Write(' ');
+            textWriter.Write(logEntry.Exception.ToString().ReplaceLineEndings(" | "));
+        }
+
+        textWriter.Write(Environment.NewLine);
+    }
+
+    public void Dispose() => _optionsReloadToken?.Dispose();
+
+    private static string Fallback(string? value) => string.IsNullOrWhiteSpace(value) ? "?" : value;
+
+    private static string LevelLabel(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trce",
+        LogLevel.Debug => "dbug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "fail",
+        LogLevel.Critical => "crit",
+        _ => "none",
+    };
+}

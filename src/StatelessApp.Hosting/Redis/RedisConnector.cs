@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace StatelessApp.Hosting.Redis;
+
+/// <summary>
+/// Creates the one shared multiplexer. Direct: <see cref="ConnectionMultiplexer.Connect(ConfigurationOptions, TextWriter?)"/>
+/// returns even while Redis is down (abortConnect=false) and reconnects by itself. Sentinel: if no Sentinel
+/// answers at that moment, StackExchange.Redis 3.4 returns a multiplexer that never finds the primary later
+/// (measured: requests still failed 20 s after a Sentinel came up). So in Sentinel mode a connection that did
+/// not reach the primary is discarded and this throws <see cref="RedisConnectionException"/>; the container
+/// caches only a successful singleton, so the next resolution tries again, at most once per second.
+/// </summary>
+internal sealed class RedisConnector(IOptions<RedisConnectionOptions> options, ILoggerFactory loggerFactory)
+{
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly ILogger _logger = loggerFactory.CreateLogger("StatelessApp.Hosting.Redis");
+    private RedisConnectionException? _lastFailure;
+    private DateTime _lastFailureAt;
+
+    public ConnectionMultiplexer Connect()
+    {
+        lock (_lock)
+        {
+            // While Sentinels are unreachable, callers fail fast instead of each waiting for a connect timeout.
+            if (_lastFailure is not null && DateTime.UtcNow - _lastFailureAt < RetryInterval)
+            {
+                throw _lastFailure;
+            }
+
+            var settings = options.Value;
+            var configuration = RedisConfiguration.Create(settings.ConnectionString!);
+            var sentinel = configuration.ServiceName is not null;
+            ConnectionMultiplexer? redis = null;
+            try
+            {
+                redis = ConnectionMultiplexer.Connect(configuration);
+                if (sentinel && !redis.IsConnected)
+                {
+                    throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
+                        $"No Sentinel in {settings.SettingName} named a reachable primary for service {configuration.ServiceName}.",
+                        null, CommandStatus.Unknown);
+                }
+            }
+            catch (RedisConnectionException ex) when (sentinel)
+            {
+                redis?.Dispose();
+                _lastFailure = ex;
+                _lastFailureAt = DateTime.UtcNow;
+                RedisConnectionLog.SentinelUnreachable(_logger, settings.SettingName, ex.Message);
+                throw;
+            }
+
+            _lastFailure = null;
+            RedisConnectionLog.Attach(redis, _logger);
+            var endPoints = string.Join(' ', configuration.EndPoints.Select(endPoint => endPoint.ToString()));
+            var service = sentinel ? $", Sentinel service {configuration.ServiceName}" : string.Empty;
+            RedisConnectionLog.Created(_logger, settings.SettingName, endPoints, service, redis.IsConnected);
+            return redis;
+        }
+    }
+}

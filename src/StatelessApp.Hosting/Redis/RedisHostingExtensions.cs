@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace StatelessApp.Hosting.Redis;
+
+public static class RedisHostingExtensions
+{
+    /// <summary>
+    /// Registers one shared <see cref="IConnectionMultiplexer"/> built from <c>ConnectionStrings:{connectionName}</c>
+    /// (direct, or through Sentinel when the string has serviceName=...), validated at start-up, plus a
+    /// health check named "redis" tagged "ready".
+    /// </summary>
+    /// <remarks>
+    /// Resolve the multiplexer when you use it, not in a singleton's constructor: in Sentinel mode, resolving it
+    /// throws <see cref="RedisConnectionException"/> until a Sentinel answers (see <see cref="RedisConnector"/>).
+    /// </remarks>
+    public static IHostApplicationBuilder AddRedis(this IHostApplicationBuilder builder, string connectionName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
+
+        var settingName = $"ConnectionStrings:{connectionName}";
+        builder.Services.AddOptions<RedisConnectionOptions>()
+            .Configure(options =>
+            {
+                options.SettingName = settingName;
+                options.ConnectionString = builder.Configuration.GetConnectionString(connectionName);
+            })
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<RedisConnectionOptions>, RedisConnectionOptionsValidator>());
+
+        builder.Services.TryAddSingleton<RedisConnector>();
+        builder.Services.TryAddSingleton<IConnectionMultiplexer>(services => services.GetRequiredService<RedisConnector>().Connect());
+
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,266 @@
+using Microsoft.AspNetCore.Http;
+
+namespace StatelessApp.Hosting.Sessions;
+
+/// <summary>
+/// The request's <see cref="ISession"/>. Nothing happens until the session is touched: reading it costs one
+/// GETEX (which also slides the idle expiry), changing it adds one SET at commit. A new session that is never
+/// written costs nothing and sets no cookie.
+/// </summary>
+/// <remarks>
+/// The middleware commits before the first byte of the response; after that the session is sealed and any
+/// change throws, because a change that could no longer be saved (or reported as failed) must not look saved.
+/// </remarks>
+internal sealed class RedisSession(RedisSessionStore store, HttpContext context, string? cookie) : ISession
+{
+    private Dictionary<string, byte[]> _values = new(StringComparer.Ordinal);
+    private int _size = SessionSerializer.HeaderSize;
+    private string? _id;
+    private bool _isNew;
+    private bool _loaded;
+    private bool _dirty;
+    private bool _sealed;
+
+    /// <summary>True once loaded; false (instead of throwing) when Redis cannot be reached.</summary>
+    public bool IsAvailable
+    {
+        get
+        {
+            try
+            {
+                Load();
+                return true;
+            }
+            catch (SessionUnavailableException)
+            {
+                return false;
+            }
+        }
+    }
+
+    public string Id
+    {
+        get
+        {
+            Load();
+            return _id!;
+        }
+    }
+
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            Load();
+            return _values.Keys.ToArray();
+        }
+    }
+
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        Identify();
+        if (!_isNew)
+        {
+            Apply(await store.LoadAsync(_id!));
+        }
+
+        _loaded = true;
+    }
+
+    public bool TryGetValue(string key, out byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Load();
+        if (_values.TryGetValue(key, out var stored))
+        {
+            value = stored;
+            return true;
+        }
+
+        value = null!;
+        return false;
+    }
+
+    public void Set(string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        EnsureChangeable();
+        Load();
+
+        var size = _size + SessionSerializer.MeasureEntry(key, value.Length)
+            - (_values.TryGetValue(key, out var previous) ? SessionSerializer.MeasureEntry(key, previous.Length) : 0);
+        var limit = store.Options.MaxSizeBytes;
+        if (size > limit)
+        {
+            throw new SessionTooLargeException(
+                $"Setting session key \"{key}\" would grow the session to {size} bytes, over " +
+                $"{RedisSessionOptions.SectionName}:MaxSizeBytes ({limit}). Keep ids in the session, not whole objects.");
+        }
+
+        // A copy: the caller may reuse its array, and the session must save what was set, not what it became.
+        _values[key] = value.ToArray();
+        _size = size;
+        _dirty = true;
+    }
+
+    public void Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        EnsureChangeable();
+        Load();
+        if (_values.Remove(key, out var removed))
+        {
+            _size -= SessionSerializer.MeasureEntry(key, removed.Length);
+            _dirty = true;
+        }
+    }
+
+    public void Clear()
+    {
+        EnsureChangeable();
+        Load();
+        if (_values.Count > 0)
+        {
+            _values.Clear();
+            _size = SessionSerializer.HeaderSize;
+            _dirty = true;
+        }
+    }
+
+    /// <summary>Saves now if changed (the middleware also commits before the response starts).</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        if (_values.Count == 0)
+        {
+            // Emptied (e.g. sign-out): delete it rather than keep an empty value alive in Redis.
+            if (!_isNew)
+            {
+                await store.DeleteAsync(_id!);
+                _isNew = true;
+            }
+
+            if (!context.Response.HasStarted)
+            {
+                store.DeleteCookie(context);
+            }
+        }
+        else
+        {
+            if (_isNew && context.Response.HasStarted)
+            {
+                throw new InvalidOperationException(
+                    "A new session cannot be saved after the response has started: its cookie can no longer be sent.");
+            }
+
+            // Protect first: if the key ring cannot be read, nothing is saved that no cookie would point to.
+            var cookieValue = _isNew ? store.CookieProtector.Protect(_id!) : null;
+            await store.SaveAsync(_id!, SessionSerializer.Serialize(_values));
+            if (cookieValue is not null)
+            {
+                store.AppendCookie(context, cookieValue);
+                _isNew = false;
+            }
+        }
+
+        _dirty = false;
+    }
+
+    /// <summary>The last save, right before the response starts; later changes throw.</summary>
+    internal Task CommitBeforeResponseAsync()
+    {
+        _sealed = true;
+        return CommitAsync();
+    }
+
+    private void Load()
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        // Synchronous fallback for code that did not await LoadAsync first (as with the stock session);
+        // StackExchange.Redis has a true synchronous path, so this blocks but cannot deadlock.
+        Identify();
+        if (!_isNew)
+        {
+            Apply(store.Load(_id!));
+        }
+
+        _loaded = true;
+    }
+
+    /// <summary>Reads the cookie (no Redis): its id if genuine, otherwise a fresh id for a new session.</summary>
+    private void Identify()
+    {
+        if (_id is not null)
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(cookie))
+        {
+            _id = store.CookieProtector.Unprotect(cookie, out var refusal);
+            if (refusal is not null)
+            {
+                SessionLog.CookieRefused(store.Logger, refusal);
+            }
+        }
+
+        if (_id is null)
+        {
+            StartNew();
+        }
+    }
+
+    private void Apply(byte[]? data)
+    {
+        if (data is null)
+        {
+            // Expired, evicted or deleted: a fresh id, so a stale cookie never names the next session.
+            SessionLog.SessionExpired(store.Logger);
+            StartNew();
+            return;
+        }
+
+        try
+        {
+            _values = SessionSerializer.Deserialize(data);
+            _size = SessionSerializer.HeaderSize + _values.Sum(entry => SessionSerializer.MeasureEntry(entry.Key, entry.Value.Length));
+        }
+        catch (FormatException ex)
+        {
+            SessionLog.SessionUnreadable(store.Logger, ex.Message);
+            StartNew();
+        }
+    }
+
+    private void StartNew()
+    {
+        _id = SessionCookieProtector.NewId();
+        _isNew = true;
+        _values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        _size = SessionSerializer.HeaderSize;
+    }
+
+    private void EnsureChangeable()
+    {
+        if (_sealed)
+        {
+            throw new InvalidOperationException(
+                "The session cannot be changed after the response has started: the change could no longer be saved. " +
+                "Change the session before writing the response.");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace StatelessApp.Hosting.Sessions;
+
+public static class RedisSessionHostingExtensions
+{
+    /// <summary>
+    /// Sessions in Redis behind the standard <c>HttpContext.Session</c>, configured by the "Sessions" section
+    /// (IdleTimeout, CookieName, KeyPrefix, MaxSizeBytes). Needs <c>AddRedis</c>; use <c>AddRedisKeyRing</c>
+    /// too so every instance can read the session cookie. Replaces Microsoft's AddSession/UseSession.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisSessions(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<RedisSessionOptions>()
+            .BindConfiguration(RedisSessionOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<RedisSessionOptions>, RedisSessionOptionsValidator>());
+
+        // Standalone this is a per-instance key ring; AddRedisKeyRing makes it the shared one.
+        builder.Services.AddDataProtection();
+        builder.Services.TryAddSingleton<SessionCookieProtector>();
+        builder.Services.TryAddSingleton<RedisSessionStore>();
+        return builder;
+    }
+
+    /// <summary>Adds the session middleware; place it before the endpoints that use <c>HttpContext.Session</c>.</summary>
+    public static IApplicationBuilder UseRedisSessions(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        var registered = app.ApplicationServices.GetService<IServiceProviderIsService>();
+        if (registered is not null && !registered.IsService(typeof(IConnectionMultiplexer)))
+        {
+            throw new InvalidOperationException("UseRedisSessions needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
+        }
+
+        if (registered is not null && !registered.IsService(typeof(RedisSessionStore)))
+        {
+            throw new InvalidOperationException("UseRedisSessions needs builder.AddRedisSessions().");
+        }
+
+        return app.UseMiddleware<RedisSessionMiddleware>();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace StatelessApp.Hosting.Sessions;
+
+internal sealed class RedisSessionOptionsValidator : IValidateOptions<RedisSessionOptions>
+{
+    private const string Section = RedisSessionOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, RedisSessionOptions options)
+    {
+        var failures = new List<string>();
+
+        // Redis expiries have a resolution we rely on in whole seconds (EX); anything shorter is a typo.
+        if (options.IdleTimeout < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{Section}:IdleTimeout must be positive and at least 00:00:01 (was {options.IdleTimeout}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.CookieName) || !IsCookieToken(options.CookieName))
+        {
+            failures.Add($"{Section}:CookieName must be a non-empty cookie name without spaces, control characters or ()<>@,;:\\\"/[]?={{}} (was \"{options.CookieName}\").");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyPrefix))
+        {
+            failures.Add($"{Section}:KeyPrefix must be set (e.g. \"StatelessApp:Session:\").");
+        }
+
+        if (options.MaxSizeBytes <= 0)
+        {
+            failures.Add($"{Section}:MaxSizeBytes must be positive (was {options.MaxSizeBytes}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>RFC 6265 cookie-name = RFC 2616 token.</summary>
+    private static bool IsCookieToken(string name) =>
+        name.All(c => c is > ' ' and < (char)127 && !"()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal));
+}

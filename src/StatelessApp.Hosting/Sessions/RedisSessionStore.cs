@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace StatelessApp.Hosting.Sessions;
+
+/// <summary>
+/// Creates the per-request <see cref="RedisSession"/> and performs its Redis round trips: one GETEX to read
+/// (which also slides the expiry), one SET ... EX or DEL to save. Redis failures become
+/// <see cref="SessionUnavailableException"/>.
+/// </summary>
+internal sealed class RedisSessionStore(
+    IServiceProvider services,
+    IOptions<RedisSessionOptions> options,
+    SessionCookieProtector cookieProtector,
+    ILogger<RedisSessionStore> logger)
+{
+    public RedisSessionOptions Options => options.Value;
+
+    public ILogger Logger => logger;
+
+    public SessionCookieProtector CookieProtector => cookieProtector;
+
+    public RedisSession Create(HttpContext context) =>
+        new(this, context, context.Request.Cookies[options.Value.CookieName]);
+
+    public async Task<byte[]?> LoadAsync(string sessionId)
+    {
+        try
+        {
+            return await Database().StringGetSetExpiryAsync(Key(sessionId), options.Value.IdleTimeout);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Unavailable("load", ex);
+        }
+    }
+
+    public byte[]? Load(string sessionId)
+    {
+        try
+        {
+            return Database().StringGetSetExpiry(Key(sessionId), options.Value.IdleTimeout);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Unavailable("load", ex);
+        }
+    }
+
+    public async Task SaveAsync(string sessionId, byte[] data)
+    {
+        try
+        {
+            await Database().StringSetAsync(Key(sessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Unavailable("save", ex);
+        }
+    }
+
+    public async Task DeleteAsync(string sessionId)
+    {
+        try
+        {
+            await Database().KeyDeleteAsync(Key(sessionId));
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Unavailable("delete", ex);
+        }
+    }
+
+    public void AppendCookie(HttpContext context, string protectedSessionId) =>
+        context.Response.Cookies.Append(options.Value.CookieName, protectedSessionId, CookieOptions(context));
+
+    public void DeleteCookie(HttpContext context) =>
+        context.Response.Cookies.Delete(options.Value.CookieName, CookieOptions(context));
+
+    private static CookieOptions CookieOptions(HttpContext context) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        Secure = context.Request.IsHttps,
+        Path = "/",
+        // The session holds the cart: the app does not work without it, so consent banners must not drop it.
+        IsEssential = true,
+    };
+
+    private RedisKey Key(string sessionId) => options.Value.KeyPrefix + sessionId;
+
+    // Resolved per call rather than injected: with Sentinel, creating the multiplexer can throw while no
+    // Sentinel answers, and that must become a 503 for this request, not a failure to build the pipeline.
+    private IDatabase Database() => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+
+    // RedisServerException covers READONLY (a demoted primary) and LOADING (a restarting one).
+    private static bool IsStoreFailure(Exception ex) => ex is RedisException or TimeoutException;
+
+    private SessionUnavailableException Unavailable(string operation, Exception ex)
+    {
+        SessionLog.StoreUnavailable(logger, operation, ex.Message);
+        return new SessionUnavailableException($"The session store is unavailable ({operation} failed).", ex);
+    }
+}

@@ -1,0 +1,82 @@
+using StatelessApp.Web.Shop;
+
+namespace StatelessApp.Web.Api;
+
+/// <summary>
+/// The cart, kept in the session (Redis). Every change answers with the whole priced cart.
+/// JSON bodies only: a cross-site form cannot send application/json without a CORS preflight, which this API
+/// does not grant, so the cookie-bound endpoints need no antiforgery token (the Razor forms have one).
+/// </summary>
+internal static class CartApi
+{
+    public static RouteGroupBuilder MapCartApi(this RouteGroupBuilder api)
+    {
+        var cart = api.MapGroup("/cart").WithTags("Cart");
+
+        cart.MapGet("/", async (HttpContext context, Catalogue catalogue) =>
+        {
+            var current = await context.Session.LoadCartAsync(context.RequestAborted);
+            return TypedResults.Ok(CartResponse.From(await catalogue.PriceAsync(current, context.RequestAborted)));
+        });
+
+        cart.MapPost("/items", async (AddCartItemRequest request, HttpContext context, Catalogue catalogue) =>
+        {
+            if (request.ProductId <= 0)
+            {
+                return ApiProblems.Invalid("productId", "productId must be a positive product id.");
+            }
+
+            if (request.Quantity is < 1 or > Cart.MaxQuantityPerLine)
+            {
+                return ApiProblems.Invalid(CartChange.InvalidQuantity, "quantity");
+            }
+
+            if (await catalogue.FindAsync(request.ProductId, context.RequestAborted) is null)
+            {
+                return ApiProblems.ProductNotFound(request.ProductId);
+            }
+
+            var current = await context.Session.LoadCartAsync(context.RequestAborted);
+            var change = current.Add(request.ProductId, request.Quantity);
+            if (change != CartChange.Done)
+            {
+                return ApiProblems.Invalid(change, change == CartChange.TooManyLines ? "productId" : "quantity");
+            }
+
+            context.Session.SaveCart(current);
+            return Results.Ok(CartResponse.From(await catalogue.PriceAsync(current, context.RequestAborted)));
+        });
+
+        cart.MapPut("/items/{productId:int}", async (int productId, UpdateCartItemRequest request, HttpContext context, Catalogue catalogue) =>
+        {
+            var current = await context.Session.LoadCartAsync(context.RequestAborted);
+            var change = current.SetQuantity(productId, request.Quantity);
+            if (change == CartChange.InvalidQuantity)
+            {
+                return ApiProblems.Invalid(change, "quantity");
+            }
+
+            if (change == CartChange.NotInCart)
+            {
+                return ApiProblems.NotInCart(productId);
+            }
+
+            context.Session.SaveCart(current);
+            return Results.Ok(CartResponse.From(await catalogue.PriceAsync(current, context.RequestAborted)));
+        });
+
+        cart.MapDelete("/items/{productId:int}", async (int productId, HttpContext context, Catalogue catalogue) =>
+        {
+            var current = await context.Session.LoadCartAsync(context.RequestAborted);
+            if (current.Remove(productId) == CartChange.NotInCart)
+            {
+                return ApiProblems.NotInCart(productId);
+            }
+
+            context.Session.SaveCart(current);
+            return Results.Ok(CartResponse.From(await catalogue.PriceAsync(current, context.RequestAborted)));
+        });
+
+        return api;
+    }
+}

@@ -1,0 +1,22 @@
+using StatelessApp.Web.Shop;
+
+namespace StatelessApp.Web.Api;
+
+/// <summary>GET /api/products[?category=Tea], GET /api/products/{id}: the catalogue, read from a standby.</summary>
+internal static class ProductsApi
+{
+    public static RouteGroupBuilder MapProductsApi(this RouteGroupBuilder api)
+    {
+        var products = api.MapGroup("/products").WithTags("Products");
+
+        products.MapGet("/", async (string? category, Catalogue catalogue, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await catalogue.ListAsync(category, cancellationToken)).Select(ProductResponse.From)));
+
+        products.MapGet("/{id:int}", async (int id, Catalogue catalogue, CancellationToken cancellationToken) =>
+            await catalogue.FindAsync(id, cancellationToken) is { } product
+                ? Results.Ok(ProductResponse.From(product))
+                : ApiProblems.ProductNotFound(id));
+
+        return api;
+    }
+}

@@ -1,0 +1,22 @@
+namespace StatelessApp.Web.Api;
+
+internal static class ShopApi
+{
+    /// <summary>The JSON API under /api. Responses are per shopper: never cached by anyone.</summary>
+    public static IEndpointRouteBuilder MapShopApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return await next(context);
+        });
+
+        api.MapProductsApi()
+            .MapCartApi()
+            .MapCheckoutApi()
+            .MapOrdersApi()
+            .MapStatusApi();
+        return endpoints;
+    }
+}

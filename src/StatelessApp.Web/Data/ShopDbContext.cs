@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace StatelessApp.Web.Data;
+
+/// <summary>
+/// The shop's database. Injected as <c>ShopDbContext</c> it talks to the primary (writes, "my orders");
+/// as <c>ReadOnlyDbContext&lt;ShopDbContext&gt;</c> to a standby (catalogue).
+/// </summary>
+public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(options)
+{
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Product>(product =>
+        {
+            product.ToTable("products");
+            product.Property(p => p.Sku).HasMaxLength(32);
+            product.HasIndex(p => p.Sku).IsUnique();
+            product.Property(p => p.Name).HasMaxLength(200);
+            product.Property(p => p.Description).HasMaxLength(2000);
+            product.Property(p => p.Category).HasMaxLength(64);
+            product.Property(p => p.Price).HasPrecision(10, 2);
+            product.HasData(CatalogueSeed.Products);
+        });
+
+        modelBuilder.Entity<Order>(order =>
+        {
+            order.ToTable("orders");
+            order.Property(o => o.Id).ValueGeneratedNever();
+            order.Property(o => o.ShopperId).HasMaxLength(64);
+            order.HasIndex(o => new { o.ShopperId, o.CreatedAt });
+            order.Property(o => o.Total).HasPrecision(12, 2);
+            order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OrderLine>(line =>
+        {
+            line.ToTable("order_lines");
+            line.HasKey(l => new { l.OrderId, l.ProductId });
+            line.Property(l => l.Sku).HasMaxLength(32);
+            line.Property(l => l.ProductName).HasMaxLength(200);
+            line.Property(l => l.UnitPrice).HasPrecision(10, 2);
+            line.Ignore(l => l.LineTotal);
+            line.HasOne<Product>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using StatelessApp.Web.Data;
+using StatelessApp.Web.Shop;
+
+namespace StatelessApp.Web.Pages.Orders;
+
+/// <summary>The shopper's orders, read from the primary (see <see cref="OrderHistory"/> for why).</summary>
+public sealed class OrdersModel(OrderHistory history) : PageModel
+{
+    public IReadOnlyList<Order> Orders { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Orders = await history.ListAsync(User.GetShopperId(), cancellationToken);
+}

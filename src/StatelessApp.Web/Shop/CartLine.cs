@@ -1,0 +1,3 @@
+namespace StatelessApp.Web.Shop;
+
+public sealed record CartLine(int ProductId, int Quantity);

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace StatelessApp.IntegrationTests.Fixtures;
+
+/// <summary>
+/// A real PostgreSQL primary plus a streaming-replication hot standby on free loopback ports, with a database and a
+/// password (SCRAM) role for the app. Use it as an xunit class fixture (one cluster for a class) or create one per test
+/// with <see cref="StartAsync"/> when the test changes the topology (stops, promotes, demotes).
+/// </summary>
+/// <remarks>
+/// Both nodes start as copies of one template data directory (see <see cref="PostgresClusterTemplate"/>), so a cluster
+/// starts in well under a second. Each node gets its own Unix socket directory OUTSIDE its data directory: a copied
+/// data directory (or a pg_basebackup) would otherwise carry the socket lock file and the standby would refuse to start. PostgreSQL refuses to run as root, so when the tests run as
+/// root every server command goes through <c>runuser -u postgres</c> and the temp directory is owned by postgres.
+/// The node names stay those of the initial roles: after <see cref="PromoteStandbyAsync"/>, <see cref="Standby"/> is
+/// the writable node.
+/// </remarks>
+public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
+{
+    public const string DatabaseName = "app";
+    public const string RoleName = "app";
+
+    private readonly string _root;
+    private string _password = "";
+
+    public PostgresCluster()
+    {
+        _root = Path.Combine(PostgresCommands.ScratchDirectory, "statelessapp-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Primary = new PostgresNode("primary", _root, FreeLoopbackPort());
+        Standby = new PostgresNode("standby", _root, FreeLoopbackPort());
+    }
+
+    public PostgresNode Primary { get; }
+
+    public PostgresNode Standby { get; }
+
+    /// <summary>How long <see cref="InitializeAsync"/> took (two data directory copies, two starts; the first cluster of a test process also pays for the template).</summary>
+    public TimeSpan StartDuration { get; private set; }
+
+    /// <summary>Where the start time went (cumulative), for a test's output when the machine is slow.</summary>
+    public string StartSteps { get; private set; } = "";
+
+    /// <summary>The app's view: "Host=primary,standby" (no Target Session Attributes: the data source chooses).</summary>
+    public string MultiHostConnectionString => AppConnectionString($"127.0.0.1:{Primary.Port},127.0.0.1:{Standby.Port}");
+
+    /// <summary>Both nodes, standby listed first: proves routing does not depend on host order.</summary>
+    public string MultiHostConnectionStringStandbyFirst =>
+        AppConnectionString($"127.0.0.1:{Standby.Port},127.0.0.1:{Primary.Port}");
+
+    public string PrimaryConnectionString => AppConnectionString($"127.0.0.1:{Primary.Port}");
+
+    public string StandbyConnectionString => AppConnectionString($"127.0.0.1:{Standby.Port}");
+
+    public static async Task<PostgresCluster> StartAsync()
+    {
+        var cluster = new PostgresCluster();
+        try
+        {
+            await cluster.InitializeAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var template = await PostgresClusterTemplate.GetAsync();
+        _password = template.Password;
+        var steps = new List<string> { $"template {clock.ElapsedMilliseconds} ms" };
+
+        Directory.CreateDirectory(Primary.SocketDirectory);
+        Directory.CreateDirectory(Standby.SocketDirectory);
+        await PostgresCommands.ChownToPostgresAsync(_root);
+        await Task.WhenAll(
+            PostgresCommands.RunAsync("cp", ["-a", template.DataDirectory, Primary.DataDirectory]),
+            PostgresCommands.RunAsync("cp", ["-a", template.DataDirectory, Standby.DataDirectory]));
+
+        await File.AppendAllTextAsync(Path.Combine(Primary.DataDirectory, "postgresql.conf"), Primary.PerNodeSettings());
+        await File.AppendAllTextAsync(Path.Combine(Standby.DataDirectory, "postgresql.conf"), Standby.PerNodeSettings() +
+            $"primary_conninfo = 'host={Primary.SocketDirectory} port={Primary.Port} user=postgres application_name=standby'\n");
+        // What pg_basebackup -R would write: start as a streaming standby of the primary.
+        await PostgresCommands.RunAsync("touch", [Path.Combine(Standby.DataDirectory, "standby.signal")]);
+        steps.Add($"copies {clock.ElapsedMilliseconds} ms");
+
+        // Primary first: a standby that finds no primary waits wal_retrieve_retry_interval before asking again.
+        await Primary.StartAsync();
+        steps.Add($"primary up {clock.ElapsedMilliseconds} ms");
+        await Standby.StartAsync();
+        steps.Add($"standby up {clock.ElapsedMilliseconds} ms");
+        StartDuration = clock.Elapsed;
+        StartSteps = string.Join(", ", steps);
+    }
+
+    public Task StopPrimaryAsync(StopMode mode = StopMode.Fast) => Primary.StopAsync(mode);
+
+    public Task StartPrimaryAsync() => Primary.StartAsync();
+
+    public Task StopStandbyAsync(StopMode mode = StopMode.Fast) => Standby.StopAsync(mode);
+
+    public Task StartStandbyAsync() => Standby.StartAsync();
+
+    /// <summary>Promotes the standby (pg_ctl promote -w: returns once it accepts writes).</summary>
+    public Task PromoteStandbyAsync() =>
+        PostgresCommands.RunAsync(PostgresCommands.Tool("pg_ctl"), ["promote", "-w", "-t", "30", "-D", Standby.DataDirectory]);
+
+    /// <summary>Waits until the standby has replayed everything the primary had written when this was called.</summary>
+    public async Task WaitForReplicationAsync(TimeSpan? timeout = null)
+    {
+        string primaryLsn;
+        await using (var primary = new NpgsqlConnection(Primary.AdminConnectionString))
+        {
+            await primary.OpenAsync();
+            // The insert position, not the write position: it already covers commits still in the WAL buffers.
+            primaryLsn = (string)(await Scalar(primary, "SELECT pg_current_wal_insert_lsn()::text"))!;
+        }
+
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        await using var standby = new NpgsqlConnection(Standby.AdminConnectionString);
+        await standby.OpenAsync();
+        while (true)
+        {
+            var caughtUp = await Scalar(standby,
+                $"SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '{primaryLsn}') >= 0, false)");
+            if (caughtUp is true)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"standby did not replay up to {primaryLsn} in time");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// Creates another database owned by the app role (replicated to the standby like everything else) and returns the
+    /// multi-host connection string to it: for a test that needs an empty schema.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await AdminScalarAsync(Primary, $"CREATE DATABASE \"{name}\" OWNER {RoleName}");
+        return new NpgsqlConnectionStringBuilder(MultiHostConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Runs one statement as superuser over the node's Unix socket (works while the node is a standby too).</summary>
+    public static async Task<object?> AdminScalarAsync(PostgresNode node, string sql, string database = "postgres")
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(node.AdminConnectionString) { Database = database };
+        await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
+        await connection.OpenAsync();
+        return await Scalar(connection, sql);
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Immediate stop: nothing here is worth a checkpoint. Kill by pid if pg_ctl cannot do it.
+        await Standby.KillAsync();
+        await Primary.KillAsync();
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server that is still exiting may hold a file for a moment; the temp dir is not worth failing a test.
+        }
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+
+    private string AppConnectionString(string hosts) =>
+        $"Host={hosts};Database={DatabaseName};Username={RoleName};Password={_password};Timeout=3;Command Timeout=10";
+
+    internal static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace StatelessApp.IntegrationTests.Fixtures;
+
+/// <summary>One real <c>redis-sentinel</c> watching a <see cref="RedisServer"/>, same password (as in the stack).</summary>
+public sealed class SentinelServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private SentinelServer(Process process, string directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<SentinelServer> StartAsync(RedisServer primary, string serviceName, int? port = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("statelessapp-sentinel-").FullName;
+        port ??= FreeLoopbackPort();
+        var config = Path.Combine(directory, "sentinel.conf");
+
+        // Sentinel rewrites its config file, so it lives in a writable temp directory.
+        await File.WriteAllTextAsync(config, string.Join('\n',
+            "bind 127.0.0.1",
+            $"port {port}",
+            "daemonize no",
+            $"dir {directory}",
+            $"logfile {Path.Combine(directory, "sentinel.log")}",
+            $"requirepass {primary.Password}",
+            $"sentinel monitor {serviceName} 127.0.0.1 {primary.Port} 1",
+            $"sentinel auth-pass {serviceName} {primary.Password}",
+            ""));
+
+        var process = Process.Start(new ProcessStartInfo("redis-sentinel", config) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("redis-sentinel did not start");
+        var sentinel = new SentinelServer(process, directory, port.Value);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await sentinel.KnowsPrimaryAsync(serviceName, primary.Password))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await sentinel.DisposeAsync();
+                throw new InvalidOperationException($"redis-sentinel on port {port} did not report primary {serviceName}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return sentinel;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the temp folder is cleaned by the OS eventually.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<bool> KnowsPrimaryAsync(string serviceName, string password)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {password}\r\nSENTINEL get-master-addr-by-name {serviceName}\r\n"), timeout.Token);
+            var buffer = new byte[512];
+            var reply = new StringBuilder();
+            while (!reply.ToString().Contains("127.0.0.1", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                if (reply.ToString().Contains("*-1", StringComparison.Ordinal) || reply.ToString().Contains('-', StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StatelessApp.Hosting.KeyRing;
+using StatelessApp.Hosting.Redis;
+using StatelessApp.Hosting.Sessions;
+
+namespace StatelessApp.IntegrationTests.Fixtures;
+
+/// <summary>Which session implementation a <see cref="SessionTestApp"/> runs.</summary>
+public enum SessionKind
+{
+    /// <summary>Ours: AddRedisSessions + UseRedisSessions.</summary>
+    Redis,
+
+    /// <summary>Microsoft's: AddStackExchangeRedisCache + AddSession + UseSession, for comparison.</summary>
+    Stock,
+}
+
+/// <summary>
+/// A minimal app instance (its own host and container) wired like the shop: AddRedis, AddRedisKeyRing,
+/// sessions, antiforgery and cookie auth, plus /health/ready. Runs on TestServer, or on Kestrel on a free
+/// loopback port when the real server's behaviour matters.
+/// </summary>
+public sealed class SessionTestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Func<HttpMessageHandler> _serverHandler;
+    private readonly Uri _baseAddress;
+
+    private SessionTestApp(WebApplication app, Func<HttpMessageHandler> serverHandler, Uri baseAddress, ListLoggerProvider logs)
+    {
+        _app = app;
+        _serverHandler = serverHandler;
+        _baseAddress = baseAddress;
+        Logs = logs;
+    }
+
+    public IServiceProvider Services => _app.Services;
+
+    public ListLoggerProvider Logs { get; }
+
+    public static async Task<SessionTestApp> StartAsync(
+        RedisServer redis,
+        IDictionary<string, string?>? settings = null,
+        SessionKind sessions = SessionKind.Redis,
+        bool kestrel = false)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        var logs = new ListLoggerProvider();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        if (kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
+        builder.AddRedis("Redis");
+        builder.AddRedisKeyRing();
+        if (sessions == SessionKind.Redis)
+        {
+            builder.AddRedisSessions();
+        }
+        else
+        {
+            builder.Services.AddStackExchangeRedisCache(options =>
+            {
+                options.Configuration = redis.ConnectionString;
+                options.InstanceName = "stock:";
+            });
+            builder.Services.AddSession();
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddControllers().AddApplicationPart(typeof(SessionTestApp).Assembly);
+        builder.Services.AddAntiforgery();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddAuthorization();
+
+        var app = builder.Build();
+        if (sessions == SessionKind.Redis)
+        {
+            app.UseRedisSessions();
+        }
+        else
+        {
+            app.UseSession();
+        }
+
+        app.UseAuthentication();
+        MapEndpoints(app);
+        app.MapControllers();
+        await app.StartAsync();
+
+        if (kestrel)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            return new SessionTestApp(app, () => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }, new Uri(address), logs);
+        }
+
+        var server = app.GetTestServer();
+        return new SessionTestApp(app, server.CreateHandler, new Uri("http://localhost/"), logs);
+    }
+
+    /// <summary>A client that sends and keeps <paramref name="browser"/>'s cookies; redirects are not followed.</summary>
+    public HttpClient CreateClient(Browser browser, bool https = false)
+    {
+        var address = https ? new UriBuilder(_baseAddress) { Scheme = "https", Port = -1 }.Uri : _baseAddress;
+        return new HttpClient(browser.CreateHandler(_serverHandler())) { BaseAddress = address };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/untouched", () => "untouched");
+
+        app.MapGet("/session", async (HttpContext context) =>
+        {
+            await context.Session.LoadAsync();
+            return context.Session.GetString("value") ?? "(empty)";
+        });
+
+        // Without LoadAsync: the synchronous path code written for the stock session may still take.
+        app.MapGet("/session/sync", (HttpContext context) => context.Session.GetString("value") ?? "(empty)");
+
+        app.MapGet("/session/id", async (HttpContext context) =>
+        {
+            await context.Session.LoadAsync();
+            return context.Session.Id;
+        });
+
+        // Writes a body: the commit happens at the first byte of the response.
+        app.MapPost("/session/{value}", async (HttpContext context, string value) =>
+        {
+            await context.Session.LoadAsync();
+            context.Session.SetString("value", value);
+            return $"saved {value}";
+        });
+
+        // No body: the commit happens when the pipeline returns.
+        app.MapPost("/session-redirect/{value}", async (HttpContext context, string value) =>
+        {
+            await context.Session.LoadAsync();
+            context.Session.SetString("value", value);
+            return Results.Redirect("/session");
+        });
+
+        app.MapPost("/session-big/{bytes:int}", async (HttpContext context, int bytes) =>
+        {
+            await context.Session.LoadAsync();
+            context.Session.Set("big", new byte[bytes]);
+            return "stored";
+        });
+
+        app.MapDelete("/session", async (HttpContext context) =>
+        {
+            await context.Session.LoadAsync();
+            context.Session.Clear();
+            return Results.NoContent();
+        });
+
+        app.MapGet("/antiforgery", (HttpContext context, IAntiforgery antiforgery) =>
+            antiforgery.GetAndStoreTokens(context).RequestToken);
+
+        app.MapPost("/antiforgery", async (HttpContext context, IAntiforgery antiforgery) =>
+            await antiforgery.IsRequestValidAsync(context) ? Results.Ok("valid") : Results.BadRequest("invalid"));
+
+        app.MapPost("/signin/{name}", async (HttpContext context, string name) =>
+        {
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignInAsync(new ClaimsPrincipal(identity));
+            return "signed in";
+        });
+
+        app.MapGet("/whoami", (HttpContext context) => context.User.Identity?.Name ?? "anonymous");
+
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace StatelessApp.IntegrationTests.Shop;
+
+/// <summary>
+/// Redis or the PostgreSQL primary goes away: readiness says so (proxies route around), what needs the missing
+/// server answers 503 ProblemDetails, liveness stays 200 (a restart would not help), and the instance recovers by
+/// itself when the server is back. Owns its servers: it stops them.
+/// </summary>
+public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers>
+{
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
+
+    private ShopInstance App => servers.App1;
+
+    [Fact]
+    public async Task Redis_down_means_not_ready_and_503_for_the_cart_then_recovery_without_restart()
+    {
+        using var shopper = new Shopper();
+        await shopper.AddToCartAsync(App, 2, 1);
+        Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("health/ready")).StatusCode);
+
+        servers.Redis.Stop();
+        try
+        {
+            await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("health/live")).StatusCode);
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).GetAsync("api/cart"), HttpStatusCode.ServiceUnavailable);
+            await ProblemAssert.IsProblemAsync(
+                await shopper.On(App).PostAsJsonAsync("api/cart/items", new { productId = 3, quantity = 1 }),
+                HttpStatusCode.ServiceUnavailable);
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).GetAsync("Cart"), HttpStatusCode.ServiceUnavailable);
+        }
+        finally
+        {
+            await servers.Redis.StartAsync();
+        }
+
+        await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.OK);
+        var cart = await shopper.GetJsonAsync(App, "api/cart");
+        Assert.Equal(1, cart.GetProperty("itemCount").GetInt32()); // AOF: the cart survived the crash
+    }
+
+    [Fact]
+    public async Task Primary_down_means_not_ready_and_503_for_orders_while_the_catalogue_still_works_then_recovery()
+    {
+        using var shopper = new Shopper();
+        await shopper.AddToCartAsync(App, 4, 1);
+
+        await servers.Postgres.StopPrimaryAsync();
+        try
+        {
+            await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("health/live")).StatusCode);
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).PostAsync("api/checkout", content: null), HttpStatusCode.ServiceUnavailable);
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).GetAsync("api/orders"), HttpStatusCode.ServiceUnavailable);
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).GetAsync("Orders"), HttpStatusCode.ServiceUnavailable);
+            // Reads go to the standby, which is still up.
+            Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("api/products/4")).StatusCode);
+            Assert.Equal(1, (await shopper.GetJsonAsync(App, "api/cart")).GetProperty("itemCount").GetInt32());
+        }
+        finally
+        {
+            await servers.Postgres.StartPrimaryAsync();
+        }
+
+        await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.OK);
+        await WaitForStatusAsync(shopper, "api/orders", HttpStatusCode.OK);
+        var checkout = await shopper.On(App).PostAsync("api/checkout", content: null);
+        Assert.Equal(HttpStatusCode.Created, checkout.StatusCode);
+    }
+
+    private async Task WaitForStatusAsync(Shopper shopper, string path, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        HttpStatusCode last;
+        do
+        {
+            last = (await shopper.On(App).GetAsync(path)).StatusCode;
+            if (last == expected)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"{path} answered {(int)last}, not {(int)expected}, for {RecoveryTimeout.TotalSeconds} s");
+    }
+}

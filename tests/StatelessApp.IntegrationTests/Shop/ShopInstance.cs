@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace StatelessApp.IntegrationTests.Shop;
+
+/// <summary>
+/// One app instance: the real Program on a real Kestrel (loopback, free port), configured the way the stack
+/// configures a process. Several instances pointed at the same Redis and PostgreSQL are several app processes.
+/// </summary>
+public sealed class ShopInstance : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
+
+    public ShopInstance(string name, string redis, string shop, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IWebHostBuilder>? configure = null)
+    {
+        Name = name;
+        var all = new Dictionary<string, string?>
+        {
+            ["Instance:Region"] = "a",
+            ["Instance:Name"] = name,
+            ["ConnectionStrings:Redis"] = redis,
+            ["ConnectionStrings:Shop"] = shop,
+            ["Proxy:DrainDelay"] = "00:00:00",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        _settings = all;
+        _configure = configure;
+        UseKestrel(0);
+    }
+
+    public string Name { get; }
+
+    /// <summary>"http://127.0.0.1:port/" once started.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+            var address = addresses.Addresses.First();
+            return new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Production: the error answers tested are those users get (no developer page), and
+        // appsettings.Development.json (local defaults) stays out of the way.
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        _configure?.Invoke(builder);
+    }
+}

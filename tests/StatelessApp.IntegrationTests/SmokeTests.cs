@@ -1,7 +1,0 @@
-namespace StatelessApp.IntegrationTests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}

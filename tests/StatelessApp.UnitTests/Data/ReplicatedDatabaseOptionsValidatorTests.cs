@@ -1,0 +1,83 @@
+using StatelessApp.Hosting.Data;
+
+namespace StatelessApp.UnitTests.Data;
+
+public sealed class ReplicatedDatabaseOptionsValidatorTests
+{
+    private const string Valid = "Host=127.1.0.41:5432,127.2.0.41:5432;Database=shop;Username=shop;Password=secret";
+
+    [Fact]
+    public void A_multi_host_connection_string_with_defaults_is_valid()
+    {
+        var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = Valid });
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void A_missing_connection_string_names_the_setting(string? connectionString)
+    {
+        var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = connectionString }));
+        Assert.StartsWith("ConnectionStrings:Shop is missing", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unparseable_connection_string_names_the_setting_and_never_echoes_the_password()
+    {
+        var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions
+        {
+            ConnectionString = "Host=a,b;Database=shop;Password=hunter2;Bogus Key=1",
+        }));
+        Assert.StartsWith("ConnectionStrings:Shop cannot be parsed", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Database=shop;Username=shop", "ConnectionStrings:Shop has no Host")]
+    [InlineData("Host=a,,b;Database=shop", "ConnectionStrings:Shop has an empty entry in its Host list")]
+    [InlineData("Host=a,b;Username=shop", "ConnectionStrings:Shop has no Database")]
+    [InlineData("Host=a,b;Database=shop;Target Session Attributes=primary", "ConnectionStrings:Shop must not set Target Session Attributes")]
+    [InlineData("Host=a,b;Database=shop;Multiplexing=true", "ConnectionStrings:Shop must not enable Multiplexing")]
+    public void Connection_strings_the_data_source_cannot_serve_are_refused(string connectionString, string expected)
+    {
+        var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = connectionString }));
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(nameof(ReplicatedDatabaseOptions.HostRecheckSeconds), 0, "Database:HostRecheckSeconds must be between 1 and 300")]
+    [InlineData(nameof(ReplicatedDatabaseOptions.HostRecheckSeconds), 301, "Database:HostRecheckSeconds must be between 1 and 300")]
+    [InlineData(nameof(ReplicatedDatabaseOptions.ConnectTimeoutSeconds), 0, "Database:ConnectTimeoutSeconds must be between 1 and 120")]
+    [InlineData(nameof(ReplicatedDatabaseOptions.CommandTimeoutSeconds), 0, "Database:CommandTimeoutSeconds must be between 1 and 3600")]
+    [InlineData(nameof(ReplicatedDatabaseOptions.MaxRetryCount), -1, "Database:MaxRetryCount must be between 0 and 10")]
+    [InlineData(nameof(ReplicatedDatabaseOptions.MaxRetryCount), 11, "Database:MaxRetryCount must be between 0 and 10")]
+    public void Numbers_out_of_range_name_their_setting(string property, int value, string expected)
+    {
+        var options = new ReplicatedDatabaseOptions { ConnectionString = Valid };
+        typeof(ReplicatedDatabaseOptions).GetProperty(property)!.SetValue(options, value);
+        var failure = Assert.Single(Failures(options));
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Durations_out_of_range_name_their_setting()
+    {
+        var failures = Failures(new ReplicatedDatabaseOptions
+        {
+            ConnectionString = Valid,
+            MaxRetryDelay = TimeSpan.FromSeconds(-1),
+            HealthCheckTimeout = TimeSpan.Zero,
+        });
+        Assert.Collection(failures,
+            f => Assert.StartsWith("Database:MaxRetryDelay must be between", f, StringComparison.Ordinal),
+            f => Assert.StartsWith("Database:HealthCheckTimeout must be positive", f, StringComparison.Ordinal));
+    }
+
+    private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(ReplicatedDatabaseOptions options) =>
+        new ReplicatedDatabaseOptionsValidator().Validate("Shop", options);
+
+    private static IEnumerable<string> Failures(ReplicatedDatabaseOptions options) =>
+        Validate(options).Failures ?? [];
+}
