@@ -140,26 +140,54 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
     public async Task Readme_names_its_own_paths(string name)
     {
         var solution = await template.GenerateAsync(TemplateCase.Named(name));
-        if (!File.Exists(Path.Combine(template.RepositoryRoot, "README.md")))
-        {
-            output.WriteLine("The repository has no README.md yet: nothing to check.");
-            return;
-        }
+        var sourceReadme = File.ReadAllText(Path.Combine(template.RepositoryRoot, "README.md"));
 
         var readme = solution.ReadText("README.md");
 
         Assert.NotNull(readme);
         Assert.Contains("./stack up", readme, StringComparison.Ordinal);
         Assert.Contains("./stack test", readme, StringComparison.Ordinal);
-        var paths = RepositoryPath().Matches(readme).Select(m => m.Groups["path"].Value)
-            .Concat(MarkdownLink().Matches(readme).Select(m => m.Groups["target"].Value))
-            .Where(path => !path.Contains("://", StringComparison.Ordinal) && !path.StartsWith('#') && !path.Contains('*', StringComparison.Ordinal) && !path.Contains('<', StringComparison.Ordinal))
-            .Select(path => path.Split('#')[0].TrimEnd('.', ',', ':', ';'))
-            .Distinct()
-            .ToList();
-        output.WriteLine($"README.md names {paths.Count} path(s): {string.Join(", ", paths)}");
-        Assert.All(paths, path => Assert.True(Path.Exists(solution.PathOf(path)), $"README.md names {path}, which the generated solution does not have"));
+        var wrong = new List<string>();
+        foreach (var path in PathsNamedIn(sourceReadme))
+        {
+            var generatedPath = path
+                .Replace("StatelessApp", solution.Case.CodeName, StringComparison.Ordinal)
+                .Replace("statelessapp", solution.Case.DnsName, StringComparison.Ordinal);
+            var mentioned = readme.Contains(generatedPath, StringComparison.Ordinal);
+            if (s_machinery.Any(m => path == m || path.StartsWith(m + "/", StringComparison.Ordinal)))
+            {
+                if (mentioned)
+                {
+                    wrong.Add($"{generatedPath}: the template's own, but still named");
+                }
+            }
+            else if (!Path.Exists(Path.Combine(template.RepositoryRoot, path)))
+            {
+                // Not the template's to fix: the repository's README names something the repository lacks.
+                output.WriteLine($"README.md names {path}, which the repository itself does not have (yet).");
+            }
+            else if (!mentioned)
+            {
+                wrong.Add($"{generatedPath}: not named, though the repository's README names {path}");
+            }
+            else if (!Path.Exists(solution.PathOf(generatedPath)))
+            {
+                wrong.Add($"{generatedPath}: named, but the generated solution does not have it");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, "README.md of the generated solution:\n" + string.Join('\n', wrong));
     }
+
+    /// <summary>Repository paths a README names, in prose, code or links.</summary>
+    private static IEnumerable<string> PathsNamedIn(string readme) =>
+        RepositoryPath().Matches(readme).Select(m => m.Groups["path"].Value)
+            .Concat(MarkdownLink().Matches(readme).Select(m => m.Groups["target"].Value))
+            .Where(path => !path.Contains("://", StringComparison.Ordinal) && !path.StartsWith('#')
+                && !path.Contains('*', StringComparison.Ordinal) && !path.Contains('<', StringComparison.Ordinal))
+            .Select(path => path.Split('#')[0].TrimEnd('/', '.', ',', ':', ';'))
+            .Where(path => path.Length > 0)
+            .Distinct();
 
     [GeneratedRegex("statelessapp", RegexOptions.IgnoreCase)]
     private static partial Regex TemplateName();
