@@ -1,10 +1,12 @@
+using System.Net;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace StatelessApp.TemplateTests;
 
 /// <summary>`--sample true` gives the shop; `--sample false` an empty app with the same building blocks wired.</summary>
 [Collection(InstalledTemplateGroup.Name)]
-public sealed partial class SampleOptionTests(InstalledTemplate template)
+public sealed partial class SampleOptionTests(InstalledTemplate template, ITestOutputHelper output)
 {
     /// <summary>What makes the shop a shop: if any of it is left, the "empty" app is not empty.</summary>
     private static readonly string[] s_shopParts = ["Pages", "Api", "Shop", "Migrations", "wwwroot", "ShopExtensions.cs", "Data/ShopDbContext.cs"];
@@ -38,6 +40,47 @@ public sealed partial class SampleOptionTests(InstalledTemplate template)
 
         Assert.NotEmpty(wiredInShop);
         Assert.Empty(wiredInShop.Except(wiredInEmptyApp));
+    }
+
+    /// <summary>
+    /// The empty app has no integration tests of its own, so it is started here, with its Redis and PostgreSQL
+    /// pointed at closed loopback ports: it must come up, say who served each answer, report itself live but not
+    /// ready (naming the checks), and answer a request that needs the session with a 503 ProblemDetails.
+    /// </summary>
+    [Fact]
+    public async Task Empty_app_starts_and_answers_with_every_block_at_work_when_its_servers_are_down()
+    {
+        var empty = await template.GenerateAsync(TemplateCase.All.First(c => !c.Sample));
+        var web = $"src/{empty.Case.CodeName}.Web/{empty.Case.CodeName}.Web.csproj";
+        var build = await DotnetCli.RunAsync(empty.Root, ["build", web, "-c", "Release", "-nologo", "-v", "q"]);
+        Assert.True(build.Succeeded, build.Explain());
+        var assembly = Path.Combine(WebFolder(empty), "bin", "Release", "net10.0", $"{empty.Case.CodeName}.Web.dll");
+
+        await using var app = await RunningWebApp.StartAsync(assembly, new Dictionary<string, string>
+        {
+            ["Instance__Region"] = "a",
+            ["Instance__Name"] = "app-1",
+            ["ConnectionStrings__Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
+            ["ConnectionStrings__Shop"] = "Host=127.0.0.1;Port=1;Database=app;Username=app;Password=unused;Timeout=2",
+        });
+        using var client = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        using var live = await client.GetAsync(new Uri("health/live", UriKind.Relative));
+        using var ready = await client.GetAsync(new Uri("health/ready", UriKind.Relative));
+        using var home = await client.GetAsync(new Uri("/", UriKind.Relative));
+        var readiness = await ready.Content.ReadAsStringAsync();
+        var problem = await home.Content.ReadAsStringAsync();
+        output.WriteLine($"ready: {readiness}\n/: {problem}");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("a/app-1", string.Join(',', live.Headers.GetValues("X-Served-By")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("\"redis\":\"Unhealthy\"", readiness, StringComparison.Ordinal);
+        Assert.Contains("\"postgres-primary\":\"Unhealthy\"", readiness, StringComparison.Ordinal);
+        Assert.Contains("\"draining\":\"Healthy\"", readiness, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, home.StatusCode);
+        Assert.Equal("application/problem+json", home.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("a/app-1", string.Join(',', home.Headers.GetValues("X-Served-By")));
     }
 
     private static string WebFolder(GeneratedSolution solution) => solution.PathOf($"src/{solution.Case.CodeName}.Web");
