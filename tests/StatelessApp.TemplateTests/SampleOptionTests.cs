@@ -43,6 +43,23 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
     }
 
     /// <summary>
+    /// Tests that call the shop's API or pages fail against the empty app (which answers only / and /health/*).
+    /// By convention they live in a Shop/ folder of their test project, which --sample false leaves out.
+    /// </summary>
+    [Fact]
+    public async Task Empty_app_carries_no_test_that_needs_the_shop()
+    {
+        var empty = await template.GenerateAsync(TemplateCase.All.First(c => !c.Sample));
+
+        var needShop = empty.TemplateFiles()
+            .Where(path => path.StartsWith("tests/", StringComparison.Ordinal) && path.EndsWith(".cs", StringComparison.Ordinal))
+            .Where(path => ShopRequest().IsMatch(empty.ReadText(path) ?? ""))
+            .ToList();
+
+        Assert.True(needShop.Count == 0, $"These tests call the shop, so they belong in a Shop/ folder: {string.Join(", ", needShop)}");
+    }
+
+    /// <summary>
     /// The empty app has no integration tests of its own, so it is started here, with its Redis and PostgreSQL
     /// pointed at closed loopback ports: it must come up, say who served each answer, report itself live but not
     /// ready (naming the checks), and answer a request that needs the session with a 503 ProblemDetails.
@@ -99,6 +116,10 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
         var program = File.ReadAllText(Path.Combine(WebFolder(solution), "Program.cs"));
         return MethodCall().Matches(program).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>A request to the shop's JSON API ("api/...") or to a Razor Pages handler ("?handler=...").</summary>
+    [GeneratedRegex(@"""/?api/|\?handler=")]
+    private static partial Regex ShopRequest();
 
     [GeneratedRegex(@"public\s+static\s+[^(;{]*?\b(?<name>\w+)\s*(?:<[^>]*>)?\s*\(\s*this\b")]
     private static partial Regex ExtensionMethod();
