@@ -38,7 +38,8 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
         {
             Assert.False(Path.Exists(solution.PathOf(machinery)), $"{machinery} must not be in a generated solution");
         }
-        Assert.DoesNotContain(solution.TemplateFiles(), path => path.Contains("TemplateTests", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(solution.PathOf($"tests/{codeName}.TemplateTests")), "the template's own tests must not be in a generated solution");
+        Assert.DoesNotContain("TemplateTests", File.ReadAllText(solution.PathOf($"{codeName}.sln")), StringComparison.Ordinal);
     }
 
     [Theory]
