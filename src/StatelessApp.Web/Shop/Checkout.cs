@@ -90,11 +90,15 @@ public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogge
         {
             Id = orderId,
             ShopperId = shopperId,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = ToDatabasePrecision(time.GetUtcNow()),
             Total = lines.Sum(line => line.LineTotal),
             Lines = lines,
         };
     }
+
+    /// <summary>PostgreSQL keeps microseconds: the order returned now equals the order read back later.</summary>
+    private static DateTimeOffset ToDatabasePrecision(DateTimeOffset time) =>
+        time.AddTicks(-(time.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} placed: {LineCount} lines, total {Total}")]
     private partial void LogOrderPlaced(Guid orderId, int lineCount, decimal total);
