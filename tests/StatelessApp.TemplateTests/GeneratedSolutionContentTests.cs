@@ -149,7 +149,17 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
         Assert.Contains("./stack up", readme, StringComparison.Ordinal);
         Assert.Contains("./stack test", readme, StringComparison.Ordinal);
         var wrong = new List<string>();
-        foreach (var path in PathsNamedIn(sourceReadme))
+        // The paths the generated README names under the new name must all be there.
+        foreach (var path in PathsNamedIn(readme).Where(path => path.Contains(solution.Case.CodeName, StringComparison.Ordinal)))
+        {
+            if (!Path.Exists(solution.PathOf(path)))
+            {
+                wrong.Add($"{path}: named, but the generated solution does not have it");
+            }
+        }
+        // Every path the repository's README shows is named in the generated one too, renamed, unless it is the
+        // template's own. (Text in HTML comments is left out: that is where the template keeps alternatives.)
+        foreach (var path in PathsNamedIn(HtmlComment().Replace(sourceReadme, "")))
         {
             var generatedPath = path
                 .Replace("StatelessApp", solution.Case.CodeName, StringComparison.Ordinal)
@@ -189,6 +199,9 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
             .Select(path => path.Split('#')[0].TrimEnd('/', '.', ',', ':', ';'))
             .Where(path => path.Length > 0)
             .Distinct();
+
+    [GeneratedRegex("<!--.*?-->", RegexOptions.Singleline)]
+    private static partial Regex HtmlComment();
 
     [GeneratedRegex("statelessapp", RegexOptions.IgnoreCase)]
     private static partial Regex TemplateName();
