@@ -72,6 +72,50 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
         Assert.True(leftovers.Count == 0, $"The template name survived in {leftovers.Count} place(s):\n{string.Join('\n', leftovers)}");
     }
 
+    /// <summary>
+    /// Each form of the name lands where it belongs: every repository line holding the lower-case or upper-case
+    /// form (temp folder prefixes, DNS labels, variable names) reads, in the generated file, exactly as the case
+    /// expects it, e.g. "statelessapp-redis-" as "contoso-shop-redis-".
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Writes_each_form_of_the_name_where_it_belongs(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+        var tracked = await DotnetCli.GitAsync(template.RepositoryRoot, "ls-files");
+        Assert.True(tracked.Succeeded, tracked.Explain());
+
+        var checkedLines = 0;
+        var wrong = new List<string>();
+        foreach (var path in tracked.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var generatedPath = solution.Case.Renamed(path);
+            if (IsMachinery(path) || !File.Exists(solution.PathOf(generatedPath)))
+            {
+                continue;
+            }
+            var lines = File.ReadAllLines(Path.Combine(template.RepositoryRoot, path))
+                .Where(line => line.Contains("statelessapp", StringComparison.Ordinal) || line.Contains("STATELESSAPP", StringComparison.Ordinal))
+                .ToList();
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+            var generated = File.ReadAllLines(solution.PathOf(generatedPath)).ToHashSet(StringComparer.Ordinal);
+            foreach (var line in lines)
+            {
+                checkedLines++;
+                if (!generated.Contains(solution.Case.Renamed(line)))
+                {
+                    wrong.Add($"{generatedPath}: expected \"{solution.Case.Renamed(line).Trim()}\"");
+                }
+            }
+        }
+
+        output.WriteLine($"{checkedLines} line(s) with the lower- or upper-case form checked");
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public async Task Keeps_scripts_executable(string name)
@@ -88,8 +132,8 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
         var executables = index.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(line => line.StartsWith("100755", StringComparison.Ordinal))
             .Select(line => line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..])
-            .Where(path => !s_machinery.Any(m => path.StartsWith(m + "/", StringComparison.Ordinal)))
-            .Select(path => path.Replace("StatelessApp", solution.Case.CodeName, StringComparison.Ordinal))
+            .Where(path => !IsMachinery(path))
+            .Select(solution.Case.Renamed)
             .ToList();
 
         Assert.Contains("stack", executables);
@@ -161,11 +205,9 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
         // template's own. (Text in HTML comments is left out: that is where the template keeps alternatives.)
         foreach (var path in PathsNamedIn(HtmlComment().Replace(sourceReadme, "")))
         {
-            var generatedPath = path
-                .Replace("StatelessApp", solution.Case.CodeName, StringComparison.Ordinal)
-                .Replace("statelessapp", solution.Case.DnsName, StringComparison.Ordinal);
+            var generatedPath = solution.Case.Renamed(path);
             var mentioned = readme.Contains(generatedPath, StringComparison.Ordinal);
-            if (s_machinery.Any(m => path == m || path.StartsWith(m + "/", StringComparison.Ordinal)))
+            if (IsMachinery(path))
             {
                 if (mentioned)
                 {
@@ -189,6 +231,9 @@ public sealed partial class GeneratedSolutionContentTests(InstalledTemplate temp
 
         Assert.True(wrong.Count == 0, "README.md of the generated solution:\n" + string.Join('\n', wrong));
     }
+
+    private static bool IsMachinery(string path) =>
+        s_machinery.Any(m => path == m || path.StartsWith(m + "/", StringComparison.Ordinal));
 
     /// <summary>Repository paths a README names, in prose, code or links.</summary>
     private static IEnumerable<string> PathsNamedIn(string readme) =>

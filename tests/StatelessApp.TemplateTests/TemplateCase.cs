@@ -4,11 +4,13 @@ namespace StatelessApp.TemplateTests;
 /// <param name="Name">The -n value as a user types it.</param>
 /// <param name="CodeName">What "StatelessApp" must become in files, folders, projects and namespaces.</param>
 /// <param name="DnsName">What "statelessapp" must become where the name must be a DNS label.</param>
+/// <param name="EnvironmentName">What "STATELESSAPP" must become where the name must be an environment variable name.</param>
 /// <param name="Built">Whether the build tests build it: every case but one, which only repeats what another proves.</param>
 public sealed record TemplateCase(
     string Name,
     string CodeName,
     string DnsName,
+    string EnvironmentName,
     string Proxy = "haproxy",
     bool Sample = true,
     bool Restore = false,
@@ -21,12 +23,12 @@ public sealed record TemplateCase(
     /// </summary>
     public static IReadOnlyList<TemplateCase> All { get; } =
     [
-        new("Shop", CodeName: "Shop", DnsName: "shop", Restore: true),
-        new("Contoso.Shop", CodeName: "Contoso.Shop", DnsName: "contoso-shop", Proxy: "nginx"),
-        new("my-app", CodeName: "my_app", DnsName: "my-app", Sample: false),
-        new("1shop", CodeName: "_1shop", DnsName: "1shop", Proxy: "nginx", Sample: false),
+        new("Shop", CodeName: "Shop", DnsName: "shop", EnvironmentName: "SHOP", Restore: true),
+        new("Contoso.Shop", CodeName: "Contoso.Shop", DnsName: "contoso-shop", EnvironmentName: "CONTOSO_SHOP", Proxy: "nginx"),
+        new("my-app", CodeName: "my_app", DnsName: "my-app", EnvironmentName: "MY_APP", Sample: false),
+        new("1shop", CodeName: "_1shop", DnsName: "1shop", EnvironmentName: "_1SHOP", Proxy: "nginx", Sample: false),
         // Its build would prove nothing that 1shop (namespace _1shop) does not, and a build is the slow part.
-        new("_shop", CodeName: "_shop", DnsName: "shop", Built: false),
+        new("_shop", CodeName: "_shop", DnsName: "shop", EnvironmentName: "_SHOP", Built: false),
     ];
 
     public static TheoryData<string> Names => new(All.Select(c => c.Name));
@@ -34,6 +36,12 @@ public sealed record TemplateCase(
     public static TheoryData<string> BuiltNames => new(All.Where(c => c.Built).Select(c => c.Name));
 
     public static TemplateCase Named(string name) => All.Single(c => c.Name == name);
+
+    /// <summary>A repository path or line as the template must write it for this case.</summary>
+    public string Renamed(string text) => text
+        .Replace("StatelessApp", CodeName, StringComparison.Ordinal)
+        .Replace("statelessapp", DnsName, StringComparison.Ordinal)
+        .Replace("STATELESSAPP", EnvironmentName, StringComparison.Ordinal);
 
     public IEnumerable<string> Options()
     {
