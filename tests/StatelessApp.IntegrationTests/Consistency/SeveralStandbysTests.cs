@@ -25,6 +25,16 @@ public sealed class SeveralStandbysTests(ITestOutputHelper output)
             configureServices: services => services.AddConsistencyTokens<NotesContext>());
         await cluster.WaitForReplicationAsync();
         var metrics = host.Services.GetRequiredService<ConsistencyMetrics>();
+        // Precondition: the app sees both standbys as usable (the second one has just started; on a busy machine its
+        // first probes may find it still starting).
+        var monitor = host.Services.GetRequiredService<StandbyMonitor>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (monitor.Nodes.Count(node => node.IsUsableStandby) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the app never saw two usable standbys: " + string.Join("; ", monitor.Nodes));
+            await Task.Delay(50);
+        }
+
         using var client = host.CreateClient();
 
         // The first standby stops replaying: it stays up, and (paused for less than MaxStandbyLag) stays usable.
