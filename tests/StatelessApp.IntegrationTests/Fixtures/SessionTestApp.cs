@@ -65,7 +65,7 @@ public sealed class SessionTestApp : IAsyncDisposable
             EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(SingleRedisSettings.Values)
         {
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
         });
