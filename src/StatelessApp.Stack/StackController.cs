@@ -24,7 +24,7 @@ public sealed class StackController : IDisposable
         _supervisor = new ProcessSupervisor(paths);
         Directory.CreateDirectory(paths.StateRoot);
         Context = new StackContext(topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile), HostTools.Discover(),
-            proxy ?? RememberedProxy() ?? topology.ProxyKind);
+            proxy ?? StackState.Read(paths.StateFile).Proxy ?? topology.ProxyKind);
     }
 
     public StackPaths Paths { get; }
@@ -85,10 +85,23 @@ public sealed class StackController : IDisposable
             progress.Line("fresh: wiped data, logs and pids");
         }
 
-        File.WriteAllText(Paths.StateFile, $"STACK_PROXY_KIND={Context.ProxyKind.ToString().ToLowerInvariant()}\n");
+        var state = StackState.Read(Paths.StateFile);
+        if (state.Proxy is { } running && running != Context.ProxyKind)
+        {
+            // Switching proxy kind: the running proxies are of the other kind.
+            var previous = ServerCatalog.For(Topology.NodesOf(NodeKind.Proxy)[0], running);
+            foreach (var proxy in Topology.NodesOf(NodeKind.Proxy))
+            {
+                await _supervisor.StopAsync(proxy.Name, () => [], previous.StopGrace);
+            }
+        }
+
+        state = state with { Proxy = Context.ProxyKind };
+        state.Write(Paths.StateFile);
         EnsurePortsFree();
 
         // The build runs while the databases start: they mostly wait on each other, the build mostly computes.
+        var appBefore = AppBuildStamp();
         var build = options.BuildApp || !File.Exists(Paths.AppAssembly)
             ? PublishAppAsync(cancellationToken)
             : Task.CompletedTask;
@@ -100,8 +113,11 @@ public sealed class StackController : IDisposable
             await EtcdAuthentication.EnsureEnabledAsync(Context, cancellationToken);
         });
 
-        var leader = Topology.NodeOf(NodeKind.Postgres, Topology.PostgresInitialLeaderRegion);
+        // The node that was primary when the stack went down starts first and stays primary; on a fresh stack, the
+        // topology's initial leader bootstraps the cluster.
         var postgres = Topology.NodesOf(NodeKind.Postgres);
+        var leader = postgres.FirstOrDefault(n => n.Name == state.LastPostgresPrimary && Directory.Exists(PatroniServer.DataDirectory(n, Context)))
+            ?? Topology.NodeOf(NodeKind.Postgres, Topology.PostgresInitialLeaderRegion);
         await progress.StepAsync($"PostgreSQL: {leader.Name} primary (Patroni)", async () =>
         {
             StartAll([leader]);
@@ -122,6 +138,13 @@ public sealed class StackController : IDisposable
         });
 
         await progress.StepAsync("app: published to " + Path.GetRelativePath(Paths.RepositoryRoot, Paths.App), () => build);
+        if (AppBuildStamp() != appBefore)
+        {
+            // Running instances still run the old build: replace them (they drain; the proxies retry elsewhere).
+            var apps = Topology.NodesOf(NodeKind.App).Where(n => _supervisor.RunningPid(n.Name) is not null).ToList();
+            await Task.WhenAll(apps.Select(n => StopAsync(n, quiet: true)));
+        }
+
         await progress.StepAsync("database: migrations applied (once, on the primary)", () => MigrateAsync(cancellationToken));
 
         var redis = Topology.NodesOf(NodeKind.Redis);
@@ -205,6 +228,11 @@ public sealed class StackController : IDisposable
             {
                 // Primary last: stopping it first would hand the primary role to the other region.
                 var probes = await ProbeAllAsync(nodes, CancellationToken.None);
+                if (kind == NodeKind.Postgres && probes.FirstOrDefault(p => p.Probe.Role == "primary").Node is { } primary)
+                {
+                    (StackState.Read(Paths.StateFile) with { LastPostgresPrimary = primary.Name }).Write(Paths.StateFile);
+                }
+
                 foreach (var node in probes.OrderBy(p => p.Probe.Role == "primary").Select(p => p.Node))
                 {
                     await StopAsync(node, quiet);
@@ -282,17 +310,6 @@ public sealed class StackController : IDisposable
 
     public void Dispose() => Context.Http.Dispose();
 
-    private ProxyKind? RememberedProxy()
-    {
-        if (!File.Exists(Paths.StateFile))
-        {
-            return null;
-        }
-
-        var saved = ConfigTemplate.ReadEnvFile(Paths.StateFile);
-        return saved.TryGetValue("STACK_PROXY_KIND", out var text) && StackTopology.TryParseProxyKind(text, out var kind) ? kind : null;
-    }
-
     private void StartAll(IReadOnlyList<Node> nodes)
     {
         foreach (var node in nodes.Where(n => _supervisor.RunningPid(n.Name) is null))
@@ -365,6 +382,9 @@ public sealed class StackController : IDisposable
                 + Environment.NewLine + "Stop that process, or move the stack with an override (e.g. PROXY_PORT=9080 ./stack up; keys in deploy/topology.env).");
         }
     }
+
+    private string AppBuildStamp() =>
+        File.Exists(Paths.AppAssembly) ? File.GetLastWriteTimeUtc(Paths.AppAssembly).Ticks.ToString(CultureInfo.InvariantCulture) : "";
 
     private async Task PublishAppAsync(CancellationToken cancellationToken)
     {

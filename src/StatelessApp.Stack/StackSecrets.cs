@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using StatelessApp.Stack.Processes;
 
 namespace StatelessApp.Stack;
 
@@ -93,18 +94,19 @@ public sealed class StackSecrets
         lines.AddRange(Keys.Select(k => $"{k}={values[k]}"));
         var temporary = file + ".tmp";
         // Create with mode 600 before writing, so the passwords are never readable by others, not even briefly.
-        using (var stream = new FileStream(temporary, new FileStreamOptions
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
         {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
+            options.UnixCreateMode = FileModes.OwnerReadWrite;
+        }
+
+        using (var stream = new FileStream(temporary, options))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(string.Join('\n', lines) + "\n");
         }
 
-        File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        FileModes.Set(temporary, FileModes.OwnerReadWrite);
         File.Move(temporary, file, overwrite: true);
     }
 }

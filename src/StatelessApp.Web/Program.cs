@@ -34,10 +34,9 @@ if (migrateOnly)
 
 app.UseProxySupport();          // first: everything after sees the client's address and scheme
 app.UseInstanceIdentity();
-app.UseShopExceptionHandling(); // exceptions → ProblemDetails (400/413/503), never a stack trace
+app.UseShopProblemDetails();    // errors → ProblemDetails (400/404/413/503), never a stack trace
 app.UseStaticFiles();           // CSS: no session, no cookie
 app.UseRedisSessions();
-app.UseStatusCodePages();       // bare 404/400... → ProblemDetails; inside the sessions, which complete the response
 app.UseShopperIdentity();       // anonymous shopper cookie, issued on the first visit
 
 app.MapStatelessHealthChecks();

@@ -23,6 +23,9 @@ public static class ShopExtensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Unreadable API input (malformed JSON, wrong types) throws instead of a silent 400, so it is logged and
+        // answered by BadRequestExceptionHandler like every other bad request.
+        services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = ShopLimits.MaxRequestBodyBytes);
 
         services.AddSingleton(TimeProvider.System);
@@ -34,15 +37,15 @@ public static class ShopExtensions
     }
 
     /// <summary>
-    /// Exceptions become ProblemDetails with the right status (400, 413, 503, ...), in every environment: an outage
-    /// must look the same on a laptop as in production. The exception handlers registered by the building blocks
-    /// (e.g. database unavailable → 503) and the shop (bad request → 400/413) run first; anything unknown is a 500
-    /// ProblemDetails without details. Bare error statuses get their body from <c>UseStatusCodePages</c>, placed
-    /// inside the session middleware (see Program.cs).
+    /// Exceptions and bare error statuses become ProblemDetails with the right status (400, 404, 413, 503, ...), in
+    /// every environment: an outage must look the same on a laptop as in production. The exception handlers
+    /// registered by the building blocks (e.g. database unavailable → 503) and the shop (bad request → 400/413) run
+    /// first; anything unknown is a 500 ProblemDetails without details.
     /// </summary>
-    public static IApplicationBuilder UseShopExceptionHandling(this IApplicationBuilder app)
+    public static IApplicationBuilder UseShopProblemDetails(this IApplicationBuilder app)
     {
         app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.Use(RejectDeclaredOversizedBody);
         return app;
     }

@@ -6,7 +6,7 @@ namespace StatelessApp.Hosting.Redis;
 
 /// <summary>
 /// One PING to the primary with a short deadline: cheap enough to run on every readiness probe, and it fails
-/// fast while the connection is down (the multiplexer rejects commands it cannot send).
+/// within about a second while the connection is down (the command waits at most the 1 s deadline).
 /// </summary>
 internal sealed class RedisHealthCheck(IServiceProvider services) : IHealthCheck
 {
@@ -25,7 +25,10 @@ internal sealed class RedisHealthCheck(IServiceProvider services) : IHealthCheck
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "Redis primary did not answer PING", ex);
+            // No exception object: probes run every few hundred ms, and a stack trace per probe drowns the log;
+            // the connection-failed line from the multiplexer already says why.
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                $"Redis primary did not answer PING within {Timeout.TotalSeconds:0.#} s ({ex.GetType().Name})");
         }
     }
 }

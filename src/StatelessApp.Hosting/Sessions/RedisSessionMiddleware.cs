@@ -8,7 +8,7 @@ namespace StatelessApp.Hosting.Sessions;
 /// Puts a <see cref="RedisSession"/> behind <c>HttpContext.Session</c> and guarantees it is saved before the
 /// response starts, whatever produces the response (MVC, Razor Pages, minimal APIs, raw delegates):
 /// <list type="number">
-/// <item>the response body is gated: the first write or flush awaits the commit;</item>
+/// <item>the response body is gated (<see cref="SessionGatedResponseBody"/>): whatever starts the response awaits the commit;</item>
 /// <item>responses without a body (redirects, 204) are committed when the pipeline returns;</item>
 /// <item>a Response.OnStarting callback catches anything that starts the response some other way.</item>
 /// </list>
@@ -22,7 +22,7 @@ internal sealed class RedisSessionMiddleware(RequestDelegate next, RedisSessionS
         var session = store.Create(context);
         var gate = new SessionCommitGate(session);
         var serverBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var gatedBody = new StreamResponseBodyFeature(new SessionCommittingStream(serverBody.Stream, gate), serverBody);
+        var gatedBody = new SessionGatedResponseBody(serverBody, gate);
 
         context.Features.Set<ISessionFeature>(new RedisSessionFeature(session));
         context.Features.Set<IHttpResponseBodyFeature>(gatedBody);
@@ -31,7 +31,7 @@ internal sealed class RedisSessionMiddleware(RequestDelegate next, RedisSessionS
         {
             await next(context);
             await gate.EnsureCommittedAsync();
-            await gatedBody.CompleteAsync();
+            await gatedBody.FlushPendingAsync();
         }
         catch (Exception ex)
         {

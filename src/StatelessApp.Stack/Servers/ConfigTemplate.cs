@@ -38,7 +38,7 @@ public static partial class ConfigTemplate
         File.WriteAllText(target, text);
         if (secret)
         {
-            File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Processes.FileModes.Set(target, Processes.FileModes.OwnerReadWrite);
         }
     }
 

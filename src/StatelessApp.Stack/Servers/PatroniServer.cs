@@ -25,10 +25,15 @@ public sealed class PatroniServer : Server
         var home = context.Paths.DataOf(node.Name);
         Directory.CreateDirectory(home);
         // initdb and PostgreSQL insist on a private data folder owned by the user that runs them.
-        File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FileModes.Set(home, FileModes.OwnerOnlyFolder);
         if (HostTools.IsRoot)
         {
             ChangeOwner(home);
+            // The postgres user must reach its folder: the state folder may have been created private (a temp folder).
+            foreach (var folder in new[] { context.Paths.StateRoot, context.Paths.Data })
+            {
+                FileModes.Set(folder, FileModes.OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
         }
     }
 

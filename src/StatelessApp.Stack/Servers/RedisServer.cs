@@ -33,7 +33,7 @@ public sealed class RedisServer : Server
         }
 
         File.WriteAllLines(config, lines);
-        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        FileModes.Set(config, FileModes.OwnerReadWrite);
     }
 
     public override LaunchSpec Launch(Node node, StackContext context)

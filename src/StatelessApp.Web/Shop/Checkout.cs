@@ -129,11 +129,15 @@ public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogge
         {
             Id = orderId,
             ShopperId = shopperId,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = ToDatabasePrecision(time.GetUtcNow()),
             Total = lines.Sum(line => line.LineTotal),
             Lines = lines,
         };
     }
+
+    /// <summary>PostgreSQL keeps microseconds: the order returned now equals the order read back later.</summary>
+    private static DateTimeOffset ToDatabasePrecision(DateTimeOffset time) =>
+        time.AddTicks(-(time.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} returned again for idempotency key {IdempotencyKey}: not placed twice")]
     private partial void LogOrderReplayed(Guid orderId, string? idempotencyKey);

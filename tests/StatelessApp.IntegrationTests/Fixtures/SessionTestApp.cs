@@ -65,6 +65,9 @@ public sealed class SessionTestApp : IAsyncDisposable
             EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Only what the test sets: the shop's appsettings.json is copied next to the tests and would otherwise
+        // apply (its log levels even change how many commands the stock session sends).
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(SingleRedisSettings.Values)
         {
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
@@ -108,6 +111,9 @@ public sealed class SessionTestApp : IAsyncDisposable
         builder.Services.AddAuthorization();
 
         var app = builder.Build();
+
+        // Outside the sessions, as in the shop: it must still be able to write a body after the endpoint.
+        app.UseStatusCodePages();
         if (sessions == SessionKind.Redis)
         {
             app.UseRedisSessions();
@@ -185,6 +191,24 @@ public sealed class SessionTestApp : IAsyncDisposable
             await context.Session.LoadAsync();
             context.Session.Set("big", new byte[bytes]);
             return "stored";
+        });
+
+        // A bare 404 after a session change: UseStatusCodePages (outside) writes the body after the commit.
+        app.MapPost("/session-missing/{value}", async (HttpContext context, string value) =>
+        {
+            await context.Session.LoadAsync();
+            context.Session.SetString("value", value);
+            return Results.NotFound();
+        });
+
+        // Writes through Response.BodyWriter and leaves the bytes unflushed: the middleware must still send them.
+        app.MapPost("/session-writer/{value}", async (HttpContext context, string value) =>
+        {
+            await context.Session.LoadAsync();
+            context.Session.SetString("value", value);
+            var bytes = System.Text.Encoding.UTF8.GetBytes($"written {value}");
+            bytes.CopyTo(context.Response.BodyWriter.GetSpan(bytes.Length));
+            context.Response.BodyWriter.Advance(bytes.Length);
         });
 
         app.MapDelete("/session", async (HttpContext context) =>

@@ -52,6 +52,31 @@ public sealed class SessionBehaviourTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task Middleware_outside_the_sessions_can_still_write_the_body_of_a_bare_status_code()
+    {
+        await using var app = await SessionTestApp.StartAsync(redis);
+        var client = app.CreateClient(new Browser());
+
+        var response = await client.PostAsync("/session-missing/not-found", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("404", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("not-found", await client.GetStringAsync("/session"));
+    }
+
+    [Fact]
+    public async Task Bytes_left_unflushed_in_the_BodyWriter_are_sent_after_the_commit()
+    {
+        await using var app = await SessionTestApp.StartAsync(redis);
+        var client = app.CreateClient(new Browser());
+
+        var response = await client.PostAsync("/session-writer/piped", null);
+
+        Assert.Equal("written piped", await response.Content.ReadAsStringAsync());
+        Assert.Equal("piped", await client.GetStringAsync("/session"));
+    }
+
+    [Fact]
     public async Task Synchronous_access_without_LoadAsync_reads_the_session()
     {
         await using var app = await SessionTestApp.StartAsync(redis);

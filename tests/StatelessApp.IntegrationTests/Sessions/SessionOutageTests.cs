@@ -28,6 +28,8 @@ public sealed class SessionOutageTests(RedisServer redis, ITestOutputHelper outp
             output.WriteLine($"{(kestrel ? "Kestrel" : "TestServer")}: a session write while Redis is down answered 503 after {failing.ElapsedMilliseconds} ms");
             await AssertSessionUnavailableAsync(await client.PostAsync("/session-redirect/during-outage", null));
             await AssertSessionUnavailableAsync(await client.PostAsync("/mvc/session/during-outage", null));
+            await AssertSessionUnavailableAsync(await client.PostAsync("/session-writer/during-outage", null));
+            await AssertSessionUnavailableAsync(await client.PostAsync("/session-missing/during-outage", null));
             await AssertSessionUnavailableAsync(await client.GetAsync("/session"));
 
             var untouched = await client.GetAsync("/untouched");

@@ -81,6 +81,21 @@ public sealed class BadInputTests(ShopServers servers)
     }
 
     [Fact]
+    public async Task Oversized_chunked_body_without_length_is_413_problem()
+    {
+        using var shopper = new Shopper();
+        var huge = Encoding.UTF8.GetBytes("{\"productId\": 1, \"quantity\": 1, \"padding\": \"" + new string('x', 200 * 1024) + "\"}");
+        using var content = new StreamContent(new MemoryStream(huge));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/cart/items") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await shopper.On(App).SendAsync(request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
     public async Task Oversized_form_post_is_413_problem()
     {
         using var shopper = new Shopper();
