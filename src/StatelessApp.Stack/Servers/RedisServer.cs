@@ -40,7 +40,7 @@ public sealed class RedisServer : Server
     {
         var port = node.Port.ToString(CultureInfo.InvariantCulture);
         var address = node.Address.ToString();
-        return new LaunchSpec("redis-server",
+        List<string> arguments =
         [
             NodeConfig(node, context),
             "--bind", address,
@@ -50,7 +50,35 @@ public sealed class RedisServer : Server
             "--masterauth", context.Secrets.RedisPassword,
             "--replica-announce-ip", address,
             "--replica-announce-port", port,
-        ]);
+        ];
+
+        // A node that comes back after a failover must not start as the primary its config file still names: it would
+        // take writes next to the promoted one until Sentinel demotes it (about 10 s, measured by the drills), and a
+        // client still connected to it would write into data that is about to be discarded. Sentinel knows better.
+        if (PrimaryNamedBySentinels(context) is { } primary && primary != node.Endpoint)
+        {
+            var separator = primary.LastIndexOf(':');
+            arguments.AddRange(["--replicaof", primary[..separator], primary[(separator + 1)..]]);
+        }
+
+        return new LaunchSpec("redis-server", arguments);
+    }
+
+    /// <summary>"address:port" of the primary the first answering Sentinel names, or null when none answers (first start).</summary>
+    private static string? PrimaryNamedBySentinels(StackContext context)
+    {
+        foreach (var sentinel in context.Topology.NodesOf(NodeKind.Sentinel))
+        {
+            var answer = RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, context.Secrets.RedisPassword,
+                ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], CancellationToken.None).GetAwaiter().GetResult();
+            var lines = answer?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (lines is [var host, var port])
+            {
+                return $"{host}:{port}";
+            }
+        }
+
+        return null;
     }
 
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
