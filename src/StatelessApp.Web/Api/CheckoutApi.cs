@@ -36,10 +36,10 @@ internal static class CheckoutApi
 
             if (outcome.IsReplay)
             {
-                // The first attempt already emptied the cart; whatever it holds now belongs to the next order.
                 context.Response.Headers[ReplayedHeader] = "true";
             }
-            else
+
+            if (outcome.ShouldEmpty(cart))
             {
                 cart.Clear();
                 context.Session.SaveCart(cart);

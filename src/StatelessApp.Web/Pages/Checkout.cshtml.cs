@@ -41,7 +41,7 @@ public sealed class CheckoutModel(Catalogue catalogue, Checkout checkout) : Page
             return RedirectToPage("/Cart");
         }
 
-        if (!outcome.IsReplay)
+        if (outcome.ShouldEmpty(cart))
         {
             cart.Clear();
             HttpContext.Session.SaveCart(cart);

@@ -84,6 +84,27 @@ public sealed partial class IdempotentCheckoutTests(ShopServers servers)
     }
 
     [Fact]
+    public async Task Replay_empties_a_cart_that_still_holds_the_order_and_keeps_one_that_changed()
+    {
+        using var shopper = new Shopper();
+        await shopper.AddToCartAsync(App1, productId: 8, quantity: 2);
+        var key = IdempotencyKey.New();
+        Assert.Equal(HttpStatusCode.Created, (await CheckoutAsync(shopper, App1, key)).StatusCode);
+
+        // As if the first attempt's cart change had been lost: the cart holds exactly the order again.
+        await shopper.AddToCartAsync(App2, productId: 8, quantity: 2);
+        var replay = await CheckoutAsync(shopper, App2, key);
+        Assert.Equal("true", Assert.Single(replay.Headers.GetValues("Idempotent-Replayed")));
+        Assert.Equal(0, (await shopper.GetJsonAsync(App1, "api/cart")).GetProperty("itemCount").GetInt32());
+
+        // A cart that changed since is the next order: a replay leaves it alone.
+        await shopper.AddToCartAsync(App2, productId: 9, quantity: 1);
+        await CheckoutAsync(shopper, App1, key);
+        Assert.Equal(1, (await shopper.GetJsonAsync(App1, "api/cart")).GetProperty("itemCount").GetInt32());
+        Assert.Equal(1L, await OrdersWithKeyAsync(key));
+    }
+
+    [Fact]
     public async Task Keys_belong_to_their_shopper()
     {
         using var alice = new Shopper();
