@@ -77,12 +77,17 @@ public sealed class VirtualShopper : IDisposable
         for (var round = 0; !stop.IsCancellationRequested; round++)
         {
             await BrowseAsync();
+            var inCart = true;
             if (_knownQuantity is null || round % 2 == 0)
             {
-                await AddAsync();
+                inCart = await AddAsync() == Outcome.Ok;
             }
 
-            await SetQuantityAsync();
+            if (inCart)
+            {
+                await SetQuantityAsync(); // a PUT after a failed add would only add a 404 of the load's own making
+            }
+
             await ReadCartAsync();
             if (round % 2 == 1)
             {
@@ -134,7 +139,7 @@ public sealed class VirtualShopper : IDisposable
         await SendAsync(OperationKind.Browse, () => new HttpRequestMessage(HttpMethod.Get, $"api/products/{product}"));
     }
 
-    private async Task AddAsync()
+    private async Task<Outcome> AddAsync()
     {
         _productId = _random.Next(1, 37);
         var (outcome, _) = await SendAsync(OperationKind.AddToCart, () => new HttpRequestMessage(HttpMethod.Post, "api/cart/items")
@@ -143,7 +148,7 @@ public sealed class VirtualShopper : IDisposable
         });
         // Adding to a line that may exist makes its quantity uncertain until the next acknowledged SET.
         _knownQuantity = null;
-        _ = outcome;
+        return outcome;
     }
 
     private async Task SetQuantityAsync()

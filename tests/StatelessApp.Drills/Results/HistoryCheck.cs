@@ -25,6 +25,7 @@ public static class HistoryCheck
         var duplicates = stored.Values.Sum(ids => Math.Max(0, ids.Count - 1));
 
         var sessionsLost = load.Shoppers.Sum(s => s.LostSessionWrites);
+        var finalCheckFailures = new List<string>();
         var cookies = load.Shoppers.Sum(s => s.ReplacedCookies);
         foreach (var shopper in load.Shoppers)
         {
@@ -33,11 +34,27 @@ public static class HistoryCheck
                 sessionsLost++;
             }
 
-            var mine = await shopper.MyOrdersAsync();
-            var expected = acknowledged.Where(r => r.Shopper == shopper.Id).Select(r => r.OrderId!.Value).ToList();
-            if (mine is null || expected.Any(id => !mine.Contains(id)))
+            // "My orders" lists the newest 100: the shopper's newest acknowledged orders must be among them, else the
+            // shopper cookie no longer maps to the same shopper (or orders went missing, which the count above catches).
+            var expected = acknowledged.Where(r => r.Shopper == shopper.Id).OrderByDescending(r => r.End).Take(20).Select(r => r.OrderId!.Value).ToList();
+            HashSet<Guid>? mine = null;
+            for (var attempt = 0; attempt < 5 && mine is null; attempt++)
+            {
+                mine = await shopper.MyOrdersAsync();
+                if (mine is null)
+                {
+                    await Task.Delay(1000);
+                }
+            }
+
+            if (mine is null)
+            {
+                finalCheckFailures.Add($"shopper {shopper.Id}: my orders did not answer");
+            }
+            else if (expected.Any(id => !mine.Contains(id)))
             {
                 cookies++;
+                finalCheckFailures.Add($"shopper {shopper.Id}: {expected.Count(id => !mine.Contains(id))} of its newest orders not in my orders");
             }
         }
 
@@ -60,7 +77,7 @@ public static class HistoryCheck
             ServedByA = history.Count(r => r.Region == "a"),
             ServedByB = history.Count(r => r.Region == "b"),
             Seconds = load.Clock.Elapsed.TotalSeconds,
-            Notes = notes,
+            Notes = string.Join("; ", new[] { notes }.Concat(finalCheckFailures).Where(n => n.Length > 0)),
         };
     }
 
