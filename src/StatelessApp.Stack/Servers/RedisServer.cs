@@ -22,6 +22,7 @@ public sealed class RedisServer : Server
         var config = NodeConfig(node, context);
         if (File.Exists(config))
         {
+            FollowThePrimarySentinelsName(node, context);
             return;
         }
 
@@ -36,11 +37,32 @@ public sealed class RedisServer : Server
         FileModes.Set(config, FileModes.OwnerReadWrite);
     }
 
+    /// <summary>
+    /// A node that comes back after a failover must not start as the primary its config file still names: it would take
+    /// writes next to the promoted one until Sentinel demotes it (about 10 s, measured by the drills), and a client still
+    /// connected to it would write into data that is about to be discarded. When a Sentinel answers and names another
+    /// primary, the node's config is pointed at it before the start, so the role also survives a later full restart.
+    /// </summary>
+    private static void FollowThePrimarySentinelsName(Node node, StackContext context)
+    {
+        if (PrimaryNamedBySentinels(context) is not { } primary || primary == node.Endpoint)
+        {
+            return;
+        }
+
+        var config = NodeConfig(node, context);
+        var separator = primary.LastIndexOf(':');
+        var lines = File.ReadAllLines(config)
+            .Where(line => !line.StartsWith("replicaof ", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("slaveof ", StringComparison.OrdinalIgnoreCase))
+            .Append($"replicaof {primary[..separator]} {primary[(separator + 1)..]}");
+        File.WriteAllLines(config, lines);
+    }
+
     public override LaunchSpec Launch(Node node, StackContext context)
     {
         var port = node.Port.ToString(CultureInfo.InvariantCulture);
         var address = node.Address.ToString();
-        List<string> arguments =
+        return new LaunchSpec("redis-server",
         [
             NodeConfig(node, context),
             "--bind", address,
@@ -50,18 +72,7 @@ public sealed class RedisServer : Server
             "--masterauth", context.Secrets.RedisPassword,
             "--replica-announce-ip", address,
             "--replica-announce-port", port,
-        ];
-
-        // A node that comes back after a failover must not start as the primary its config file still names: it would
-        // take writes next to the promoted one until Sentinel demotes it (about 10 s, measured by the drills), and a
-        // client still connected to it would write into data that is about to be discarded. Sentinel knows better.
-        if (PrimaryNamedBySentinels(context) is { } primary && primary != node.Endpoint)
-        {
-            var separator = primary.LastIndexOf(':');
-            arguments.AddRange(["--replicaof", primary[..separator], primary[(separator + 1)..]]);
-        }
-
-        return new LaunchSpec("redis-server", arguments);
+        ]);
     }
 
     /// <summary>"address:port" of the primary the first answering Sentinel names, or null when none answers (first start).</summary>

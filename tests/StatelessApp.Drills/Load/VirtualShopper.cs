@@ -65,7 +65,10 @@ public sealed class VirtualShopper : IDisposable
     public int LostSessionWrites { get; private set; }
 
     /// <summary>Times the shopper or session cookie was replaced by a new one: the old one no longer decrypted (or was unknown).</summary>
-    public int ReplacedCookies { get; private set; }
+    public int ReplacedCookies => CookieEvents.Count;
+
+    /// <summary>Which cookie was replaced, when, by which request.</summary>
+    public List<string> CookieEvents { get; } = [];
 
     /// <summary>The cart's certain content at the end (null when an unknown outcome left it uncertain).</summary>
     public int? KnownQuantity => _knownQuantity;
@@ -266,19 +269,19 @@ public sealed class VirtualShopper : IDisposable
         _history.Add(new OperationRecord(_id, kind, start, _clock.Elapsed, outcome, status) { IdempotencyKey = key, OrderId = order, Region = region });
 
     /// <summary>A cookie that changes value was re-issued: the server could not read the old one.</summary>
-    private void TrackCookies()
+    private void TrackCookies([System.Runtime.CompilerServices.CallerMemberName] string caller = "")
     {
         var cookies = _cookies.GetCookies(_site);
         var session = cookies[SessionCookie]?.Value;
         var shopper = cookies[ShopperCookie]?.Value;
         if (_sessionCookie is not null && session is not null && session != _sessionCookie)
         {
-            ReplacedCookies++;
+            CookieEvents.Add($"shopper {_id}: session cookie replaced at {_clock.Elapsed.TotalSeconds:0.0}s ({caller})");
         }
 
         if (_shopperCookie is not null && shopper is not null && shopper != _shopperCookie)
         {
-            ReplacedCookies++;
+            CookieEvents.Add($"shopper {_id}: shopper cookie replaced at {_clock.Elapsed.TotalSeconds:0.0}s ({caller})");
         }
 
         // An emptied session (cart cleared by checkout) is deleted with its cookie: the next one is new, not a replacement.

@@ -25,7 +25,7 @@ public static class HistoryCheck
         var duplicates = stored.Values.Sum(ids => Math.Max(0, ids.Count - 1));
 
         var sessionsLost = load.Shoppers.Sum(s => s.LostSessionWrites);
-        var finalCheckFailures = new List<string>();
+        var finalCheckFailures = load.Shoppers.SelectMany(s => s.CookieEvents).Take(4).ToList();
         var cookies = load.Shoppers.Sum(s => s.ReplacedCookies);
         foreach (var shopper in load.Shoppers)
         {
