@@ -96,6 +96,11 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
 
             if (problems.Count == 0)
             {
+                problems.AddRange(await ProxiesNotServingTheirRegionAsync());
+            }
+
+            if (problems.Count == 0)
+            {
                 return;
             }
 
@@ -106,6 +111,38 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
 
             await Task.Delay(300);
         }
+    }
+
+    /// <summary>
+    /// Each proxy must route to its own region's instances again (they are only its backups' backups otherwise): the
+    /// app probes can say "ready" before the proxies' health checks (2 successes, 500 ms apart) have taken them back.
+    /// </summary>
+    private async Task<List<string>> ProxiesNotServingTheirRegionAsync()
+    {
+        var problems = new List<string>();
+        foreach (var proxy in Topology.NodesOf(NodeKind.Proxy))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                try
+                {
+                    using var response = await Controller.Context.Http.GetAsync(new Uri($"http://{proxy.Endpoint}/health/ready"));
+                    var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.First() : "";
+                    if (!servedBy.StartsWith(proxy.Region + "/", StringComparison.Ordinal))
+                    {
+                        problems.Add($"{proxy.Name} routed to '{servedBy}' ({(int)response.StatusCode})");
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    problems.Add($"{proxy.Name}: {e.Message}");
+                    break;
+                }
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>The node of this kind whose probe says primary right now (null when none does).</summary>
