@@ -16,6 +16,8 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
 {
     public const int Shoppers = 8;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(20);
+    private const int WarmRequestsPerRegion = 30;
 
     public async Task<DrillResult> RunAsync(string drill, Func<ShopLoad, Task> fault, TimeSpan observe, Func<ShopLoad, Task>? heal = null,
         TimeSpan? afterHeal = null, string notes = "")
@@ -27,6 +29,14 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
         await using var load = new ShopLoad(Shoppers, site, stack.Dns.Endpoint);
         load.Start();
         await Task.Delay(Settle);
+
+        // Freshly started instances answer their first requests slowly (JIT, pools, key ring): the fault must hit a
+        // load that already runs on both regions, or the drill only shows clients that never reached the faulty side.
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        while (warming.Elapsed < MaxWarmUp && !StackTopology.DataRegions.All(region => load.History.Count(r => r.Region == region) >= WarmRequestsPerRegion))
+        {
+            await Task.Delay(250);
+        }
 
         load.Mark("fault");
         await fault(load);

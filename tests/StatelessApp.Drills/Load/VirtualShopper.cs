@@ -59,7 +59,17 @@ public sealed class VirtualShopper : IDisposable
 
     public int Id => _id;
 
-    public IReadOnlyList<OperationRecord> History => _history;
+    /// <summary>A copy: the drill reads it while the shopper goes on.</summary>
+    public IReadOnlyList<OperationRecord> History
+    {
+        get
+        {
+            lock (_history)
+            {
+                return [.. _history];
+            }
+        }
+    }
 
     /// <summary>Acknowledged session writes that a later read did not show.</summary>
     public int LostSessionWrites { get; private set; }
@@ -265,8 +275,13 @@ public sealed class VirtualShopper : IDisposable
         }
     }
 
-    private void Record(OperationKind kind, TimeSpan start, Outcome outcome, string status, string? key = null, Guid? order = null, string? region = null) =>
-        _history.Add(new OperationRecord(_id, kind, start, _clock.Elapsed, outcome, status) { IdempotencyKey = key, OrderId = order, Region = region });
+    private void Record(OperationKind kind, TimeSpan start, Outcome outcome, string status, string? key = null, Guid? order = null, string? region = null)
+    {
+        lock (_history)
+        {
+            _history.Add(new OperationRecord(_id, kind, start, _clock.Elapsed, outcome, status) { IdempotencyKey = key, OrderId = order, Region = region });
+        }
+    }
 
     /// <summary>A cookie that changes value was re-issued: the server could not read the old one.</summary>
     private void TrackCookies([System.Runtime.CompilerServices.CallerMemberName] string caller = "")

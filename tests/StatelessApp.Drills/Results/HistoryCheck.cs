@@ -26,6 +26,8 @@ public static class HistoryCheck
 
         var sessionsLost = load.Shoppers.Sum(s => s.LostSessionWrites);
         var finalCheckFailures = load.Shoppers.SelectMany(s => s.CookieEvents).Take(4).ToList();
+        var beforeFault = history.Where(r => r.End < fault).ToList();
+        var servedBefore = $"before the fault served by a / b: {beforeFault.Count(r => r.Region == "a")} / {beforeFault.Count(r => r.Region == "b")}";
         var cookies = load.Shoppers.Sum(s => s.ReplacedCookies);
         foreach (var shopper in load.Shoppers)
         {
@@ -77,7 +79,7 @@ public static class HistoryCheck
             ServedByA = history.Count(r => r.Region == "a"),
             ServedByB = history.Count(r => r.Region == "b"),
             Seconds = load.Clock.Elapsed.TotalSeconds,
-            Notes = string.Join("; ", new[] { notes }.Concat(finalCheckFailures).Where(n => n.Length > 0)),
+            Notes = string.Join("; ", new[] { notes, servedBefore }.Concat(finalCheckFailures).Where(n => n.Length > 0)),
         };
     }
 
