@@ -25,6 +25,7 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
         await stack.RestoreAsync();
         var proxy = stack.Topology.NodesOf(NodeKind.Proxy)[0];
         var site = new Uri($"http://{stack.Topology.Domain}:{proxy.Port}/");
+        var appLogOffsets = HistoryCheck.AppLogOffsets(stack);
         await using var watch = PrimaryWatch.Start(stack);
         await using var load = new ShopLoad(Shoppers, site, stack.Dns.Endpoint);
         load.Start();
@@ -52,7 +53,7 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
         await watch.StopAsync();
 
         await stack.RestoreAsync();
-        var result = await HistoryCheck.AnalyseAsync(drill, stack, load, watch, notes);
+        var result = await HistoryCheck.AnalyseAsync(drill, stack, load, watch, appLogOffsets, notes);
         var table = DrillReport.Add(result, stack.ResultsFolder);
         output.WriteLine(table);
         foreach (var (at, what) in load.Marks)

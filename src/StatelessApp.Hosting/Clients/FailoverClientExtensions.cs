@@ -16,7 +16,10 @@ public static class FailoverClientExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddOptions<FailoverClientOptions>(builder.Name).BindConfiguration(section).ValidateOnStart();
+        builder.Services.AddOptions<FailoverClientOptions>(builder.Name)
+            .Configure(options => options.Section = section)
+            .BindConfiguration(section)
+            .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailoverClientOptions>, FailoverClientOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.ConfigurePrimaryHttpMessageHandler(services =>

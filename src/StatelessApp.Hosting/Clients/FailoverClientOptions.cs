@@ -44,5 +44,8 @@ public sealed class FailoverClientOptions
     /// </summary>
     public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The configuration section these settings came from, so validation messages name the right keys.</summary>
+    internal string Section { get; set; } = SectionName;
+
     internal IPEndPoint? DnsServerEndPoint => string.IsNullOrWhiteSpace(DnsServer) ? null : IPEndPoint.Parse(DnsServer);
 }

@@ -7,7 +7,7 @@ internal sealed class FailoverClientOptionsValidator : IValidateOptions<Failover
 {
     public ValidateOptionsResult Validate(string? name, FailoverClientOptions options)
     {
-        var section = string.IsNullOrEmpty(name) || name == Options.DefaultName ? FailoverClientOptions.SectionName : name;
+        var section = options.Section;
         var failures = new List<string>();
         if (!string.IsNullOrWhiteSpace(options.DnsServer) && !IPEndPoint.TryParse(options.DnsServer, out _))
         {

@@ -74,8 +74,12 @@ public sealed class VirtualShopper : IDisposable
     /// <summary>Acknowledged session writes that a later read did not show.</summary>
     public int LostSessionWrites { get; private set; }
 
-    /// <summary>Times the shopper or session cookie was replaced by a new one: the old one no longer decrypted (or was unknown).</summary>
-    public int ReplacedCookies => CookieEvents.Count;
+    /// <summary>
+    /// Times the shopper cookie was replaced by a new identity: the app could not read the old one. (A replaced session
+    /// cookie proves less: a session emptied by a checkout whose answer was lost is legitimately replaced, so refused
+    /// session cookies are counted from the apps' logs instead.)
+    /// </summary>
+    public int ReplacedShopperCookies { get; private set; }
 
     /// <summary>Which cookie was replaced, when, by which request.</summary>
     public List<string> CookieEvents { get; } = [];
@@ -297,6 +301,7 @@ public sealed class VirtualShopper : IDisposable
         if (_shopperCookie is not null && shopper is not null && shopper != _shopperCookie)
         {
             CookieEvents.Add($"shopper {_id}: shopper cookie replaced at {_clock.Elapsed.TotalSeconds:0.0}s ({caller})");
+            ReplacedShopperCookies++;
         }
 
         // An emptied session (cart cleared by checkout) is deleted with its cookie: the next one is new, not a replacement.

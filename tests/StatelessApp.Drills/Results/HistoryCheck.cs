@@ -12,7 +12,8 @@ namespace StatelessApp.Drills.Results;
 /// </summary>
 public static class HistoryCheck
 {
-    public static async Task<DrillResult> AnalyseAsync(string drill, DrillStackFixture stack, ShopLoad load, Monitoring.PrimaryWatch watch, string notes = "")
+    public static async Task<DrillResult> AnalyseAsync(string drill, DrillStackFixture stack, ShopLoad load, Monitoring.PrimaryWatch watch,
+        IReadOnlyDictionary<string, long> appLogOffsets, string notes = "")
     {
         var history = load.History.ToList();
         var fault = load.Marks.FirstOrDefault(m => m.What == "fault").At;
@@ -28,7 +29,7 @@ public static class HistoryCheck
         var finalCheckFailures = load.Shoppers.SelectMany(s => s.CookieEvents).Take(4).ToList();
         var beforeFault = history.Where(r => r.End < fault).ToList();
         var servedBefore = $"before the fault served by a / b: {beforeFault.Count(r => r.Region == "a")} / {beforeFault.Count(r => r.Region == "b")}";
-        var cookies = load.Shoppers.Sum(s => s.ReplacedCookies);
+        var cookies = load.Shoppers.Sum(s => s.ReplacedShopperCookies) + RefusedSessionCookies(stack, appLogOffsets);
         foreach (var shopper in load.Shoppers)
         {
             if (await shopper.CartSurvivedAsync() == false)
@@ -81,6 +82,41 @@ public static class HistoryCheck
             Seconds = load.Clock.Elapsed.TotalSeconds,
             Notes = string.Join("; ", new[] { notes, servedBefore }.Concat(finalCheckFailures).Where(n => n.Length > 0)),
         };
+    }
+
+    /// <summary>Where each app instance's log ends now: the drill counts what is written after.</summary>
+    public static IReadOnlyDictionary<string, long> AppLogOffsets(DrillStackFixture stack) =>
+        stack.Topology.NodesOf(NodeKind.App).ToDictionary(n => n.Name, n =>
+        {
+            var log = stack.Controller.Paths.LogOf(n.Name);
+            return File.Exists(log) ? new FileInfo(log).Length : 0L;
+        });
+
+    /// <summary>Session cookies the apps refused during the drill ("Session cookie refused (…)", SessionLog 2001).</summary>
+    private static int RefusedSessionCookies(DrillStackFixture stack, IReadOnlyDictionary<string, long> offsets)
+    {
+        var refused = 0;
+        foreach (var (node, offset) in offsets)
+        {
+            var log = stack.Controller.Paths.LogOf(node);
+            if (!File.Exists(log))
+            {
+                continue;
+            }
+
+            using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Contains("Session cookie refused", StringComparison.Ordinal))
+                {
+                    refused++;
+                }
+            }
+        }
+
+        return refused;
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using StatelessApp.Hosting.Clients;
 using StatelessApp.IntegrationTests.Fixtures;
 
@@ -152,6 +155,33 @@ public sealed class FailoverHandlerTests : IAsyncLifetime
         await Task.Delay(1100); // the record's TTL (1 s) is over
 
         Assert.Equal($"served by {LiveA}", await client.GetStringAsync(Uri("/")));
+    }
+
+    [Fact]
+    public async Task Registered_on_a_named_client_it_reads_its_section_and_validates_at_start()
+    {
+        await using var dns = await DnsmasqServer.StartAsync(Name, Refusing, LiveB);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Shop:DnsServer"] = dns.EndPoint.ToString(),
+            ["Shop:PerAddressConnectTimeout"] = "00:00:00.200",
+        });
+        builder.Services.AddHttpClient("shop").AddFailoverHandler("Shop");
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("shop");
+
+        Assert.Equal($"served by {LiveB}", await client.GetStringAsync(Uri("/")));
+        await host.StopAsync();
+
+        var invalid = Host.CreateApplicationBuilder();
+        invalid.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Shop:MaxAttempts"] = "0" });
+        invalid.Services.AddHttpClient("shop").AddFailoverHandler("Shop");
+        using var refused = invalid.Build();
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => refused.StartAsync());
+        Assert.Contains("MaxAttempts must be between 1 and 10", failure.Message, StringComparison.Ordinal);
     }
 
     [Theory]
