@@ -1,3 +1,4 @@
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.Identity;
@@ -28,6 +29,7 @@ builder.AddRedis("Redis");                               // one multiplexer (Sen
 builder.AddRedisSessions();                              // ISession in Redis: the cart
 builder.AddRedisKeyRing();                               // DataProtection keys shared by all: cookies, antiforgery
 builder.AddReplicatedDbContext<ShopDbContext>("Shop");   // writes → primary, reads → a standby
+builder.AddConsistencyTokens<ShopDbContext>();           // ...a standby that has replayed the user's last write
 builder.AddStatelessHealthChecks();                      // /health/live, /health/ready
 builder.AddShop();                                       // catalogue, cart, checkout, orders, status: pages + API
 

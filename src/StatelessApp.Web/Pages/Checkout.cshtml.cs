@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Pages;
@@ -8,6 +9,7 @@ namespace StatelessApp.Web.Pages;
 /// Review the cart, then place the order (written on the primary) and go to it. The form carries a fresh idempotency
 /// key: a double click, a browser resend or a proxy retry of the same form places one order.
 /// </summary>
+[AllowStaleReads] // catalogue reads only; prices that matter are re-read on the primary at checkout
 public sealed class CheckoutModel(Catalogue catalogue, Checkout checkout) : PageModel
 {
     public PricedCart Cart { get; private set; } = PricedCart.Empty;
