@@ -22,20 +22,37 @@ public sealed class DnsmasqServer : IAsyncDisposable
 
     public static async Task<DnsmasqServer> StartAsync(string name, params IPAddress[] addresses)
     {
-        var server = new DnsmasqServer(FreeUdpPort());
-        var hosts = Path.Combine(server._directory, "hosts");
+        // dnsmasq binds the port for UDP and TCP; a port free for UDP can be taken for TCP by a parallel test: retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new DnsmasqServer(FreeUdpPort());
+            try
+            {
+                await server.LaunchAsync(name, addresses);
+                return server;
+            }
+            catch (Exception e) when (attempt < 3 && e is InvalidOperationException or DnsClient.DnsResponseException)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task LaunchAsync(string name, IPAddress[] addresses)
+    {
+        var hosts = Path.Combine(_directory, "hosts");
         await File.WriteAllLinesAsync(hosts, addresses.Select(a => $"{a} {name}"));
         // dnsmasq drops root privileges before it reads the hosts file: the folder must be readable by others.
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(server._directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.OtherRead | UnixFileMode.OtherExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         }
 
         var start = new ProcessStartInfo("dnsmasq",
         [
             "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--local-ttl=1",
-            "--listen-address=127.0.0.1", $"--port={server.Port.ToString(CultureInfo.InvariantCulture)}", $"--addn-hosts={hosts}",
+            "--listen-address=127.0.0.1", $"--port={Port.ToString(CultureInfo.InvariantCulture)}", $"--addn-hosts={hosts}",
             "--pid-file=", "--log-facility=-",
         ])
         {
@@ -43,20 +60,25 @@ public sealed class DnsmasqServer : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        server._process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
-        _ = server._process.StandardError.ReadToEndAsync();
-        _ = server._process.StandardOutput.ReadToEndAsync();
-        var client = new DnsClient.LookupClient(new DnsClient.LookupClientOptions(server.EndPoint) { UseCache = false, Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(50))
+        _process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start");
+        _ = _process.StandardError.ReadToEndAsync();
+        _ = _process.StandardOutput.ReadToEndAsync();
+        var client = new DnsClient.LookupClient(new DnsClient.LookupClientOptions(EndPoint) { UseCache = false, Timeout = TimeSpan.FromMilliseconds(500), Retries = 0 });
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); ; await Task.Delay(50))
         {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"dnsmasq on port {Port} exited with {_process.ExitCode}");
+            }
+
             try
             {
                 if ((await client.QueryAsync(name, DnsClient.QueryType.A)).Answers.Count == addresses.Length)
                 {
-                    return server;
+                    return;
                 }
             }
-            catch (DnsClient.DnsResponseException) when (DateTime.UtcNow < deadline && !server._process.HasExited)
+            catch (DnsClient.DnsResponseException) when (DateTime.UtcNow < deadline)
             {
             }
         }

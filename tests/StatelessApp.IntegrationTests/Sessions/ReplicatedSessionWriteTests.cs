@@ -69,7 +69,14 @@ public sealed class ReplicatedSessionWriteTests(RedisReplicaPair redis, ITestOut
             await redis.StartReplicaAsync();
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/session/after-outage", null)).StatusCode);
+        // Linked is not yet caught up: the replica may still be loading the primary's snapshot, so give it a few seconds.
+        var after = HttpStatusCode.ServiceUnavailable;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); after != HttpStatusCode.OK && DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            after = (await client.PostAsync("/session/after-outage", null)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, after);
         Assert.Equal("after-outage", await client.GetStringAsync("/session"));
     }
 
