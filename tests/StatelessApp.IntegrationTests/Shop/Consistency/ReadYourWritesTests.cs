@@ -4,11 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using StatelessApp.Hosting.Consistency;
+using StatelessApp.IntegrationTests.Consistency;
 using StatelessApp.IntegrationTests.Fixtures;
-using StatelessApp.IntegrationTests.Shop;
 using Xunit.Abstractions;
 
-namespace StatelessApp.IntegrationTests.Consistency;
+namespace StatelessApp.IntegrationTests.Shop.Consistency;
 
 /// <summary>
 /// Read-your-writes over a standby that lags on purpose (recovery_min_apply_delay = 300 ms), two real app instances
@@ -234,7 +234,7 @@ public sealed class ReadYourWritesTests : IClassFixture<ShopServers>
             .GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
             .Get(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme).TicketDataFormat;
         var ticket = ticketFormat.Unprotect(client.ShopperCookie(_servers.App1))!;
-        return ticket.Principal.FindFirst(StatelessApp.Web.Shop.ShopperIdentity.ShopperIdClaim)!.Value;
+        return ticket.Principal.FindFirst(global::StatelessApp.Web.Shop.ShopperIdentity.ShopperIdClaim)!.Value;
     }
 
     private sealed record Counts(long StandbyReads, long PrimaryReadsBecauseToken, long PrimaryReadsBecauseStandbyUnavailable,

@@ -6,7 +6,7 @@ using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using Xunit.Abstractions;
 
-namespace StatelessApp.StackTests;
+namespace StatelessApp.StackTests.Shop;
 
 /// <summary>
 /// Read-your-writes through the real stack: a checkout through one region's proxy, "my orders" through the other's, with

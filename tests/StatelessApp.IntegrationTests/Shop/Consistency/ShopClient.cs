@@ -2,10 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StatelessApp.Hosting.Consistency;
-using StatelessApp.IntegrationTests.Shop;
 using StatelessApp.Web.Shop;
 
-namespace StatelessApp.IntegrationTests.Consistency;
+namespace StatelessApp.IntegrationTests.Shop.Consistency;
 
 /// <summary>
 /// One shopper of the consistency tests, either a browser (the session carries the token) or an API client (keeps only
