@@ -1,2 +1,71 @@
-Console.WriteLine("stack: not implemented yet");
-return 1;
+using StatelessApp.Stack;
+using StatelessApp.Stack.Cli;
+using StatelessApp.Stack.Topology;
+
+// `./stack <command>`: the bash wrapper builds this controller and runs it. Exit codes: 0 done, 1 failed, 2 bad usage.
+Command command;
+try
+{
+    command = Command.Parse(args);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"stack: {e.Message}");
+    Console.Error.WriteLine(Command.Usage);
+    return 2;
+}
+
+if (command.Verb == "help")
+{
+    Console.WriteLine(Command.Usage);
+    return 0;
+}
+
+try
+{
+    using var controller = StackController.ForRepository(proxy: command.Proxy);
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    switch (command.Verb)
+    {
+        case "up":
+            await controller.UpAsync(new UpOptions { Fresh = command.Fresh, Proxy = command.Proxy }, interrupted.Token);
+            return 0;
+        case "down":
+            await controller.DownAsync();
+            return 0;
+        case "status":
+            var rows = await controller.StatusAsync(interrupted.Token);
+            Console.WriteLine(StatusTable.Format(rows));
+            return 0;
+        case "kill":
+            return controller.Kill(command.Target!).Count > 0 ? 0 : 1;
+        case "start":
+            await controller.StartAsync(command.Target!, interrupted.Token);
+            return 0;
+        case "logs":
+            return LogsCommand.Run(controller, command.Target, command.Follow, Console.Out);
+        default:
+            throw new UsageException($"unknown command '{command.Verb}'");
+    }
+}
+catch (Exception e) when (e is ArgumentException or UsageException)
+{
+    Console.Error.WriteLine($"stack: {e.Message}");
+    Console.Error.WriteLine(Command.Usage);
+    return 2;
+}
+catch (Exception e) when (e is StackException or TopologyException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+{
+    Console.Error.WriteLine($"stack: {e.Message}");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("stack: interrupted (servers already started keep running; `./stack down` stops them)");
+    return 130;
+}

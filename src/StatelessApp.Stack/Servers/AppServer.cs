@@ -1,0 +1,53 @@
+using System.Globalization;
+using StatelessApp.Stack.Processes;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.Stack.Servers;
+
+/// <summary>An instance of the shop (the published StatelessApp.Web), configured by the CONTRACT's keys as environment variables.</summary>
+public sealed class AppServer : Server
+{
+    public override NodeKind Kind => NodeKind.App;
+
+    /// <summary>The app drains (Proxy:DrainTimeout, 10 s by default) before it stops.</summary>
+    public override TimeSpan StopGrace => TimeSpan.FromSeconds(15);
+
+    public override LaunchSpec Launch(Node node, StackContext context)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_URLS"] = $"http://{node.Endpoint}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Redis"] = context.RedisConnectionString,
+            ["ConnectionStrings__Shop"] = context.ShopConnectionString,
+            ["Instance__Region"] = node.Region,
+            ["Instance__Name"] = $"app-{node.Ordinal.ToString(CultureInfo.InvariantCulture)}",
+            // Workstation GC: four instances share two cores with every server of the stack.
+            ["DOTNET_gcServer"] = "0",
+        };
+        var proxies = context.Topology.NodesOf(NodeKind.Proxy);
+        for (var i = 0; i < proxies.Count; i++)
+        {
+            environment[$"Proxy__KnownProxies__{i.ToString(CultureInfo.InvariantCulture)}"] = proxies[i].Address.ToString();
+        }
+
+        return new LaunchSpec(context.Tools.Dotnet, [context.Paths.AppAssembly])
+        {
+            Environment = environment,
+            WorkingDirectory = context.Paths.App,
+        };
+    }
+
+    public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await context.Http.GetAsync(new Uri($"http://{node.Endpoint}/health/ready"), cancellationToken);
+            return new NodeProbe(response.IsSuccessStatusCode, "", $"/health/ready {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return NodeProbe.Down(e.InnerException?.Message ?? e.Message);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using StatelessApp.Stack.Processes;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.Stack.Servers;
+
+/// <summary>A Redis Sentinel (one per region and one at the witness; quorum 2) that promotes the replica when the primary dies.</summary>
+public sealed class SentinelServer : Server
+{
+    public override NodeKind Kind => NodeKind.Sentinel;
+
+    /// <summary>Sentinel rewrites its config with what it learns (current primary, epochs): a writable copy per node.</summary>
+    public static string NodeConfig(Node node, StackContext context) => Path.Combine(context.Paths.DataOf(node.Name), "sentinel.conf");
+
+    public override void Prepare(Node node, StackContext context)
+    {
+        base.Prepare(node, context);
+        var config = NodeConfig(node, context);
+        if (File.Exists(config))
+        {
+            return;
+        }
+
+        var primary = context.Topology.NodeOf(NodeKind.Redis, context.Topology.RedisInitialPrimaryRegion);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["SENTINEL_BIND"] = node.Address.ToString(),
+            ["SENTINEL_PORT"] = node.Port.ToString(CultureInfo.InvariantCulture),
+            ["SENTINEL_DIR"] = context.Paths.DataOf(node.Name),
+            ["REDIS_MASTER_NAME"] = context.Topology.RedisMasterName,
+            ["REDIS_PRIMARY_ADDR"] = primary.Address.ToString(),
+            ["REDIS_PORT"] = primary.Port.ToString(CultureInfo.InvariantCulture),
+            ["REDIS_PASSWORD"] = context.Secrets.RedisPassword,
+        };
+        ConfigTemplate.RenderToFile(Path.Combine(context.Paths.Deploy, "redis", "sentinel.conf"), config, variables, secret: true);
+    }
+
+    public override LaunchSpec Launch(Node node, StackContext context) => new("redis-sentinel", [NodeConfig(node, context)]);
+
+    public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
+    {
+        var output = await RedisCli.RunAsync(node.Address.ToString(), node.Port, context.Secrets.RedisPassword,
+            ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
+        if (output is null)
+        {
+            return NodeProbe.Down("no answer");
+        }
+
+        var master = RedisCli.ParsePairs(output);
+        var flags = master.GetValueOrDefault("flags", "");
+        var replicas = master.GetValueOrDefault("num-slaves", "0");
+        var others = master.GetValueOrDefault("num-other-sentinels", "0");
+        var healthy = flags == "master";
+        return new NodeProbe(healthy, "", $"primary {master.GetValueOrDefault("ip")}:{master.GetValueOrDefault("port")} ({flags}), {replicas} replica(s), {others} other sentinel(s)");
+    }
+
+    /// <summary>How many replicas and other Sentinels this Sentinel knows: `up` waits until all three know each other.</summary>
+    public static async Task<(int Replicas, int OtherSentinels)?> KnowledgeAsync(Node node, StackContext context, CancellationToken cancellationToken)
+    {
+        var output = await RedisCli.RunAsync(node.Address.ToString(), node.Port, context.Secrets.RedisPassword,
+            ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
+        if (output is null)
+        {
+            return null;
+        }
+
+        var master = RedisCli.ParsePairs(output);
+        return (int.Parse(master.GetValueOrDefault("num-slaves", "0"), CultureInfo.InvariantCulture),
+            int.Parse(master.GetValueOrDefault("num-other-sentinels", "0"), CultureInfo.InvariantCulture));
+    }
+}

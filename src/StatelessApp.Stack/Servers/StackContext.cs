@@ -1,0 +1,34 @@
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.Stack.Servers;
+
+/// <summary>Everything a server definition needs to build a command line, render a config or probe a node.</summary>
+public sealed class StackContext(StackTopology topology, StackPaths paths, StackSecrets secrets, HostTools tools, ProxyKind proxyKind)
+{
+    public StackTopology Topology { get; } = topology;
+
+    public StackPaths Paths { get; } = paths;
+
+    public StackSecrets Secrets { get; } = secrets;
+
+    public HostTools Tools { get; } = tools;
+
+    /// <summary>The proxy this run uses (the topology's default, or `up --proxy`).</summary>
+    public ProxyKind ProxyKind { get; } = proxyKind;
+
+    /// <summary>Short timeouts: a probe must answer "not yet" quickly, the caller polls.</summary>
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false })
+    {
+        Timeout = TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>Sentinel form of the app's ConnectionStrings:Redis (all three Sentinels, the service name, the password).</summary>
+    public string RedisConnectionString =>
+        string.Join(',', Topology.NodesOf(NodeKind.Sentinel).Select(s => s.Endpoint))
+        + $",serviceName={Topology.RedisMasterName},password={Secrets.RedisPassword},abortConnect=false";
+
+    /// <summary>Npgsql multi-host ConnectionStrings:Shop (both PostgreSQL nodes; the app picks primary or standby).</summary>
+    public string ShopConnectionString =>
+        "Host=" + string.Join(',', Topology.NodesOf(NodeKind.Postgres).Select(n => n.Endpoint))
+        + $";Database=shop;Username=shop;Password={Secrets.ShopDbPassword}";
+}

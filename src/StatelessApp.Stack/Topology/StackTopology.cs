@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace StatelessApp.Stack.Topology;
+
+/// <summary>
+/// The two-region topology: regions a and b (proxy, two apps, Redis, Sentinel, etcd, Patroni/PostgreSQL each)
+/// and the witness w (third Sentinel, third etcd member, DNS). Built from deploy/topology.env, validated as a
+/// whole: every problem is reported at once, each naming its key.
+/// </summary>
+public sealed partial class StackTopology
+{
+    /// <summary>The data-centre regions, in order.</summary>
+    public static readonly IReadOnlyList<string> DataRegions = ["a", "b"];
+
+    /// <summary>The witness site's region name.</summary>
+    public const string WitnessRegion = "w";
+
+    /// <summary>App instances per region.</summary>
+    public const int AppsPerRegion = 2;
+
+    private StackTopology(IReadOnlyDictionary<string, string> values, string domain, ProxyKind proxyKind, string redisMasterName,
+        string patroniScope, string redisInitialPrimary, string postgresInitialLeader, IReadOnlyList<Region> regions, IReadOnlyList<Node> nodes)
+    {
+        Values = values;
+        Domain = domain;
+        ProxyKind = proxyKind;
+        RedisMasterName = redisMasterName;
+        PatroniScope = patroniScope;
+        RedisInitialPrimaryRegion = redisInitialPrimary;
+        PostgresInitialLeaderRegion = postgresInitialLeader;
+        Regions = regions;
+        Nodes = nodes;
+    }
+
+    /// <summary>Every KEY=VALUE of the file (after overrides): the variables the config templates may use.</summary>
+    public IReadOnlyDictionary<string, string> Values { get; }
+
+    /// <summary>The DNS name of the app (two A records: both proxies).</summary>
+    public string Domain { get; }
+
+    /// <summary>The default proxy; `up --proxy` can choose the other one.</summary>
+    public ProxyKind ProxyKind { get; }
+
+    public string RedisMasterName { get; }
+
+    public string PatroniScope { get; }
+
+    public string RedisInitialPrimaryRegion { get; }
+
+    public string PostgresInitialLeaderRegion { get; }
+
+    public IReadOnlyList<Region> Regions { get; }
+
+    /// <summary>Every node, in start order (by <see cref="NodeKind"/>, then region, then ordinal).</summary>
+    public IReadOnlyList<Node> Nodes { get; }
+
+    /// <summary>Loads and validates a topology file; environment-style overrides win for keys the file defines.</summary>
+    public static StackTopology Load(string path, IReadOnlyDictionary<string, string>? overrides = null) =>
+        FromValues(TopologyFile.Read(path, overrides));
+
+    /// <summary>Parses and validates topology text (unit tests, tools).</summary>
+    public static StackTopology Parse(string text) => FromValues(TopologyFile.Parse(text));
+
+    public Node Node(string name) =>
+        Nodes.FirstOrDefault(n => n.Name == name) ?? throw new ArgumentException($"no node named '{name}' in the topology", nameof(name));
+
+    public IReadOnlyList<Node> NodesOf(NodeKind kind) => [.. Nodes.Where(n => n.Kind == kind)];
+
+    public IReadOnlyList<Node> NodesIn(string region) => [.. Nodes.Where(n => n.Region == region)];
+
+    public Node NodeOf(NodeKind kind, string region) =>
+        Nodes.FirstOrDefault(n => n.Kind == kind && n.Region == region)
+        ?? throw new ArgumentException($"region '{region}' has no {kind} node", nameof(region));
+
+    /// <summary>The other data region ("a" ↔ "b").</summary>
+    public static string OtherRegion(string region) => region == "a" ? "b" : "a";
+
+    /// <summary>Builds the topology from KEY=VALUE pairs, throwing <see cref="TopologyException"/> with every problem.</summary>
+    public static StackTopology FromValues(IReadOnlyDictionary<string, string> values)
+    {
+        var reader = new ValueReader(values);
+
+        var domain = reader.Required("STACK_DOMAIN");
+        if (domain is not null && !DomainPattern().IsMatch(domain))
+        {
+            reader.Error($"STACK_DOMAIN '{domain}' is not a DNS name with at least two labels (e.g. app.stateless.test)");
+        }
+
+        var proxyKindText = reader.Required("STACK_PROXY_KIND");
+        ProxyKind proxyKind = default;
+        if (proxyKindText is not null && !TryParseProxyKind(proxyKindText, out proxyKind))
+        {
+            reader.Error($"STACK_PROXY_KIND must be 'haproxy' or 'nginx', not '{proxyKindText}'");
+        }
+
+        var masterName = reader.Name("REDIS_MASTER_NAME");
+        var scope = reader.Name("PATRONI_SCOPE");
+        var redisPrimary = reader.DataRegion("REDIS_INITIAL_PRIMARY");
+        var postgresLeader = reader.DataRegion("POSTGRES_INITIAL_LEADER");
+
+        var regions = new List<Region>();
+        foreach (var (name, isWitness) in DataRegions.Select(r => (r, false)).Append((WitnessRegion, true)))
+        {
+            var network = reader.Network($"{name.ToUpperInvariant()}_NETWORK");
+            if (network is { } n)
+            {
+                regions.Add(new Region(name, n, isWitness));
+            }
+        }
+
+        for (var i = 0; i < regions.Count; i++)
+        {
+            for (var j = i + 1; j < regions.Count; j++)
+            {
+                if (regions[i].Network.Contains(regions[j].Network.BaseAddress) || regions[j].Network.Contains(regions[i].Network.BaseAddress))
+                {
+                    reader.Error($"{regions[i].Name.ToUpperInvariant()}_NETWORK and {regions[j].Name.ToUpperInvariant()}_NETWORK overlap");
+                }
+            }
+        }
+
+        var ports = new Dictionary<NodeKind, IReadOnlyList<NodePort>>
+        {
+            [NodeKind.Etcd] = [new("client", reader.Port("ETCD_CLIENT_PORT")), new("peer", reader.Port("ETCD_PEER_PORT"))],
+            [NodeKind.Postgres] = [new("postgres", reader.Port("POSTGRES_PORT")), new("patroni-rest", reader.Port("PATRONI_PORT"))],
+            [NodeKind.Redis] = [new("redis", reader.Port("REDIS_PORT"))],
+            [NodeKind.Sentinel] = [new("sentinel", reader.Port("SENTINEL_PORT"))],
+            [NodeKind.App] = [new("http", reader.Port("APP_PORT"))],
+            [NodeKind.Proxy] = [new("http", reader.Port("PROXY_PORT"))],
+            [NodeKind.Dns] = [new("dns", reader.Port("DNS_PORT"), IsUdp: true), new("dns-tcp", reader.Port("DNS_PORT"))],
+        };
+
+        var nodes = new List<Node>();
+        foreach (var region in regions)
+        {
+            foreach (var (kind, ordinal, key) in NodeKeys(region))
+            {
+                var address = reader.Address(key, region);
+                if (address is not null)
+                {
+                    nodes.Add(new Node(NodeName(kind, region.Name, ordinal), kind, region.Name, address, ports[kind]) { Ordinal = ordinal });
+                }
+            }
+        }
+
+        foreach (var clash in nodes
+            .SelectMany(n => n.Ports.Select(p => (Node: n, Port: p)))
+            .GroupBy(x => (x.Node.Address, x.Port.Number, x.Port.IsUdp))
+            .Where(g => g.Count() > 1))
+        {
+            reader.Error($"{clash.Key.Address}:{clash.Key.Number}/{(clash.Key.IsUdp ? "udp" : "tcp")} is used by {string.Join(" and ", clash.Select(x => $"{x.Node.Name} ({x.Port.Purpose})").Distinct())}");
+        }
+
+        foreach (var unknown in values.Keys.Where(k => !reader.KnownKeys.Contains(k)).Order(StringComparer.Ordinal))
+        {
+            reader.Error($"{unknown} is not a topology setting (a typo?)");
+        }
+
+        if (reader.Errors.Count > 0)
+        {
+            throw new TopologyException(reader.Errors);
+        }
+
+        return new StackTopology(values, domain!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, regions,
+            [.. nodes.OrderBy(n => n.Kind).ThenBy(n => n.Region, StringComparer.Ordinal).ThenBy(n => n.Ordinal)]);
+    }
+
+    public static bool TryParseProxyKind(string text, out ProxyKind kind)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "haproxy":
+                kind = ProxyKind.Haproxy;
+                return true;
+            case "nginx":
+                kind = ProxyKind.Nginx;
+                return true;
+            default:
+                kind = default;
+                return false;
+        }
+    }
+
+    /// <summary>Node names: kind-region (pg-a, redis-b, dns-w), apps numbered within the region (app-a1, app-b2).</summary>
+    public static string NodeName(NodeKind kind, string region, int ordinal = 1) => kind switch
+    {
+        NodeKind.App => $"app-{region}{ordinal}",
+        NodeKind.Postgres => $"pg-{region}",
+        _ => $"{kind.ToString().ToLowerInvariant()}-{region}",
+    };
+
+    private static IEnumerable<(NodeKind Kind, int Ordinal, string Key)> NodeKeys(Region region)
+    {
+        var prefix = region.Name.ToUpperInvariant();
+        if (region.IsWitness)
+        {
+            yield return (NodeKind.Sentinel, 1, $"{prefix}_SENTINEL_ADDR");
+            yield return (NodeKind.Etcd, 1, $"{prefix}_ETCD_ADDR");
+            yield return (NodeKind.Dns, 1, $"{prefix}_DNS_ADDR");
+            yield break;
+        }
+
+        yield return (NodeKind.Proxy, 1, $"{prefix}_PROXY_ADDR");
+        for (var i = 1; i <= AppsPerRegion; i++)
+        {
+            yield return (NodeKind.App, i, $"{prefix}_APP{i}_ADDR");
+        }
+
+        yield return (NodeKind.Redis, 1, $"{prefix}_REDIS_ADDR");
+        yield return (NodeKind.Sentinel, 1, $"{prefix}_SENTINEL_ADDR");
+        yield return (NodeKind.Etcd, 1, $"{prefix}_ETCD_ADDR");
+        yield return (NodeKind.Postgres, 1, $"{prefix}_POSTGRES_ADDR");
+    }
+
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")]
+    private static partial Regex DomainPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex NamePattern();
+
+    /// <summary>Reads typed values, remembering which keys exist and collecting every error.</summary>
+    private sealed class ValueReader(IReadOnlyDictionary<string, string> values)
+    {
+        private static readonly IPNetwork Loopback = IPNetwork.Parse("127.0.0.0/8");
+
+        public List<string> Errors { get; } = [];
+
+        public HashSet<string> KnownKeys { get; } = new(StringComparer.Ordinal);
+
+        public void Error(string message) => Errors.Add(message);
+
+        public string? Required(string key)
+        {
+            KnownKeys.Add(key);
+            if (values.TryGetValue(key, out var value) && value.Length > 0)
+            {
+                return value;
+            }
+
+            Error($"{key} is missing");
+            return null;
+        }
+
+        public string? Name(string key)
+        {
+            var value = Required(key);
+            if (value is not null && !NamePattern().IsMatch(value))
+            {
+                Error($"{key} '{value}' may contain only letters, digits, '-' and '_'");
+            }
+
+            return value;
+        }
+
+        public string? DataRegion(string key)
+        {
+            var value = Required(key)?.ToLowerInvariant();
+            if (value is not null && !DataRegions.Contains(value))
+            {
+                Error($"{key} must be one of {string.Join(", ", DataRegions)}, not '{value}'");
+            }
+
+            return value;
+        }
+
+        public int Port(string key)
+        {
+            var value = Required(key);
+            if (value is null)
+            {
+                return 0;
+            }
+
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                Error($"{key} '{value}' is not a port number (1-65535)");
+                return 0;
+            }
+
+            return port;
+        }
+
+        public IPNetwork? Network(string key)
+        {
+            var value = Required(key);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (!IPNetwork.TryParse(value, out var network) || network.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
+            {
+                Error($"{key} '{value}' is not an IPv4 network in CIDR form (e.g. 127.1.0.0/16)");
+                return null;
+            }
+
+            if (!Loopback.Contains(network.BaseAddress) || network.PrefixLength < 8)
+            {
+                Error($"{key} {value} is not inside loopback 127.0.0.0/8 (the stack never leaves this machine)");
+                return null;
+            }
+
+            return network;
+        }
+
+        public IPAddress? Address(string key, Region region)
+        {
+            var value = Required(key);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (!IPAddress.TryParse(value, out var address) || address.AddressFamily != AddressFamily.InterNetwork || value.Count(c => c == '.') != 3)
+            {
+                Error($"{key} '{value}' is not an IPv4 address");
+                return null;
+            }
+
+            if (!region.Network.Contains(address))
+            {
+                Error($"{key} {value} is outside {region} ({region.Name.ToUpperInvariant()}_NETWORK)");
+                return null;
+            }
+
+            return address;
+        }
+    }
+}

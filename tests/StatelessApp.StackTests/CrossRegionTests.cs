@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+using StatelessApp.Stack.Topology;
+using StatelessApp.StackTests.Fixtures;
+
+namespace StatelessApp.StackTests;
+
+/// <summary>A shopper whose DNS answer changes between requests lands in the other region and notices nothing.</summary>
+[Collection(StackTestGroup.Name)]
+public partial class CrossRegionTests(StackFixture stack)
+{
+    /// <summary>The hidden antiforgery field, whatever the order of its attributes.</summary>
+    [GeneratedRegex(@"<input[^>]*name=""__RequestVerificationToken""[^>]*>")]
+    private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex(@"value=""(?<value>[^""]+)""")]
+    private static partial Regex ValueAttribute();
+
+    [Fact]
+    public async Task A_cart_started_through_region_A_continues_through_region_B()
+    {
+        using var shopper = stack.NewShopper();
+        var productId = await FirstProductIdAsync(shopper.A);
+
+        using var added = await shopper.A.PostAsJsonAsync("api/cart/items", new { productId, quantity = 2 });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.StartsWith("a/", ServedBy(added), StringComparison.Ordinal);
+
+        using var read = await shopper.B.GetAsync("api/cart");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.StartsWith("b/", ServedBy(read), StringComparison.Ordinal);
+        var cart = await ReadJsonAsync(read);
+        var line = Assert.Single(cart.GetProperty("lines").EnumerateArray());
+        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
+        Assert.Equal(2, line.GetProperty("quantity").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_form_rendered_through_region_A_posts_through_region_B()
+    {
+        using var shopper = stack.NewShopper();
+        using var page = await shopper.A.GetAsync("");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.StartsWith("a/", ServedBy(page), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync();
+        var token = ValueAttribute().Match(AntiforgeryField().Match(html).Value).Groups["value"].Value;
+        Assert.False(string.IsNullOrEmpty(token), "the catalogue page has an antiforgery token");
+        var productId = await FirstProductIdAsync(shopper.A);
+
+        // The token was issued in region A with the shared key ring; region B must accept it.
+        using var posted = await shopper.B.PostAsync("?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["productId"] = productId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["quantity"] = "1",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.StartsWith("b/", ServedBy(posted), StringComparison.Ordinal);
+
+        using var cart = await shopper.B.GetAsync("api/cart");
+        var line = Assert.Single((await ReadJsonAsync(cart)).GetProperty("lines").EnumerateArray());
+        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_order_placed_through_region_B_lands_on_the_primary_and_reads_back_through_region_A()
+    {
+        using var shopper = stack.NewShopper();
+        var productId = await FirstProductIdAsync(shopper.B);
+        using (var added = await shopper.B.PostAsJsonAsync("api/cart/items", new { productId, quantity = 3 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        }
+
+        using var placed = await shopper.B.PostAsync("api/checkout", content: null);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        Assert.StartsWith("b/", ServedBy(placed), StringComparison.Ordinal);
+        var order = await ReadJsonAsync(placed);
+        var orderId = order.GetProperty("id").GetGuid();
+        var total = order.GetProperty("total").GetDecimal();
+
+        // On the primary, whichever region holds it now (Patroni decides; the status says which).
+        var primary = (await stack.Controller.StatusAsync()).Single(s => s.Node.Kind == NodeKind.Postgres && s.Probe.Role == "primary").Node;
+        await using (var connection = new NpgsqlConnection(
+            $"Host={primary.Address};Port={primary.Port};Database=shop;Username=shop;Password={stack.Controller.Context.Secrets.ShopDbPassword}"))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""SELECT "Total", pg_is_in_recovery() FROM orders WHERE "Id" = $1""", connection);
+            command.Parameters.AddWithValue(orderId);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), "the order is in the primary's orders table");
+            Assert.Equal(total, reader.GetDecimal(0));
+            Assert.False(reader.GetBoolean(1), "that node is the primary");
+        }
+
+        using var readBack = await shopper.A.GetAsync($"api/orders/{orderId}");
+        Assert.Equal(HttpStatusCode.OK, readBack.StatusCode);
+        Assert.StartsWith("a/", ServedBy(readBack), StringComparison.Ordinal);
+        Assert.Equal(total, (await ReadJsonAsync(readBack)).GetProperty("total").GetDecimal());
+    }
+
+    private static async Task<int> FirstProductIdAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("api/products");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await ReadJsonAsync(response)).EnumerateArray().First().GetProperty("id").GetInt32();
+    }
+
+    private static string ServedBy(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Served-By", out var values) ? values.Single() : "(no X-Served-By)";
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}

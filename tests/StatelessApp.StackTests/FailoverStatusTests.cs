@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using StatelessApp.Stack;
+using StatelessApp.Stack.Cli;
+using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
+using StatelessApp.StackTests.Fixtures;
+
+namespace StatelessApp.StackTests;
+
+/// <summary>`stack status` names the primaries the servers themselves report, before and after the Redis primary dies.</summary>
+[Collection(StackTestGroup.Name)]
+public class FailoverStatusTests(StackFixture stack)
+{
+    [Fact]
+    public async Task Status_reports_the_primaries_and_follows_a_Redis_failover()
+    {
+        var before = await stack.Controller.StatusAsync();
+        var redisPrimary = SinglePrimary(before, NodeKind.Redis);
+        var postgresPrimary = SinglePrimary(before, NodeKind.Postgres);
+        Assert.Equal(await SentinelsPrimaryAsync(), redisPrimary.Endpoint);
+        Assert.Contains($"Redis primary:      {redisPrimary.Name}", StatusTable.Format(before), StringComparison.Ordinal);
+        Assert.Contains($"PostgreSQL primary: {postgresPrimary.Name}", StatusTable.Format(before), StringComparison.Ordinal);
+
+        var replica = stack.Topology.NodesOf(NodeKind.Redis).Single(n => n != redisPrimary);
+        Assert.Single(stack.Controller.Kill(redisPrimary.Name));
+        try
+        {
+            // Sentinel: down after 1 s, then the vote and the promotion (about 2-3 s measured).
+            var watch = Stopwatch.StartNew();
+            IReadOnlyList<NodeStatus> after;
+            do
+            {
+                await Task.Delay(250);
+                after = await stack.Controller.StatusAsync();
+            }
+            while (!IsPrimary(after, replica) && watch.Elapsed < TimeSpan.FromSeconds(15));
+
+            Assert.True(IsPrimary(after, replica), $"{replica.Name} promoted within 15 s; status:\n{StatusTable.Format(after)}");
+            Assert.Equal(replica, SinglePrimary(after, NodeKind.Redis));
+            Assert.Equal("stopped", after.Single(s => s.Node == redisPrimary).Health);
+            Assert.Equal(await SentinelsPrimaryAsync(), replica.Endpoint);
+            Assert.Contains($"Redis primary:      {replica.Name}", StatusTable.Format(after), StringComparison.Ordinal);
+            Assert.Equal(postgresPrimary, SinglePrimary(after, NodeKind.Postgres));
+        }
+        finally
+        {
+            // The old primary comes back and Sentinel turns it into a replica: the stack is whole again for other tests.
+            await stack.Controller.StartAsync(redisPrimary.Name);
+            await WaitUntilReplicaAsync(redisPrimary);
+        }
+    }
+
+    private static bool IsPrimary(IReadOnlyList<NodeStatus> status, Node node) =>
+        status.Single(s => s.Node == node) is { Probe: { Healthy: true, Role: "primary" } };
+
+    private static Node SinglePrimary(IReadOnlyList<NodeStatus> status, NodeKind kind) =>
+        Assert.Single(status, s => s.Node.Kind == kind && s.Probe is { Healthy: true, Role: "primary" }).Node;
+
+    /// <summary>What the Sentinels (not our probe) say the primary is: every reachable one must agree.</summary>
+    private async Task<string> SentinelsPrimaryAsync()
+    {
+        var answers = new List<string>();
+        foreach (var sentinel in stack.Topology.NodesOf(NodeKind.Sentinel))
+        {
+            var output = await RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, stack.Controller.Context.Secrets.RedisPassword,
+                ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", stack.Topology.RedisMasterName], CancellationToken.None);
+            Assert.NotNull(output);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            answers.Add($"{lines[0]}:{lines[1]}");
+        }
+
+        return Assert.Single(answers.Distinct());
+    }
+
+    private async Task WaitUntilReplicaAsync(Node node)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var probe = await new RedisServer().ProbeAsync(node, stack.Controller.Context, CancellationToken.None);
+            if (probe is { Healthy: true, Role: "replica" })
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+}

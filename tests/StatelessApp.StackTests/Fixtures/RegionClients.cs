@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.StackTests.Fixtures;
+
+/// <summary>
+/// One shopper (one cookie jar) who reaches the app by its DNS name, http://app.stateless.test:PORT/, landing on
+/// region A's or region B's proxy — what a browser does when DNS gives it one address and then the other. The name
+/// is the same for both, so cookies (session, antiforgery, shopper id) travel from one region to the other.
+/// </summary>
+public sealed class RegionClients : IDisposable
+{
+    private readonly Dictionary<string, HttpClient> _clients = [];
+
+    public RegionClients(StackTopology topology)
+    {
+        var cookies = new CookieContainer();
+        foreach (var region in StackTopology.DataRegions)
+        {
+            var proxy = topology.NodeOf(NodeKind.Proxy, region);
+            var handler = new SocketsHttpHandler
+            {
+                CookieContainer = cookies,
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = async (_, cancellationToken) =>
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        await socket.ConnectAsync(new IPEndPoint(proxy.Address, proxy.Port), cancellationToken);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
+            _clients[region] = new HttpClient(handler)
+            {
+                BaseAddress = new Uri($"http://{topology.Domain}:{proxy.Port}/"),
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+        }
+    }
+
+    /// <summary>Through region A's proxy.</summary>
+    public HttpClient A => _clients["a"];
+
+    /// <summary>Through region B's proxy.</summary>
+    public HttpClient B => _clients["b"];
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using StatelessApp.Stack;
+using StatelessApp.Stack.Topology;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace StatelessApp.StackTests.Fixtures;
+
+/// <summary>
+/// Brings the whole two-region stack up once for the stack tests and down at the end. It runs from the repository's
+/// topology with every region moved by 100 in the second octet (127.1.x → 127.101.x, …) and with its own state folder
+/// under the temp folder, so it never collides with a stack the developer started with `./stack up`.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime, IDisposable
+{
+    private readonly IMessageSink _diagnostics;
+    private readonly StringWriter _output = new();
+
+    public StackFixture(IMessageSink diagnostics)
+    {
+        _diagnostics = diagnostics;
+        var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-stack-tests-").FullName);
+        var values = TopologyFile.Read(paths.TopologyFile).ToDictionary(kv => kv.Key, kv => MoveToTestRange(kv.Value), StringComparer.Ordinal);
+        Topology = StackTopology.FromValues(values);
+        Controller = new StackController(paths, Topology, TextWriter.Synchronized(_output));
+    }
+
+    public StackTopology Topology { get; }
+
+    public StackController Controller { get; }
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await Controller.UpAsync(new UpOptions { Fresh = true });
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialisation failed: leave nothing running or on disk.
+            Report();
+            await DisposeAsync();
+            throw;
+        }
+
+        Report();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Controller.DownAsync(quiet: true);
+        Controller.Dispose();
+        Directory.Delete(Controller.Paths.StateRoot, recursive: true);
+    }
+
+    public void Dispose() => _output.Dispose();
+
+    /// <summary>A client that reaches the app by its DNS name through the given region's proxy (see <see cref="RegionClients"/>).</summary>
+    public RegionClients NewShopper() => new(Topology);
+
+    private void Report() =>
+        _diagnostics.OnMessage(new DiagnosticMessage("stack up (test range):" + Environment.NewLine + _output));
+
+    /// <summary>127.1.x.y → 127.101.x.y (and 127.1.0.0/16 → 127.101.0.0/16); other values unchanged.</summary>
+    private static string MoveToTestRange(string value)
+    {
+        foreach (var region in new[] { "1", "2", "3" })
+        {
+            if (value.StartsWith($"127.{region}.", StringComparison.Ordinal))
+            {
+                return $"127.10{region}." + value[$"127.{region}.".Length..];
+            }
+        }
+
+        return value;
+    }
+}

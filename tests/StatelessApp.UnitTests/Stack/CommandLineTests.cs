@@ -1,0 +1,50 @@
+using StatelessApp.Stack.Cli;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.UnitTests.Stack;
+
+public class CommandLineTests
+{
+    [Fact]
+    public void Up_takes_fresh_and_a_proxy_kind()
+    {
+        var command = Command.Parse(["up", "--fresh", "--proxy", "nginx"]);
+
+        Assert.Equal("up", command.Verb);
+        Assert.True(command.Fresh);
+        Assert.Equal(ProxyKind.Nginx, command.Proxy);
+    }
+
+    [Fact]
+    public void Kill_and_start_take_one_target()
+    {
+        Assert.Equal("region-a", Command.Parse(["kill", "region-a"]).Target);
+        Assert.Equal("redis-a", Command.Parse(["start", "redis-a"]).Target);
+    }
+
+    [Fact]
+    public void Logs_may_follow_one_node()
+    {
+        var command = Command.Parse(["logs", "-f", "pg-a"]);
+
+        Assert.True(command.Follow);
+        Assert.Equal("pg-a", command.Target);
+        Assert.Null(Command.Parse(["logs"]).Target);
+    }
+
+    [Theory]
+    [InlineData("no command given")]
+    [InlineData("unknown command 'deploy'", "deploy")]
+    [InlineData("unknown option for up: '--fast'", "up", "--fast")]
+    [InlineData("--proxy must be haproxy or nginx, not 'envoy'", "up", "--proxy", "envoy")]
+    [InlineData("--proxy needs a value: haproxy or nginx", "up", "--proxy")]
+    [InlineData("kill takes exactly one target (a node name, region-a, region-b or witness)", "kill")]
+    [InlineData("start takes exactly one target (a node name, region-a, region-b or witness)", "start", "a", "b")]
+    [InlineData("status takes no arguments, got: --all", "status", "--all")]
+    public void Bad_arguments_say_what_is_wrong(string message, params string[] args)
+    {
+        var error = Assert.Throws<UsageException>(() => Command.Parse(args));
+
+        Assert.Equal(message, error.Message);
+    }
+}

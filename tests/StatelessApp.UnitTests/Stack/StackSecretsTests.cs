@@ -1,0 +1,44 @@
+using StatelessApp.Stack;
+
+namespace StatelessApp.UnitTests.Stack;
+
+public sealed class StackSecretsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("stack-secrets-").FullName;
+
+    private string File => Path.Combine(_folder, "secrets.env");
+
+    [Fact]
+    public void First_load_generates_distinct_passwords_into_a_file_only_the_owner_can_read()
+    {
+        var secrets = StackSecrets.LoadOrCreate(File, _ => null);
+
+        var passwords = new[] { secrets.RedisPassword, secrets.PostgresSuperuserPassword, secrets.PostgresReplicationPassword, secrets.ShopDbPassword, secrets.PatroniRestPassword, secrets.EtcdRootPassword };
+        Assert.Equal(passwords.Length, passwords.Distinct().Count());
+        Assert.All(passwords, p => Assert.Matches("^[0-9a-f]{32}$", p));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, OperatingSystem.IsWindows() ? UnixFileMode.None : System.IO.File.GetUnixFileMode(File));
+    }
+
+    [Fact]
+    public void Later_loads_keep_the_saved_passwords()
+    {
+        var first = StackSecrets.LoadOrCreate(File, _ => null);
+        var second = StackSecrets.LoadOrCreate(File, _ => null);
+
+        Assert.Equal(first.RedisPassword, second.RedisPassword);
+        Assert.Equal(first.ShopDbPassword, second.ShopDbPassword);
+    }
+
+    [Fact]
+    public void The_environment_wins_over_the_file()
+    {
+        StackSecrets.LoadOrCreate(File, _ => null);
+
+        var secrets = StackSecrets.LoadOrCreate(File, key => key == StackSecrets.RedisPasswordKey ? "from-env $pecial" : null);
+
+        Assert.Equal("from-env $pecial", secrets.RedisPassword);
+        Assert.Equal("from-env $pecial", StackSecrets.LoadOrCreate(File, _ => null).RedisPassword);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using StatelessApp.Stack;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.UnitTests.Stack;
+
+public class TopologyTests
+{
+    private static readonly string RepositoryTopology = new StackPaths(StackPaths.FindRepositoryRoot()).TopologyFile;
+
+    private static Dictionary<string, string> ValidValues() => new(TopologyFile.Read(RepositoryTopology), StringComparer.Ordinal);
+
+    private static TopologyException Invalid(Action<Dictionary<string, string>> change)
+    {
+        var values = ValidValues();
+        change(values);
+        return Assert.Throws<TopologyException>(() => StackTopology.FromValues(values));
+    }
+
+    [Fact]
+    public void The_committed_topology_has_two_regions_and_a_witness_with_every_node()
+    {
+        var topology = StackTopology.Load(RepositoryTopology);
+
+        Assert.Equal(["a", "b", "w"], topology.Regions.Select(r => r.Name));
+        Assert.Equal(17, topology.Nodes.Count);
+        foreach (var region in StackTopology.DataRegions)
+        {
+            Assert.Equal(
+                [NodeKind.Etcd, NodeKind.Postgres, NodeKind.Redis, NodeKind.Sentinel, NodeKind.App, NodeKind.App, NodeKind.Proxy],
+                topology.NodesIn(region).Select(n => n.Kind));
+        }
+
+        Assert.Equal([NodeKind.Etcd, NodeKind.Sentinel, NodeKind.Dns], topology.NodesIn("w").Select(n => n.Kind));
+        Assert.Equal(3, topology.NodesOf(NodeKind.Sentinel).Count);
+        Assert.Equal(3, topology.NodesOf(NodeKind.Etcd).Count);
+        Assert.Equal("app.stateless.test", topology.Domain);
+        Assert.Equal(ProxyKind.Haproxy, topology.ProxyKind);
+        Assert.Equal("a", topology.RedisInitialPrimaryRegion);
+        Assert.Equal("a", topology.PostgresInitialLeaderRegion);
+    }
+
+    [Fact]
+    public void Addresses_follow_the_region_scheme_and_match_the_contract()
+    {
+        var topology = StackTopology.Load(RepositoryTopology);
+
+        Assert.All(topology.NodesIn("a"), n => Assert.StartsWith("127.1.", n.Address.ToString(), StringComparison.Ordinal));
+        Assert.All(topology.NodesIn("b"), n => Assert.StartsWith("127.2.", n.Address.ToString(), StringComparison.Ordinal));
+        Assert.All(topology.NodesIn("w"), n => Assert.StartsWith("127.3.", n.Address.ToString(), StringComparison.Ordinal));
+        // CONTRACT.md's example connection strings use these endpoints.
+        Assert.Equal("127.1.0.22:26379", topology.Node("sentinel-a").Endpoint);
+        Assert.Equal("127.2.0.41:5432", topology.Node("pg-b").Endpoint);
+        Assert.Equal(8008, topology.Node("pg-a").Ports[1].Number);
+    }
+
+    [Fact]
+    public void Node_names_say_kind_region_and_ordinal()
+    {
+        var topology = StackTopology.Load(RepositoryTopology);
+
+        Assert.Equal(
+            ["etcd-a", "etcd-b", "etcd-w", "pg-a", "pg-b", "redis-a", "redis-b", "sentinel-a", "sentinel-b", "sentinel-w",
+             "app-a1", "app-a2", "app-b1", "app-b2", "proxy-a", "proxy-b", "dns-w"],
+            topology.Nodes.Select(n => n.Name));
+        Assert.Equal(2, topology.Node("app-b2").Ordinal);
+    }
+
+    [Fact]
+    public void Overrides_replace_keys_the_file_defines_and_ignore_others()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"topology-{Guid.NewGuid():N}.env");
+        File.Copy(RepositoryTopology, path);
+        try
+        {
+            var topology = StackTopology.Load(path, new Dictionary<string, string> { ["PROXY_PORT"] = "9080", ["PATH"] = "/usr/bin" });
+
+            Assert.Equal(9080, topology.Node("proxy-a").Port);
+            Assert.False(topology.Values.ContainsKey("PATH"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_key_is_named()
+    {
+        var error = Invalid(v => v.Remove("B_REDIS_ADDR"));
+
+        Assert.Contains("B_REDIS_ADDR is missing", error.Errors);
+    }
+
+    [Fact]
+    public void An_address_outside_its_region_is_named_with_the_region()
+    {
+        var error = Invalid(v => v["A_APP2_ADDR"] = "127.2.0.99");
+
+        Assert.Contains(error.Errors, e => e.StartsWith("A_APP2_ADDR 127.2.0.99 is outside region a", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_nodes_on_one_endpoint_are_reported()
+    {
+        var error = Invalid(v => v["A_APP2_ADDR"] = "127.1.0.11");
+
+        Assert.Contains(error.Errors, e => e.Contains("127.1.0.11:5080/tcp is used by app-a1 (http) and app-a2 (http)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var error = Invalid(v =>
+        {
+            v["STACK_PROXY_KIND"] = "traefik";
+            v["REDIS_PORT"] = "70000";
+            v["W_NETWORK"] = "10.0.0.0/8";
+            v["STACK_DOMAIN"] = "localhost";
+            v["PROXY_PROT"] = "1";
+        });
+
+        Assert.Contains("STACK_PROXY_KIND must be 'haproxy' or 'nginx', not 'traefik'", error.Errors);
+        Assert.Contains("REDIS_PORT '70000' is not a port number (1-65535)", error.Errors);
+        Assert.Contains(error.Errors, e => e.StartsWith("W_NETWORK 10.0.0.0/8 is not inside loopback", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("STACK_DOMAIN 'localhost' is not a DNS name", StringComparison.Ordinal));
+        Assert.Contains("PROXY_PROT is not a topology setting (a typo?)", error.Errors);
+    }
+
+    [Fact]
+    public void Overlapping_region_networks_are_rejected()
+    {
+        var error = Invalid(v => v["B_NETWORK"] = "127.0.0.0/8");
+
+        Assert.Contains(error.Errors, e => e.Contains("overlap", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_initial_primary_must_be_a_data_region()
+    {
+        var error = Invalid(v => v["POSTGRES_INITIAL_LEADER"] = "w");
+
+        Assert.Contains("POSTGRES_INITIAL_LEADER must be one of a, b, not 'w'", error.Errors);
+    }
+
+    [Fact]
+    public void Resolution_of_a_node_that_does_not_exist_names_it()
+    {
+        var topology = StackTopology.Load(RepositoryTopology);
+
+        var error = Assert.Throws<ArgumentException>(() => topology.Node("app-c1"));
+        Assert.Contains("app-c1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(IPAddress.Parse("127.2.0.10"), topology.NodeOf(NodeKind.Proxy, "b").Address);
+    }
+}
