@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StatelessApp.Bench;
+
+/// <summary>results.csv (one row per configuration and scenario) and results.json (everything, for bench/plot.py and the docs).</summary>
+public static class ResultFiles
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static async Task<IReadOnlyList<string>> WriteAsync(BenchReport report, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var csv = Path.Combine(folder, "results.csv");
+        var json = Path.Combine(folder, "results.json");
+        await File.WriteAllTextAsync(csv, Csv(report), cancellationToken);
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new
+        {
+            report.Settings,
+            report.Before,
+            report.After,
+            Configurations = BenchConfiguration.All,
+            Scenarios = Scenario.All,
+            report.Measurements,
+            report.Ratios,
+            report.Targets,
+        }, Json) + "\n", cancellationToken);
+        return [csv, json];
+    }
+
+    private static string Csv(BenchReport report)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("configuration,scenario,request,seconds,requests,requests_per_second,p50_ms,p90_ms,p99_ms,max_ms,errors,"
+            + "redis_commands_per_request,redis_commands,pg_primary_statements_per_request,pg_standby_statements_per_request,standby_share,warning");
+        foreach (var m in report.Measurements)
+        {
+            var commands = string.Join(' ', m.RedisCommandsPerRequestByCommand.Select(kv => Invariant($"{kv.Key}={kv.Value:0.###}")));
+            text.Append(Invariant($"{m.Configuration},{m.Scenario},{m.Request},{m.Seconds:0.00},{m.Requests},{m.RequestsPerSecond:0.0},"))
+                .Append(Invariant($"{m.P50Milliseconds:0.000},{m.P90Milliseconds:0.000},{m.P99Milliseconds:0.000},{m.MaxMilliseconds:0.000},{m.Errors},"))
+                .Append(Invariant($"{m.RedisCommandsPerRequest:0.000},{commands},{m.PrimaryStatementsPerRequest:0.000},{m.StandbyStatementsPerRequest:0.000},"))
+                .AppendLine(Invariant($"{m.StandbyShare:0.0000},{Quote(m.Warning)}"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Quote(string? value) => value is null ? "" : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

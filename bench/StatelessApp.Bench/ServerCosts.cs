@@ -1,0 +1,43 @@
+namespace StatelessApp.Bench;
+
+/// <summary>Counter snapshots of Redis and of every PostgreSQL node, taken around a measured run.</summary>
+public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadOnlyDictionary<string, NodeStatements> Postgres)
+{
+    public static async Task<ServerCosts> SnapshotAsync(SystemUnderTest stack, CancellationToken cancellationToken) =>
+        new(await RedisCommandCounter.SnapshotAsync(stack, cancellationToken), await PostgresStatementCounter.SnapshotAsync(stack, cancellationToken));
+
+    /// <summary>Fills the cost fields of <paramref name="measurement"/> from the counts between this snapshot and <paramref name="after"/>.</summary>
+    public Measurement Attribute(ServerCosts after, Measurement measurement)
+    {
+        var requests = Math.Max(1, measurement.Requests);
+        var redis = RedisCommandCounter.Delta(Redis, after.Redis);
+        var own = redis.Where(kv => !RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(kv => kv.Key, kv => (double)kv.Value / requests, StringComparer.Ordinal);
+
+        var statements = new List<StatementCount>();
+        foreach (var (node, now) in after.Postgres)
+        {
+            var then = Postgres.TryGetValue(node, out var earlier) ? earlier.Calls : new Dictionary<string, long>();
+            foreach (var (statement, calls) in now.Calls)
+            {
+                var delta = calls - then.GetValueOrDefault(statement);
+                if (delta > 0 && statement != PostgresStatementCounter.HealthProbeStatement)
+                {
+                    statements.Add(new StatementCount(node, now.Role, statement, delta, (double)delta / requests));
+                }
+            }
+        }
+
+        var primary = statements.Where(s => s.Role == "primary").Sum(s => s.Calls);
+        var standby = statements.Where(s => s.Role == "standby").Sum(s => s.Calls);
+        return measurement with
+        {
+            RedisCommandsPerRequest = own.Values.Sum(),
+            RedisCommandsPerRequestByCommand = own,
+            RedisBackgroundCommands = redis.Where(kv => RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(StringComparer.Ordinal),
+            PrimaryStatementsPerRequest = (double)primary / requests,
+            StandbyStatementsPerRequest = (double)standby / requests,
+            StandbyShare = primary + standby == 0 ? double.NaN : (double)standby / (primary + standby),
+            Statements = [.. statements.OrderByDescending(s => s.Calls)],
+        };
+    }
+}
