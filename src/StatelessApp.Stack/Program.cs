@@ -62,6 +62,11 @@ catch (Exception e) when (e is ArgumentException or UsageException)
 catch (Exception e) when (e is StackException or TopologyException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
 {
     Console.Error.WriteLine($"stack: {e.Message}");
+    if (command.Verb is "up" or "start")
+    {
+        Console.Error.WriteLine("stack: the servers that did start keep running: fix the cause and run the command again, or `./stack down`.");
+    }
+
     return 1;
 }
 catch (OperationCanceledException)

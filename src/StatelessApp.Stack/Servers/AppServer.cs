@@ -24,6 +24,8 @@ public sealed class AppServer : Server
             ["Instance__Name"] = $"app-{node.Ordinal.ToString(CultureInfo.InvariantCulture)}",
             // Workstation GC: four instances share two cores with every server of the stack.
             ["DOTNET_gcServer"] = "0",
+            // Two proxies probe /health/ready every 500 ms, each probe runs SQL: keep Npgsql's per-command lines out of the log.
+            ["Logging__LogLevel__Npgsql"] = "Warning",
         };
         var proxies = context.Topology.NodesOf(NodeKind.Proxy);
         for (var i = 0; i < proxies.Count; i++)
