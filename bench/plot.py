@@ -42,9 +42,11 @@ def main(results_path, png_path):
         axis.legend(fontsize=8)
 
     settings, before, after = results["settings"], results["before"], results["after"]
+    hours, minutes, seconds = (float(part) for part in settings["duration"].split(":"))
+    duration = f"{hours * 3600 + minutes * 60 + seconds:.0f} s"
     figure.suptitle(
         f"StatelessApp, one app instance behind HAProxy, wrk {settings['connections']} connections, "
-        f"{settings['duration']} per scenario — {before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
+        f"{duration} per scenario — {before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
         f"{before['takenAt'][:16].replace('T', ' ')} UTC",
         fontsize=9)
     figure.tight_layout()

@@ -31,22 +31,21 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
             var shoppers = new ShopperPool(http, stack.Proxy);
             var wrk = new Wrk(Path.Combine(repositoryRoot, "bench", "wrk", "shop.lua"), settings);
 
-            foreach (var configuration in BenchConfiguration.All)
+            var products = await shoppers.ProductIdsAsync(cancellationToken);
+            var cartProducts = products.Take(CartLines).ToList();
+            for (var index = 0; index < Scenario.All.Count; index++)
             {
-                await _progress.StepAsync($"{configuration.Name}: {SystemUnderTest.AppUnderTest} alone behind proxy a, StateMode={configuration.StateMode} ({configuration.Description})",
-                    () => stack.RunAppAsync(configuration, cancellationToken));
-                var products = await shoppers.ProductIdsAsync(cancellationToken);
-                var cartProducts = products.Take(CartLines).ToList();
-                var poolFile = Path.Combine(pools.FullName, $"{configuration.Name}-shoppers.txt");
-                await _progress.StepAsync($"{configuration.Name}: {settings.Shoppers} shoppers with a {CartLines}-line cart", async () =>
-                    await ShopperPool.WriteAsync(poolFile, await shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
-
-                foreach (var scenario in Scenario.All)
+                // Scenario by scenario, each configuration on a freshly started instance, the order reversed every
+                // other scenario: the three figures of a scenario are taken within a minute or two of each other,
+                // so a machine that gets busier or quieter during the run shifts them alike.
+                var scenario = Scenario.All[index];
+                foreach (var configuration in index % 2 == 0 ? BenchConfiguration.All : BenchConfiguration.All.Reverse())
                 {
-                    var measured = scenario == Scenario.Checkout
+                    await _progress.StepAsync($"{configuration.Name}: {SystemUnderTest.AppUnderTest} (re)started alone behind proxy a, StateMode={configuration.StateMode}",
+                        () => stack.RunAppAsync(configuration, cancellationToken));
+                    measurements.Add(scenario == Scenario.Checkout
                         ? await MeasureCheckoutAsync(stack, wrk, shoppers, configuration, cartProducts, measurements, pools.FullName, cancellationToken)
-                        : await MeasureAsync(stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, cancellationToken);
-                    measurements.Add(measured);
+                        : await MeasureWithShoppersAsync(stack, wrk, shoppers, configuration, scenario, cartProducts, pools.FullName, cancellationToken));
                 }
             }
 
@@ -62,10 +61,21 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
         return new BenchReport(settings, machineBefore, machineAfter, measurements);
     }
 
+    /// <summary>The session scenarios (and the two that ignore the session, with the same cookies) share one pool of shoppers.</summary>
+    private async Task<Measurement> MeasureWithShoppersAsync(SystemUnderTest stack, Wrk wrk, ShopperPool shoppers, BenchConfiguration configuration,
+        Scenario scenario, IReadOnlyList<int> cartProducts, string pools, CancellationToken cancellationToken)
+    {
+        var poolFile = Path.Combine(pools, $"{configuration.Name}-{scenario.Name}-shoppers.txt");
+        await _progress.StepAsync($"{configuration.Name}: {settings.Shoppers} shoppers with a {CartLines}-line cart", async () =>
+            await ShopperPool.WriteAsync(poolFile, await shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
+        return await MeasureAsync(stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, cancellationToken);
+    }
+
     /// <summary>
-    /// Checkout consumes a cart per request, so its shoppers are made for the run and each is used once: the warm-up
-    /// gets a pool sized from the cart-change rate (an upper bound: a checkout does more), the measured run one sized
-    /// from the warm-up's own checkout rate with half again as margin.
+    /// Checkout consumes a cart per request, so its shoppers are made for the run and each is used once. The pools
+    /// are sized from the same configuration's cart-change rate (a checkout does that work and more, so it is an upper
+    /// bound) and from the warm-up's own checkout rate, whichever is larger, with margin: a pool that runs out would
+    /// turn the last checkouts into fast 400s, so the run reports it as a warning.
     /// </summary>
     private async Task<Measurement> MeasureCheckoutAsync(SystemUnderTest stack, Wrk wrk, ShopperPool shoppers, BenchConfiguration configuration,
         IReadOnlyList<int> cartProducts, IReadOnlyList<Measurement> earlier, string pools, CancellationToken cancellationToken)
@@ -79,7 +89,7 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
         var checkoutRate = (warmup.Requests - warmup.Errors.Total) / warmup.Seconds;
 
         var measuredPool = Path.Combine(pools, $"{configuration.Name}-checkout.txt");
-        var measuredCarts = PoolSize(checkoutRate * 1.5, settings.Duration);
+        var measuredCarts = PoolSize(Math.Max(checkoutRate * 1.5, cartChangeRate * 1.2), settings.Duration);
         await _progress.StepAsync($"{configuration.Name}: {measuredCarts} carts for the measured checkouts (warm-up placed {checkoutRate:0} orders/s)", async () =>
             await ShopperPool.WriteAsync(measuredPool, await shoppers.CreateAsync(measuredCarts, cartProducts.Take(1).ToList(), cancellationToken), cancellationToken));
         return await MeasureAsync(stack, wrk, configuration, Scenario.Checkout, warmupPool: null, measuredPool, [], cancellationToken);
@@ -124,6 +134,7 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
             RedisBackgroundCommands = new Dictionary<string, long>(),
             PrimaryStatementsPerRequest = 0,
             StandbyStatementsPerRequest = 0,
+            PoolResetsPerRequest = 0,
             StandbyShare = double.NaN,
             Statements = [],
             Warning = scenario == Scenario.Checkout && result.PoolWraps > 0

@@ -38,12 +38,15 @@ public sealed record Measurement
     /// <summary>Commands the servers sent on their own during the run (absolute counts; see RedisCommandCounter).</summary>
     public required IReadOnlyDictionary<string, long> RedisBackgroundCommands { get; init; }
 
-    /// <summary>The app's statements on the PostgreSQL primary, per request (the readiness probe's SELECT 1 excluded).</summary>
+    /// <summary>The request's own statements on the PostgreSQL primary, per request (pool resets and background excluded).</summary>
     public required double PrimaryStatementsPerRequest { get; init; }
 
     public required double StandbyStatementsPerRequest { get; init; }
 
-    /// <summary>Share of the app's statements that the standby ran (NaN when there were none).</summary>
+    /// <summary>DISCARD ALL before a pooled connection's reuse, on any node, per request.</summary>
+    public required double PoolResetsPerRequest { get; init; }
+
+    /// <summary>Share of the request's own statements that the standby ran (NaN when there were none).</summary>
     public required double StandbyShare { get; init; }
 
     public required IReadOnlyList<StatementCount> Statements { get; init; }
@@ -53,4 +56,4 @@ public sealed record Measurement
 }
 
 /// <summary>Calls of one normalised statement on one node during a run, per request.</summary>
-public sealed record StatementCount(string Node, string Role, string Statement, long Calls, double PerRequest);
+public sealed record StatementCount(string Node, string Role, StatementKind Kind, string Statement, long Calls, double PerRequest);

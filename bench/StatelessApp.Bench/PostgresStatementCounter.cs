@@ -5,12 +5,21 @@ namespace StatelessApp.Bench;
 
 /// <summary>
 /// PostgreSQL statements counted per node with pg_stat_statements (Patroni preloads it; deploy/patroni/patroni.yml):
-/// calls per normalised statement, only the app's own (role and database "shop"). The readiness probe's
-/// <c>SELECT 1</c> is kept apart as background: the proxies send it twice a second whatever the load.
+/// calls per normalised statement, only the app's own (role and database "shop"), each put in a <see cref="StatementKind"/>.
 /// </summary>
 public static class PostgresStatementCounter
 {
-    public const string HealthProbeStatement = "SELECT $1";
+    /// <summary>What a statement is there for: only <see cref="StatementKind.Request"/> is the request's own work.</summary>
+    public static StatementKind KindOf(string statement) => statement switch
+    {
+        // The readiness probe's SELECT 1 (the proxies probe twice a second whatever the load) and Npgsql's check of a
+        // host's role every Database:HostRecheckSeconds.
+        "SELECT $1" or "SHOW default_transaction_read_only" or "select pg_is_in_recovery()" => StatementKind.Background,
+        // Npgsql resets a pooled connection before its next user; it rides along with that user's first statement
+        // (no round trip of its own), but the server still runs it.
+        "DISCARD ALL" => StatementKind.PoolReset,
+        _ => StatementKind.Request,
+    };
 
     /// <summary>Creates the extension once, on the primary (it replicates), and waits until every node can be read.</summary>
     public static async Task EnsureReadyAsync(SystemUnderTest stack, CancellationToken cancellationToken)
@@ -94,3 +103,10 @@ public static class PostgresStatementCounter
 
 /// <summary>One node's role and its calls per statement.</summary>
 public sealed record NodeStatements(string Role, IReadOnlyDictionary<string, long> Calls);
+
+public enum StatementKind
+{
+    Request,
+    PoolReset,
+    Background,
+}

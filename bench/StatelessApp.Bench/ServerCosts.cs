@@ -11,7 +11,7 @@ public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadO
     {
         var requests = Math.Max(1, measurement.Requests);
         var redis = RedisCommandCounter.Delta(Redis, after.Redis);
-        var own = redis.Where(kv => !RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(kv => kv.Key, kv => (double)kv.Value / requests, StringComparer.Ordinal);
+        var commands = redis.Where(kv => !RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(kv => kv.Key, kv => (double)kv.Value / requests, StringComparer.Ordinal);
 
         var statements = new List<StatementCount>();
         foreach (var (node, now) in after.Postgres)
@@ -20,22 +20,24 @@ public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadO
             foreach (var (statement, calls) in now.Calls)
             {
                 var delta = calls - then.GetValueOrDefault(statement);
-                if (delta > 0 && statement != PostgresStatementCounter.HealthProbeStatement)
+                if (delta > 0)
                 {
-                    statements.Add(new StatementCount(node, now.Role, statement, delta, (double)delta / requests));
+                    statements.Add(new StatementCount(node, now.Role, PostgresStatementCounter.KindOf(statement), statement, delta, (double)delta / requests));
                 }
             }
         }
 
-        var primary = statements.Where(s => s.Role == "primary").Sum(s => s.Calls);
-        var standby = statements.Where(s => s.Role == "standby").Sum(s => s.Calls);
+        var own = statements.Where(s => s.Kind == StatementKind.Request).ToList();
+        var primary = own.Where(s => s.Role == "primary").Sum(s => s.Calls);
+        var standby = own.Where(s => s.Role == "standby").Sum(s => s.Calls);
         return measurement with
         {
-            RedisCommandsPerRequest = own.Values.Sum(),
-            RedisCommandsPerRequestByCommand = own,
+            RedisCommandsPerRequest = commands.Values.Sum(),
+            RedisCommandsPerRequestByCommand = commands,
             RedisBackgroundCommands = redis.Where(kv => RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(StringComparer.Ordinal),
             PrimaryStatementsPerRequest = (double)primary / requests,
             StandbyStatementsPerRequest = (double)standby / requests,
+            PoolResetsPerRequest = (double)statements.Where(s => s.Kind == StatementKind.PoolReset).Sum(s => s.Calls) / requests,
             StandbyShare = primary + standby == 0 ? double.NaN : (double)standby / (primary + standby),
             Statements = [.. statements.OrderByDescending(s => s.Calls)],
         };

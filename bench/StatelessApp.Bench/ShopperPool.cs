@@ -37,16 +37,7 @@ public sealed class ShopperPool(HttpClient http, Uri proxy)
         var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var product in cartProducts)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(proxy, "/api/cart/items"))
-            {
-                Content = JsonContent.Create(new { productId = product, quantity = 1 }),
-            };
-            if (cookies.Count > 0)
-            {
-                request.Headers.Add("Cookie", Header(cookies));
-            }
-
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var response = await AddToCartAsync(product, cookies, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 throw new InvalidOperationException($"creating a shopper: POST /api/cart/items answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
@@ -66,6 +57,34 @@ public sealed class ShopperPool(HttpClient http, Uri proxy)
         }
 
         return Header(cookies);
+    }
+
+    /// <summary>
+    /// POST /api/cart/items, repeated on 502/503/504 for up to ten seconds: on a loaded machine the proxy may take the
+    /// only instance out for a moment when a readiness probe is slow, and a shopper being set up is not a measurement.
+    /// </summary>
+    private async Task<HttpResponseMessage> AddToCartAsync(int product, Dictionary<string, string> cookies, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(proxy, "/api/cart/items"))
+            {
+                Content = JsonContent.Create(new { productId = product, quantity = 1 }),
+            };
+            if (cookies.Count > 0)
+            {
+                request.Headers.Add("Cookie", Header(cookies));
+            }
+
+            var response = await http.SendAsync(request, cancellationToken);
+            if (attempt >= 40 || (int)response.StatusCode is not (502 or 503 or 504))
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
     }
 
     private static string Header(Dictionary<string, string> cookies) => string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}"));

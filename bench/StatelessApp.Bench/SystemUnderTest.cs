@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
@@ -59,6 +60,8 @@ public sealed class SystemUnderTest : IAsyncDisposable
             _controller.Kill(app.Name);
         }
 
+        await WaitUntilRefusedAsync(Topology.Node(AppUnderTest), cancellationToken);
+
         Context.AppSettings["StateMode"] = configuration.StateMode;
         await _controller.StartAsync(AppUnderTest, cancellationToken);
 
@@ -85,6 +88,28 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
             await Task.Delay(100, cancellationToken);
         }
+    }
+
+    /// <summary>A killed process keeps its listening socket until the kernel has reaped it: wait until connects are refused.</summary>
+    private static async Task WaitUntilRefusedAsync(Node node, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(node.Address, node.Port, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"{node.Name} still accepts connections on {node.Endpoint} 15 s after it was killed");
     }
 
     /// <summary>The node Sentinel's quorum made the Redis primary right now.</summary>
