@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace StatelessApp.Bench;
 
-/// <summary>Everything one run produced: settings, the machine before and after, the measurements, ratios and targets.</summary>
-public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before, MachineSnapshot After, IReadOnlyList<Measurement> Measurements)
+/// <summary>
+/// Everything one run produced: settings, the machine before and after, every round's measurements and their medians
+/// (<see cref="Measurements"/>, what the tables, ratios and targets use).
+/// </summary>
+public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before, MachineSnapshot After, IReadOnlyList<Measurement> Measurements,
+    IReadOnlyList<Measurement> Rounds)
 {
     /// <summary>Stateless (1) against each other configuration, per scenario: throughput (1)/(n), p50 and p99 (1)/(n).</summary>
     public IReadOnlyList<Ratio> Ratios =>

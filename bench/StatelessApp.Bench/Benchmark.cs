@@ -7,7 +7,7 @@ namespace StatelessApp.Bench;
 /// The run: stack up, then per configuration one app instance, shoppers made through the API, and every scenario
 /// warmed up and measured for a fixed time with the servers' counters read around the measured part; stack down.
 /// </summary>
-public sealed class Benchmark(BenchSettings settings, string repositoryRoot, TextWriter output)
+public sealed class Benchmark(BenchSettings settings, string repositoryRoot, TextWriter output, string logsCopy)
 {
     /// <summary>Every pool cart holds one unit of each of the first three products; cart-change adds to those lines.</summary>
     private const int CartLines = 3;
@@ -18,11 +18,11 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
     {
         var machineBefore = MachineSnapshot.Take();
         _progress.Line($"load average before: {machineBefore.LoadAverage}; stack up on 127.{1 + SystemUnderTest.SecondOctetOffset}-{3 + SystemUnderTest.SecondOctetOffset}.x (fresh, own state folder)");
-        var measurements = new List<Measurement>();
+        var runs = new List<Measurement>();
         var pools = Directory.CreateTempSubdirectory("statelessapp-bench-pools-");
         try
         {
-            await using var stack = await SystemUnderTest.UpAsync(output, cancellationToken);
+            await using var stack = await SystemUnderTest.UpAsync(output, settings.KeepLogs ? logsCopy : null, cancellationToken);
             await PostgresStatementCounter.EnsureReadyAsync(stack, cancellationToken);
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, UseProxy = false, MaxConnectionsPerServer = 16 })
             {
@@ -33,19 +33,26 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
 
             var products = await shoppers.ProductIdsAsync(cancellationToken);
             var cartProducts = products.Take(CartLines).ToList();
-            for (var index = 0; index < Scenario.All.Count; index++)
+            for (var round = 1; round <= settings.Rounds; round++)
             {
-                // Scenario by scenario, each configuration on a freshly started instance, the order reversed every
-                // other scenario: the three figures of a scenario are taken within a minute or two of each other,
-                // so a machine that gets busier or quieter during the run shifts them alike.
-                var scenario = Scenario.All[index];
-                foreach (var configuration in index % 2 == 0 ? BenchConfiguration.All : BenchConfiguration.All.Reverse())
+                // Each round runs every configuration on a freshly started instance, the order reversed every other
+                // round (A B C, C B A, ...): on a machine whose load comes and goes, no configuration always gets
+                // the same moment, and the median of the rounds is what the report shows.
+                foreach (var configuration in round % 2 == 1 ? BenchConfiguration.All : BenchConfiguration.All.Reverse())
                 {
-                    await _progress.StepAsync($"{configuration.Name}: {SystemUnderTest.AppUnderTest} (re)started alone behind proxy a, StateMode={configuration.StateMode}",
+                    var name = $"round {round}/{settings.Rounds} {configuration.Name}";
+                    await _progress.StepAsync($"{name}: {SystemUnderTest.AppUnderTest} (re)started alone behind proxy a, StateMode={configuration.StateMode}",
                         () => stack.RunAppAsync(configuration, cancellationToken));
-                    measurements.Add(scenario == Scenario.Checkout
-                        ? await MeasureCheckoutAsync(stack, wrk, shoppers, configuration, cartProducts, measurements, pools.FullName, cancellationToken)
-                        : await MeasureWithShoppersAsync(stack, wrk, shoppers, configuration, scenario, cartProducts, pools.FullName, cancellationToken));
+                    var poolFile = Path.Combine(pools.FullName, $"{round}-{configuration.Name}-shoppers.txt");
+                    await _progress.StepAsync($"{name}: {settings.Shoppers} shoppers with a {CartLines}-line cart", async () =>
+                        await ShopperPool.WriteAsync(poolFile, await shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
+                    foreach (var scenario in settings.Scenarios)
+                    {
+                        var measurement = scenario == Scenario.Checkout
+                            ? await MeasureCheckoutAsync(stack, wrk, shoppers, configuration, cartProducts, runs, pools.FullName, round, cancellationToken)
+                            : await MeasureAsync(stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, round, cancellationToken);
+                        runs.Add(measurement);
+                    }
                 }
             }
 
@@ -58,17 +65,7 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
 
         var machineAfter = MachineSnapshot.Take();
         _progress.Line($"load average after: {machineAfter.LoadAverage}");
-        return new BenchReport(settings, machineBefore, machineAfter, measurements);
-    }
-
-    /// <summary>The session scenarios (and the two that ignore the session, with the same cookies) share one pool of shoppers.</summary>
-    private async Task<Measurement> MeasureWithShoppersAsync(SystemUnderTest stack, Wrk wrk, ShopperPool shoppers, BenchConfiguration configuration,
-        Scenario scenario, IReadOnlyList<int> cartProducts, string pools, CancellationToken cancellationToken)
-    {
-        var poolFile = Path.Combine(pools, $"{configuration.Name}-{scenario.Name}-shoppers.txt");
-        await _progress.StepAsync($"{configuration.Name}: {settings.Shoppers} shoppers with a {CartLines}-line cart", async () =>
-            await ShopperPool.WriteAsync(poolFile, await shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
-        return await MeasureAsync(stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, cancellationToken);
+        return new BenchReport(settings, machineBefore, machineAfter, RoundSummary.MediansOf(runs), runs);
     }
 
     /// <summary>
@@ -78,30 +75,30 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
     /// turn the last checkouts into fast 400s, so the run reports it as a warning.
     /// </summary>
     private async Task<Measurement> MeasureCheckoutAsync(SystemUnderTest stack, Wrk wrk, ShopperPool shoppers, BenchConfiguration configuration,
-        IReadOnlyList<int> cartProducts, IReadOnlyList<Measurement> earlier, string pools, CancellationToken cancellationToken)
+        IReadOnlyList<int> cartProducts, IReadOnlyList<Measurement> earlier, string pools, int round, CancellationToken cancellationToken)
     {
         var cartChangeRate = earlier.Last(m => m.Configuration == configuration.Name && m.Scenario == Scenario.CartChange.Name).RequestsPerSecond;
-        var warmupPool = Path.Combine(pools, $"{configuration.Name}-checkout-warmup.txt");
+        var warmupPool = Path.Combine(pools, $"{round}-{configuration.Name}-checkout-warmup.txt");
         var warmupCarts = PoolSize(cartChangeRate * 1.2, settings.Warmup);
         await _progress.StepAsync($"{configuration.Name}: {warmupCarts} carts for the checkout warm-up", async () =>
             await ShopperPool.WriteAsync(warmupPool, await shoppers.CreateAsync(warmupCarts, cartProducts.Take(1).ToList(), cancellationToken), cancellationToken));
         var warmup = await wrk.RunAsync(stack.Proxy, Scenario.Checkout, warmupPool, settings.Warmup, [], cancellationToken);
         var checkoutRate = (warmup.Requests - warmup.Errors.Total) / warmup.Seconds;
 
-        var measuredPool = Path.Combine(pools, $"{configuration.Name}-checkout.txt");
+        var measuredPool = Path.Combine(pools, $"{round}-{configuration.Name}-checkout.txt");
         var measuredCarts = PoolSize(Math.Max(checkoutRate * 1.5, cartChangeRate * 1.2), settings.Duration);
         await _progress.StepAsync($"{configuration.Name}: {measuredCarts} carts for the measured checkouts (warm-up placed {checkoutRate:0} orders/s)", async () =>
             await ShopperPool.WriteAsync(measuredPool, await shoppers.CreateAsync(measuredCarts, cartProducts.Take(1).ToList(), cancellationToken), cancellationToken));
-        return await MeasureAsync(stack, wrk, configuration, Scenario.Checkout, warmupPool: null, measuredPool, [], cancellationToken);
+        return await MeasureAsync(stack, wrk, configuration, Scenario.Checkout, warmupPool: null, measuredPool, [], round, cancellationToken);
     }
 
     private int PoolSize(double rate, TimeSpan seconds) =>
         (int)Math.Ceiling(rate * seconds.TotalSeconds) + (settings.Connections * 2);
 
     private async Task<Measurement> MeasureAsync(SystemUnderTest stack, Wrk wrk, BenchConfiguration configuration, Scenario scenario,
-        string? warmupPool, string measuredPool, IReadOnlyList<int> cartProducts, CancellationToken cancellationToken)
+        string? warmupPool, string measuredPool, IReadOnlyList<int> cartProducts, int round, CancellationToken cancellationToken)
     {
-        var label = $"{configuration.Name,-11} {scenario.Name,-12}";
+        var label = $"r{round} {configuration.Name,-11} {scenario.Name,-12}";
         if (warmupPool is not null)
         {
             await wrk.RunAsync(stack.Proxy, scenario, warmupPool, settings.Warmup, cartProducts, cancellationToken);
@@ -116,6 +113,7 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
 
         var measurement = before.Attribute(after, new Measurement
         {
+            Round = round,
             Configuration = configuration.Name,
             Scenario = scenario.Name,
             Request = scenario.Request,

@@ -3,6 +3,9 @@ namespace StatelessApp.Bench;
 /// <summary>One scenario of one configuration: wrk's figures and the servers' counted costs, per request.</summary>
 public sealed record Measurement
 {
+    /// <summary>1, 2, ...; 0 for the median of the rounds (<see cref="RoundSummary"/>).</summary>
+    public required int Round { get; init; }
+
     public required string Configuration { get; init; }
 
     public required string Scenario { get; init; }
@@ -50,6 +53,9 @@ public sealed record Measurement
     public required double StandbyShare { get; init; }
 
     public required IReadOnlyList<StatementCount> Statements { get; init; }
+
+    /// <summary>Every round's throughput, in round order (only on the median row): how far the rounds were apart.</summary>
+    public IReadOnlyList<double> RequestsPerSecondByRound { get; init; } = [];
 
     /// <summary>Something that makes this row less trustworthy (e.g. a checkout pool that ran out).</summary>
     public string? Warning { get; init; }

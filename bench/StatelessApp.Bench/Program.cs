@@ -28,17 +28,18 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var repository = StackPaths.FindRepositoryRoot();
+
+// A full run with the default output is the one docs/benchmarks.md quotes: its plot goes to docs/. Smoke runs and
+// other folders keep their plot next to their results, so they never overwrite the committed figures.
+var defaultOutput = Path.Combine(repository, "bench", "results");
+var output = Path.GetFullPath(settings.OutputFolder ?? (settings.Quick ? Path.Combine(defaultOutput, "quick") : defaultOutput));
 try
 {
-    var report = await new Benchmark(settings, repository, Console.Out).RunAsync(stop.Token);
+    var report = await new Benchmark(settings, repository, Console.Out, Path.Combine(output, "logs")).RunAsync(stop.Token);
     Console.WriteLine();
     Console.WriteLine(ReportTable.Render(report));
-    // A full run with the default output is the one docs/benchmarks.md quotes: its plot goes to docs/. Smoke runs and
-    // other folders keep their plot next to their results, so they never overwrite the committed figures.
-    var defaultOutput = Path.Combine(repository, "bench", "results");
-    var output = settings.OutputFolder ?? (settings.Quick ? Path.Combine(defaultOutput, "quick") : defaultOutput);
     var files = await ResultFiles.WriteAsync(report, output, CancellationToken.None);
-    var png = Path.GetFullPath(output) == defaultOutput ? Path.Combine(repository, "docs", "benchmarks.png") : Path.Combine(output, "benchmarks.png");
+    var png = output == defaultOutput ? Path.Combine(repository, "docs", "benchmarks.png") : Path.Combine(output, "benchmarks.png");
     var plotProblem = await PlotRenderer.RenderAsync(repository, files[1], png, CancellationToken.None);
     Console.WriteLine("results: " + string.Join(", ", files.Append(png).Select(f => Path.GetRelativePath(repository, f))));
     if (plotProblem is not null)

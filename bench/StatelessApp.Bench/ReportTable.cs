@@ -9,14 +9,16 @@ public static class ReportTable
     public static string Render(BenchReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"{"scenario",-13}{"configuration",-13}{"req/s",8}{"p50 ms",9}{"p99 ms",9}{"errors",8}{"redis/req",11}{"pg primary/req",16}{"pg standby/req",16}{"pg resets/req",15}"));
+        text.AppendLine(Invariant($"medians of {report.Settings.Rounds} round(s) of {report.Settings.Duration.TotalSeconds:0} s; req/s of every round in brackets"));
+        text.AppendLine(Invariant($"{"scenario",-13}{"configuration",-13}{"req/s",8} {"(rounds)",-18}{"p50 ms",8}{"p99 ms",9}{"errors",8}{"redis/req",11}{"pg primary/req",16}{"pg standby/req",16}{"pg resets/req",15}"));
         foreach (var scenario in Scenario.All)
         {
             foreach (var configuration in BenchConfiguration.All)
             {
                 if (report.Find(configuration, scenario) is { } m)
                 {
-                    text.AppendLine(Invariant($"{scenario.Name,-13}{configuration.Name,-13}{m.RequestsPerSecond,8:0}{m.P50Milliseconds,9:0.00}{m.P99Milliseconds,9:0.00}{m.Errors,8}{m.RedisCommandsPerRequest,11:0.00}{m.PrimaryStatementsPerRequest,16:0.00}{m.StandbyStatementsPerRequest,16:0.00}{m.PoolResetsPerRequest,15:0.00}"));
+                    var rounds = "(" + string.Join(' ', m.RequestsPerSecondByRound.Select(r => r.ToString("0", CultureInfo.InvariantCulture))) + ")";
+                    text.AppendLine(Invariant($"{scenario.Name,-13}{configuration.Name,-13}{m.RequestsPerSecond,8:0} {rounds,-18}{m.P50Milliseconds,8:0.00}{m.P99Milliseconds,9:0.00}{m.Errors,8}{m.RedisCommandsPerRequest,11:0.00}{m.PrimaryStatementsPerRequest,16:0.00}{m.StandbyStatementsPerRequest,16:0.00}{m.PoolResetsPerRequest,15:0.00}"));
                 }
             }
         }

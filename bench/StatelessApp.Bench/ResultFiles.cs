@@ -27,9 +27,10 @@ public static class ResultFiles
             report.Before,
             report.After,
             Configurations = BenchConfiguration.All,
-            Scenarios = Scenario.All,
+            report.Settings.Scenarios,
             report.Measurements,
             report.Ratios,
+            report.Rounds,
             report.Targets,
         }, Json) + "\n", cancellationToken);
         return [csv, json];
@@ -38,12 +39,14 @@ public static class ResultFiles
     private static string Csv(BenchReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine("configuration,scenario,request,seconds,requests,requests_per_second,p50_ms,p90_ms,p99_ms,max_ms,errors,"
+        text.AppendLine("round,configuration,scenario,request,seconds,requests,requests_per_second,p50_ms,p90_ms,p99_ms,max_ms,errors,"
             + "redis_commands_per_request,redis_commands,pg_primary_statements_per_request,pg_standby_statements_per_request,pg_pool_resets_per_request,standby_share,warning");
-        foreach (var m in report.Measurements)
+        // The medians first (round "median"), then every round as measured.
+        foreach (var m in report.Measurements.Concat(report.Rounds))
         {
             var commands = string.Join(' ', m.RedisCommandsPerRequestByCommand.Select(kv => Invariant($"{kv.Key}={kv.Value:0.###}")));
-            text.Append(Invariant($"{m.Configuration},{m.Scenario},{m.Request},{m.Seconds:0.00},{m.Requests},{m.RequestsPerSecond:0.0},"))
+            text.Append(m.Round == 0 ? "median," : Invariant($"{m.Round},"))
+                .Append(Invariant($"{m.Configuration},{m.Scenario},{m.Request},{m.Seconds:0.00},{m.Requests},{m.RequestsPerSecond:0.0},"))
                 .Append(Invariant($"{m.P50Milliseconds:0.000},{m.P90Milliseconds:0.000},{m.P99Milliseconds:0.000},{m.MaxMilliseconds:0.000},{m.Errors},"))
                 .Append(Invariant($"{m.RedisCommandsPerRequest:0.000},{commands},{m.PrimaryStatementsPerRequest:0.000},{m.StandbyStatementsPerRequest:0.000},{m.PoolResetsPerRequest:0.000},"))
                 .AppendLine(Invariant($"{m.StandbyShare:0.0000},{Quote(m.Warning)}"));

@@ -20,8 +20,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public const string AppUnderTest = "app-a1";
 
     private readonly StackController _controller;
+    private readonly string? _logsCopy;
 
-    private SystemUnderTest(StackController controller) => _controller = controller;
+    private SystemUnderTest(StackController controller, string? logsCopy)
+    {
+        _controller = controller;
+        _logsCopy = logsCopy;
+    }
 
     public StackTopology Topology => _controller.Topology;
 
@@ -30,12 +35,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// <summary>Region A's proxy: every request of the benchmark goes through it.</summary>
     public Uri Proxy => new($"http://{Topology.NodeOf(NodeKind.Proxy, "a").Endpoint}");
 
-    /// <summary>A fresh stack (publishes the app from the working tree), each step reported on <paramref name="output"/>.</summary>
-    public static async Task<SystemUnderTest> UpAsync(TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// A fresh stack (publishes the app from the working tree), each step reported on <paramref name="output"/>;
+    /// its servers' logs are copied to <paramref name="logsCopy"/> (if given) when it goes down.
+    /// </summary>
+    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, CancellationToken cancellationToken)
     {
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-bench-").FullName);
         var controller = new StackController(paths, StackTopology.LoadOnMovedRange(paths.TopologyFile, SecondOctetOffset), output);
-        var stack = new SystemUnderTest(controller);
+        var stack = new SystemUnderTest(controller, logsCopy);
         try
         {
             await controller.UpAsync(new UpOptions { Fresh = true }, cancellationToken);
@@ -125,6 +133,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
     {
         await _controller.DownAsync(quiet: true);
         _controller.Dispose();
+        if (_logsCopy is not null && Directory.Exists(_controller.Paths.Logs))
+        {
+            Directory.CreateDirectory(_logsCopy);
+            foreach (var log in Directory.GetFiles(_controller.Paths.Logs))
+            {
+                File.Copy(log, Path.Combine(_logsCopy, Path.GetFileName(log)), overwrite: true);
+            }
+        }
+
         Directory.Delete(_controller.Paths.StateRoot, recursive: true);
     }
 }
