@@ -11,6 +11,7 @@ packages=(
   dnsmasq dnsutils                 # the DNS name with two A records, and dig to check it
   wrk                              # load generator for benchmarks
   shellcheck docker-compose        # lint of the shell scripts; validation of the compose files
+  curl openssl                     # deploy tests: HTTPS through the proxies, a throwaway certificate
   iproute2 procps psmisc lsof      # process and port inspection for the stack controller
 )
 

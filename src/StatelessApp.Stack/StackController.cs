@@ -74,7 +74,7 @@ public sealed class StackController : IDisposable
         if (options.Fresh)
         {
             await DownAsync(quiet: true);
-            foreach (var folder in new[] { Paths.Data, Paths.Logs, Paths.Pids })
+            foreach (var folder in new[] { Paths.Data, Paths.ServiceAccountData, Paths.Logs, Paths.Pids }.Distinct())
             {
                 if (Directory.Exists(folder))
                 {
@@ -246,7 +246,9 @@ public sealed class StackController : IDisposable
 
         if (!quiet)
         {
-            _output.WriteLine("stack is down (data kept in " + Path.GetRelativePath(Paths.RepositoryRoot, Paths.Data) + "; `up --fresh` wipes it)");
+            var kept = Path.GetRelativePath(Paths.RepositoryRoot, Paths.Data)
+                + (Paths.ServiceAccountData == Paths.Data ? "" : " and " + Paths.ServiceAccountData);
+            _output.WriteLine("stack is down (data kept in " + kept + "; `up --fresh` wipes it)");
         }
     }
 

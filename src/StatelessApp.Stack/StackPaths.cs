@@ -1,3 +1,5 @@
+using StatelessApp.Stack.Processes;
+
 namespace StatelessApp.Stack;
 
 /// <summary>
@@ -43,6 +45,79 @@ public sealed class StackPaths
     public string PidOf(string node) => Path.Combine(Pids, node + ".pid");
 
     public string DataOf(string node) => Path.Combine(Data, node);
+
+    /// <summary>
+    /// Where the nodes that run as an unprivileged account (PostgreSQL as <c>postgres</c>; dnsmasq drops root before it
+    /// reads its hosts file) keep their files. That account must be
+    /// able to walk the whole path to its folder, and a clone under a private folder (/root, a mktemp folder) cannot
+    /// be walked by anyone but its owner; then these nodes live under /var/lib/statelessapp/&lt;id of the state
+    /// folder&gt; instead (each node's own folder is still private where its server wants it so). Otherwise they stay
+    /// under <see cref="Data"/>.
+    /// </summary>
+    public string ServiceAccountData => _serviceAccountData ??=
+        IsWalkableByOthers(Path.GetDirectoryName(StateRoot)) ? Data : Path.Combine(SharedServiceRoot, StateFolderId());
+
+    public string ServiceAccountDataOf(string node) => Path.Combine(ServiceAccountData, node);
+
+    /// <summary>
+    /// Creates <paramref name="node"/>'s folder under <see cref="ServiceAccountData"/> and makes every folder above it
+    /// that the stack owns walkable by other accounts (the state folder may have been created private: a temp folder).
+    /// </summary>
+    public string CreateServiceAccountFolder(string node)
+    {
+        const UnixFileMode walkable = FileModes.OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        var chain = ServiceAccountData == Data ? new[] { StateRoot, Data } : new[] { SharedServiceRoot, ServiceAccountData };
+        foreach (var folder in chain)
+        {
+            Directory.CreateDirectory(folder);
+            FileModes.Set(folder, walkable);
+        }
+
+        var home = ServiceAccountDataOf(node);
+        Directory.CreateDirectory(home);
+        return home;
+    }
+
+    /// <summary>The folder under which <see cref="ServiceAccountData"/> lives when the state folder is private.</summary>
+    public const string SharedServiceRoot = "/var/lib/statelessapp";
+
+    private string? _serviceAccountData;
+
+    /// <summary>Deletes everything a run created: the state folder and, when it lives elsewhere, the service account's data.</summary>
+    public void DeleteAll()
+    {
+        foreach (var folder in new[] { ServiceAccountData, StateRoot })
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    // One folder per state folder, so that a user's stack and the test suites' stacks never share data.
+    private string StateFolderId() =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(StateRoot)))[..16];
+
+    private static bool IsWalkableByOthers(string? folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+
+        for (var dir = folder is null ? null : new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
+        {
+            // A folder that does not exist yet is created with the default (walkable) mode.
+            if (dir.Exists && !dir.UnixFileMode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Finds the repository from a starting folder (the current directory, or a test's bin folder) by walking up

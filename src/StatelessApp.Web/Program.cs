@@ -10,6 +10,13 @@ using StatelessApp.Web.Benchmarking;
 using StatelessApp.Web.Data;
 using StatelessApp.Web.Shop;
 
+// `dotnet StatelessApp.Web.dll healthcheck` asks a running instance's /health/live: the container image's health
+// check (the .NET runtime image has no curl or shell). It runs before the host is built and touches no server.
+if (args is [LivenessProbe.Verb])
+{
+    return await LivenessProbe.RunAsync(Console.Out);
+}
+
 // `dotnet StatelessApp.Web.dll migrate` applies the migrations (schema + catalogue) on the primary and exits.
 // Instances never migrate at start-up: several starting at once would race, and a deploy must not change the schema
 // as a side effect of scaling out.

@@ -11,11 +11,12 @@ public sealed class DnsServer : Server
 {
     public override NodeKind Kind => NodeKind.Dns;
 
-    public static string HostsFile(Node node, StackContext context) => Path.Combine(context.Paths.DataOf(node.Name), "app.hosts");
+    // dnsmasq reads this file after dropping root for its own account, so it lives where any account can reach it.
+    public static string HostsFile(Node node, StackContext context) => Path.Combine(context.Paths.ServiceAccountDataOf(node.Name), "app.hosts");
 
     public override void Prepare(Node node, StackContext context)
     {
-        base.Prepare(node, context);
+        context.Paths.CreateServiceAccountFolder(node.Name);
         ConfigTemplate.RenderToFile(Path.Combine(context.Paths.Deploy, "dns", "app.hosts.template"), HostsFile(node, context), context.Topology.Values);
     }
 

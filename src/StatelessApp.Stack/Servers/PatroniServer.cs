@@ -18,28 +18,38 @@ public sealed class PatroniServer : Server
     /// <summary>Patroni stops PostgreSQL with a fast shutdown and hands the leader key over: give it time.</summary>
     public override TimeSpan StopGrace => TimeSpan.FromSeconds(30);
 
-    public static string DataDirectory(Node node, StackContext context) => Path.Combine(context.Paths.DataOf(node.Name), "data");
+    public static string DataDirectory(Node node, StackContext context) => Path.Combine(Home(node, context), "data");
+
+    /// <summary>The node's folder: data, pgpass, socket and its copy of the Patroni configuration.</summary>
+    public static string Home(Node node, StackContext context) => context.Paths.ServiceAccountDataOf(node.Name);
+
+    private static string ConfigFolder(Node node, StackContext context) => Path.Combine(Home(node, context), "config");
 
     public override void Prepare(Node node, StackContext context)
     {
-        var home = context.Paths.DataOf(node.Name);
-        Directory.CreateDirectory(home);
+        var home = context.Paths.CreateServiceAccountFolder(node.Name);
+
+        // Patroni reads its configuration (and runs post-bootstrap.sh) as postgres, which may not be able to read the
+        // repository (a clone under /root): give the node its own copy of deploy/patroni/, refreshed at every start so
+        // that the file in deploy/ stays the one source.
+        var config = ConfigFolder(node, context);
+        Directory.CreateDirectory(config);
+        foreach (var file in Directory.GetFiles(Path.Combine(context.Paths.Deploy, "patroni")))
+        {
+            File.Copy(file, Path.Combine(config, Path.GetFileName(file)), overwrite: true);
+        }
+
         // initdb and PostgreSQL insist on a private data folder owned by the user that runs them.
         FileModes.Set(home, FileModes.OwnerOnlyFolder);
         if (HostTools.IsRoot)
         {
             ChangeOwner(home);
-            // The postgres user must reach its folder: the state folder may have been created private (a temp folder).
-            foreach (var folder in new[] { context.Paths.StateRoot, context.Paths.Data })
-            {
-                FileModes.Set(folder, FileModes.OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            }
         }
     }
 
     public override LaunchSpec Launch(Node node, StackContext context)
     {
-        var home = context.Paths.DataOf(node.Name);
+        var home = Home(node, context);
         var rest = node.Ports[1].Number.ToString(CultureInfo.InvariantCulture);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -66,7 +76,7 @@ public sealed class PatroniServer : Server
             ["SHOP_DB_PASSWORD"] = context.Secrets.ShopDbPassword,
             ["HOME"] = home,
         };
-        var configFolder = Path.Combine(context.Paths.Deploy, "patroni");
+        var configFolder = ConfigFolder(node, context);
         return new LaunchSpec("patroni", [Path.Combine(configFolder, "patroni.yml")])
         {
             Environment = environment,

@@ -48,7 +48,7 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
     {
         await Controller.DownAsync(quiet: true);
         Controller.Dispose();
-        Directory.Delete(Controller.Paths.StateRoot, recursive: true);
+        Controller.Paths.DeleteAll();
     }
 
     public void Dispose() => _output.Dispose();

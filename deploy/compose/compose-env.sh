@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Writes the env file that docker-compose reads (`--env-file FILE`) for docker-compose.yml and the per-region files.
+# It is GENERATED from the one definition of the topology (deploy/topology.env), so the compose files hold no
+# address, port, name or password of their own:
+#   1. every key of deploy/topology.env, verbatim — except that addresses and networks move from loopback to the
+#      container address space: the same host part under COMPOSE_ADDRESS_BASE (127.1.0.10 → 10.201.0.10 with the
+#      default 10.200.0.0). Containers cannot use 127.x: inside a container 127.0.0.0/8 is its own loopback.
+#      As for `./stack`, a variable set in the environment overrides a key the file defines.
+#   2. values derived from them that compose cannot compute (the initial Redis primary's address, etcd's member
+#      list, the proxies' published and public addresses, TLS on or off);
+#   3. the six passwords (names: deploy/secrets.env.example), from the environment or --secrets FILE.
+# The file holds passwords: it is created with mode 600 and never printed.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+topology_file="$root/deploy/topology.env"
+secret_keys=(REDIS_PASSWORD POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD SHOP_DB_PASSWORD
+  PATRONI_REST_PASSWORD ETCD_ROOT_PASSWORD)
+
+usage() {
+  cat <<USAGE
+Usage: deploy/compose/compose-env.sh -o FILE [options]
+
+Writes the docker-compose env file (mode 600) from deploy/topology.env and the passwords.
+
+Options:
+  -o, --output FILE     where to write (required); e.g. .env for docker-compose.yml at the repository root
+  --secrets FILE        KEY=VALUE file with the six passwords (see deploy/secrets.env.example); a password set
+                        in the environment wins over the file
+  --public-a ADDR       region A's public address (real hosts): the proxies then publish on 0.0.0.0 and the
+  --public-b ADDR       witness DNS answers with these two addresses. Default (one Docker host): the proxies
+                        publish on the topology's loopback addresses, exactly where ./stack puts them
+  --http-port PORT      host port the proxies publish for HTTP (default: PROXY_PORT of the topology)
+  --tls                 the proxies also serve HTTPS, with deploy/compose/tls/proxy.pem (see docs/deploy.md)
+  --https-port PORT     host port the proxies publish for HTTPS (default 443 with --public-*, else 8443)
+  --dry-run             print what would be written (passwords as "(set, not shown)"), write nothing
+  -h, --help            this text
+
+Environment: COMPOSE_ADDRESS_BASE (default 10.200.0.0) moves the container networks if they clash with yours.
+USAGE
+}
+
+die() { echo "compose-env.sh: $*" >&2; exit 1; }
+
+output="" secrets_file="" public_a="" public_b="" http_port="" https_port="" tls=off dry_run=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o|--output) [ $# -ge 2 ] || die "$1 needs a file"; output=$2; shift 2 ;;
+    --secrets) [ $# -ge 2 ] || die "$1 needs a file"; secrets_file=$2; shift 2 ;;
+    --public-a) [ $# -ge 2 ] || die "$1 needs an address"; public_a=$2; shift 2 ;;
+    --public-b) [ $# -ge 2 ] || die "$1 needs an address"; public_b=$2; shift 2 ;;
+    --http-port) [ $# -ge 2 ] || die "$1 needs a port"; http_port=$2; shift 2 ;;
+    --https-port) [ $# -ge 2 ] || die "$1 needs a port"; https_port=$2; shift 2 ;;
+    --tls) tls=on; shift ;;
+    --dry-run) dry_run=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown argument '$1' (see -h)" ;;
+  esac
+done
+[ -n "$output" ] || die "-o FILE is required (see -h)"
+[ -r "$topology_file" ] || die "cannot read $topology_file"
+
+is_ipv4() {
+  local IFS=. octet
+  # shellcheck disable=SC2206 # splitting on dots is the point
+  local parts=($1)
+  [[ $1 =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || return 1
+  for octet in "${parts[@]}"; do [ "$octet" -le 255 ] || return 1; done
+}
+is_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
+to_int() { local IFS=.; read -r a b c d <<<"$1"; echo $(((a << 24) | (b << 16) | (c << 8) | d)); }
+to_ip() { echo "$((($1 >> 24) & 255)).$((($1 >> 16) & 255)).$((($1 >> 8) & 255)).$(($1 & 255))"; }
+
+if [ -n "$public_a$public_b" ]; then
+  if [ -z "$public_a" ] || [ -z "$public_b" ]; then die "--public-a and --public-b go together (the DNS answers with both)"; fi
+  is_ipv4 "$public_a" || die "--public-a '$public_a' is not an IPv4 address"
+  is_ipv4 "$public_b" || die "--public-b '$public_b' is not an IPv4 address"
+fi
+[ -z "$http_port" ] || is_port "$http_port" || die "--http-port '$http_port' is not a port number"
+[ -z "$https_port" ] || is_port "$https_port" || die "--https-port '$https_port' is not a port number"
+
+base="${COMPOSE_ADDRESS_BASE:-10.200.0.0}"
+if ! is_ipv4 "$base" || [[ $base != *.0.0 ]]; then die "COMPOSE_ADDRESS_BASE '$base' must be an IPv4 address ending in .0.0"; fi
+loopback=$(to_int 127.0.0.0)
+base_int=$(to_int "$base")
+
+# Moves a loopback address (or network) of the topology into the container space: same offset from the base.
+translate() {
+  local value=$1 address=${1%%/*} suffix=""
+  [[ $value == */* ]] && suffix="/${value#*/}"
+  local moved=$((base_int + $(to_int "$address") - loopback))
+  (((moved >> 24) == (base_int >> 24))) || die "$address does not fit under COMPOSE_ADDRESS_BASE $base"
+  echo "$(to_ip "$moved")$suffix"
+}
+
+# 1. The topology, read like the controller reads it (TopologyFile.Read): KEY=VALUE, an environment variable
+#    overrides a key the file defines.
+declare -A topology=() original=()
+keys=()
+while IFS= read -r line || [ -n "$line" ]; do
+  line="${line#"${line%%[![:space:]]*}"}"
+  [ -z "$line" ] || [[ $line == \#* ]] && continue
+  key=${line%%=*}
+  value=${line#*=}
+  [ -n "${!key:-}" ] && value=${!key}
+  topology[$key]=$value
+  original[$key]=$value
+  keys+=("$key")
+done <"$topology_file"
+
+lines=("# GENERATED by deploy/compose/compose-env.sh from deploy/topology.env: do not edit, regenerate." "# Holds passwords: mode 600, never commit.")
+for key in "${keys[@]}"; do
+  value=${topology[$key]}
+  case "$key" in
+    *_ADDR | *_NETWORK) value=$(translate "$value") ;;
+  esac
+  topology[$key]=$value
+  lines+=("$key=$value")
+done
+
+# 2. Derived values.
+region_key() { echo "${1^^}"; }
+primary=$(region_key "${topology[REDIS_INITIAL_PRIMARY]}")
+lines+=("REDIS_INITIAL_PRIMARY_ADDR=${topology[${primary}_REDIS_ADDR]}")
+peer_port=${topology[ETCD_PEER_PORT]}
+client_port=${topology[ETCD_CLIENT_PORT]}
+lines+=("ETCD_INITIAL_CLUSTER=etcd-a=http://${topology[A_ETCD_ADDR]}:$peer_port,etcd-b=http://${topology[B_ETCD_ADDR]}:$peer_port,etcd-w=http://${topology[W_ETCD_ADDR]}:$peer_port")
+lines+=("ETCD_ENDPOINTS=${topology[A_ETCD_ADDR]}:$client_port,${topology[B_ETCD_ADDR]}:$client_port,${topology[W_ETCD_ADDR]}:$client_port")
+
+if [ -n "$public_a" ]; then
+  # Real hosts: the proxies take the host's public traffic; the witness DNS answers with the public addresses.
+  lines+=("PUBLISH_A_PROXY=0.0.0.0" "PUBLISH_B_PROXY=0.0.0.0" "PUBLISH_W_DNS=0.0.0.0")
+  lines+=("PUBLIC_A_PROXY=$public_a" "PUBLIC_B_PROXY=$public_b")
+  https_port=${https_port:-443}
+else
+  # One Docker host: published where ./stack listens (the topology's own loopback addresses), so a client (and
+  # the stack's tests) cannot tell the two apart.
+  lines+=("PUBLISH_A_PROXY=${original[A_PROXY_ADDR]}" "PUBLISH_B_PROXY=${original[B_PROXY_ADDR]}" "PUBLISH_W_DNS=${original[W_DNS_ADDR]}")
+  lines+=("PUBLIC_A_PROXY=${original[A_PROXY_ADDR]}" "PUBLIC_B_PROXY=${original[B_PROXY_ADDR]}")
+  https_port=${https_port:-8443}
+fi
+lines+=("PUBLISH_HTTP_PORT=${http_port:-${topology[PROXY_PORT]}}" "PUBLISH_HTTPS_PORT=$https_port")
+# Inside the container the HTTPS listener is PROXY_TLS_PORT; empty PROXY_TLS_BIND = TLS off (haproxy.cfg and the
+# nginx container test for it), the local stack's default.
+lines+=("PROXY_TLS_PORT=8443" "PROXY_TLS_CERT=/etc/stateless/tls/proxy.pem")
+if [ "$tls" = on ]; then
+  [ -r "$root/deploy/compose/tls/proxy.pem" ] || echo "compose-env.sh: note: deploy/compose/tls/proxy.pem does not exist yet (see docs/deploy.md, TLS)" >&2
+  lines+=("PROXY_TLS_BIND=0.0.0.0:8443")
+else
+  lines+=("PROXY_TLS_BIND=")
+fi
+
+# 3. Passwords: the environment wins over --secrets FILE; a missing one stops here, naming it (not its value).
+declare -A from_file=()
+if [ -n "$secrets_file" ]; then
+  [ -r "$secrets_file" ] || die "cannot read the secrets file $secrets_file"
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ $line == *=* ]] && [[ $line != \#* ]] && from_file[${line%%=*}]=${line#*=}
+  done <"$secrets_file"
+fi
+missing=() secret_lines=()
+for key in "${secret_keys[@]}"; do
+  value=${!key:-${from_file[$key]:-}}
+  if [ -z "$value" ]; then
+    missing+=("$key")
+  elif [[ $value == *[[:space:]\$\"\'\\]* ]]; then
+    die "$key contains a space, quote, backslash or '\$': compose env files cannot carry it safely; choose another"
+  fi
+  secret_lines+=("$key=$value")
+done
+[ ${#missing[@]} -eq 0 ] || die "missing password(s): ${missing[*]} (set them in the environment or in --secrets FILE; names: deploy/secrets.env.example)"
+
+if [ "$dry_run" -eq 1 ]; then
+  echo "compose-env.sh: dry run, would write $output (mode 600):"
+  printf '%s\n' "${lines[@]}"
+  printf '%s=(set, not shown)\n' "${secret_keys[@]}"
+  exit 0
+fi
+
+umask 077
+temporary="$output.tmp.$$"
+printf '%s\n' "${lines[@]}" "${secret_lines[@]}" >"$temporary"
+mv "$temporary" "$output"
+echo "compose-env.sh: wrote $output (${#keys[@]} topology keys, ${#secret_keys[@]} passwords)" >&2

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using StatelessApp.DeployTests.Infrastructure;
+
+namespace StatelessApp.DeployTests;
+
+/// <summary>Every compose file parses and validates (Debian's docker-compose 1.29, no Docker engine) with the generated env file.</summary>
+public sealed partial class ComposeFileValidationTests(GeneratedComposeEnv env) : IClassFixture<GeneratedComposeEnv>
+{
+    [GeneratedRegex(@"(?<!\$)\$\{(?<name>[A-Z][A-Z0-9_]*)")]
+    private static partial Regex ComposeVariable();
+
+    public static TheoryData<string> ComposeFiles => new(Repository.ComposeFiles);
+
+    public static TheoryData<string> ComposeUses => new(Repository.ComposeUses);
+
+    [Fact]
+    public void The_compose_files_are_the_one_host_file_the_definitions_and_one_file_per_site() =>
+        Assert.Equal(
+            ["docker-compose.yml", "deploy/compose/region-a.yml", "deploy/compose/region-b.yml", "deploy/compose/services.yml", "deploy/compose/witness.yml"],
+            Repository.ComposeFiles);
+
+    [Fact]
+    public void The_overrides_are_the_nginx_proxies() =>
+        Assert.Equal(["docker-compose.yml+deploy/compose/overrides/nginx.yml"], Repository.ComposeOverrides);
+
+    [Theory]
+    [MemberData(nameof(ComposeUses))]
+    public async Task The_compose_file_validates_with_the_generated_env_file(string file)
+    {
+        var result = await ComposeConfig.RunConfigAsync(file, env.FilePath);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("services:", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ComposeUses))]
+    public void Every_variable_the_file_uses_is_one_the_generator_writes(string file)
+    {
+        // docker-compose fills an unknown ${VAR} with an empty string (a warning, not an error): this test does not.
+        var code = file.Split('+').SelectMany(f => File.ReadAllLines(Repository.PathOf(f))).Where(line => !line.TrimStart().StartsWith('#'));
+        var used = code.SelectMany(line => ComposeVariable().Matches(line)).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(used.Where(name => !env.Values.ContainsKey(name)).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(ComposeFiles))]
+    public async Task Without_the_generated_env_file_compose_refuses_and_says_how_to_make_it(string file)
+    {
+        var empty = env.Scratch("empty.env");
+        await File.WriteAllTextAsync(empty, "");
+
+        var result = await ComposeConfig.RunConfigAsync(file, empty);
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Contains("run deploy/compose/compose-env.sh", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ComposeFiles))]
+    public async Task A_missing_password_is_refused_by_name(string file)
+    {
+        var withoutRedisPassword = env.Scratch("no-redis-password.env");
+        await File.WriteAllLinesAsync(withoutRedisPassword, File.ReadAllLines(env.FilePath).Where(l => !l.StartsWith("REDIS_PASSWORD=", StringComparison.Ordinal)));
+
+        var result = await ComposeConfig.RunConfigAsync(file, withoutRedisPassword);
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Contains("REDIS_PASSWORD is not set", result.StandardError, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,191 @@
+using StatelessApp.DeployTests.Infrastructure;
+using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.DeployTests;
+
+/// <summary>
+/// The containers get what the stack controller gives the local processes: for every node, the controller's own
+/// server definition (the code `./stack up` runs) produces the environment, command line or rendered config, and
+/// the compose service must carry the same, addresses moved into the container space. The few differences are
+/// listed here, each with its reason; any other difference fails.
+/// </summary>
+public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixture<ResolvedCompose>
+{
+    private static readonly StackTopology Topology = Repository.Topology;
+
+    private IReadOnlyDictionary<string, ComposeService> Services => compose["docker-compose.yml"].Services;
+
+    private StackContext Controller => compose.Env.Controller;
+
+    public static TheoryData<NodeKind> KindsStartedWithAnEnvironment => new(NodeKind.App, NodeKind.Etcd, NodeKind.Postgres, NodeKind.Proxy);
+
+    /// <summary>Keys whose values are container facts, not topology facts; checked separately.</summary>
+    private static readonly Dictionary<string, string> ContainerOnly = new(StringComparer.Ordinal)
+    {
+        // Paths inside the image/volume instead of the local state folder; deploy/patroni/Dockerfile sets these.
+        ["ETCD_DATA_DIR"] = "the member's data folder is the container's volume",
+        ["PATRONI_POSTGRESQL_DATA_DIR"] = "set by deploy/patroni/Dockerfile (volume path)",
+        ["PATRONI_POSTGRESQL_BIN_DIR"] = "set by deploy/patroni/Dockerfile (the postgres image's binaries)",
+        ["PATRONI_POSTGRESQL_PGPASS"] = "set by deploy/patroni/Dockerfile (volume path)",
+        ["HOME"] = "set by deploy/patroni/Dockerfile (volume path)",
+        // A proxy container listens on all its interfaces: Docker forwards the published port to one of its networks.
+        ["PROXY_BIND"] = "0.0.0.0 and the topology port",
+    };
+
+    /// <summary>Keys only the containers have.</summary>
+    private static readonly Dictionary<string, string> ContainerExtras = new(StringComparer.Ordinal)
+    {
+        // A proxy reaches the other region's apps from a Docker-assigned address on that region's network.
+        ["Proxy__KnownNetworks__0"] = "region A's network",
+        ["Proxy__KnownNetworks__1"] = "region B's network",
+        // HTTPS for real hosts (off here: empty).
+        ["PROXY_TLS_BIND"] = "TLS listener, empty = off",
+        ["PROXY_TLS_CERT"] = "TLS certificate path",
+    };
+
+    [Theory]
+    [MemberData(nameof(KindsStartedWithAnEnvironment))]
+    public void Every_node_gets_the_environment_the_controller_gives_its_local_process(NodeKind kind)
+    {
+        foreach (var node in Topology.NodesOf(kind))
+        {
+            var expected = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Environment;
+            var actual = Services[node.Name].Environment;
+
+            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key)))
+            {
+                Assert.True(actual.TryGetValue(key, out var containerValue), $"{node.Name}: {key} is missing from the compose service");
+                Assert.True(ContainerAddress.Translate(value) == containerValue,
+                    $"{node.Name}: {key} differs\n  controller (translated): {ContainerAddress.Translate(value)}\n  compose:                 {containerValue}");
+            }
+
+            var unexplained = actual.Keys.Where(k => !expected.ContainsKey(k) && !ContainerExtras.ContainsKey(k) && !ContainerOnly.ContainsKey(k));
+            Assert.True(!unexplained.Any(), $"{node.Name}: compose sets {string.Join(", ", unexplained)}, which the controller does not");
+        }
+    }
+
+    [Fact]
+    public void The_container_only_values_are_the_containers_paths_and_listen_address()
+    {
+        foreach (var node in Topology.NodesOf(NodeKind.Etcd))
+        {
+            Assert.StartsWith("/var/lib/etcd/", Services[node.Name].Environment["ETCD_DATA_DIR"], StringComparison.Ordinal);
+            Assert.Contains($"{node.Name}-data:/var/lib/etcd:rw", Services[node.Name].Volumes);
+        }
+
+        var patroniDockerfile = File.ReadAllText(Repository.PathOf("deploy", "patroni", "Dockerfile"));
+        foreach (var key in new[] { "PATRONI_POSTGRESQL_DATA_DIR", "PATRONI_POSTGRESQL_BIN_DIR", "PATRONI_POSTGRESQL_PGPASS", "HOME" })
+        {
+            Assert.Contains($"{key}=", patroniDockerfile, StringComparison.Ordinal);
+        }
+
+        foreach (var node in Topology.NodesOf(NodeKind.Proxy))
+        {
+            Assert.Equal($"0.0.0.0:{node.Port}", Services[node.Name].Environment["PROXY_BIND"]);
+        }
+    }
+
+    [Fact]
+    public async Task A_Sentinel_container_renders_the_same_config_the_controller_renders()
+    {
+        foreach (var node in Topology.NodesOf(NodeKind.Sentinel))
+        {
+            new SentinelServer().Prepare(node, Controller);
+            var local = await File.ReadAllLinesAsync(SentinelServer.NodeConfig(node, Controller));
+
+            var container = await RenderInContainerAsync(node.Name, Services[node.Name], "deploy/redis/sentinel.conf");
+
+            Assert.Equal(local.Length, container.Length);
+            for (var i = 0; i < local.Length; i++)
+            {
+                if (local[i].StartsWith("dir ", StringComparison.Ordinal))
+                {
+                    Assert.Equal("dir /data", container[i]); // the node's volume, where the controller has its data folder
+                }
+                else
+                {
+                    Assert.Equal(ContainerAddress.Translate(local[i]), container[i]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_witness_DNS_container_serves_the_same_records_the_controller_serves()
+    {
+        var node = Topology.NodesOf(NodeKind.Dns).Single();
+        new DnsServer().Prepare(node, Controller);
+
+        var container = await RenderInContainerAsync(node.Name, Services[node.Name], "deploy/dns/app.hosts.template");
+
+        // On one host the proxies are published at their local stack addresses, so clients get the same answer.
+        Assert.Equal(await File.ReadAllLinesAsync(DnsServer.HostsFile(node, Controller)), container);
+    }
+
+    [Fact]
+    public async Task With_the_nginx_override_a_proxy_container_renders_the_config_the_controller_renders()
+    {
+        var withNginx = compose["docker-compose.yml+deploy/compose/overrides/nginx.yml"].Services;
+        foreach (var node in Topology.NodesOf(NodeKind.Proxy))
+        {
+            new NginxServer().Prepare(node, Controller);
+            var local = await File.ReadAllLinesAsync(Path.Combine(Controller.Paths.DataOf(node.Name), "nginx.conf"));
+
+            var container = await RenderInContainerAsync(node.Name, withNginx[node.Name], "deploy/nginx/nginx.conf.template");
+
+            Assert.StartsWith("nginx:", withNginx[node.Name].Image, StringComparison.Ordinal);
+            Assert.Equal(local.Length, container.Length);
+            for (var i = 0; i < local.Length; i++)
+            {
+                // The one container-only value: the proxy listens on every interface (see ContainerOnly).
+                var expected = local[i].Replace($"listen {node.Endpoint};", $"listen 0.0.0.0:{node.Port};", StringComparison.Ordinal);
+                Assert.Equal(ContainerAddress.Translate(expected), container[i]);
+            }
+        }
+
+        // The override changes the proxies' program and nothing else.
+        foreach (var (name, service) in withNginx.Where(s => s.Value.Kind != "proxy"))
+        {
+            Assert.Equal(Services[name].Environment, service.Environment);
+            Assert.Equal(Services[name].Image, service.Image);
+        }
+
+        Assert.All(Topology.NodesOf(NodeKind.Proxy), node => Assert.Equal(Services[node.Name].Environment, withNginx[node.Name].Environment));
+    }
+
+    [Fact]
+    public void Redis_and_dnsmasq_containers_start_with_the_controllers_command_line_options()
+    {
+        foreach (var node in Topology.NodesOf(NodeKind.Redis).Concat(Topology.NodesOf(NodeKind.Dns)))
+        {
+            var options = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Arguments
+                .Where(a => a.StartsWith("--", StringComparison.Ordinal))
+                .Select(a => a.Split('=')[0]);
+            var command = string.Join(' ', Services[node.Name].Command);
+
+            Assert.All(options, option => Assert.Contains(option, command, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Redis_containers_include_the_shared_redis_conf_like_the_controllers_node_config()
+    {
+        foreach (var node in Topology.NodesOf(NodeKind.Redis))
+        {
+            var service = Services[node.Name];
+            Assert.Contains("include /etc/stateless/redis/redis.conf", string.Join('\n', service.Command), StringComparison.Ordinal);
+            Assert.Contains((Repository.PathOf("deploy", "redis", "redis.conf"), "/etc/stateless/redis/redis.conf"), service.BindMounts);
+        }
+    }
+
+    /// <summary>Runs deploy/compose/render.sh as the container's start script does, with the compose service's environment.</summary>
+    private async Task<string[]> RenderInContainerAsync(string name, ComposeService service, string template)
+    {
+        var output = compose.Env.Scratch($"{name}-{Path.GetFileName(template)}");
+        var environment = service.Environment.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+        var result = await CommandLine.RunAsync("env", ["-i", .. environment.Select(p => $"{p.Key}={p.Value}"), "sh", Repository.PathOf("deploy", "compose", "render.sh"), Repository.PathOf(template), output]);
+        Assert.True(result.Succeeded, result.ToString());
+        return await File.ReadAllLinesAsync(output);
+    }
+}

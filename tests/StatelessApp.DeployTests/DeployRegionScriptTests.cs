@@ -1,0 +1,199 @@
+using System.Text.RegularExpressions;
+using StatelessApp.DeployTests.Infrastructure;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.DeployTests;
+
+/// <summary>
+/// deploy/deploy-region.sh: the dry run prints the exact command sequence and contacts nothing; bad arguments are
+/// refused with a clear message; no password is ever printed; against stand-in ssh/scp/curl the env file reaches the
+/// host only on stdin and a failing step stops the run, named.
+/// </summary>
+public sealed partial class DeployRegionScriptTests : IDisposable
+{
+    private const string Script = "deploy/deploy-region.sh";
+    private const string PublicA = "203.0.113.10";
+    private const string PublicB = "198.51.100.20";
+    private const string Ssh = "ssh -o BatchMode=yes -o ConnectTimeout=10";
+
+    private readonly FakeTools _tools = new();
+    private readonly TestSecrets _secrets = new();
+
+    public void Dispose() => _tools.Dispose();
+
+    private static string[] Arguments(string region, string host, params string[] more) =>
+        ["--region", region, "--host", host, "--public-a", PublicA, "--public-b", PublicB, .. more];
+
+    private Task<CommandResult> RunAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        CommandLine.BashAsync(Script, arguments, _tools.Environment(environment ?? _secrets.AsEnvironment()));
+
+    /// <summary>The printed commands, with the run's temporary folder written as $WORK.</summary>
+    private static List<string> PrintedCommands(CommandResult result) =>
+        [.. result.StandardOutput.Split('\n').Where(l => l.StartsWith("+ ", StringComparison.Ordinal)).Select(l => TemporaryFolder().Replace(l[2..], "$WORK"))];
+
+    [GeneratedRegex(@"/tmp/tmp\.[A-Za-z0-9]+")]
+    private static partial Regex TemporaryFolder();
+
+    private static IEnumerable<string> ExpectedCommands(string region, string host, string publicAddress)
+    {
+        var composeFile = region == StackTopology.WitnessRegion ? "deploy/compose/witness.yml" : $"deploy/compose/region-{region}.yml";
+        var compose = $"docker compose -p stateless-{region} --env-file .env -f {composeFile}";
+        yield return $"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80";
+        yield return $"{Ssh} {host} 'docker compose version >/dev/null && test \"$(docker info --format '\\''{{{{.Swarm.ControlAvailable}}}}'\\'')\" = true || {{ echo '\\''this host is not a Docker Swarm manager with docker compose: see docs/deploy.md'\\'' >&2; exit 1; }}'";
+        foreach (var site in Repository.Topology.Regions)
+        {
+            var network = site.IsWitness ? "stateless-witness" : $"stateless-region-{site.Name}";
+            yield return $"{Ssh} {host} 'docker network inspect {network} >/dev/null 2>&1 || docker network create --driver overlay --attachable --opt encrypted --subnet {ContainerAddress.Of(site.Network)} {network}'";
+        }
+
+        yield return $"git -C {Repository.Root} archive --format=tar.gz -o $WORK/bundle.tar.gz HEAD";
+        yield return $"scp -q -o BatchMode=yes -o ConnectTimeout=10 $WORK/bundle.tar.gz {host}:/tmp/stateless-bundle.tar.gz";
+        yield return $"{Ssh} {host} 'mkdir -p /opt/stateless && tar -xzf /tmp/stateless-bundle.tar.gz -C /opt/stateless && rm -f /tmp/stateless-bundle.tar.gz'";
+        yield return $"{Ssh} {host} 'umask 077 && cat > /opt/stateless/.env' < (env file: topology + 6 passwords, not shown)";
+        yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} up -d --build --wait --wait-timeout 600'";
+        yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} ps'";
+        if (region != StackTopology.WitnessRegion)
+        {
+            yield return $"curl -fsS --max-time 10 -o /dev/null -w '%{{http_code}} from http://{publicAddress}/health/ready\\n' http://{publicAddress}/health/ready";
+        }
+    }
+
+    [Theory]
+    [InlineData("a", "root@203.0.113.10", PublicA)]
+    [InlineData("b", "deploy@198.51.100.20", PublicB)]
+    [InlineData("w", "witness.example.net", "")]
+    public async Task The_dry_run_prints_the_command_sequence_and_contacts_nothing(string region, string host, string publicAddress)
+    {
+        var result = await RunAsync([.. Arguments(region, host), "--dry-run"]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(ExpectedCommands(region, host, publicAddress), PrintedCommands(result));
+        Assert.Empty(_tools.Calls);
+        Assert.Contains("dry run complete, nothing was run", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_certificate_the_dry_run_turns_TLS_on_and_ships_the_certificate_unprinted()
+    {
+        var certificate = Path.Combine(_tools.Folder, "fullchain.pem");
+        var key = Path.Combine(_tools.Folder, "privkey.pem");
+        await File.WriteAllTextAsync(certificate, "-----BEGIN CERTIFICATE-----\ncertificate-body\n-----END CERTIFICATE-----\n");
+        await File.WriteAllTextAsync(key, "-----BEGIN PRIVATE KEY-----\nkey-body\n-----END PRIVATE KEY-----\n");
+
+        var result = await RunAsync([.. Arguments("a", "root@203.0.113.10", "--tls-cert", certificate, "--tls-key", key), "--dry-run"]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        var commands = PrintedCommands(result);
+        Assert.Equal($"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80 --tls --https-port 443", commands[0]);
+        Assert.Contains($"{Ssh} root@203.0.113.10 'umask 077 && cat > /opt/stateless/deploy/compose/tls/proxy.pem && chown 99:99 /opt/stateless/deploy/compose/tls/proxy.pem' < (certificate chain + private key, not shown)", commands);
+        Assert.DoesNotContain("key-body", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_password_appears_in_any_output_whether_from_the_environment_or_a_file()
+    {
+        var fromEnvironment = await RunAsync([.. Arguments("a", "root@203.0.113.10"), "--dry-run"]);
+        var secretsFile = Path.Combine(_tools.Folder, "secrets.env");
+        await File.WriteAllLinesAsync(secretsFile, _secrets.Values.Select(p => $"{p.Key}={p.Value}"));
+        var fromFile = await RunAsync([.. Arguments("b", "root@198.51.100.20", "--secrets", secretsFile), "--dry-run"], TestSecrets.NoneSet());
+
+        Assert.True(fromEnvironment.Succeeded, fromEnvironment.ToString());
+        Assert.True(fromFile.Succeeded, fromFile.ToString());
+        Assert.Empty(_secrets.FoundIn(fromEnvironment.Output));
+        Assert.Empty(_secrets.FoundIn(fromFile.Output));
+    }
+
+    [Fact]
+    public async Task Against_stand_in_hosts_the_env_file_travels_only_on_stdin_and_the_site_comes_up()
+    {
+        var result = await RunAsync(Arguments("a", "root@203.0.113.10"));
+
+        Assert.True(result.Succeeded, result.ToString());
+        var calls = _tools.Calls;
+        Assert.Equal(["ssh", "ssh", "ssh", "ssh", "scp", "ssh", "ssh", "ssh", "ssh", "curl"], calls.Select(c => c.Split(' ')[0]));
+        var envCall = calls.ToList().FindIndex(c => c.Contains("cat > /opt/stateless/.env", StringComparison.Ordinal)) + 1;
+        var delivered = GeneratedComposeEnv.ReadEnvFile(WriteTemporary(_tools.StandardInputOf(envCall)));
+        Assert.All(_secrets.Values, secret => Assert.Equal(secret.Value, delivered[secret.Key]));
+        Assert.Equal(PublicA, delivered["PUBLIC_A_PROXY"]);
+        Assert.Empty(_secrets.FoundIn(string.Join('\n', calls)));
+        Assert.Empty(_secrets.FoundIn(result.Output));
+        Assert.Contains("region a: up and healthy", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_step_stops_the_run_and_is_named()
+    {
+        var environment = _secrets.AsEnvironment();
+        environment["FAKE_FAIL_MATCH"] = "docker network inspect stateless-region-b";
+
+        var result = await RunAsync(Arguments("a", "root@203.0.113.10"), environment);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("deploy-region.sh: step 3 failed (exit 7): ssh", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(_tools.Calls, c => c.StartsWith("scp", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string[], string> RefusedArguments => new()
+    {
+        { [], "--region is required" },
+        { ["--region", "c", "--host", "h", "--public-a", PublicA, "--public-b", PublicB], "--region must be a, b or w, not 'c'" },
+        { ["--region", "a", "--public-a", PublicA, "--public-b", PublicB], "--host is required" },
+        { ["--region", "a", "--host", "root@bad host"], "--host 'root@bad host' is not [USER@]HOST" },
+        { ["--region", "a", "--host", "h", "--public-b", PublicB], "--public-a is required" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA], "--public-b is required" },
+        { ["--region", "a", "--host", "h", "--public-a", "203.0.113.256", "--public-b", PublicB], "--public-a '203.0.113.256' is not an IPv4 address" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicA], "--public-a and --public-b are the same address" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--dir", "relative/path"], "--dir 'relative/path' must be an absolute path" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--tls-cert", "/etc/hostname"], "--tls-cert and --tls-key go together" },
+        { ["--region", "w", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--tls-cert", "/etc/hostname", "--tls-key", "/etc/hostname"], "the witness has no proxy" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--timeout", "soon"], "--timeout 'soon' must be a number of seconds" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--secrets", "/nonexistent/secrets.env"], "cannot read the secrets file /nonexistent/secrets.env" },
+        { ["--region"], "--region needs a value" },
+        { ["--region", "--dry-run"], "--region needs a value" },
+        { ["--dryrun"], "unknown argument '--dryrun'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedArguments))]
+    public async Task Missing_or_malformed_arguments_are_refused_with_a_clear_message(string[] arguments, string message)
+    {
+        var result = await RunAsync([.. arguments, "--dry-run"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("deploy-region.sh: " + message, result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("deploy/deploy-region.sh -h", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(_tools.Calls);
+    }
+
+    [Fact]
+    public async Task A_missing_password_is_refused_by_name_without_printing_the_others()
+    {
+        var environment = _secrets.AsEnvironment();
+        environment["ETCD_ROOT_PASSWORD"] = null;
+
+        var result = await RunAsync([.. Arguments("a", "h"), "--dry-run"], environment);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("missing password(s): ETCD_ROOT_PASSWORD", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(_secrets.FoundIn(result.Output));
+    }
+
+    [Fact]
+    public async Task Help_describes_every_option()
+    {
+        var result = await RunAsync(["-h"]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        foreach (var option in new[] { "--region", "--host", "--public-a", "--public-b", "--secrets", "--dir", "--tls-cert", "--tls-key", "--timeout", "--dry-run" })
+        {
+            Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    private string WriteTemporary(string content)
+    {
+        var path = Path.Combine(_tools.Folder, "delivered.env");
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
