@@ -70,24 +70,26 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
 
     /// <summary>
     /// Checkout consumes a cart per request, so its shoppers are made for the run and each is used once. The pools
-    /// are sized from the same configuration's cart-change rate (a checkout does that work and more, so it is an upper
-    /// bound) and from the warm-up's own checkout rate, whichever is larger, with margin: a pool that runs out would
+    /// are sized from the cart-change rate (a checkout does that work and more, so it is an upper bound) and from the
+    /// warm-up's own checkout rate, whichever is larger, with margin: a pool that runs out would
     /// turn the last checkouts into fast 400s, so the run reports it as a warning.
     /// </summary>
     private async Task<Measurement> MeasureCheckoutAsync(SystemUnderTest stack, Wrk wrk, ShopperPool shoppers, BenchConfiguration configuration,
         IReadOnlyList<int> cartProducts, IReadOnlyList<Measurement> earlier, string pools, int round, CancellationToken cancellationToken)
     {
-        var cartChangeRate = earlier.Last(m => m.Configuration == configuration.Name && m.Scenario == Scenario.CartChange.Name).RequestsPerSecond;
+        // The fastest cart-change seen so far in the run, whichever configuration: one slow moment of a loaded
+        // machine must not leave the next checkout with too few carts.
+        var cartChangeRate = earlier.Where(m => m.Scenario == Scenario.CartChange.Name).Max(m => m.RequestsPerSecond);
         var warmupPool = Path.Combine(pools, $"{round}-{configuration.Name}-checkout-warmup.txt");
         var warmupCarts = PoolSize(cartChangeRate * 1.2, settings.Warmup);
-        await _progress.StepAsync($"{configuration.Name}: {warmupCarts} carts for the checkout warm-up", async () =>
+        await _progress.StepAsync($"round {round}/{settings.Rounds} {configuration.Name}: {warmupCarts} carts for the checkout warm-up", async () =>
             await ShopperPool.WriteAsync(warmupPool, await shoppers.CreateAsync(warmupCarts, cartProducts.Take(1).ToList(), cancellationToken), cancellationToken));
         var warmup = await wrk.RunAsync(stack.Proxy, Scenario.Checkout, warmupPool, settings.Warmup, [], cancellationToken);
         var checkoutRate = (warmup.Requests - warmup.Errors.Total) / warmup.Seconds;
 
         var measuredPool = Path.Combine(pools, $"{round}-{configuration.Name}-checkout.txt");
         var measuredCarts = PoolSize(Math.Max(checkoutRate * 1.5, cartChangeRate * 1.2), settings.Duration);
-        await _progress.StepAsync($"{configuration.Name}: {measuredCarts} carts for the measured checkouts (warm-up placed {checkoutRate:0} orders/s)", async () =>
+        await _progress.StepAsync($"round {round}/{settings.Rounds} {configuration.Name}: {measuredCarts} carts for the measured checkouts (warm-up placed {checkoutRate:0} orders/s)", async () =>
             await ShopperPool.WriteAsync(measuredPool, await shoppers.CreateAsync(measuredCarts, cartProducts.Take(1).ToList(), cancellationToken), cancellationToken));
         return await MeasureAsync(stack, wrk, configuration, Scenario.Checkout, warmupPool: null, measuredPool, [], round, cancellationToken);
     }

@@ -5,7 +5,10 @@ using System.Text.Json.Serialization;
 
 namespace StatelessApp.Bench;
 
-/// <summary>results.csv (one row per configuration and scenario) and results.json (everything, for bench/plot.py and the docs).</summary>
+/// <summary>
+/// results.csv (a row per configuration and scenario: the medians, then every round), results.json (everything, for
+/// bench/plot.py) and results.md (the tables for docs/benchmarks.md).
+/// </summary>
 public static class ResultFiles
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -20,7 +23,9 @@ public static class ResultFiles
         Directory.CreateDirectory(folder);
         var csv = Path.Combine(folder, "results.csv");
         var json = Path.Combine(folder, "results.json");
+        var markdown = Path.Combine(folder, "results.md");
         await File.WriteAllTextAsync(csv, Csv(report), cancellationToken);
+        await File.WriteAllTextAsync(markdown, MarkdownReport.Render(report), cancellationToken);
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new
         {
             report.Settings,
@@ -33,7 +38,7 @@ public static class ResultFiles
             report.Rounds,
             report.Targets,
         }, Json) + "\n", cancellationToken);
-        return [csv, json];
+        return [csv, json, markdown];
     }
 
     private static string Csv(BenchReport report)

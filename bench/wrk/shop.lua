@@ -58,12 +58,12 @@ function init(args)
 end
 
 function request()
-  local r = requests[next_request]
-  next_request = next_request + 1
   if next_request > #requests then
     next_request = 1
-    wraps = wraps + 1
+    wraps = wraps + 1 -- a shopper is used a second time (for checkout: an empty cart)
   end
+  local r = requests[next_request]
+  next_request = next_request + 1
   return r
 end
 
