@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Renders bench/run's results.json as a PNG: throughput and p99 latency by scenario and configuration.
+"""Renders bench/run's results.json as a PNG: throughput, p99 latency and the servers' CPU per request, by
+scenario and configuration.
 
 Usage: plot.py RESULTS_JSON OUTPUT_PNG   (bench/run calls it; needs Debian's python3-matplotlib)
 """
@@ -20,20 +21,24 @@ def main(results_path, png_path):
     by_key = {(m["configuration"], m["scenario"]): m for m in results["measurements"]}
     colours = {"stateless": "#2b6cb0", "stateful": "#9c9c9c", "stock-redis": "#dd6b20"}
 
-    figure, (throughput, p99) = plt.subplots(1, 2, figsize=(13, 5.2))
+    figure, (throughput, p99, cpu) = plt.subplots(1, 3, figsize=(18, 5.4))
     width = 0.8 / len(configurations)
     for index, configuration in enumerate(configurations):
         xs = [i + (index - (len(configurations) - 1) / 2) * width for i in range(len(scenarios))]
         rates = [by_key.get((configuration, s), {}).get("requestsPerSecond", 0) for s in scenarios]
         latencies = [by_key.get((configuration, s), {}).get("p99Milliseconds", 0) for s in scenarios]
+        cpu_ms = [by_key.get((configuration, s), {}).get("serverCpuMillisecondsPerRequest", 0) for s in scenarios]
         colour = colours.get(configuration)
         bars = throughput.bar(xs, rates, width, label=configuration, color=colour)
         throughput.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
         bars = p99.bar(xs, latencies, width, label=configuration, color=colour)
         p99.bar_label(bars, fmt="%.1f", fontsize=7, padding=1)
+        bars = cpu.bar(xs, cpu_ms, width, label=configuration, color=colour)
+        cpu.bar_label(bars, fmt="%.2f", fontsize=7, padding=1)
 
-    for axis, title, unit in ((throughput, "Throughput (higher is better)", "requests/s"),
-                              (p99, "p99 latency (lower is better)", "ms")):
+    for axis, title, unit in ((throughput, "Throughput, median of rounds (higher is better)", "requests/s"),
+                              (p99, "p99 latency, median of rounds (lower is better)", "ms"),
+                              (cpu, "Server CPU per request: app + proxy + Redis + PostgreSQL\n(counted by the kernel; lower is better)", "ms")):
         axis.set_title(title)
         axis.set_ylabel(unit)
         axis.set_xticks(range(len(scenarios)))
@@ -46,7 +51,7 @@ def main(results_path, png_path):
     duration = f"{hours * 3600 + minutes * 60 + seconds:.0f} s"
     figure.suptitle(
         f"StatelessApp, one app instance behind HAProxy, wrk {settings['connections']} connections, "
-        f"{duration} per scenario — {before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
+        f"{settings['rounds']} rounds of {duration} per scenario — {before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
         f"{before['takenAt'][:16].replace('T', ' ')} UTC",
         fontsize=9)
     figure.tight_layout()

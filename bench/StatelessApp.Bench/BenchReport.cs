@@ -18,7 +18,8 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
            let theirs = Find(other, scenario)
            where mine is not null && theirs is not null
            select new Ratio(scenario.Name, other.Name, mine.RequestsPerSecond / theirs.RequestsPerSecond,
-               mine.P50Milliseconds / theirs.P50Milliseconds, mine.P99Milliseconds / theirs.P99Milliseconds),
+               mine.P50Milliseconds / theirs.P50Milliseconds, mine.P99Milliseconds / theirs.P99Milliseconds,
+               theirs.ServerCpuMillisecondsPerRequest / mine.ServerCpuMillisecondsPerRequest),
     ];
 
     /// <summary>The targets, each with what was measured.</summary>
@@ -30,6 +31,7 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
             foreach (var ratio in Ratios.Where(r => r.Versus == BenchConfiguration.Stateful.Name && Scenario.All.Single(s => s.Name == r.Scenario).TouchesSession))
             {
                 checks.Add(new TargetCheck($"{ratio.Scenario}: stateless throughput >= 0.90x stateful", Invariant($"{ratio.Throughput:0.00}x"), ratio.Throughput >= 0.90));
+                checks.Add(new TargetCheck($"{ratio.Scenario}: the same, from server CPU per request (load-independent)", Invariant($"{ratio.CpuCapacity:0.00}x"), ratio.CpuCapacity >= 0.90));
             }
 
             if (Find(BenchConfiguration.Stateless, Scenario.SessionRead) is { } read)
@@ -57,7 +59,11 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>Stateless divided by <see cref="Versus"/>: throughput above 1 and latencies below 1 favour stateless.</summary>
-public sealed record Ratio(string Scenario, string Versus, double Throughput, double P50, double P99);
+/// <summary>
+/// Stateless divided by <see cref="Versus"/>: throughput above 1 and latencies below 1 favour stateless.
+/// <see cref="CpuCapacity"/> is the throughput ratio that the servers' CPU per request predicts for a machine where
+/// CPU is the limit (their CPU per request over stateless's): it does not move with the machine's other load.
+/// </summary>
+public sealed record Ratio(string Scenario, string Versus, double Throughput, double P50, double P99, double CpuCapacity);
 
 public sealed record TargetCheck(string Target, string Measured, bool Met);

@@ -16,8 +16,8 @@ public static class MarkdownReport
         text.AppendLine(Invariant($"Machine: {before.Cores} cores ({before.Cpu}), {before.MemoryTotal} RAM, {before.OperatingSystem}, kernel {before.Kernel}, {before.Runtime}. Load average (1/5/15 min) before: {before.LoadAverage}; after: {report.After.LoadAverage}. Busiest processes at the start (CPU %, elapsed, name): {string.Join("; ", before.BusiestProcesses)}."));
         text.AppendLine();
 
-        text.AppendLine("| scenario | configuration | req/s (median) | req/s per round | p50 ms | p99 ms | errors | Redis cmds/req | PG statements/req (primary + standby) | pool resets/req |");
-        text.AppendLine("|---|---|---:|---|---:|---:|---:|---|---|---:|");
+        text.AppendLine("| scenario | configuration | req/s (median) | req/s per round | p50 ms | p99 ms | errors | Redis cmds/req | PG statements/req (primary + standby) | pool resets/req | CPU ms/req: app, haproxy, redis, postgres = all |");
+        text.AppendLine("|---|---|---:|---|---:|---:|---:|---|---|---:|---|");
         foreach (var scenario in Scenario.All)
         {
             foreach (var configuration in BenchConfiguration.All)
@@ -31,20 +31,20 @@ public static class MarkdownReport
                 var commands = m.RedisCommandsPerRequestByCommand.Count == 0
                     ? "0"
                     : Invariant($"{m.RedisCommandsPerRequest:0.00} (") + string.Join(", ", m.RedisCommandsPerRequestByCommand.Select(kv => Invariant($"{kv.Key} {kv.Value:0.00}"))) + ")";
-                text.AppendLine(Invariant($"| {scenario.Name} | {configuration.Name} | {m.RequestsPerSecond:0} | {rounds} | {m.P50Milliseconds:0.00} | {m.P99Milliseconds:0.00} | {m.Errors} | {commands} | {m.PrimaryStatementsPerRequest:0.00} + {m.StandbyStatementsPerRequest:0.00} | {m.PoolResetsPerRequest:0.00} |"));
+                text.AppendLine(Invariant($"| {scenario.Name} | {configuration.Name} | {m.RequestsPerSecond:0} | {rounds} | {m.P50Milliseconds:0.00} | {m.P99Milliseconds:0.00} | {m.Errors} | {commands} | {m.PrimaryStatementsPerRequest:0.00} + {m.StandbyStatementsPerRequest:0.00} | {m.PoolResetsPerRequest:0.00} | {Cpu(m)} |"));
             }
         }
 
         text.AppendLine();
-        text.AppendLine("| scenario | req/s (1)/(2) | p50 (1)/(2) | p99 (1)/(2) | req/s (1)/(3) | p50 (1)/(3) | p99 (1)/(3) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| scenario | req/s (1)/(2) | p50 (1)/(2) | p99 (1)/(2) | CPU-predicted req/s (1)/(2) | req/s (1)/(3) | p50 (1)/(3) | p99 (1)/(3) | CPU-predicted req/s (1)/(3) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var scenario in Scenario.All)
         {
             var stateful = report.Ratios.FirstOrDefault(r => r.Scenario == scenario.Name && r.Versus == BenchConfiguration.Stateful.Name);
             var stock = report.Ratios.FirstOrDefault(r => r.Scenario == scenario.Name && r.Versus == BenchConfiguration.StockRedis.Name);
             if (stateful is not null && stock is not null)
             {
-                text.AppendLine(Invariant($"| {scenario.Name} | {stateful.Throughput:0.00} | {stateful.P50:0.00} | {stateful.P99:0.00} | {stock.Throughput:0.00} | {stock.P50:0.00} | {stock.P99:0.00} |"));
+                text.AppendLine(Invariant($"| {scenario.Name} | {stateful.Throughput:0.00} | {stateful.P50:0.00} | {stateful.P99:0.00} | {stateful.CpuCapacity:0.00} | {stock.Throughput:0.00} | {stock.P50:0.00} | {stock.P99:0.00} | {stock.CpuCapacity:0.00} |"));
             }
         }
 
@@ -82,6 +82,13 @@ public static class MarkdownReport
         }
 
         return text.ToString();
+    }
+
+    private static string Cpu(Measurement m)
+    {
+        string Of(string process) => m.CpuMillisecondsPerRequest.TryGetValue(process, out var ms) ? ms.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+        var postgres = m.CpuMillisecondsPerRequest.Where(kv => kv.Key.StartsWith("postgres", StringComparison.Ordinal)).Sum(kv => kv.Value);
+        return $"{Of("app")}, {Of("haproxy")}, {Of("redis")}, {postgres.ToString("0.000", CultureInfo.InvariantCulture)} = {m.ServerCpuMillisecondsPerRequest.ToString("0.000", CultureInfo.InvariantCulture)}";
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

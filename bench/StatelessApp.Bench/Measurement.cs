@@ -54,6 +54,12 @@ public sealed record Measurement
 
     public required IReadOnlyList<StatementCount> Statements { get; init; }
 
+    /// <summary>CPU milliseconds per request by process (app, haproxy, redis, postgres primary/standby), from the kernel's accounting.</summary>
+    public IReadOnlyDictionary<string, double> CpuMillisecondsPerRequest { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>All the measured processes together: what one request costs the servers, whatever the machine's load.</summary>
+    public double ServerCpuMillisecondsPerRequest => CpuMillisecondsPerRequest.Values.Sum();
+
     /// <summary>Every round's throughput, in round order (only on the median row): how far the rounds were apart.</summary>
     public IReadOnlyList<double> RequestsPerSecondByRound { get; init; } = [];
 

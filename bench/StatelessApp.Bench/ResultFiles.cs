@@ -45,7 +45,7 @@ public static class ResultFiles
     {
         var text = new StringBuilder();
         text.AppendLine("round,configuration,scenario,request,seconds,requests,requests_per_second,p50_ms,p90_ms,p99_ms,max_ms,errors,"
-            + "redis_commands_per_request,redis_commands,pg_primary_statements_per_request,pg_standby_statements_per_request,pg_pool_resets_per_request,standby_share,warning");
+            + "redis_commands_per_request,redis_commands,pg_primary_statements_per_request,pg_standby_statements_per_request,pg_pool_resets_per_request,standby_share,cpu_ms_per_request,cpu_ms_per_request_by_process,warning");
         // The medians first (round "median"), then every round as measured.
         foreach (var m in report.Measurements.Concat(report.Rounds))
         {
@@ -54,7 +54,9 @@ public static class ResultFiles
                 .Append(Invariant($"{m.Configuration},{m.Scenario},{m.Request},{m.Seconds:0.00},{m.Requests},{m.RequestsPerSecond:0.0},"))
                 .Append(Invariant($"{m.P50Milliseconds:0.000},{m.P90Milliseconds:0.000},{m.P99Milliseconds:0.000},{m.MaxMilliseconds:0.000},{m.Errors},"))
                 .Append(Invariant($"{m.RedisCommandsPerRequest:0.000},{commands},{m.PrimaryStatementsPerRequest:0.000},{m.StandbyStatementsPerRequest:0.000},{m.PoolResetsPerRequest:0.000},"))
-                .AppendLine(Invariant($"{m.StandbyShare:0.0000},{Quote(m.Warning)}"));
+                .Append(Invariant($"{m.StandbyShare:0.0000},{m.ServerCpuMillisecondsPerRequest:0.0000},"))
+                .Append(string.Join(' ', m.CpuMillisecondsPerRequest.Select(kv => Invariant($"{kv.Key.Replace(' ', '-')}={kv.Value:0.0000}"))))
+                .AppendLine("," + Quote(m.Warning));
         }
 
         return text.ToString();

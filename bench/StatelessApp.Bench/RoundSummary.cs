@@ -50,6 +50,9 @@ public static class RoundSummary
             StandbyShare = primary + standby == 0 ? double.NaN : standby / (primary + standby),
             Statements = statements,
             RequestsPerSecondByRound = [.. rounds.Select(m => m.RequestsPerSecond)],
+            CpuMillisecondsPerRequest = rounds.SelectMany(m => m.CpuMillisecondsPerRequest.Select(kv => (kv.Key, Milliseconds: kv.Value * m.Requests)))
+                .GroupBy(x => x.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(x => x.Milliseconds) / Math.Max(1, requests), StringComparer.Ordinal),
             Warning = warnings.Count == 0 ? null : string.Join("; ", warnings),
         };
     }

@@ -1,10 +1,11 @@
 namespace StatelessApp.Bench;
 
-/// <summary>Counter snapshots of Redis and of every PostgreSQL node, taken around a measured run.</summary>
-public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadOnlyDictionary<string, NodeStatements> Postgres)
+/// <summary>Counter snapshots of Redis, of every PostgreSQL node and of the servers' CPU time, taken around a measured run.</summary>
+public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadOnlyDictionary<string, NodeStatements> Postgres, IReadOnlyDictionary<string, double> CpuSeconds)
 {
     public static async Task<ServerCosts> SnapshotAsync(SystemUnderTest stack, CancellationToken cancellationToken) =>
-        new(await RedisCommandCounter.SnapshotAsync(stack, cancellationToken), await PostgresStatementCounter.SnapshotAsync(stack, cancellationToken));
+        new(await RedisCommandCounter.SnapshotAsync(stack, cancellationToken), await PostgresStatementCounter.SnapshotAsync(stack, cancellationToken),
+            ProcessCpu.Read(await stack.CpuRootsAsync(cancellationToken)));
 
     /// <summary>Fills the cost fields of <paramref name="measurement"/> from the counts between this snapshot and <paramref name="after"/>.</summary>
     public Measurement Attribute(ServerCosts after, Measurement measurement)
@@ -30,8 +31,12 @@ public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadO
         var own = statements.Where(s => s.Kind == StatementKind.Request).ToList();
         var primary = own.Where(s => s.Role == "primary").Sum(s => s.Calls);
         var standby = own.Where(s => s.Role == "standby").Sum(s => s.Calls);
+        // CPU of a process that was restarted in between would be meaningless: only labels with the same root in both.
+        var cpu = after.CpuSeconds.Where(kv => CpuSeconds.ContainsKey(kv.Key))
+            .ToDictionary(kv => kv.Key, kv => Math.Max(0, kv.Value - CpuSeconds[kv.Key]) * 1000 / requests, StringComparer.Ordinal);
         return measurement with
         {
+            CpuMillisecondsPerRequest = cpu,
             RedisCommandsPerRequest = commands.Values.Sum(),
             RedisCommandsPerRequestByCommand = commands,
             RedisBackgroundCommands = redis.Where(kv => RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(StringComparer.Ordinal),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using StatelessApp.Stack;
+using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 
@@ -119,6 +120,36 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
         throw new InvalidOperationException($"{node.Name} still accepts connections on {node.Endpoint} 15 s after it was killed");
     }
+
+    /// <summary>
+    /// The processes whose CPU time the bench reads (<see cref="ProcessCpu"/>): the instance under test, region A's
+    /// proxy, the Redis primary and both PostgreSQL postmasters (their backends are their children). Everything else
+    /// in the stack (the other proxy, replicas, Sentinels, etcd, Patroni) does the same background work in every
+    /// configuration.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> CpuRootsAsync(CancellationToken cancellationToken)
+    {
+        var roots = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Add(string label, int? pid)
+        {
+            if (pid is { } known)
+            {
+                roots[label] = known;
+            }
+        }
+
+        Add("app", PidOf(Topology.Node(AppUnderTest)));
+        Add("haproxy", PidOf(Topology.NodeOf(NodeKind.Proxy, "a")));
+        Add("redis", PidOf(await RedisPrimaryAsync(cancellationToken)));
+        foreach (var (node, role) in await PostgresNodesAsync(cancellationToken))
+        {
+            Add($"postgres {role}", _controller.ServerOf(node).Companions(node, Context).FirstOrDefault() is var postmaster and > 0 ? postmaster : null);
+        }
+
+        return roots;
+    }
+
+    private int? PidOf(Node node) => PidFile.Read(_controller.Paths.PidOf(node.Name)) is { } file && file.IsAlive() ? file.Pid : null;
 
     /// <summary>The node Sentinel's quorum made the Redis primary right now.</summary>
     public async Task<Node> RedisPrimaryAsync(CancellationToken cancellationToken) =>

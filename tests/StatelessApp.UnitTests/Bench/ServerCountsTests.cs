@@ -55,14 +55,17 @@ public class ServerCountsTests
             {
                 ["pg-a"] = new("primary", new Dictionary<string, long> { ["SELECT $1"] = 50 }),
                 ["pg-b"] = new("standby", new Dictionary<string, long> { ["SELECT products"] = 10, ["DISCARD ALL"] = 10 }),
-            });
+            },
+            new Dictionary<string, double> { ["app"] = 10.0, ["redis"] = 3.0, ["haproxy"] = 1.0 });
         var after = new ServerCosts(
             new Dictionary<string, long> { ["getex"] = 300, ["ping"] = 27 },
             new Dictionary<string, NodeStatements>
             {
                 ["pg-a"] = new("primary", new Dictionary<string, long> { ["SELECT $1"] = 70, ["SELECT products"] = 2 }),
                 ["pg-b"] = new("standby", new Dictionary<string, long> { ["SELECT products"] = 208, ["DISCARD ALL"] = 210 }),
-            });
+            },
+            // A process read on one side only (not found on the other) is left out rather than charged with its whole life.
+            new Dictionary<string, double> { ["app"] = 10.4, ["redis"] = 3.1, ["postgres standby"] = 7.0 });
 
         var measurement = before.Attribute(after, MeasurementFixtures.Measured(requests: 200));
 
@@ -72,5 +75,8 @@ public class ServerCountsTests
         Assert.Equal(0.99, measurement.StandbyStatementsPerRequest, 6);
         Assert.Equal(1.0, measurement.PoolResetsPerRequest, 6);
         Assert.Equal(0.99, measurement.StandbyShare, 6);
+        Assert.Equal(["app", "redis"], measurement.CpuMillisecondsPerRequest.Keys.Order());
+        Assert.Equal(2.0, measurement.CpuMillisecondsPerRequest["app"], 6);
+        Assert.Equal(2.5, measurement.ServerCpuMillisecondsPerRequest, 6);
     }
 }
