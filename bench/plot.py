@@ -51,7 +51,7 @@ def main(results_path, png_path):
     duration = f"{hours * 3600 + minutes * 60 + seconds:.0f} s"
     figure.suptitle(
         f"StatelessApp, one app instance behind HAProxy, wrk {settings['connections']} connections, "
-        f"{settings['rounds']} rounds of {duration} per scenario — {before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
+        f"{settings['rounds']} round{'s' if settings['rounds'] != 1 else ''} of {duration} per scenario — {before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
         f"{before['takenAt'][:16].replace('T', ' ')} UTC",
         fontsize=9)
     figure.tight_layout()
