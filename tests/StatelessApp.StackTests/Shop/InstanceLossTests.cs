@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 
-namespace StatelessApp.StackTests;
+namespace StatelessApp.StackTests.Shop;
 
 /// <summary>An app instance dies under load: the proxy retries elsewhere and no client sees an error.</summary>
 [Collection(StackTestGroup.Name)]

@@ -6,7 +6,7 @@ using Npgsql;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 
-namespace StatelessApp.StackTests;
+namespace StatelessApp.StackTests.Shop;
 
 /// <summary>A shopper whose DNS answer changes between requests lands in the other region and notices nothing.</summary>
 [Collection(StackTestGroup.Name)]

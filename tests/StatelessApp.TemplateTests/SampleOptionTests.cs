@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace StatelessApp.TemplateTests;
+
+/// <summary>`--sample true` gives the shop; `--sample false` an empty app with the same building blocks wired.</summary>
+[Collection(InstalledTemplateGroup.Name)]
+public sealed partial class SampleOptionTests(InstalledTemplate template, ITestOutputHelper output)
+{
+    /// <summary>What makes the shop a shop: if any of it is left, the "empty" app is not empty.</summary>
+    private static readonly string[] s_shopParts = ["Pages", "Api", "Shop", "Migrations", "wwwroot", "ShopExtensions.cs", "Data/ShopDbContext.cs"];
+
+    public static TheoryData<string> Names => TemplateCase.Names;
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Carries_the_shop_only_when_asked(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+        var web = WebFolder(solution);
+
+        foreach (var part in s_shopParts)
+        {
+            Assert.True(Path.Exists(Path.Combine(web, part)) == solution.Case.Sample, $"{part}: expected {(solution.Case.Sample ? "present" : "absent")}");
+        }
+        Assert.True(File.Exists(Path.Combine(web, "Data", "AppDbContext.cs")) != solution.Case.Sample, "AppDbContext.cs belongs to the empty app only");
+        Assert.True(solution.TemplateFiles().Any(path => path.Contains("/Shop/", StringComparison.Ordinal)) == solution.Case.Sample, "shop tests belong to the sample only");
+    }
+
+    [Fact]
+    public async Task Empty_app_wires_every_building_block_the_shop_wires()
+    {
+        var shop = await template.GenerateAsync(TemplateCase.All.First(c => c.Sample));
+        var empty = await template.GenerateAsync(TemplateCase.All.First(c => !c.Sample));
+
+        var buildingBlocks = BuildingBlocks(shop);
+        var wiredInShop = CallsIn(shop).Intersect(buildingBlocks).ToList();
+        var wiredInEmptyApp = CallsIn(empty).Intersect(buildingBlocks).ToList();
+
+        Assert.NotEmpty(wiredInShop);
+        Assert.Empty(wiredInShop.Except(wiredInEmptyApp));
+    }
+
+    /// <summary>
+    /// Tests that call the shop's API or pages fail against the empty app (which answers only / and /health/*).
+    /// By convention they live in a Shop/ folder of their test project, which --sample false leaves out.
+    /// </summary>
+    [Fact]
+    public async Task Empty_app_carries_no_test_that_needs_the_shop()
+    {
+        var empty = await template.GenerateAsync(TemplateCase.All.First(c => !c.Sample));
+
+        var needShop = empty.TemplateFiles()
+            .Where(path => path.StartsWith("tests/", StringComparison.Ordinal) && path.EndsWith(".cs", StringComparison.Ordinal))
+            .Where(path => ShopRequest().IsMatch(empty.ReadText(path) ?? ""))
+            .ToList();
+
+        Assert.True(needShop.Count == 0, $"These tests call the shop, so they belong in a Shop/ folder: {string.Join(", ", needShop)}");
+    }
+
+    /// <summary>
+    /// The empty app has no integration tests of its own, so it is started here, with its Redis and PostgreSQL
+    /// pointed at closed loopback ports: it must come up, say who served each answer, report itself live but not
+    /// ready (naming the checks), and answer a request that needs the session with a 503 ProblemDetails.
+    /// </summary>
+    [Fact]
+    public async Task Empty_app_starts_and_answers_with_every_block_at_work_when_its_servers_are_down()
+    {
+        var empty = await template.GenerateAsync(TemplateCase.All.First(c => !c.Sample));
+        var web = $"src/{empty.Case.CodeName}.Web/{empty.Case.CodeName}.Web.csproj";
+        var build = await DotnetCli.RunAsync(empty.Root, ["build", web, "-c", "Release", "-nologo", "-v", "q"]);
+        Assert.True(build.Succeeded, build.Explain());
+        var assembly = Path.Combine(WebFolder(empty), "bin", "Release", "net10.0", $"{empty.Case.CodeName}.Web.dll");
+
+        await using var app = await RunningWebApp.StartAsync(assembly, new Dictionary<string, string>
+        {
+            ["Instance__Region"] = "a",
+            ["Instance__Name"] = "app-1",
+            ["ConnectionStrings__Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
+            ["ConnectionStrings__Shop"] = "Host=127.0.0.1;Port=1;Database=app;Username=app;Password=unused;Timeout=2",
+        });
+        using var client = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        using var live = await client.GetAsync(new Uri("health/live", UriKind.Relative));
+        using var ready = await client.GetAsync(new Uri("health/ready", UriKind.Relative));
+        using var home = await client.GetAsync(new Uri("/", UriKind.Relative));
+        var readiness = await ready.Content.ReadAsStringAsync();
+        var problem = await home.Content.ReadAsStringAsync();
+        output.WriteLine($"ready: {readiness}\n/: {problem}");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("a/app-1", string.Join(',', live.Headers.GetValues("X-Served-By")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("\"redis\":\"Unhealthy\"", readiness, StringComparison.Ordinal);
+        Assert.Contains("\"postgres-primary\":\"Unhealthy\"", readiness, StringComparison.Ordinal);
+        Assert.Contains("\"draining\":\"Healthy\"", readiness, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, home.StatusCode);
+        Assert.Equal("application/problem+json", home.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("a/app-1", string.Join(',', home.Headers.GetValues("X-Served-By")));
+    }
+
+    private static string WebFolder(GeneratedSolution solution) => solution.PathOf($"src/{solution.Case.CodeName}.Web");
+
+    /// <summary>The extension methods the Hosting project offers (AddRedis, UseRedisSessions, MigrateDatabaseAsync...).</summary>
+    private static HashSet<string> BuildingBlocks(GeneratedSolution solution)
+    {
+        var hosting = solution.PathOf($"src/{solution.Case.CodeName}.Hosting");
+        return Directory.EnumerateFiles(hosting, "*.cs", SearchOption.AllDirectories)
+            .SelectMany(file => ExtensionMethod().Matches(File.ReadAllText(file)).Select(m => m.Groups["name"].Value))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static HashSet<string> CallsIn(GeneratedSolution solution)
+    {
+        var program = File.ReadAllText(Path.Combine(WebFolder(solution), "Program.cs"));
+        return MethodCall().Matches(program).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>A request to the shop's JSON API ("api/...") or to a Razor Pages handler ("?handler=...").</summary>
+    [GeneratedRegex(@"""/?api/|\?handler=")]
+    private static partial Regex ShopRequest();
+
+    [GeneratedRegex(@"public\s+static\s+[^(;{]*?\b(?<name>\w+)\s*(?:<[^>]*>)?\s*\(\s*this\b")]
+    private static partial Regex ExtensionMethod();
+
+    [GeneratedRegex(@"\.(?<name>\w+)\s*(?:<[^>]*>)?\s*\(")]
+    private static partial Regex MethodCall();
+}
