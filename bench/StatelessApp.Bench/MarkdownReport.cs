@@ -70,7 +70,7 @@ public static class MarkdownReport
 
             foreach (var statement in m.Statements.Where(s => s.Kind == StatementKind.Request && s.PerRequest >= 0.005))
             {
-                var shortened = statement.Statement.Length > 90 ? statement.Statement[..87] + "..." : statement.Statement;
+                var shortened = Shorten(statement.Statement);
                 text.AppendLine(Invariant($"| {scenario.Name} | {statement.Node} ({statement.Role}) | {statement.PerRequest:0.00} | `{shortened.Replace("|", "\\|", StringComparison.Ordinal)}` |"));
             }
         }
@@ -82,6 +82,19 @@ public static class MarkdownReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>One line, the column list of a SELECT elided (the FROM and WHERE say which query it is), at most 110 characters.</summary>
+    private static string Shorten(string statement)
+    {
+        var line = string.Join(' ', statement.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        var from = line.IndexOf(" FROM ", StringComparison.Ordinal);
+        if (line.StartsWith("SELECT ", StringComparison.Ordinal) && from > 0)
+        {
+            line = "SELECT ..." + line[from..];
+        }
+
+        return line.Length > 110 ? line[..107] + "..." : line;
     }
 
     private static string Cpu(Measurement m)
