@@ -14,8 +14,8 @@ public sealed record BenchSettings
         reversed every other round) it starts ONE app instance behind region A's proxy and drives every scenario with
         wrk for a fixed time: floor (/health/live), catalogue (GET /api/products), session-read (GET /api/cart),
         cart-change (POST /api/cart/items), checkout (POST /api/checkout, a fresh cart each). Prints progress and a
-        table of the rounds' medians with ratios, counts Redis commands and PostgreSQL statements per request, writes
-        results.csv/results.json and the plot, and takes the stack down again.
+        table of the rounds' medians with ratios, counts Redis commands, PostgreSQL statements (by node) and the servers'
+        CPU per request, writes results.csv/.json/.md and the plot, and takes the stack down again.
 
           --quick          smoke run: 1 round, 3 s per scenario after a 1 s warm-up
                            (default: 3 rounds, 8 s per scenario after a 3 s warm-up)
