@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Puts one site of the two-region stack (region a, region b or the witness w) on a host over SSH: checks the host,
-# creates the cross-host networks if missing, copies the bundle (the committed tree: `git archive HEAD`), writes its
-# env file (generated here by deploy/compose/compose-env.sh: the same file for all three hosts), runs
+# creates the cross-host networks if missing, copies the bundle (the committed tree: `git archive HEAD`; outside a
+# git repository, the folder minus build output and local state), writes its env file (generated here by
+# deploy/compose/compose-env.sh: the same file for all three hosts), runs
 # `docker compose up -d --build --wait` with the site's compose file, and reports. docs/deploy.md has the whole walk.
 #
 # --dry-run prints every command it would run and runs none of them: no host is contacted. It still checks the
@@ -170,11 +171,19 @@ for entry in "${networks[@]}"; do
   remote "docker network inspect $name >/dev/null 2>&1 || docker network create --driver overlay --attachable --opt encrypted --subnet $subnet $name"
 done
 
-echo "==> 4. the bundle: the committed tree (git archive HEAD), nothing else"
-if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
-  echo "    note: uncommitted changes are NOT deployed (the bundle is HEAD)"
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  echo "==> 4. the bundle: the committed tree (git archive HEAD), nothing else"
+  if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
+    echo "    note: uncommitted changes are NOT deployed (the bundle is HEAD)"
+  fi
+  run git -C "$root" archive --format=tar.gz -o "$work/bundle.tar.gz" HEAD
+else
+  # Not a git repository yet (a solution fresh from `dotnet new`): the folder, minus build output, local state and
+  # env files (passwords). The same fixed list as the deploy tests' listing (RepositoryFiles.SkippedFolders).
+  echo "==> 4. the bundle: the folder as it is (not a git repository), minus build output, local state and .env files"
+  run tar -czf "$work/bundle.tar.gz" -C "$root" --exclude=./.git --exclude=bin --exclude=obj --exclude=.stack \
+    --exclude=TestResults --exclude=artifacts --exclude=.vs --exclude=.idea --exclude=.env .
 fi
-run git -C "$root" archive --format=tar.gz -o "$work/bundle.tar.gz" HEAD
 run scp -q "${ssh_options[@]}" "$work/bundle.tar.gz" "$host:/tmp/stateless-bundle.tar.gz"
 remote "mkdir -p $dir && tar -xzf /tmp/stateless-bundle.tar.gz -C $dir && rm -f /tmp/stateless-bundle.tar.gz"
 

@@ -1,3 +1,4 @@
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.Identity;
@@ -34,6 +35,7 @@ if (stateMode == StateMode.Stateless)
 }
 
 builder.AddReplicatedDbContext<ShopDbContext>("Shop");   // writes → primary, reads → a standby
+builder.AddConsistencyTokens<ShopDbContext>();           // ...a standby that has replayed the user's last write
 builder.AddStatelessHealthChecks();                      // /health/live, /health/ready
 builder.AddShop();                                       // catalogue, cart, checkout, orders, status: pages + API
 

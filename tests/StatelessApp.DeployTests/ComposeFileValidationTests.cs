@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using StatelessApp.DeployTests.Infrastructure;
+using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.DeployTests;
 
@@ -20,14 +21,29 @@ public sealed partial class ComposeFileValidationTests(GeneratedComposeEnv env) 
             Repository.ComposeFiles);
 
     [Fact]
-    public void The_overrides_are_the_nginx_proxies() =>
-        Assert.Equal(["docker-compose.yml+deploy/compose/overrides/nginx.yml"], Repository.ComposeOverrides);
+    public void Every_proxy_kind_has_its_proxy_program_and_no_other_file_is_there() =>
+        Assert.Equal(
+            Enum.GetValues<ProxyKind>().Select(kind => $"{Repository.ProxyKindName(kind)}.yml").Order(StringComparer.Ordinal),
+            Directory.GetFiles(Repository.PathOf("deploy", "compose", "proxies")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public async Task A_proxy_kind_without_a_proxy_program_is_refused_by_the_generator()
+    {
+        var environment = env.Secrets.AsEnvironment();
+        environment["STACK_PROXY_KIND"] = "traefik";
+
+        var result = await CommandLine.BashAsync("deploy/compose/compose-env.sh", ["-o", env.Scratch("traefik.env")], environment);
+
+        Assert.False(result.Succeeded, result.ToString());
+        Assert.Contains("STACK_PROXY_KIND 'traefik' must be haproxy or nginx", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(env.Scratch("traefik.env")));
+    }
 
     [Theory]
     [MemberData(nameof(ComposeUses))]
     public async Task The_compose_file_validates_with_the_generated_env_file(string file)
     {
-        var result = await ComposeConfig.RunConfigAsync(file, env.FilePath);
+        var result = await ComposeConfig.RunConfigAsync(file, env.FilePathFor(file));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Contains("services:", result.StandardOutput, StringComparison.Ordinal);
@@ -38,7 +54,9 @@ public sealed partial class ComposeFileValidationTests(GeneratedComposeEnv env) 
     public void Every_variable_the_file_uses_is_one_the_generator_writes(string file)
     {
         // docker-compose fills an unknown ${VAR} with an empty string (a warning, not an error): this test does not.
-        var code = file.Split('+').SelectMany(f => File.ReadAllLines(Repository.PathOf(f))).Where(line => !line.TrimStart().StartsWith('#'));
+        var (path, kind) = Repository.ParseUse(file);
+        string[] files = kind is { } proxyKind ? [path, $"deploy/compose/proxies/{Repository.ProxyKindName(proxyKind)}.yml"] : [path];
+        var code = files.SelectMany(f => File.ReadAllLines(Repository.PathOf(f))).Where(line => !line.TrimStart().StartsWith('#'));
         var used = code.SelectMany(line => ComposeVariable().Matches(line)).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(used.Where(name => !env.Values.ContainsKey(name)).Order(StringComparer.Ordinal));

@@ -124,6 +124,21 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
         Assert.All(compose["docker-compose.yml"].Nodes.Where(s => s.Kind == "proxy"),
             s => Assert.StartsWith(Topology.ProxyKind.ToString().ToLowerInvariant() + ":", s.Image, StringComparison.Ordinal));
 
+    public static TheoryData<string> FilesPerProxyKind => new(Repository.ComposeFilesPerProxyKind);
+
+    /// <summary>The env file's STACK_PROXY_KIND (as `dotnet new --proxy nginx` writes it into the topology) picks the proxies' program in every file that has proxies.</summary>
+    [Theory]
+    [MemberData(nameof(FilesPerProxyKind))]
+    public void The_proxies_run_the_kind_the_env_file_was_generated_with(string use)
+    {
+        var kind = Repository.ProxyKindName(Repository.ParseUse(use).Kind!.Value);
+        var proxies = compose[use].Nodes.Where(s => s.Kind == "proxy").ToList();
+
+        Assert.NotEmpty(proxies);
+        Assert.All(proxies, s => Assert.StartsWith(kind + ":", s.Image, StringComparison.Ordinal));
+        Assert.All(proxies, s => Assert.Contains(kind, string.Join(' ', s.Command), StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_standby_starts_after_the_initial_leader_as_the_stack_starts_them()
     {

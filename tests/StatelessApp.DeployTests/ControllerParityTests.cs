@@ -124,9 +124,9 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
     }
 
     [Fact]
-    public async Task With_the_nginx_override_a_proxy_container_renders_the_config_the_controller_renders()
+    public async Task With_STACK_PROXY_KIND_nginx_a_proxy_container_renders_the_config_the_controller_renders()
     {
-        var withNginx = compose["docker-compose.yml+deploy/compose/overrides/nginx.yml"].Services;
+        var withNginx = compose["docker-compose.yml@nginx"].Services;
         foreach (var node in Topology.NodesOf(NodeKind.Proxy))
         {
             new NginxServer().Prepare(node, Controller);
@@ -144,7 +144,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             }
         }
 
-        // The override changes the proxies' program and nothing else.
+        // The proxy kind changes the proxies' program and nothing else.
         foreach (var (name, service) in withNginx.Where(s => s.Value.Kind != "proxy"))
         {
             Assert.Equal(Services[name].Environment, service.Environment);

@@ -46,7 +46,9 @@ public sealed partial class DeployRegionScriptTests : IDisposable
             yield return $"{Ssh} {host} 'docker network inspect {network} >/dev/null 2>&1 || docker network create --driver overlay --attachable --opt encrypted --subnet {ContainerAddress.Of(site.Network)} {network}'";
         }
 
-        yield return $"git -C {Repository.Root} archive --format=tar.gz -o $WORK/bundle.tar.gz HEAD";
+        yield return RepositoryFiles.IsGitWorkTree(Repository.Root)
+            ? $"git -C {Repository.Root} archive --format=tar.gz -o $WORK/bundle.tar.gz HEAD"
+            : $"tar -czf $WORK/bundle.tar.gz -C {Repository.Root} --exclude=./.git --exclude=bin --exclude=obj --exclude=.stack --exclude=TestResults --exclude=artifacts --exclude=.vs --exclude=.idea --exclude=.env .";
         yield return $"scp -q -o BatchMode=yes -o ConnectTimeout=10 $WORK/bundle.tar.gz {host}:/tmp/stateless-bundle.tar.gz";
         yield return $"{Ssh} {host} 'mkdir -p /opt/stateless && tar -xzf /tmp/stateless-bundle.tar.gz -C /opt/stateless && rm -f /tmp/stateless-bundle.tar.gz'";
         yield return $"{Ssh} {host} 'umask 077 && cat > /opt/stateless/.env' < (env file: topology + 6 passwords, not shown)";

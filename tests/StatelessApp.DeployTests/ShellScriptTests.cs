@@ -8,13 +8,9 @@ public sealed class ShellScriptTests
     /// <summary>The scripts without a .sh suffix: the top-level commands.</summary>
     private static readonly string[] Commands = ["stack", "tests/run", ".ci/run"];
 
-    /// <summary>`git ls-files '*.sh'` plus the commands: a new script is checked the moment it is committed.</summary>
-    private static List<string> AllScripts()
-    {
-        var tracked = CommandLine.RunAsync("git", ["ls-files", "*.sh"]).GetAwaiter().GetResult();
-        Assert.True(tracked.Succeeded, tracked.ToString());
-        return [.. tracked.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Concat(Commands).Order(StringComparer.Ordinal)];
-    }
+    /// <summary>Every *.sh of the repository (git or not: <see cref="RepositoryFiles"/>) plus the commands: a new script is checked the moment it exists.</summary>
+    private static List<string> AllScripts() =>
+        [.. RepositoryFiles.List(Repository.Root).Where(f => f.EndsWith(".sh", StringComparison.Ordinal)).Concat(Commands).Order(StringComparer.Ordinal)];
 
     public static TheoryData<string> Scripts() => new(AllScripts());
 

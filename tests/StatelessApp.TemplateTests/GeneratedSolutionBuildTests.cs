@@ -26,5 +26,18 @@ public sealed class GeneratedSolutionBuildTests(InstalledTemplate template, ITes
         output.WriteLine($"dotnet test {unitTests}: {test.Duration.TotalSeconds:F1} s");
         Assert.True(test.Succeeded, test.Explain());
         Assert.Contains("Passed!", test.Output, StringComparison.Ordinal);
+
+        if (solution.Case.Proxy == "nginx" && solution.Case.Sample)
+        {
+            // Fresh from `dotnet new`, not a git repository: the deploy tests that list the repository's files
+            // (scripts, the deploy bundle) and the compose drift tests under the chosen proxy kind pass as they are.
+            var deployTests = $"tests/{codeName}.DeployTests/{codeName}.DeployTests.csproj";
+            var deploy = await DotnetCli.RunAsync(solution.Root, ["test", deployTests, "-c", "Release", "--no-build", "-nologo",
+                "--filter", "FullyQualifiedName~ShellScriptTests|FullyQualifiedName~DeployRegionScriptTests|FullyQualifiedName~ComposeTopologyTests|FullyQualifiedName~RepositoryFilesTests"]);
+            output.WriteLine($"dotnet test {deployTests} (subset): {deploy.Duration.TotalSeconds:F1} s");
+            Assert.False(Directory.Exists(solution.PathOf(".git")), "the generated solution must not be a git repository for this check");
+            Assert.True(deploy.Succeeded, deploy.Explain());
+            Assert.Contains("Passed!", deploy.Output, StringComparison.Ordinal);
+        }
     }
 }

@@ -28,6 +28,28 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
         Assert.True(solution.TemplateFiles().Any(path => path.Contains("/Shop/", StringComparison.Ordinal)) == solution.Case.Sample, "shop tests belong to the sample only");
     }
 
+    /// <summary>The README's words and the Web project's comment describe what was generated: the shop, or the empty app.</summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Describes_the_shop_only_when_it_carries_it(string name)
+    {
+        var solution = await template.GenerateAsync(TemplateCase.Named(name));
+        var readme = solution.ReadText("README.md") ?? "";
+        var webProject = solution.ReadText($"src/{solution.Case.CodeName}.Web/{solution.Case.CodeName}.Web.csproj") ?? "";
+
+        foreach (var (file, text) in new[] { ("README.md", readme), ("the Web csproj", webProject) })
+        {
+            Assert.True(ShopDescription().IsMatch(text) == solution.Case.Sample,
+                $"{file}: expected the shop {(solution.Case.Sample ? "described" : "not described")}:\n{text}");
+        }
+
+        if (!solution.Case.Sample)
+        {
+            Assert.Contains("Program.cs wires every building block", webProject, StringComparison.Ordinal);
+            Assert.Contains($"| `src/{solution.Case.CodeName}.Web` | the app:", readme, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Empty_app_wires_every_building_block_the_shop_wires()
     {
@@ -120,6 +142,10 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
     /// <summary>A request to the shop's JSON API ("api/...") or to a Razor Pages handler ("?handler=...").</summary>
     [GeneratedRegex(@"""/?api/|\?handler=")]
     private static partial Regex ShopRequest();
+
+    /// <summary>Words that describe the sample shop (not the `shop` database name, nor a user's name like 1shop).</summary>
+    [GeneratedRegex(@"sample shop|catalogue|Razor Pages, JSON API", RegexOptions.IgnoreCase)]
+    private static partial Regex ShopDescription();
 
     [GeneratedRegex(@"public\s+static\s+[^(;{]*?\b(?<name>\w+)\s*(?:<[^>]*>)?\s*\(\s*this\b")]
     private static partial Regex ExtensionMethod();

@@ -5,9 +5,10 @@ namespace StatelessApp.Hosting.Data;
 
 /// <summary>
 /// Builds the read instance of <typeparamref name="TContext"/>. It owns read options of its own (no tracking, the
-/// SaveChanges guard, no connection yet), distinct from the DI-registered <see cref="DbContextOptions{TContext}"/> of the
-/// primary instance, so both instances live side by side in one scope. The connection is attached per scope from the
-/// data source the selector picks: a later routing rule changes nothing here.
+/// SaveChanges guard, the routing interceptor, no connection yet), distinct from the DI-registered
+/// <see cref="DbContextOptions{TContext}"/> of the primary instance, so both instances live side by side in one scope.
+/// Where the reads go is decided when the connection opens (<see cref="ReadRoutingInterceptor"/>), by the scope's
+/// <see cref="IReadDataSourceSelector"/>: a later routing rule changes nothing here.
 /// </summary>
 internal sealed class ReadOnlyContextFactory<TContext>(DbContextOptions<TContext> readOptions)
     where TContext : DbContext
@@ -18,9 +19,12 @@ internal sealed class ReadOnlyContextFactory<TContext>(DbContextOptions<TContext
 
     public TContext Create(IServiceProvider scope, ReplicatedDataSource dataSource)
     {
-        var source = scope.GetRequiredService<IReadDataSourceSelector>().SelectReadSource(dataSource);
+        var selector = scope.GetRequiredService<IReadDataSourceSelector>();
         var context = Activate(scope, [readOptions]);
-        context.Database.SetDbConnection(source.CreateConnection(), contextOwnsConnection: true);
+        // A connection object costs nothing until opened; the default rule keeps it, another rule may swap it.
+        var initial = dataSource.PreferStandby;
+        context.Database.SetDbConnection(initial.CreateConnection(), contextOwnsConnection: true);
+        ReadRoutingInterceptor.Attach(context, selector, dataSource, initial);
         return context;
     }
 }

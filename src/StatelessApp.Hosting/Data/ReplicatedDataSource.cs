@@ -11,9 +11,10 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
 {
     private readonly NpgsqlMultiHostDataSource _hosts;
 
-    internal ReplicatedDataSource(NpgsqlMultiHostDataSource hosts)
+    internal ReplicatedDataSource(NpgsqlMultiHostDataSource hosts, IReadOnlyList<DatabaseNode> nodes)
     {
         _hosts = hosts;
+        Nodes = nodes;
         // ReadWrite rather than Primary: Npgsql's Primary also accepts a primary that refuses writes
         // (default_transaction_read_only, a fencing step some failover tools use), which would send every write to a
         // node that answers 25006 until the host recheck. ReadWrite means "the node that accepts writes".
@@ -28,6 +29,15 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
     public NpgsqlDataSource PreferStandby { get; }
 
     /// <summary>
+    /// Every node of the connection string on its own (one small pool each), in connection-string order: for a rule that
+    /// must know exactly which standby a read goes to and how far it has replayed (consistency tokens).
+    /// </summary>
+    public IReadOnlyList<DatabaseNode> Nodes { get; }
+
+    /// <summary>Raised by <see cref="ForgetTopology"/>: whoever caches node state should check again before trusting it.</summary>
+    public event Action? TopologyForgotten;
+
+    /// <summary>
     /// Drops the pooled connections and what Npgsql believes about each host's role, so the next connection attempt
     /// asks every host again. Called after a failure that suggests the topology changed (a demoted primary answering
     /// 25006, a node shutting down, a lost connection): without it, Npgsql keeps using its cached roles until the
@@ -35,8 +45,13 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
     /// </summary>
     public void ForgetTopology()
     {
+        TopologyForgotten?.Invoke();
         _hosts.ClearDatabaseStates();
         _hosts.Clear();
+        foreach (var node in Nodes)
+        {
+            node.DataSource.Clear();
+        }
     }
 
     internal static ReplicatedDataSource Create(string name, ReplicatedDatabaseOptions options, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
@@ -47,10 +62,35 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
         builder.ConnectionStringBuilder.CommandTimeout = options.CommandTimeoutSeconds;
         builder.Name = name;
         builder.UseLoggerFactory(loggerFactory);
-        return new ReplicatedDataSource(builder.BuildMultiHost());
+
+        var nodes = builder.ConnectionStringBuilder.Host!.Split(',', StringSplitOptions.TrimEntries)
+            .Select(host =>
+            {
+                var single = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+                single.ConnectionStringBuilder.Host = host;
+                single.Name = $"{name}@{host}";
+                single.UseLoggerFactory(loggerFactory);
+                return new DatabaseNode(host, single.Build());
+            })
+            .ToList();
+        return new ReplicatedDataSource(builder.BuildMultiHost(), nodes);
     }
 
-    public void Dispose() => _hosts.Dispose();
+    public void Dispose()
+    {
+        _hosts.Dispose();
+        foreach (var node in Nodes)
+        {
+            node.DataSource.Dispose();
+        }
+    }
 
-    public ValueTask DisposeAsync() => _hosts.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _hosts.DisposeAsync();
+        foreach (var node in Nodes)
+        {
+            await node.DataSource.DisposeAsync();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +15,15 @@ namespace StatelessApp.Hosting.Data;
 
 public static class ReplicatedDbContextExtensions
 {
+    /// <summary>
+    /// Service key of EF interceptors added to the PRIMARY instance only (e.g. the one that records the WAL position after
+    /// a commit). Register them as keyed singletons before the first context is resolved.
+    /// </summary>
+    public const string PrimaryInterceptorsKey = "StatelessApp.Data.PrimaryInterceptors";
+
+    /// <summary>Service key of EF interceptors added to the READ instance only.</summary>
+    public const string ReadInterceptorsKey = "StatelessApp.Data.ReadInterceptors";
+
     /// <summary>
     /// Registers <typeparamref name="TContext"/> (scoped, on the writable primary, with a retrying execution strategy) and
     /// <see cref="ReadOnlyDbContext{TContext}"/> (scoped, on a standby when one is up), both over ONE multi-host data
@@ -44,8 +54,11 @@ public static class ReplicatedDbContextExtensions
 
         // The primary instance: the ordinary DI registration, options built once (singleton) for the primary view.
         services.AddDbContext<TContext>(
-            (provider, options) => Configure<TContext>(
-                options, provider, connectionName, provider.GetReplicatedDataSource<TContext>().Primary, configureContext),
+            (provider, options) =>
+            {
+                Configure<TContext>(options, provider, connectionName, provider.GetReplicatedDataSource<TContext>().Primary, configureContext);
+                options.AddInterceptors(provider.GetKeyedServices<IInterceptor>(PrimaryInterceptorsKey));
+            },
             contextLifetime: ServiceLifetime.Scoped,
             optionsLifetime: ServiceLifetime.Singleton);
 
@@ -56,7 +69,8 @@ public static class ReplicatedDbContextExtensions
             options.UseApplicationServiceProvider(provider);
             Configure<TContext>(options, provider, connectionName, dataSource: null, configureContext);
             options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
-            options.AddInterceptors(new ReadOnlySaveChangesGuard());
+            options.AddInterceptors(new ReadOnlySaveChangesGuard(), new ReadRoutingInterceptor());
+            options.AddInterceptors(provider.GetKeyedServices<IInterceptor>(ReadInterceptorsKey));
             return new ReadOnlyContextFactory<TContext>(options.Options);
         });
         services.TryAddScoped<IReadDataSourceSelector, PreferStandbyReadSelector>();

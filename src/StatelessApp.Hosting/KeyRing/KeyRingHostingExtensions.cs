@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Redis;
 
 namespace StatelessApp.Hosting.KeyRing;
 
@@ -17,7 +18,8 @@ public static class KeyRingHostingExtensions
     /// Antiforgery tokens, auth cookies and session cookies minted by one instance then validate on any other.
     /// </summary>
     /// <remarks>
-    /// Redis must persist (appendonly yes, and replicas): the ring lives only there. If Redis loses it, every
+    /// Redis must persist (appendonly yes, and replicas): the ring lives only there. A new key is used only once
+    /// <c>KeyRing:RequiredReplicas</c> replicas confirmed it (see <see cref="ReplicatedXmlRepository"/>). If Redis loses it, every
     /// instance creates a new key and all outstanding cookies and tokens become unreadable, which logs every
     /// user out and breaks open forms. Keys are stored unencrypted (DataProtection logs a warning saying so):
     /// Redis must be private and password-protected.
@@ -44,8 +46,18 @@ public static class KeyRingHostingExtensions
         // Sentinel is unreachable, and read the ring once it is back.
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceProvider, IOptions<KeyRingOptions>>((keyManagement, services, keyRing) =>
-                keyManagement.XmlRepository = new RedisXmlRepository(
-                    () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), keyRing.Value.RedisKey));
+            {
+                var settings = keyRing.Value;
+                IDatabase Shared() => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+                keyManagement.XmlRepository = settings.RequiredReplicas == 0
+                    ? new RedisXmlRepository(Shared, settings.RedisKey)
+                    : new ReplicatedXmlRepository(
+                        Shared,
+                        () => services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites).GetDatabase(),
+                        settings.RedisKey,
+                        settings.RequiredReplicas,
+                        settings.ReplicaAckTimeout);
+            });
 
         return builder;
     }

@@ -14,4 +14,13 @@ public sealed class KeyRingOptions
 
     /// <summary>The Redis list holding the key XML documents.</summary>
     public string RedisKey { get; set; } = "StatelessApp:DataProtection-Keys";
+
+    /// <summary>
+    /// How many Redis replicas must confirm a new key (WAIT) before it is used. 1, the default, for a two-region
+    /// deployment; 0 for a single Redis without replicas (local development, most tests).
+    /// </summary>
+    public int RequiredReplicas { get; set; } = 1;
+
+    /// <summary>How long a new key waits for <see cref="RequiredReplicas"/> confirmations (rare: once per key lifetime).</summary>
+    public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 }

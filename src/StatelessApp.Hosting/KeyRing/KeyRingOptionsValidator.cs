@@ -17,6 +17,16 @@ internal sealed class KeyRingOptionsValidator : IValidateOptions<KeyRingOptions>
             failures.Add($"{KeyRingOptions.SectionName}:RedisKey must be set (the Redis key holding the key ring).");
         }
 
+        if (options.RequiredReplicas < 0)
+        {
+            failures.Add($"{KeyRingOptions.SectionName}:RequiredReplicas must be 0 (no replica confirmation) or more (was {options.RequiredReplicas}).");
+        }
+
+        if (options.RequiredReplicas > 0 && (options.ReplicaAckTimeout <= TimeSpan.Zero || options.ReplicaAckTimeout > TimeSpan.FromSeconds(10)))
+        {
+            failures.Add($"{KeyRingOptions.SectionName}:ReplicaAckTimeout must be positive and at most 00:00:10 (was {options.ReplicaAckTimeout}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -36,6 +36,9 @@ public static class RedisHostingExtensions
 
         builder.Services.TryAddSingleton<RedisConnector>();
         builder.Services.TryAddSingleton<IConnectionMultiplexer>(services => services.GetRequiredService<RedisConnector>().Connect());
+        // Connected on first use only (a deployment that requires no replica acknowledgement never opens it).
+        builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites,
+            (services, _) => services.GetRequiredService<RedisConnector>().Connect());
 
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;

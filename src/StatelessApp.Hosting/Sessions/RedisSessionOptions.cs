@@ -20,4 +20,19 @@ public sealed class RedisSessionOptions
     /// <see cref="SessionTooLargeException"/> at the <c>Set</c> that would cross it.
     /// </summary>
     public int MaxSizeBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// How many Redis replicas must confirm a session change (WAIT) before the response is sent. 1, the default, is
+    /// what a two-region deployment needs: a change acknowledged by the primary alone is lost if the primary's region
+    /// dies before replicating it. 0 for a single Redis without replicas (local development, most tests); the
+    /// change then costs one round trip less.
+    /// </summary>
+    public int RequiredReplicas { get; set; } = 1;
+
+    /// <summary>
+    /// How long a change waits for <see cref="RequiredReplicas"/> confirmations; past it the request fails with 503.
+    /// A healthy replica answers in one replica round trip (well under a millisecond on one machine); keep this below
+    /// the Redis command timeout (1 s by default).
+    /// </summary>
+    public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 }

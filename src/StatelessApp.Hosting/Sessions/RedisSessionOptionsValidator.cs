@@ -6,6 +6,9 @@ internal sealed class RedisSessionOptionsValidator : IValidateOptions<RedisSessi
 {
     private const string Section = RedisSessionOptions.SectionName;
 
+    /// <summary>Every request that changes its session may wait this long; more is a stuck site, not durability.</summary>
+    internal static readonly TimeSpan MaxReplicaAckTimeout = TimeSpan.FromSeconds(10);
+
     public ValidateOptionsResult Validate(string? name, RedisSessionOptions options)
     {
         var failures = new List<string>();
@@ -29,6 +32,16 @@ internal sealed class RedisSessionOptionsValidator : IValidateOptions<RedisSessi
         if (options.MaxSizeBytes <= 0)
         {
             failures.Add($"{Section}:MaxSizeBytes must be positive (was {options.MaxSizeBytes}).");
+        }
+
+        if (options.RequiredReplicas < 0)
+        {
+            failures.Add($"{Section}:RequiredReplicas must be 0 (no replica confirmation) or more (was {options.RequiredReplicas}).");
+        }
+
+        if (options.RequiredReplicas > 0 && (options.ReplicaAckTimeout <= TimeSpan.Zero || options.ReplicaAckTimeout > MaxReplicaAckTimeout))
+        {
+            failures.Add($"{Section}:ReplicaAckTimeout must be positive and at most {MaxReplicaAckTimeout} (was {options.ReplicaAckTimeout}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -3,13 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Redis;
 
 namespace StatelessApp.Hosting.Sessions;
 
 /// <summary>
 /// Creates the per-request <see cref="RedisSession"/> and performs its Redis round trips: one GETEX to read
-/// (which also slides the expiry), one SET ... EX or DEL to save. Redis failures become
-/// <see cref="SessionUnavailableException"/>.
+/// (which also slides the expiry), one SET ... EX or DEL to save, followed by WAIT when replicas must confirm
+/// (<see cref="RedisSessionOptions.RequiredReplicas"/>). Redis failures, and changes no replica confirmed in time,
+/// become <see cref="SessionUnavailableException"/>.
 /// </summary>
 internal sealed class RedisSessionStore(
     IServiceProvider services,
@@ -54,7 +56,9 @@ internal sealed class RedisSessionStore(
     {
         try
         {
-            await Database().StringSetAsync(Key(sessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None);
+            var database = WriteDatabase();
+            await database.StringSetAsync(Key(sessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None);
+            await ConfirmOnReplicasAsync(database, "session save");
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -66,7 +70,9 @@ internal sealed class RedisSessionStore(
     {
         try
         {
-            await Database().KeyDeleteAsync(Key(sessionId));
+            var database = WriteDatabase();
+            await database.KeyDeleteAsync(Key(sessionId));
+            await ConfirmOnReplicasAsync(database, "session delete");
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -96,7 +102,16 @@ internal sealed class RedisSessionStore(
     // Sentinel answers, and that must become a 503 for this request, not a failure to build the pipeline.
     private IDatabase Database() => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
 
-    // RedisServerException covers READONLY (a demoted primary) and LOADING (a restarting one).
+    // WAIT must follow the write on the same connection, and must not stall the shared one (see RedisConnections).
+    private IDatabase WriteDatabase() => options.Value.RequiredReplicas == 0
+        ? Database()
+        : services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites).GetDatabase();
+
+    private Task ConfirmOnReplicasAsync(IDatabase database, string what) =>
+        ReplicaAcknowledgement.EnsureAsync(database, options.Value.RequiredReplicas, options.Value.ReplicaAckTimeout, what);
+
+    // RedisServerException covers READONLY (a demoted primary) and LOADING (a restarting one); TimeoutException
+    // covers ReplicaAcknowledgementException (no replica confirmed the change in time).
     private static bool IsStoreFailure(Exception ex) => ex is RedisException or TimeoutException;
 
     private SessionUnavailableException Unavailable(string operation, Exception ex)

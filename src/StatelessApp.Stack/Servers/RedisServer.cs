@@ -22,6 +22,7 @@ public sealed class RedisServer : Server
         var config = NodeConfig(node, context);
         if (File.Exists(config))
         {
+            FollowThePrimarySentinelsName(node, context);
             return;
         }
 
@@ -34,6 +35,27 @@ public sealed class RedisServer : Server
 
         File.WriteAllLines(config, lines);
         FileModes.Set(config, FileModes.OwnerReadWrite);
+    }
+
+    /// <summary>
+    /// A node that comes back after a failover must not start as the primary its config file still names: it would take
+    /// writes next to the promoted one until Sentinel demotes it (about 10 s, measured by the drills), and a client still
+    /// connected to it would write into data that is about to be discarded. When a Sentinel answers and names another
+    /// primary, the node's config is pointed at it before the start, so the role also survives a later full restart.
+    /// </summary>
+    private static void FollowThePrimarySentinelsName(Node node, StackContext context)
+    {
+        if (PrimaryNamedBySentinels(context) is not { } primary || primary == node.Endpoint)
+        {
+            return;
+        }
+
+        var config = NodeConfig(node, context);
+        var separator = primary.LastIndexOf(':');
+        var lines = File.ReadAllLines(config)
+            .Where(line => !line.StartsWith("replicaof ", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("slaveof ", StringComparison.OrdinalIgnoreCase))
+            .Append($"replicaof {primary[..separator]} {primary[(separator + 1)..]}");
+        File.WriteAllLines(config, lines);
     }
 
     public override LaunchSpec Launch(Node node, StackContext context)
@@ -51,6 +73,23 @@ public sealed class RedisServer : Server
             "--replica-announce-ip", address,
             "--replica-announce-port", port,
         ]);
+    }
+
+    /// <summary>"address:port" of the primary the first answering Sentinel names, or null when none answers (first start).</summary>
+    private static string? PrimaryNamedBySentinels(StackContext context)
+    {
+        foreach (var sentinel in context.Topology.NodesOf(NodeKind.Sentinel))
+        {
+            var answer = RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, context.Secrets.RedisPassword,
+                ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], CancellationToken.None).GetAwaiter().GetResult();
+            var lines = answer?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (lines is [var host, var port])
+            {
+                return $"{host}:{port}";
+            }
+        }
+
+        return null;
     }
 
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)

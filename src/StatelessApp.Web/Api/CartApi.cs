@@ -1,3 +1,4 @@
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Api;
@@ -11,7 +12,9 @@ internal static class CartApi
 {
     public static RouteGroupBuilder MapCartApi(this RouteGroupBuilder api)
     {
-        var cart = api.MapGroup("/cart").WithTags("Cart");
+        // Reads here are catalogue prices for display (checkout re-reads them on the primary): no need to wait for a
+        // standby to replay the shopper's last order.
+        var cart = api.MapGroup("/cart").WithTags("Cart").WithMetadata(new AllowStaleReadsAttribute());
 
         cart.MapGet("/", async (HttpContext context, Catalogue catalogue) =>
         {

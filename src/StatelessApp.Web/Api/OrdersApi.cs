@@ -2,7 +2,7 @@ using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Api;
 
-/// <summary>GET /api/orders, GET /api/orders/{id}: the shopper's own orders, read from the primary.</summary>
+/// <summary>GET /api/orders, GET /api/orders/{id}: the shopper's own orders, read-your-writes from a standby.</summary>
 internal static class OrdersApi
 {
     public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)

@@ -9,6 +9,12 @@ public sealed class Order
     /// <summary>The anonymous shopper (cookie identity) the order belongs to.</summary>
     public required string ShopperId { get; set; }
 
+    /// <summary>
+    /// The client's key for this checkout (form field or Idempotency-Key header), unique per shopper: a resent checkout
+    /// finds this order instead of placing a second one. Null for a checkout that came without a key.
+    /// </summary>
+    public string? IdempotencyKey { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public decimal Total { get; set; }

@@ -34,6 +34,10 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
             order.Property(o => o.Id).ValueGeneratedNever();
             order.Property(o => o.ShopperId).HasMaxLength(64);
             order.HasIndex(o => new { o.ShopperId, o.CreatedAt });
+            order.Property(o => o.IdempotencyKey).HasMaxLength(Shop.IdempotencyKey.MaxLength);
+            // The database, not the app, guarantees "one order per key": two instances handling the same resent
+            // checkout at the same moment cannot both insert. Keys are per shopper, so one cannot guess another's.
+            order.HasIndex(o => new { o.ShopperId, o.IdempotencyKey }).IsUnique();
             order.Property(o => o.Total).HasPrecision(12, 2);
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -30,6 +30,10 @@ namespace StatelessApp.Web.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ShopperId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -42,6 +46,9 @@ namespace StatelessApp.Web.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ShopperId", "CreatedAt");
+
+                    b.HasIndex("ShopperId", "IdempotencyKey")
+                        .IsUnique();
 
                     b.ToTable("orders", (string)null);
                 });

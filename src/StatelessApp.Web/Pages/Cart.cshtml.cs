@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Pages;
 
 /// <summary>The session's cart: change quantities, remove lines.</summary>
+[AllowStaleReads] // catalogue reads only; prices that matter are re-read on the primary at checkout
 public sealed class CartModel(Catalogue catalogue) : PageModel
 {
     public PricedCart Cart { get; private set; } = PricedCart.Empty;

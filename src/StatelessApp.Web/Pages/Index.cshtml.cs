@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Web.Data;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Pages;
 
 /// <summary>The catalogue (read from a standby) with "add to cart" forms.</summary>
+[AllowStaleReads] // catalogue reads only; prices that matter are re-read on the primary at checkout
 public sealed class IndexModel(Catalogue catalogue) : PageModel
 {
     public IReadOnlyList<Product> Products { get; private set; } = [];

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using StatelessApp.Web.Data;
 
 namespace StatelessApp.Web.Shop;
@@ -12,28 +13,38 @@ public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogge
     /// The order id is chosen once, before the first attempt: if a commit succeeded but its acknowledgement was
     /// lost, the retry finds the order and returns it instead of placing it twice.
     /// </summary>
-    /// <returns>The order, or null when none of the cart's products exist (nothing to order).</returns>
-    public async Task<Order?> PlaceOrderAsync(string shopperId, Cart cart, CancellationToken cancellationToken)
+    /// <param name="idempotencyKey">
+    /// The client's key for this checkout, or null. A key this shopper already used returns the order it placed
+    /// (<see cref="CheckoutOutcome.IsReplay"/>), whatever the cart holds now: the first attempt emptied it. Two attempts
+    /// racing on two instances are decided by the unique index on (shopper, key): the loser returns the winner's order.
+    /// </param>
+    /// <returns>The order, or null when the key is new and none of the cart's products exist (nothing to order).</returns>
+    public async Task<CheckoutOutcome?> PlaceOrderAsync(string shopperId, Cart cart, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        if (cart.IsEmpty)
+        if (cart.IsEmpty && idempotencyKey is null)
         {
             return null;
         }
 
         var orderId = Guid.CreateVersion7(time.GetUtcNow());
         var strategy = db.Database.CreateExecutionStrategy();
-        var order = await strategy.ExecuteAsync(
-            (OrderId: orderId, ShopperId: shopperId, Cart: cart),
+        var outcome = await strategy.ExecuteAsync(
+            (OrderId: orderId, ShopperId: shopperId, Cart: cart, Key: idempotencyKey),
             async (_, attempt, ct) =>
             {
                 db.ChangeTracker.Clear(); // a failed attempt may have left the order tracked as Added
 
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (attempt.Key is not null && await FindByKeyAsync(attempt.ShopperId, attempt.Key, ct) is { } earlier)
+                {
+                    return new CheckoutOutcome(earlier, IsReplay: true);
+                }
+
                 var already = await db.Orders.Include(o => o.Lines).AsNoTracking()
                     .FirstOrDefaultAsync(o => o.Id == attempt.OrderId, ct);
                 if (already is not null)
                 {
-                    return already;
+                    return new CheckoutOutcome(already, IsReplay: false);
                 }
 
                 var placed = await BuildOrderAsync(attempt.OrderId, attempt.ShopperId, attempt.Cart, ct);
@@ -42,21 +53,49 @@ public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogge
                     return null;
                 }
 
+                placed.IdempotencyKey = attempt.Key;
                 db.Orders.Add(placed);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                return placed;
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                    return new CheckoutOutcome(placed, IsReplay: false);
+                }
+                catch (DbUpdateException e) when (IsDuplicateKey(e) && attempt.Key is not null)
+                {
+                    // Another instance placed this key's order between our lookup and our insert.
+                    await transaction.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    var winner = await FindByKeyAsync(attempt.ShopperId, attempt.Key, ct)
+                        ?? throw new InvalidOperationException($"Order for idempotency key {attempt.Key} vanished after a duplicate-key conflict.", e);
+                    return new CheckoutOutcome(winner, IsReplay: true);
+                }
             },
             verifySucceeded: null,
             cancellationToken);
 
-        if (order is not null)
+        if (outcome is { IsReplay: false, Order: var order })
         {
             LogOrderPlaced(order.Id, order.Lines.Count, order.Total);
         }
+        else if (outcome is { IsReplay: true })
+        {
+            LogOrderReplayed(outcome.Order.Id, idempotencyKey);
+        }
 
-        return order;
+        return outcome;
     }
+
+    private Task<Order?> FindByKeyAsync(string shopperId, string key, CancellationToken cancellationToken) =>
+        db.Orders.Include(o => o.Lines).AsNoTracking()
+            .FirstOrDefaultAsync(o => o.ShopperId == shopperId && o.IdempotencyKey == key, cancellationToken);
+
+    private static bool IsDuplicateKey(DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
+        && unique.ConstraintName == IdempotencyIndex;
+
+    /// <summary>The unique index on (ShopperId, IdempotencyKey), named by EF's convention (see the migration).</summary>
+    private const string IdempotencyIndex = "IX_orders_ShopperId_IdempotencyKey";
 
     private async Task<Order?> BuildOrderAsync(Guid orderId, string shopperId, Cart cart, CancellationToken cancellationToken)
     {
@@ -99,6 +138,9 @@ public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogge
     /// <summary>PostgreSQL keeps microseconds: the order returned now equals the order read back later.</summary>
     private static DateTimeOffset ToDatabasePrecision(DateTimeOffset time) =>
         time.AddTicks(-(time.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} returned again for idempotency key {IdempotencyKey}: not placed twice")]
+    private partial void LogOrderReplayed(Guid orderId, string? idempotencyKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} placed: {LineCount} lines, total {Total}")]
     private partial void LogOrderPlaced(Guid orderId, int lineCount, decimal total);

@@ -6,7 +6,23 @@ public sealed record StatusReport(
     string Instance,
     string? RedisEndpoint,
     DatabaseNodeStatus Writes,
-    DatabaseNodeStatus Reads);
+    DatabaseNodeStatus Reads,
+    ReadRoutingStatus ReadRouting);
+
+/// <summary>Read-your-writes at work on this instance: where reads went since it started, and what it knows of each node.</summary>
+public sealed record ReadRoutingStatus(
+    long StandbyReads,
+    long PrimaryReadsBecauseToken,
+    long PrimaryReadsBecauseStandbyUnavailable,
+    long PrimaryReadsForced,
+    double StandbyShare,
+    long Waits,
+    double MeanWaitMilliseconds,
+    long TokensRefused,
+    IReadOnlyList<NodeRoutingStatus> Nodes);
+
+/// <summary>One PostgreSQL node as the standby monitor last saw it; <see cref="Problem"/> says why reads skip it.</summary>
+public sealed record NodeRoutingStatus(string Endpoint, string Role, string Position, double LagMilliseconds, string? Problem);
 
 /// <summary>The PostgreSQL node a connection landed on; <see cref="Error"/> is set when it could not be reached.</summary>
 public sealed record DatabaseNodeStatus(string? Address, int? Port, bool? InRecovery, string? Error)

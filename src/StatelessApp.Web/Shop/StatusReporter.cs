@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Identity;
 using StatelessApp.Web.Data;
@@ -16,13 +17,35 @@ public sealed partial class StatusReporter(
     IConnectionMultiplexer redis,
     ShopDbContext primary,
     ReadOnlyDbContext<ShopDbContext> readOnly,
+    ConsistencyMetrics consistency,
+    StandbyMonitor standbys,
     ILogger<StatusReporter> logger)
 {
     public async Task<StatusReport> ReportAsync(CancellationToken cancellationToken)
     {
         var writes = await DescribeNodeAsync(primary, "writes", cancellationToken);
         var reads = await DescribeNodeAsync(readOnly.Context, "reads", cancellationToken);
-        return new StatusReport(instance.Value.Region, instance.Value.Name, RedisPrimaryEndpoint(), writes, reads);
+        return new StatusReport(instance.Value.Region, instance.Value.Name, RedisPrimaryEndpoint(), writes, reads, ReadRouting());
+    }
+
+    private ReadRoutingStatus ReadRouting()
+    {
+        var counts = consistency.Snapshot();
+        return new ReadRoutingStatus(
+            counts.StandbyReads,
+            counts.PrimaryReadsBecauseToken,
+            counts.PrimaryReadsBecauseStandbyUnavailable,
+            counts.PrimaryReadsForced,
+            Math.Round(counts.StandbyShare, 4),
+            counts.Waits,
+            Math.Round(counts.MeanWaitMilliseconds, 2),
+            counts.TokensRefused,
+            standbys.Nodes.Select(node => new NodeRoutingStatus(
+                node.Endpoint,
+                node.Role.ToString().ToLowerInvariant(),
+                node.Position.ToString(),
+                Math.Round(node.Lag.TotalMilliseconds, 1),
+                node.Problem)).ToList());
     }
 
     /// <summary>The Redis server the multiplexer currently sends writes (and the session) to.</summary>

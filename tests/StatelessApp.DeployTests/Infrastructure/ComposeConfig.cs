@@ -28,10 +28,10 @@ public sealed class ComposeConfig
 
     public IEnumerable<ComposeService> Nodes => Services.Values.Where(s => !s.IsJob);
 
-    /// <summary>`docker-compose config` of one file, or of a file plus overrides joined with '+' ("docker-compose.yml+deploy/compose/overrides/nginx.yml").</summary>
-    public static Task<CommandResult> RunConfigAsync(string composeFiles, string envFile) =>
+    /// <summary>`docker-compose config` of one compose use (a file, or "FILE@kind": see <see cref="Repository.ParseUse"/>) with an env file.</summary>
+    public static Task<CommandResult> RunConfigAsync(string use, string envFile) =>
         CommandLine.RunAsync("docker-compose",
-            ["--env-file", envFile, .. composeFiles.Split('+').SelectMany(f => new[] { "-f", Repository.PathOf(f) }), "config"],
+            ["--env-file", envFile, "-f", Repository.PathOf(Repository.ParseUse(use).File), "config"],
             TestSecrets.NoneSet());
 
     public static async Task<ComposeConfig> LoadAsync(string composeFiles, string envFile)

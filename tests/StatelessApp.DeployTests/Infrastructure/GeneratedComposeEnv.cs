@@ -19,11 +19,24 @@ public sealed class GeneratedComposeEnv : IAsyncLifetime, IDisposable
     /// <summary>KEY → value of the generated file.</summary>
     public IReadOnlyDictionary<string, string> Values { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>The env file generated with STACK_PROXY_KIND set to <paramref name="kind"/> in the environment (same passwords).</summary>
+    public string FilePathFor(ProxyKind kind) => Path.Combine(_folder, $"compose-{Repository.ProxyKindName(kind)}.env");
+
+    /// <summary>The env file a compose use ("FILE" or "FILE@kind") is resolved with.</summary>
+    public string FilePathFor(string use) => Repository.ParseUse(use).Kind is { } kind ? FilePathFor(kind) : FilePath;
+
     public async Task InitializeAsync()
     {
         var result = await CommandLine.BashAsync("deploy/compose/compose-env.sh", ["-o", FilePath], Secrets.AsEnvironment());
         Assert.True(result.Succeeded, result.ToString());
         Values = ReadEnvFile(FilePath);
+        foreach (var kind in Enum.GetValues<ProxyKind>())
+        {
+            var environment = Secrets.AsEnvironment();
+            environment["STACK_PROXY_KIND"] = Repository.ProxyKindName(kind);
+            var variant = await CommandLine.BashAsync("deploy/compose/compose-env.sh", ["-o", FilePathFor(kind)], environment);
+            Assert.True(variant.Succeeded, variant.ToString());
+        }
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -22,14 +22,23 @@ public static class Repository
             .Order(StringComparer.Ordinal),
     ];
 
-    /// <summary>Override files (deploy/compose/overrides/*.yml), each used on top of docker-compose.yml: "docker-compose.yml+FILE".</summary>
-    public static IReadOnlyList<string> ComposeOverrides =>
-    [
-        .. Directory.GetFiles(PathOf("deploy", "compose", "overrides"), "*.yml")
-            .Select(f => "docker-compose.yml+" + Path.GetRelativePath(Root, f))
-            .Order(StringComparer.Ordinal),
-    ];
+    /// <summary>The compose files that run proxies: their proxies follow the env file's STACK_PROXY_KIND.</summary>
+    public static IReadOnlyList<string> FilesWithProxies => ["docker-compose.yml", "deploy/compose/region-a.yml", "deploy/compose/region-b.yml"];
 
-    /// <summary>Every way the compose files are used: each file alone, and each override on top of docker-compose.yml.</summary>
-    public static IReadOnlyList<string> ComposeUses => [.. ComposeFiles, .. ComposeOverrides];
+    /// <summary>
+    /// The files with proxies, each resolved with an env file generated for one proxy kind: "FILE@kind"
+    /// ("docker-compose.yml@nginx"), whatever kind deploy/topology.env names.
+    /// </summary>
+    public static IReadOnlyList<string> ComposeFilesPerProxyKind =>
+        [.. Enum.GetValues<ProxyKind>().SelectMany(kind => FilesWithProxies.Select(file => $"{file}@{ProxyKindName(kind)}"))];
+
+    /// <summary>Every way the compose files are used: each file alone with the topology's env file, and each file with proxies per proxy kind.</summary>
+    public static IReadOnlyList<string> ComposeUses => [.. ComposeFiles, .. ComposeFilesPerProxyKind];
+
+    /// <summary>Splits a compose use into its file and the proxy kind its env file was generated with (null: the topology's).</summary>
+    public static (string File, ProxyKind? Kind) ParseUse(string use) =>
+        use.Split('@') is [var file, var kind] ? (file, Enum.Parse<ProxyKind>(kind, ignoreCase: true)) : (use, null);
+
+    /// <summary>The kind as STACK_PROXY_KIND spells it ("haproxy", "nginx").</summary>
+    public static string ProxyKindName(ProxyKind kind) => kind.ToString().ToLowerInvariant();
 }

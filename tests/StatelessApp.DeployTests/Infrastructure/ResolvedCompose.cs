@@ -12,7 +12,7 @@ public sealed class ResolvedCompose : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         await Env.InitializeAsync();
-        var loads = Repository.ComposeUses.Select(async file => (file, config: await ComposeConfig.LoadAsync(file, Env.FilePath)));
+        var loads = Repository.ComposeUses.Select(async file => (file, config: await ComposeConfig.LoadAsync(file, Env.FilePathFor(file))));
         foreach (var (file, config) in await Task.WhenAll(loads))
         {
             _configs[file] = config;

@@ -98,6 +98,32 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
         StartSteps = string.Join(", ", steps);
     }
 
+    /// <summary>Standbys added with <see cref="AddStandbyAsync"/> (beyond <see cref="Standby"/>).</summary>
+    public List<PostgresNode> ExtraStandbys { get; } = [];
+
+    /// <summary>
+    /// Starts one more streaming standby of the primary (a copy of the same template, so it streams from the start),
+    /// for tests that need a choice between standbys.
+    /// </summary>
+    public async Task<PostgresNode> AddStandbyAsync(string name)
+    {
+        var node = new PostgresNode(name, _root, FreeLoopbackPort());
+        var template = await PostgresClusterTemplate.GetAsync();
+        Directory.CreateDirectory(node.SocketDirectory);
+        await PostgresCommands.ChownToPostgresAsync(node.SocketDirectory);
+        await PostgresCommands.RunAsync("cp", ["-a", template.DataDirectory, node.DataDirectory]);
+        await File.AppendAllTextAsync(Path.Combine(node.DataDirectory, "postgresql.conf"), node.PerNodeSettings() +
+            $"primary_conninfo = 'host={Primary.SocketDirectory} port={Primary.Port} user=postgres application_name={name}'\n");
+        await PostgresCommands.RunAsync("touch", [Path.Combine(node.DataDirectory, "standby.signal")]);
+        ExtraStandbys.Add(node);
+        await node.StartAsync();
+        return node;
+    }
+
+    /// <summary>"Host=primary,standby,extra standbys...": every node of the cluster.</summary>
+    public string AllNodesConnectionString =>
+        AppConnectionString(string.Join(',', new[] { Primary, Standby }.Concat(ExtraStandbys).Select(node => $"127.0.0.1:{node.Port}")));
+
     public Task StopPrimaryAsync(StopMode mode = StopMode.Fast) => Primary.StopAsync(mode);
 
     public Task StartPrimaryAsync() => Primary.StartAsync();
@@ -164,6 +190,11 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     public async Task DisposeAsync()
     {
         // Immediate stop: nothing here is worth a checkpoint. Kill by pid if pg_ctl cannot do it.
+        foreach (var extra in ExtraStandbys)
+        {
+            await extra.KillAsync();
+        }
+
         await Standby.KillAsync();
         await Primary.KillAsync();
         NpgsqlConnection.ClearAllPools();

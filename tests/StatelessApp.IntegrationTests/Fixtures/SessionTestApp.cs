@@ -68,7 +68,7 @@ public sealed class SessionTestApp : IAsyncDisposable
         // Only what the test sets: the shop's appsettings.json is copied next to the tests and would otherwise
         // apply (its log levels even change how many commands the stock session sends).
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(SingleRedisSettings.Values)
         {
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
         });

@@ -45,7 +45,8 @@ public sealed class ReadWriteRoutingTests : IClassFixture<ShopServers>
             var order = await checkout.ReadJsonAsync();
             // Checkout read the product inside its transaction on the primary.
             Assert.Equal("Renamed on primary", order.GetProperty("lines")[0].GetProperty("name").GetString());
-            // "My orders" reads the primary: the order is there although the standby has not seen it.
+            // "My orders" carries the checkout's token: the standby is frozen behind it, so the read goes to the primary
+            // and the order is there although the standby has not seen it.
             var mine = await shopper.GetJsonAsync(app, "api/orders");
             Assert.Single(mine.EnumerateArray());
         }

@@ -20,7 +20,7 @@ public sealed class ShopInstance : WebApplicationFactory<Program>
         Action<IWebHostBuilder>? configure = null)
     {
         Name = name;
-        var all = new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>(Fixtures.SingleRedisSettings.Values)
         {
             ["Instance:Region"] = "a",
             ["Instance:Name"] = name,

@@ -24,4 +24,19 @@ public sealed class KeyRingOptionsValidatorTests
         Assert.Contains("KeyRing:ApplicationName must be set", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("KeyRing:RedisKey must be set", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-1, "00:00:00.500", "KeyRing:RequiredReplicas must be 0")]
+    [InlineData(1, "-00:00:01", "KeyRing:ReplicaAckTimeout must be positive")]
+    public void Replica_confirmation_settings_are_checked(int replicas, string timeout, string expected)
+    {
+        var result = new KeyRingOptionsValidator().Validate(null, new KeyRingOptions
+        {
+            RequiredReplicas = replicas,
+            ReplicaAckTimeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
 }

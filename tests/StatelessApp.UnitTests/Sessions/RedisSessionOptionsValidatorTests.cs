@@ -43,4 +43,33 @@ public sealed class RedisSessionOptionsValidatorTests
         Assert.Contains("Sessions:KeyPrefix must be set", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Sessions:MaxSizeBytes must be positive", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Defaults_require_one_replica_within_500_ms()
+    {
+        var options = new RedisSessionOptions();
+
+        Assert.Equal(1, options.RequiredReplicas);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.ReplicaAckTimeout);
+    }
+
+    [Theory]
+    [InlineData(-1, "00:00:00.500", "Sessions:RequiredReplicas must be 0")]
+    [InlineData(1, "00:00:00", "Sessions:ReplicaAckTimeout must be positive")]
+    [InlineData(1, "00:00:11", "Sessions:ReplicaAckTimeout must be positive and at most 00:00:10")]
+    public void Replica_confirmation_settings_are_checked(int replicas, string timeout, string expected)
+    {
+        var result = _validator.Validate(null, new RedisSessionOptions
+        {
+            RequiredReplicas = replicas,
+            ReplicaAckTimeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Timeout_is_irrelevant_when_no_replica_is_required() =>
+        Assert.True(_validator.Validate(null, new RedisSessionOptions { RequiredReplicas = 0, ReplicaAckTimeout = TimeSpan.Zero }).Succeeded);
 }

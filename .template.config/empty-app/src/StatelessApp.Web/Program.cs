@@ -1,3 +1,4 @@
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.Identity;
@@ -19,6 +20,7 @@ builder.AddRedis("Redis");                               // one multiplexer (Sen
 builder.AddRedisSessions();                              // ISession in Redis, shared by every instance
 builder.AddRedisKeyRing();                               // DataProtection keys shared by all: cookies, antiforgery
 builder.AddReplicatedDbContext<AppDbContext>("Shop");    // writes → primary, reads → a standby (the stack sets ConnectionStrings:Shop)
+builder.AddConsistencyTokens<AppDbContext>();            // ...a standby that has replayed the user's last write
 builder.AddStatelessHealthChecks();                      // /health/live, /health/ready
 builder.Services.AddProblemDetails();                    // errors as ProblemDetails, never a stack trace
 

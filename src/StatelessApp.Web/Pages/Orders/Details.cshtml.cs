@@ -5,7 +5,7 @@ using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Pages.Orders;
 
-/// <summary>One of the shopper's orders, read from the primary right after checkout.</summary>
+/// <summary>One of the shopper's orders, right after checkout: from a standby that has replayed it, else the primary.</summary>
 public sealed class OrderDetailsModel(OrderHistory history) : PageModel
 {
     public Order Order { get; private set; } = null!;

@@ -4,7 +4,7 @@ using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Pages.Orders;
 
-/// <summary>The shopper's orders, read from the primary (see <see cref="OrderHistory"/> for why).</summary>
+/// <summary>The shopper's orders, read-your-writes (see <see cref="OrderHistory"/>).</summary>
 public sealed class OrdersModel(OrderHistory history) : PageModel
 {
     public IReadOnlyList<Order> Orders { get; private set; } = [];

@@ -1,0 +1,90 @@
+using System.Diagnostics.Metrics;
+
+namespace StatelessApp.Hosting.Consistency;
+
+/// <summary>
+/// Meter <c>StatelessApp.Consistency</c>: <c>statelessapp.consistency.reads</c> (counter, tag <c>destination</c>),
+/// <c>statelessapp.consistency.wait</c> (histogram, ms, reads that waited for a standby),
+/// <c>statelessapp.consistency.tokens_refused</c> (counter: malformed, forged or another user's header tokens).
+/// The same numbers are kept per instance for the status page (<see cref="Snapshot"/>).
+/// </summary>
+public sealed class ConsistencyMetrics
+{
+    public const string MeterName = "StatelessApp.Consistency";
+
+    private readonly Counter<long> _reads;
+    private readonly Histogram<double> _wait;
+    private readonly Counter<long> _refused;
+    private readonly long[] _byDestination = new long[Enum.GetValues<ReadDestination>().Length];
+    private long _waits;
+    private long _waitMicroseconds;
+    private long _tokensRefused;
+
+    public ConsistencyMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _reads = meter.CreateCounter<long>("statelessapp.consistency.reads", unit: "{read}",
+            description: "Read-context connections by destination");
+        _wait = meter.CreateHistogram<double>("statelessapp.consistency.wait", unit: "ms",
+            description: "Time a read waited for a standby to replay up to the request's token");
+        _refused = meter.CreateCounter<long>("statelessapp.consistency.tokens_refused", unit: "{token}",
+            description: "Consistency tokens ignored: malformed, not ours, or another user's");
+    }
+
+    internal void RecordRead(ReadDestination destination)
+    {
+        Interlocked.Increment(ref _byDestination[(int)destination]);
+        _reads.Add(1, new KeyValuePair<string, object?>("destination", Tag(destination)));
+    }
+
+    internal void RecordWait(TimeSpan waited, bool satisfied)
+    {
+        Interlocked.Increment(ref _waits);
+        Interlocked.Add(ref _waitMicroseconds, (long)waited.TotalMicroseconds);
+        _wait.Record(waited.TotalMilliseconds, new KeyValuePair<string, object?>("satisfied", satisfied));
+    }
+
+    internal void RecordRefusedToken()
+    {
+        Interlocked.Increment(ref _tokensRefused);
+        _refused.Add(1);
+    }
+
+    public ConsistencySnapshot Snapshot()
+    {
+        long Count(ReadDestination destination) => Interlocked.Read(ref _byDestination[(int)destination]);
+        var waits = Interlocked.Read(ref _waits);
+        return new ConsistencySnapshot(
+            Count(ReadDestination.Standby),
+            Count(ReadDestination.PrimaryBecauseToken),
+            Count(ReadDestination.PrimaryBecauseStandbyUnavailable),
+            Count(ReadDestination.PrimaryForced),
+            waits,
+            waits == 0 ? 0 : Interlocked.Read(ref _waitMicroseconds) / 1000.0 / waits,
+            Interlocked.Read(ref _tokensRefused));
+    }
+
+    public static string Tag(ReadDestination destination) => destination switch
+    {
+        ReadDestination.Standby => "standby",
+        ReadDestination.PrimaryBecauseToken => "primary-token",
+        ReadDestination.PrimaryBecauseStandbyUnavailable => "primary-standby-unavailable",
+        ReadDestination.PrimaryForced => "primary-forced",
+        _ => "unknown",
+    };
+}
+
+/// <summary>Counts since the instance started.</summary>
+public sealed record ConsistencySnapshot(
+    long StandbyReads,
+    long PrimaryReadsBecauseToken,
+    long PrimaryReadsBecauseStandbyUnavailable,
+    long PrimaryReadsForced,
+    long Waits,
+    double MeanWaitMilliseconds,
+    long TokensRefused)
+{
+    public long TotalReads => StandbyReads + PrimaryReadsBecauseToken + PrimaryReadsBecauseStandbyUnavailable + PrimaryReadsForced;
+
+    public double StandbyShare => TotalReads == 0 ? 0 : (double)StandbyReads / TotalReads;
+}

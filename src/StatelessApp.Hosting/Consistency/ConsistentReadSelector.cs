@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using StatelessApp.Hosting.Data;
+
+namespace StatelessApp.Hosting.Consistency;
+
+/// <summary>
+/// The read rule with consistency tokens. No token (or opted out): the next usable standby. A token: a usable standby
+/// whose replay position is known to be at or past it; else the most advanced one, polled until it gets there or
+/// <see cref="ConsistencyOptions.MaxWait"/> runs out; else the primary. The standby that satisfied the token is exactly
+/// the one whose data source is returned: another standby catching up proves nothing about this one.
+/// </summary>
+internal sealed class ConsistentReadSelector(
+    StandbyMonitor monitor,
+    ConsistencyScope scope,
+    ConsistencyMetrics metrics,
+    IOptions<ConsistencyOptions> options,
+    TimeProvider time) : IReadDataSourceSelector
+{
+    // EF opens the connection per query: a request that already waited in vain does not wait again for its next query.
+    private bool _waitedInVain;
+
+    public NpgsqlDataSource SelectReadSource(ReplicatedDataSource dataSource)
+    {
+        if (scope.IsPrimaryForced)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryForced);
+        }
+
+        var required = scope.AllowsStaleReads ? null : scope.RequiredPosition();
+        if (required is not { } token)
+        {
+            return AnyStandby(dataSource);
+        }
+
+        // Synchronous calls must not wait: only what we already know can send them to a standby.
+        var ready = monitor.UsableStandbys().FirstOrDefault(node => node.Observation.Position >= token);
+        return ready is not null
+            ? Chosen(ready.Node.DataSource, ReadDestination.Standby)
+            : Chosen(dataSource.Primary, monitor.UsableStandbys().Count == 0
+                ? ReadDestination.PrimaryBecauseStandbyUnavailable
+                : ReadDestination.PrimaryBecauseToken);
+    }
+
+    public async ValueTask<NpgsqlDataSource> SelectReadSourceAsync(ReplicatedDataSource dataSource, CancellationToken cancellationToken)
+    {
+        if (scope.IsPrimaryForced)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryForced);
+        }
+
+        await monitor.CheckSuspectsAsync(cancellationToken);
+        var required = scope.AllowsStaleReads ? null : await scope.RequiredPositionAsync(cancellationToken);
+        if (required is not { } token)
+        {
+            return AnyStandby(dataSource);
+        }
+
+        var usable = monitor.UsableStandbys();
+        if (usable.Count == 0)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
+        }
+
+        if (usable.FirstOrDefault(node => node.Observation.Position >= token) is { } ready)
+        {
+            return Chosen(ready.Node.DataSource, ReadDestination.Standby);
+        }
+
+        if (_waitedInVain)
+        {
+            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
+        }
+
+        return await WaitForStandbyAsync(dataSource, usable.MaxBy(node => node.Observation.Position)!, token, cancellationToken);
+    }
+
+    private async ValueTask<NpgsqlDataSource> WaitForStandbyAsync(
+        ReplicatedDataSource dataSource, StandbyMonitor.TrackedNode candidate, NpgsqlLogSequenceNumber token, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+
+        // Asked of the primary with a query sent after this request began (so after the token was minted): a token
+        // ahead of the primary itself was minted on a timeline the cluster no longer has (a failover lost the tail of
+        // the old primary's WAL) or cannot be read: no standby will reach it soon, the primary is the answer. Asked
+        // while the standby is asked, so it costs no time.
+        var primaryCheck = monitor.Primary is { } primary
+            ? monitor.RefreshAsync(primary, scope.StartedAt, cancellationToken)
+            : null;
+        var step = TimeSpan.FromMilliseconds(1);
+        var fresh = time.GetUtcNow() - settings.PositionCacheTime; // first look: what a concurrent request just learnt will do
+        while (true)
+        {
+            var observation = await monitor.RefreshAsync(candidate, fresh, cancellationToken);
+            var waited = time.GetElapsedTime(started);
+            if (!observation.IsUsableStandby)
+            {
+                metrics.RecordWait(waited, satisfied: false);
+                return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
+            }
+
+            if (observation.Position >= token)
+            {
+                metrics.RecordWait(waited, satisfied: true);
+                return Chosen(candidate.Node.DataSource, ReadDestination.Standby);
+            }
+
+            if (primaryCheck is not null)
+            {
+                var onPrimary = await primaryCheck;
+                primaryCheck = null;
+                if (onPrimary.Role == NodeRole.Primary && token > onPrimary.Position)
+                {
+                    _waitedInVain = true;
+                    return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
+                }
+            }
+
+            var remaining = settings.MaxWait - time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                _waitedInVain = true;
+                metrics.RecordWait(waited, satisfied: false);
+                return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
+            }
+
+            // Replay on a healthy standby is usually a millisecond or two behind: ask again soon, then less often.
+            await Task.Delay(Min(step, remaining), time, cancellationToken);
+            step = Min(step * 2, settings.PositionCacheTime);
+            fresh = time.GetUtcNow(); // from now on, only a query sent after the pause says anything new
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private NpgsqlDataSource AnyStandby(ReplicatedDataSource dataSource) =>
+        monitor.NextStandby() is { } standby
+            ? Chosen(standby.Node.DataSource, ReadDestination.Standby)
+            : Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
+
+    private NpgsqlDataSource Chosen(NpgsqlDataSource source, ReadDestination destination)
+    {
+        metrics.RecordRead(destination);
+        Activity.Current?.SetTag("statelessapp.read.destination", ConsistencyMetrics.Tag(destination));
+        return source;
+    }
+}

@@ -1,0 +1,12 @@
+namespace StatelessApp.Hosting.Redis;
+
+/// <summary>Service keys of the Redis connections besides the shared (unkeyed) <c>IConnectionMultiplexer</c>.</summary>
+public static class RedisConnections
+{
+    /// <summary>
+    /// A second multiplexer, to the same Redis, for writes that are followed by WAIT (sessions, key ring). WAIT holds
+    /// its connection until the replicas answer; on the shared connection every read queued behind it would wait too,
+    /// up to the full timeout while a replica is down.
+    /// </summary>
+    public const string ReplicatedWrites = "StatelessApp.Redis.ReplicatedWrites";
+}

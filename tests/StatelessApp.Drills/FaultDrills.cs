@@ -1,0 +1,161 @@
+using StatelessApp.Drills.Faults;
+using StatelessApp.Drills.Fixtures;
+using StatelessApp.Stack;
+using StatelessApp.Stack.Topology;
+using Xunit.Abstractions;
+
+namespace StatelessApp.Drills;
+
+/// <summary>
+/// One test per fault. Each restores the stack first, so they run in any order; the table in .stack/drills/results.md
+/// lists them in the order they ran.
+/// </summary>
+[Collection(DrillStackGroup.Name)]
+public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper output)
+{
+    private readonly DrillRunner _runner = new(stack, output);
+
+    private StackController Controller => stack.Controller;
+
+    [Fact]
+    public async Task Kill_one_app_instance()
+    {
+        var result = await _runner.RunAsync("kill one app instance (app-a1)",
+            _ => Task.FromResult(Controller.Kill("app-a1")), TimeSpan.FromSeconds(6),
+            _ => Controller.StartAsync("app-a1"));
+
+        DrillRunner.AssertNothingAcknowledgedWasLost(result);
+        Assert.Equal(0, result.SessionsLost);
+    }
+
+    [Fact]
+    public async Task Kill_one_proxy()
+    {
+        var result = await _runner.RunAsync("kill one proxy (proxy-a)",
+            _ => Task.FromResult(Controller.Kill("proxy-a")), TimeSpan.FromSeconds(6),
+            _ => Controller.StartAsync("proxy-a"));
+
+        DrillRunner.AssertNothingAcknowledgedWasLost(result);
+        Assert.Equal(0, result.SessionsLost);
+    }
+
+    [Fact]
+    public async Task Kill_the_Redis_primary()
+    {
+        Node? killed = null;
+        var result = await _runner.RunAsync("kill the Redis primary",
+            async _ =>
+            {
+                killed = await stack.CurrentPrimaryAsync(NodeKind.Redis) ?? throw new InvalidOperationException("no Redis primary");
+                Controller.Kill(killed.Name);
+            },
+            TimeSpan.FromSeconds(8),
+            _ => Controller.StartAsync(killed!.Name), TimeSpan.FromSeconds(4));
+
+        DrillRunner.AssertNothingAcknowledgedWasLost(result);
+        Assert.Equal(0, result.SessionsLost);
+    }
+
+    [Fact]
+    public async Task Kill_the_PostgreSQL_primary()
+    {
+        Node? killed = null;
+        var result = await _runner.RunAsync("kill the PostgreSQL primary",
+            async _ =>
+            {
+                killed = await stack.CurrentPrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+                Controller.Kill(killed.Name);
+            },
+            TimeSpan.FromSeconds(14),
+            _ => Controller.StartAsync(killed!.Name));
+
+        DrillRunner.AssertNothingAcknowledgedWasLost(result);
+    }
+
+    [Fact]
+    public async Task Kill_all_of_region_A()
+    {
+        var result = await _runner.RunAsync("kill all of region A",
+            _ => Task.FromResult(Controller.Kill("region-a")), TimeSpan.FromSeconds(14),
+            _ => Controller.StartAsync("region-a"));
+
+        DrillRunner.AssertNothingAcknowledgedWasLost(result);
+    }
+
+    [Fact]
+    public async Task Bring_region_A_back()
+    {
+        // Region A is lost before the load starts; the drill is its return under load: its old PostgreSQL primary must
+        // rejoin as a standby (pg_rewind), never take writes next to the new one.
+        var result = await _runner.RunAsync("bring region A back",
+            async _ =>
+            {
+                Controller.Kill("region-a");
+                await WaitForAsync(async () => (await stack.CurrentPrimaryAsync(NodeKind.Postgres))?.Region == "b", TimeSpan.FromSeconds(30));
+            },
+            TimeSpan.FromSeconds(3),
+            _ => Controller.StartAsync("region-a"), TimeSpan.FromSeconds(8),
+            notes: "fault = region A killed and PostgreSQL failed over to B; heal = region A started under load");
+
+        DrillRunner.AssertNothingAcknowledgedWasLost(result);
+        var postgresA = (await Controller.ProbeAllAsync([stack.Topology.NodeOf(NodeKind.Postgres, "a")], CancellationToken.None))[0].Probe;
+        Assert.Equal("standby", postgresA.Role);
+    }
+
+    [Fact]
+    public async Task Cut_the_network_between_A_and_B_and_heal_it()
+    {
+        NetworkPartition? partition = null;
+        try
+        {
+            var result = await _runner.RunAsync("cut the network between A and B, heal",
+                async _ => partition = await NetworkPartition.CutAsync(stack, "a", "b"), TimeSpan.FromSeconds(12),
+                async _ =>
+                {
+                    await partition!.DisposeAsync();
+                    partition = null;
+                }, TimeSpan.FromSeconds(6),
+                notes: "the witness (DNS, third Sentinel and etcd member) and the clients reach both regions throughout");
+
+            DrillRunner.AssertNothingAcknowledgedWasLost(result);
+        }
+        finally
+        {
+            if (partition is not null)
+            {
+                await partition.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Restart_everything()
+    {
+        var result = await _runner.RunAsync("restart everything (down, up)",
+            async load =>
+            {
+                await Controller.DownAsync(quiet: true);
+                await Controller.UpAsync(new UpOptions { BuildApp = false });
+            },
+            TimeSpan.FromSeconds(2),
+            notes: "the load runs on while the whole stack stops and starts; carts, cookies and orders are checked after");
+
+        DrillRunner.AssertNothingAcknowledgedWasLost(result);
+        Assert.Equal(0, result.SessionsLost);
+        Assert.Equal(0, result.CookiesNotDecrypting);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met within {timeout.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace StatelessApp.Drills.Monitoring;
+
+/// <summary>
+/// Asks one Redis node, over a raw connection, whether it accepts a write right now (AUTH, then SET of a probe key):
+/// "+OK" on a primary, "-READONLY" on a replica. Raw, because a client library routes writes to whichever node it
+/// believes is primary, and the question here is what each node does.
+/// </summary>
+internal static class RespProbe
+{
+    public static async Task<bool> AcceptsWriteAsync(IPAddress address, int port, string password, string node, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(address, port, timeout.Token);
+            var stream = client.GetStream();
+            var command = Encode("AUTH", password) + Encode("SET", "drill:probe:" + node, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(command), timeout.Token);
+            var buffer = new byte[512];
+            var text = new StringBuilder();
+            while (text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length < 2)
+            {
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+
+            var replies = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            return replies[0] == "+OK" && replies[1] == "+OK";
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static string Encode(params string[] parts) =>
+        $"*{parts.Length}\r\n" + string.Concat(parts.Select(p => $"${Encoding.UTF8.GetByteCount(p)}\r\n{p}\r\n"));
+}

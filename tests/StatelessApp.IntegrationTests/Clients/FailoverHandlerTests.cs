@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StatelessApp.Hosting.Clients;
+using StatelessApp.IntegrationTests.Fixtures;
+
+namespace StatelessApp.IntegrationTests.Clients;
+
+/// <summary>
+/// The failover-capable client against real listeners on several loopback addresses behind one name served by a real
+/// dnsmasq: refused, silent (SYN dropped) and live addresses, a server that dies, connections that break mid-request.
+/// </summary>
+public sealed class FailoverHandlerTests : IAsyncLifetime
+{
+    private const string Name = "app.failover.test";
+    private static readonly IPAddress Refusing = IPAddress.Parse("127.0.77.1");
+    private static readonly IPAddress Silent = IPAddress.Parse("127.0.77.2");
+    private static readonly IPAddress LiveA = IPAddress.Parse("127.0.77.3");
+    private static readonly IPAddress LiveB = IPAddress.Parse("127.0.77.4");
+
+    private readonly int _port = FreeTcpPort();
+    private readonly List<Socket> _silentSockets = [];
+    private TestEndpoint _liveA = null!;
+    private TestEndpoint _liveB = null!;
+
+    public async Task InitializeAsync()
+    {
+        _liveA = await TestEndpoint.StartAsync(LiveA, _port);
+        _liveB = await TestEndpoint.StartAsync(LiveB, _port);
+
+        // A host that does not answer: a listener that never accepts, its backlog filled, drops further SYNs, so a
+        // connect hangs exactly as to a machine that vanished (no RST, unlike a closed port).
+        var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        _silentSockets.Add(listener);
+        listener.Bind(new IPEndPoint(Silent, _port));
+        listener.Listen(0);
+        for (var i = 0; i < 4; i++)
+        {
+            var filler = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            _ = filler.ConnectAsync(new IPEndPoint(Silent, _port));
+            _silentSockets.Add(filler);
+        }
+
+        await Task.Delay(100);
+    }
+
+    [Fact]
+    public async Task Refused_and_silent_addresses_are_skipped_within_the_per_address_timeout_and_the_good_one_is_remembered()
+    {
+        await using var dns = await DnsmasqServer.StartAsync(Name, Refusing, Silent, LiveA);
+        using var client = Client(dns, new FailoverClientOptions { PooledConnectionLifetime = TimeSpan.FromMilliseconds(1) });
+
+        var watch = Stopwatch.StartNew();
+        var first = await client.GetStringAsync(Uri("/"));
+        var firstTook = watch.Elapsed;
+        watch.Restart();
+        var second = await client.GetStringAsync(Uri("/"));
+        var secondTook = watch.Elapsed;
+
+        Assert.Equal($"served by {LiveA}", first);
+        Assert.Equal($"served by {LiveA}", second);
+        // At worst: one refusal (immediate) and one silent address (300 ms) before the live one, whatever DNS order.
+        Assert.InRange(firstTook, TimeSpan.Zero, TimeSpan.FromMilliseconds(1500));
+        // A new connection (the pooled one expired) goes straight to the address that worked.
+        Assert.InRange(secondTook, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public async Task Without_the_handler_a_silent_first_address_stalls_the_connect()
+    {
+        using var plain = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2), UseProxy = false });
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => plain.GetStringAsync(new Uri($"http://{Silent}:{_port}/")));
+
+        Assert.True(failure is TaskCanceledException or HttpRequestException, failure.GetType().Name);
+    }
+
+    [Fact]
+    public async Task A_server_that_dies_under_sequential_load_costs_no_failed_request()
+    {
+        await using var dns = await DnsmasqServer.StartAsync(Name, LiveA, LiveB);
+        using var client = Client(dns, new FailoverClientOptions { PooledConnectionLifetime = TimeSpan.FromMilliseconds(50) });
+        var failures = 0;
+        var servedBy = new HashSet<string>();
+
+        for (var i = 0; i < 60; i++)
+        {
+            if (i == 20)
+            {
+                await _liveA.StopAsync();
+                await _liveB.StopAsync();
+                _liveB = await TestEndpoint.StartAsync(LiveB, _port); // B comes back at once, A stays dead
+            }
+
+            try
+            {
+                servedBy.Add(await client.GetStringAsync(Uri($"/{i}")));
+            }
+            catch (HttpRequestException)
+            {
+                failures++;
+            }
+        }
+
+        Assert.Equal(0, failures);
+        Assert.Contains($"served by {LiveB}", servedBy);
+    }
+
+    [Fact]
+    public async Task Connection_broken_mid_request_is_repeated_for_GET_and_keyed_POST_but_not_for_a_plain_POST()
+    {
+        await using var dns = await DnsmasqServer.StartAsync(Name, LiveA);
+        using var client = Client(dns, new FailoverClientOptions());
+
+        _liveA.BreakNext(1);
+        Assert.Equal($"served by {LiveA}", await client.GetStringAsync(Uri("/get")));
+
+        _liveA.BreakNext(1);
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, Uri("/checkout")) { Content = new StringContent("{}") };
+        keyed.Headers.Add("Idempotency-Key", "k-1");
+        var keyedResponse = await client.SendAsync(keyed);
+        Assert.Equal(HttpStatusCode.OK, keyedResponse.StatusCode);
+
+        _liveA.BreakNext(1);
+        var before = _liveA.Requests;
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(Uri("/cart"), new StringContent("{}")));
+        Assert.Equal(before + 1, _liveA.Requests);
+    }
+
+    [Fact]
+    public async Task Answer_503_is_repeated_for_a_GET_and_returned_as_is_for_a_plain_POST()
+    {
+        await using var dns = await DnsmasqServer.StartAsync(Name, LiveA);
+        using var client = Client(dns, new FailoverClientOptions { RetryDelay = TimeSpan.FromMilliseconds(10) });
+
+        _liveA.AnswerUnavailableNext(2);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Uri("/"))).StatusCode);
+
+        _liveA.AnswerUnavailableNext(1);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync(Uri("/cart"), new StringContent("{}"))).StatusCode);
+        _liveA.AnswerUnavailableNext(0);
+    }
+
+    [Fact]
+    public async Task Addresses_learnt_before_the_DNS_server_died_are_still_used()
+    {
+        var dns = await DnsmasqServer.StartAsync(Name, LiveA);
+        using var client = Client(dns, new FailoverClientOptions { PooledConnectionLifetime = TimeSpan.FromMilliseconds(1) });
+        Assert.Equal($"served by {LiveA}", await client.GetStringAsync(Uri("/")));
+
+        await dns.DisposeAsync();
+        await Task.Delay(1100); // the record's TTL (1 s) is over
+
+        Assert.Equal($"served by {LiveA}", await client.GetStringAsync(Uri("/")));
+    }
+
+    [Fact]
+    public async Task Registered_on_a_named_client_it_reads_its_section_and_validates_at_start()
+    {
+        await using var dns = await DnsmasqServer.StartAsync(Name, Refusing, LiveB);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Shop:DnsServer"] = dns.EndPoint.ToString(),
+            ["Shop:PerAddressConnectTimeout"] = "00:00:00.200",
+        });
+        builder.Services.AddHttpClient("shop").AddFailoverHandler("Shop");
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("shop");
+
+        Assert.Equal($"served by {LiveB}", await client.GetStringAsync(Uri("/")));
+        await host.StopAsync();
+
+        var invalid = Host.CreateApplicationBuilder();
+        invalid.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Shop:MaxAttempts"] = "0" });
+        invalid.Services.AddHttpClient("shop").AddFailoverHandler("Shop");
+        using var refused = invalid.Build();
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => refused.StartAsync());
+        Assert.Contains("MaxAttempts must be between 1 and 10", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not-an-endpoint", "FailoverClient:DnsServer must be an IP address and port")]
+    [InlineData("", "FailoverClient:PerAddressConnectTimeout must be positive")]
+    public void Invalid_settings_are_refused_naming_the_setting(string dnsServer, string expected)
+    {
+        var options = new FailoverClientOptions { DnsServer = dnsServer };
+        if (dnsServer.Length == 0)
+        {
+            options.PerAddressConnectTimeout = TimeSpan.Zero;
+        }
+
+        var failure = Assert.Throws<ArgumentException>(() => FailoverHttpHandler.Create(options));
+        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpClient Client(DnsmasqServer dns, FailoverClientOptions options)
+    {
+        options.DnsServer = dns.EndPoint.ToString();
+        return new HttpClient(FailoverHttpHandler.Create(options)) { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private Uri Uri(string path) => new($"http://{Name}:{_port}{path}");
+
+    public async Task DisposeAsync()
+    {
+        await _liveA.DisposeAsync();
+        await _liveB.DisposeAsync();
+        foreach (var socket in _silentSockets)
+        {
+            socket.Dispose();
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
