@@ -7,6 +7,7 @@ using StatelessApp.Hosting.Proxy;
 using StatelessApp.Hosting.Redis;
 using StatelessApp.Hosting.Sessions;
 using StatelessApp.Web;
+using StatelessApp.Web.Benchmarking;
 using StatelessApp.Web.Data;
 using StatelessApp.Web.Shop;
 
@@ -26,8 +27,13 @@ var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
 builder.AddInstanceIdentity();                           // X-Served-By: region/instance; in every log line too
 builder.AddProxySupport();                               // trusted X-Forwarded-*, graceful drain on shutdown
 builder.AddRedis("Redis");                               // one multiplexer (Sentinel finds the primary)
-builder.AddRedisSessions();                              // ISession in Redis: the cart
-builder.AddRedisKeyRing();                               // DataProtection keys shared by all: cookies, antiforgery
+var stateMode = builder.AddStateMode();                  // benchmark-only switch (bench/); unset = Stateless, as shipped
+if (stateMode == StateMode.Stateless)
+{
+    builder.AddRedisSessions();                          // ISession in Redis: the cart
+    builder.AddRedisKeyRing();                           // DataProtection keys shared by all: cookies, antiforgery
+}
+
 builder.AddReplicatedDbContext<ShopDbContext>("Shop");   // writes → primary, reads → a standby
 builder.AddConsistencyTokens<ShopDbContext>();           // ...a standby that has replayed the user's last write
 builder.AddStatelessHealthChecks();                      // /health/live, /health/ready
@@ -45,7 +51,15 @@ app.UseProxySupport();          // first: everything after sees the client's add
 app.UseInstanceIdentity();
 app.UseShopProblemDetails();    // errors → ProblemDetails (400/404/413/503), never a stack trace
 app.UseStaticFiles();           // CSS: no session, no cookie
-app.UseRedisSessions();
+if (stateMode == StateMode.Stateless)
+{
+    app.UseRedisSessions();
+}
+else
+{
+    app.UseSession();           // Microsoft's middleware, for the benchmark-only modes
+}
+
 app.UseShopperIdentity();       // anonymous shopper cookie, issued on the first visit
 
 app.MapStatelessHealthChecks();

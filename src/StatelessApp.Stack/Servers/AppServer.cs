@@ -33,6 +33,11 @@ public sealed class AppServer : Server
             environment[$"Proxy__KnownProxies__{i.ToString(CultureInfo.InvariantCulture)}"] = proxies[i].Address.ToString();
         }
 
+        foreach (var (key, value) in context.AppSettings)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         return new LaunchSpec(context.Tools.Dotnet, [context.Paths.AppAssembly])
         {
             Environment = environment,

@@ -16,6 +16,12 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// <summary>The proxy this run uses (the topology's default, or `up --proxy`).</summary>
     public ProxyKind ProxyKind { get; } = proxyKind;
 
+    /// <summary>
+    /// Extra configuration for the app instances started from now on (key in configuration form, e.g. "StateMode";
+    /// passed as environment variables, ':' becoming "__"). The benchmark starts the same build in another mode with it.
+    /// </summary>
+    public IDictionary<string, string> AppSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Short timeouts: a probe must answer "not yet" quickly, the caller polls.</summary>
     public HttpClient Http { get; } = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false })
     {

@@ -61,6 +61,14 @@ public sealed partial class StackTopology
     public static StackTopology Load(string path, IReadOnlyDictionary<string, string>? overrides = null) =>
         FromValues(TopologyFile.Read(path, overrides));
 
+    /// <summary>
+    /// Loads the topology file with every loopback address and network moved by <paramref name="secondOctetOffset"/>
+    /// in its second octet (offset 100: 127.1.0.10 → 127.101.0.10, 127.1.0.0/16 → 127.101.0.0/16), ports unchanged.
+    /// A second stack (the stack tests, the benchmark) then runs next to the developer's `./stack up` without a clash.
+    /// </summary>
+    public static StackTopology LoadOnMovedRange(string path, int secondOctetOffset) =>
+        FromValues(TopologyFile.Read(path).ToDictionary(kv => kv.Key, kv => MoveLoopbackValue(kv.Key, kv.Value, secondOctetOffset), StringComparer.Ordinal));
+
     /// <summary>Parses and validates topology text (unit tests, tools).</summary>
     public static StackTopology Parse(string text) => FromValues(TopologyFile.Parse(text));
 
@@ -214,6 +222,23 @@ public sealed partial class StackTopology
         yield return (NodeKind.Etcd, 1, $"{prefix}_ETCD_ADDR");
         yield return (NodeKind.Postgres, 1, $"{prefix}_POSTGRES_ADDR");
     }
+
+    private static string MoveLoopbackValue(string key, string value, int secondOctetOffset)
+    {
+        var match = LoopbackPrefix().Match(value);
+        if (!match.Success)
+        {
+            return value;
+        }
+
+        var moved = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + secondOctetOffset;
+        return moved is >= 0 and <= 255
+            ? $"127.{moved.ToString(CultureInfo.InvariantCulture)}." + value[match.Length..]
+            : throw new TopologyException($"{key}={value} cannot move by {secondOctetOffset.ToString(CultureInfo.InvariantCulture)}: the second octet would be {moved.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    [GeneratedRegex(@"^127\.([0-9]{1,3})\.")]
+    private static partial Regex LoopbackPrefix();
 
     [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")]
     private static partial Regex DomainPattern();

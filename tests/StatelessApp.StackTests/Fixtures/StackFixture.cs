@@ -19,8 +19,7 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
     {
         _diagnostics = diagnostics;
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-stack-tests-").FullName);
-        var values = TopologyFile.Read(paths.TopologyFile).ToDictionary(kv => kv.Key, kv => MoveToTestRange(kv.Value), StringComparer.Ordinal);
-        Topology = StackTopology.FromValues(values);
+        Topology = StackTopology.LoadOnMovedRange(paths.TopologyFile, secondOctetOffset: 100);
         Controller = new StackController(paths, Topology, TextWriter.Synchronized(_output));
     }
 
@@ -59,18 +58,4 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
 
     private void Report() =>
         _diagnostics.OnMessage(new DiagnosticMessage("stack up (test range):" + Environment.NewLine + _output));
-
-    /// <summary>127.1.x.y → 127.101.x.y (and 127.1.0.0/16 → 127.101.0.0/16); other values unchanged.</summary>
-    private static string MoveToTestRange(string value)
-    {
-        foreach (var region in new[] { "1", "2", "3" })
-        {
-            if (value.StartsWith($"127.{region}.", StringComparison.Ordinal))
-            {
-                return $"127.10{region}." + value[$"127.{region}.".Length..];
-            }
-        }
-
-        return value;
-    }
 }

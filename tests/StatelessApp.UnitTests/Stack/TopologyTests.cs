@@ -55,6 +55,34 @@ public class TopologyTests
     }
 
     [Fact]
+    public void A_moved_range_moves_every_address_and_network_and_keeps_the_ports()
+    {
+        var original = StackTopology.Load(RepositoryTopology);
+        var moved = StackTopology.LoadOnMovedRange(RepositoryTopology, secondOctetOffset: 120);
+
+        Assert.Equal(original.Nodes.Select(n => n.Name), moved.Nodes.Select(n => n.Name));
+        foreach (var (before, after) in original.Nodes.Zip(moved.Nodes))
+        {
+            var octets = before.Address.GetAddressBytes();
+            octets[1] += 120;
+            Assert.Equal(new IPAddress(octets), after.Address);
+            Assert.Equal(before.Ports.Select(p => p.Number), after.Ports.Select(p => p.Number));
+        }
+
+        Assert.Equal("127.121.0.0/16", moved.Values["A_NETWORK"]);
+        Assert.Equal("127.123.0.0/16", moved.Values["W_NETWORK"]);
+        Assert.Equal(original.Domain, moved.Domain);
+    }
+
+    [Fact]
+    public void A_move_past_the_last_octet_value_is_refused_naming_the_key()
+    {
+        var error = Assert.Throws<TopologyException>(() => StackTopology.LoadOnMovedRange(RepositoryTopology, secondOctetOffset: 254));
+
+        Assert.Contains("B_NETWORK=127.2.0.0/16 cannot move by 254: the second octet would be 256", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Node_names_say_kind_region_and_ordinal()
     {
         var topology = StackTopology.Load(RepositoryTopology);

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace StatelessApp.Bench;
+
+/// <summary>
+/// Everything one run produced: settings, the machine before and after, every round's measurements and their medians
+/// (<see cref="Measurements"/>, what the tables, ratios and targets use).
+/// </summary>
+public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before, MachineSnapshot After, IReadOnlyList<Measurement> Measurements,
+    IReadOnlyList<Measurement> Rounds)
+{
+    /// <summary>Stateless (1) against each other configuration, per scenario: throughput (1)/(n), p50 and p99 (1)/(n).</summary>
+    public IReadOnlyList<Ratio> Ratios =>
+    [
+        .. from scenario in Scenario.All
+           from other in BenchConfiguration.All.Skip(1)
+           let mine = Find(BenchConfiguration.Stateless, scenario)
+           let theirs = Find(other, scenario)
+           where mine is not null && theirs is not null
+           select new Ratio(scenario.Name, other.Name, mine.RequestsPerSecond / theirs.RequestsPerSecond,
+               mine.P50Milliseconds / theirs.P50Milliseconds, mine.P99Milliseconds / theirs.P99Milliseconds,
+               theirs.ServerCpuMillisecondsPerRequest / mine.ServerCpuMillisecondsPerRequest),
+    ];
+
+    /// <summary>The targets, each with what was measured.</summary>
+    public IReadOnlyList<TargetCheck> Targets
+    {
+        get
+        {
+            var checks = new List<TargetCheck>();
+            foreach (var ratio in Ratios.Where(r => r.Versus == BenchConfiguration.Stateful.Name && Scenario.All.Single(s => s.Name == r.Scenario).TouchesSession))
+            {
+                checks.Add(new TargetCheck($"{ratio.Scenario}: stateless throughput >= 0.90x stateful", Invariant($"{ratio.Throughput:0.00}x"), ratio.Throughput >= 0.90));
+                checks.Add(new TargetCheck($"{ratio.Scenario}: the same, from server CPU per request (load-independent)", Invariant($"{ratio.CpuCapacity:0.00}x"), ratio.CpuCapacity >= 0.90));
+            }
+
+            if (Find(BenchConfiguration.Stateless, Scenario.SessionRead) is { } read)
+            {
+                checks.Add(new TargetCheck("session-read: 1 Redis round trip per request", Invariant($"{read.RedisCommandsPerRequest:0.00}"), Math.Abs(read.RedisCommandsPerRequest - 1) < 0.02));
+            }
+
+            if (Find(BenchConfiguration.Stateless, Scenario.Floor) is { } floor)
+            {
+                checks.Add(new TargetCheck("floor: 0 Redis round trips per request", Invariant($"{floor.RedisCommandsPerRequest:0.00}"), floor.RedisCommandsPerRequest < 0.01));
+            }
+
+            if (Find(BenchConfiguration.Stateless, Scenario.Catalogue) is { } catalogue)
+            {
+                checks.Add(new TargetCheck("catalogue: >= 95% of statements on the standby", Invariant($"{catalogue.StandbyShare:0.0%}"), catalogue.StandbyShare >= 0.95));
+            }
+
+            return checks;
+        }
+    }
+
+    public Measurement? Find(BenchConfiguration configuration, Scenario scenario) =>
+        Measurements.FirstOrDefault(m => m.Configuration == configuration.Name && m.Scenario == scenario.Name);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Stateless divided by <see cref="Versus"/>: throughput above 1 and latencies below 1 favour stateless.
+/// <see cref="CpuCapacity"/> is the throughput ratio that the servers' CPU per request predicts for a machine where
+/// CPU is the limit (their CPU per request over stateless's): it does not move with the machine's other load.
+/// </summary>
+public sealed record Ratio(string Scenario, string Versus, double Throughput, double P50, double P99, double CpuCapacity);
+
+public sealed record TargetCheck(string Target, string Measured, bool Met);

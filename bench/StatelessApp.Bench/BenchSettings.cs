@@ -1,0 +1,142 @@
+using System.Globalization;
+
+namespace StatelessApp.Bench;
+
+/// <summary>How long and how hard each scenario runs; parsed from bench/run's arguments.</summary>
+public sealed record BenchSettings
+{
+    public const string Usage = """
+        Usage: bench/run [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N] [--threads N]
+                         [--shoppers N] [--scenarios LIST] [--keep-logs] [--output FOLDER]
+
+        Brings up the two-region stack on its own address range (127.121-123.x, own state folder). In each round, for
+        each configuration (stateless as shipped, stateful, stateless with Microsoft's RedisCache session; the order
+        reversed every other round) it starts ONE app instance behind region A's proxy and drives every scenario with
+        wrk for a fixed time: floor (/health/live), catalogue (GET /api/products), session-read (GET /api/cart),
+        cart-change (POST /api/cart/items), checkout (POST /api/checkout, a fresh cart each). Prints progress and a
+        table of the rounds' medians with ratios, counts Redis commands, PostgreSQL statements (by node) and the servers'
+        CPU per request, writes results.csv/.json/.md and the plot, and takes the stack down again.
+
+          --quick          smoke run: 1 round, 3 s per scenario after a 1 s warm-up
+                           (default: 3 rounds, 8 s per scenario after a 3 s warm-up)
+          --rounds N       rounds; the report shows each figure's median over the rounds
+          --duration S     measured seconds per scenario
+          --warmup S       unmeasured seconds before each scenario
+          --connections N  concurrent connections of wrk (default 16)
+          --threads N      wrk threads (default 2)
+          --shoppers N     shoppers with a session and a 3-line cart, shared by the session scenarios (default 256)
+          --scenarios LIST comma-separated subset, e.g. session-read,cart-change (checkout needs cart-change)
+          --keep-logs      copy the servers' logs to OUTPUT/logs before the stack's state folder is removed
+          --output DIR     where results.csv, results.json and benchmarks.png go (default: bench/results
+                           with the plot in docs/benchmarks.png; bench/results/quick with --quick)
+        """;
+
+    public int Rounds { get; init; } = 3;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(8);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int Connections { get; init; } = 16;
+
+    public int Threads { get; init; } = 2;
+
+    public int Shoppers { get; init; } = 256;
+
+    public bool Quick { get; init; }
+
+    public IReadOnlyList<Scenario> Scenarios { get; init; } = Scenario.All;
+
+    public bool KeepLogs { get; init; }
+
+    public string? OutputFolder { get; init; }
+
+    /// <summary>Null when help was asked for; throws <see cref="ArgumentException"/> naming a bad argument.</summary>
+    public static BenchSettings? Parse(IReadOnlyList<string> args)
+    {
+        var settings = new BenchSettings();
+        if (args.Contains("--quick"))
+        {
+            settings = settings with { Quick = true, Rounds = 1, Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1) };
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help":
+                    return null;
+                case "--quick":
+                    break;
+                case "--rounds":
+                    settings = settings with { Rounds = Number(args, ++i, "--rounds", 1, 20) };
+                    break;
+                case "--duration":
+                    settings = settings with { Duration = TimeSpan.FromSeconds(Number(args, ++i, "--duration", 1, 600)) };
+                    break;
+                case "--warmup":
+                    settings = settings with { Warmup = TimeSpan.FromSeconds(Number(args, ++i, "--warmup", 1, 120)) };
+                    break;
+                case "--connections":
+                    settings = settings with { Connections = Number(args, ++i, "--connections", 1, 1000) };
+                    break;
+                case "--threads":
+                    settings = settings with { Threads = Number(args, ++i, "--threads", 1, 64) };
+                    break;
+                case "--shoppers":
+                    settings = settings with { Shoppers = Number(args, ++i, "--shoppers", 1, 100_000) };
+                    break;
+                case "--keep-logs":
+                    settings = settings with { KeepLogs = true };
+                    break;
+                case "--scenarios":
+                    settings = settings with { Scenarios = ScenarioList(Text(args, ++i, "--scenarios")) };
+                    break;
+                case "--output":
+                    settings = settings with { OutputFolder = Text(args, ++i, "--output") };
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{args[i]}' (bench/run -h lists them)");
+            }
+        }
+
+        if (settings.Threads > settings.Connections)
+        {
+            throw new ArgumentException($"--threads ({settings.Threads}) cannot exceed --connections ({settings.Connections}): wrk gives each thread at least one connection");
+        }
+
+        // Each wrk thread takes its own slice of the shoppers; with fewer shoppers than connections in a slice two
+        // requests of one shopper would run at once and race on the same session (last writer wins).
+        if (settings.Shoppers < settings.Connections * 2)
+        {
+            throw new ArgumentException($"--shoppers ({settings.Shoppers}) must be at least twice --connections ({settings.Connections})");
+        }
+
+        return settings;
+    }
+
+    private static List<Scenario> ScenarioList(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(name => Scenario.All.All(s => s.Name != name)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"--scenarios: unknown {string.Join(", ", unknown)} (known: {string.Join(", ", Scenario.All.Select(s => s.Name))})");
+        }
+
+        if (names.Contains(Scenario.Checkout.Name) && !names.Contains(Scenario.CartChange.Name))
+        {
+            throw new ArgumentException("--scenarios: checkout sizes its cart pool from cart-change's rate, so it needs cart-change too");
+        }
+
+        return [.. Scenario.All.Where(s => names.Contains(s.Name))];
+    }
+
+    private static string Text(IReadOnlyList<string> args, int index, string name) =>
+        index < args.Count ? args[index] : throw new ArgumentException($"{name} needs a value");
+
+    private static int Number(IReadOnlyList<string> args, int index, string name, int min, int max) =>
+        int.TryParse(Text(args, index, name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} must be a whole number from {min} to {max} (was '{args[index]}')");
+}

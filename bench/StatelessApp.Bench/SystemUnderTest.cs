@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using StatelessApp.Stack;
+using StatelessApp.Stack.Processes;
+using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.Bench;
+
+/// <summary>
+/// The system under test: the stack the benchmark runs against: the repository's topology moved to 127.121-123.x with a state folder of its
+/// own, so it never meets a developer's `./stack up` (127.1-3.x) or the stack tests (127.101-103.x). One app instance
+/// serves every configuration, behind region A's proxy: the stateful build could not be spread over several instances
+/// without sticky routing, and the same single instance keeps the comparison fair.
+/// </summary>
+public sealed class SystemUnderTest : IAsyncDisposable
+{
+    public const int SecondOctetOffset = 120;
+
+    /// <summary>The instance under test; the other three stay stopped.</summary>
+    public const string AppUnderTest = "app-a1";
+
+    private readonly StackController _controller;
+    private readonly string? _logsCopy;
+
+    private SystemUnderTest(StackController controller, string? logsCopy)
+    {
+        _controller = controller;
+        _logsCopy = logsCopy;
+    }
+
+    public StackTopology Topology => _controller.Topology;
+
+    public StackContext Context => _controller.Context;
+
+    /// <summary>Region A's proxy: every request of the benchmark goes through it.</summary>
+    public Uri Proxy => new($"http://{Topology.NodeOf(NodeKind.Proxy, "a").Endpoint}");
+
+    /// <summary>
+    /// A fresh stack (publishes the app from the working tree), each step reported on <paramref name="output"/>;
+    /// its servers' logs are copied to <paramref name="logsCopy"/> (if given) when it goes down.
+    /// </summary>
+    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, CancellationToken cancellationToken)
+    {
+        var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-bench-").FullName);
+        var controller = new StackController(paths, StackTopology.LoadOnMovedRange(paths.TopologyFile, SecondOctetOffset), output);
+        var stack = new SystemUnderTest(controller, logsCopy);
+        try
+        {
+            await controller.UpAsync(new UpOptions { Fresh = true }, cancellationToken);
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+
+        return stack;
+    }
+
+    /// <summary>
+    /// Stops every app instance and starts <see cref="AppUnderTest"/> alone in the given mode, then waits until the proxy
+    /// sends everything to it (the proxy's probes take the stopped instances out within about a second).
+    /// </summary>
+    public async Task RunAppAsync(BenchConfiguration configuration, CancellationToken cancellationToken)
+    {
+        foreach (var app in Topology.NodesOf(NodeKind.App))
+        {
+            _controller.Kill(app.Name);
+        }
+
+        await WaitUntilRefusedAsync(Topology.Node(AppUnderTest), cancellationToken);
+
+        Context.AppSettings["StateMode"] = configuration.StateMode;
+        await _controller.StartAsync(AppUnderTest, cancellationToken);
+
+        var expected = $"{Topology.Node(AppUnderTest).Region}/app-{Topology.Node(AppUnderTest).Ordinal}";
+        var watch = Stopwatch.StartNew();
+        var consecutive = 0;
+        while (consecutive < 20)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"region A's proxy did not route only to {AppUnderTest} within 30 s");
+            }
+
+            try
+            {
+                using var response = await Context.Http.GetAsync(new Uri(Proxy, "/health/ready"), cancellationToken);
+                var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.FirstOrDefault() : null;
+                consecutive = response.IsSuccessStatusCode && servedBy == expected ? consecutive + 1 : 0;
+            }
+            catch (HttpRequestException)
+            {
+                consecutive = 0;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>A killed process keeps its listening socket until the kernel has reaped it: wait until connects are refused.</summary>
+    private static async Task WaitUntilRefusedAsync(Node node, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(node.Address, node.Port, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"{node.Name} still accepts connections on {node.Endpoint} 15 s after it was killed");
+    }
+
+    /// <summary>
+    /// The processes whose CPU time the bench reads (<see cref="ProcessCpu"/>): the instance under test, region A's
+    /// proxy, the Redis primary and both PostgreSQL postmasters (their backends are their children). Everything else
+    /// in the stack (the other proxy, replicas, Sentinels, etcd, Patroni) does the same background work in every
+    /// configuration.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> CpuRootsAsync(CancellationToken cancellationToken)
+    {
+        var roots = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Add(string label, int? pid)
+        {
+            if (pid is { } known)
+            {
+                roots[label] = known;
+            }
+        }
+
+        Add("app", PidOf(Topology.Node(AppUnderTest)));
+        Add("haproxy", PidOf(Topology.NodeOf(NodeKind.Proxy, "a")));
+        Add("redis", PidOf(await RedisPrimaryAsync(cancellationToken)));
+        foreach (var (node, role) in await PostgresNodesAsync(cancellationToken))
+        {
+            Add($"postgres {role}", _controller.ServerOf(node).Companions(node, Context).FirstOrDefault() is var postmaster and > 0 ? postmaster : null);
+        }
+
+        return roots;
+    }
+
+    private int? PidOf(Node node) => PidFile.Read(_controller.Paths.PidOf(node.Name)) is { } file && file.IsAlive() ? file.Pid : null;
+
+    /// <summary>The node Sentinel's quorum made the Redis primary right now.</summary>
+    public async Task<Node> RedisPrimaryAsync(CancellationToken cancellationToken) =>
+        (await _controller.ProbeAllAsync(Topology.NodesOf(NodeKind.Redis), cancellationToken)).FirstOrDefault(p => p.Probe.Role == "primary").Node
+        ?? throw new InvalidOperationException("no Redis primary");
+
+    /// <summary>Both PostgreSQL nodes with their current role ("primary" or "standby").</summary>
+    public async Task<IReadOnlyList<(Node Node, string Role)>> PostgresNodesAsync(CancellationToken cancellationToken) =>
+        [.. (await _controller.ProbeAllAsync(Topology.NodesOf(NodeKind.Postgres), cancellationToken)).Select(p => (p.Node, p.Probe.Role))];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _controller.DownAsync(quiet: true);
+        _controller.Dispose();
+        if (_logsCopy is not null && Directory.Exists(_controller.Paths.Logs))
+        {
+            Directory.CreateDirectory(_logsCopy);
+            foreach (var log in Directory.GetFiles(_controller.Paths.Logs))
+            {
+                File.Copy(log, Path.Combine(_logsCopy, Path.GetFileName(log)), overwrite: true);
+            }
+        }
+
+        Directory.Delete(_controller.Paths.StateRoot, recursive: true);
+    }
+}

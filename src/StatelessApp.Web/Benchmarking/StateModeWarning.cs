@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace StatelessApp.Web.Benchmarking;
+
+/// <summary>One warning at start-up when a benchmark-only mode runs, so it is never mistaken for the shipped app.</summary>
+internal sealed partial class StateModeWarning(IOptions<StateModeOptions> options, ILogger<StateModeWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogBenchmarkMode(logger, StateModeOptions.Parse(options.Value.StateMode) ?? StateMode.Stateless);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "StateMode={Mode}: a benchmark-only build (see docs/benchmarks.md), not the stateless app as shipped")]
+    private static partial void LogBenchmarkMode(ILogger logger, StateMode mode);
+}

@@ -1,0 +1,50 @@
+using StatelessApp.Bench;
+
+namespace StatelessApp.UnitTests.Bench;
+
+public class BenchSettingsTests
+{
+    [Fact]
+    public void Defaults_are_three_rounds_of_eight_seconds_after_a_three_second_warmup()
+    {
+        var settings = BenchSettings.Parse([])!;
+
+        Assert.Equal(3, settings.Rounds);
+        Assert.Equal(TimeSpan.FromSeconds(8), settings.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(3), settings.Warmup);
+        Assert.Equal(Scenario.All, settings.Scenarios);
+    }
+
+    [Fact]
+    public void Quick_is_one_short_round_and_later_arguments_still_win()
+    {
+        var settings = BenchSettings.Parse(["--duration", "5", "--quick"])!;
+
+        Assert.True(settings.Quick);
+        Assert.Equal(1, settings.Rounds);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.Warmup);
+    }
+
+    [Fact]
+    public void Help_returns_no_settings() => Assert.Null(BenchSettings.Parse(["--rounds", "2", "-h"]));
+
+    [Theory]
+    [InlineData(new[] { "--rounds", "0" }, "--rounds must be a whole number from 1 to 20 (was '0')")]
+    [InlineData(new[] { "--duration" }, "--duration needs a value")]
+    [InlineData(new[] { "--fast" }, "unknown argument '--fast' (bench/run -h lists them)")]
+    [InlineData(new[] { "--threads", "8", "--connections", "4" }, "--threads (8) cannot exceed --connections (4): wrk gives each thread at least one connection")]
+    [InlineData(new[] { "--shoppers", "20" }, "--shoppers (20) must be at least twice --connections (16)")]
+    [InlineData(new[] { "--scenarios", "floor,login" }, "--scenarios: unknown login (known: floor, catalogue, session-read, cart-change, checkout)")]
+    [InlineData(new[] { "--scenarios", "checkout" }, "--scenarios: checkout sizes its cart pool from cart-change's rate, so it needs cart-change too")]
+    public void Bad_arguments_are_named(string[] args, string message) =>
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => BenchSettings.Parse(args)).Message);
+
+    [Fact]
+    public void A_scenario_subset_keeps_the_run_order()
+    {
+        var settings = BenchSettings.Parse(["--scenarios", "checkout,floor,cart-change"])!;
+
+        Assert.Equal([Scenario.Floor, Scenario.CartChange, Scenario.Checkout], settings.Scenarios);
+    }
+}
