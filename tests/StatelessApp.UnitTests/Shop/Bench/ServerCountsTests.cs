@@ -1,6 +1,6 @@
 using StatelessApp.Bench;
 
-namespace StatelessApp.UnitTests.Bench;
+namespace StatelessApp.UnitTests.Shop.Bench;
 
 public class ServerCountsTests
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using StatelessApp.Bench;
 
-namespace StatelessApp.UnitTests.Bench;
+namespace StatelessApp.UnitTests.Shop.Bench;
 
 public class ProcessCpuTests
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StatelessApp.Web.Benchmarking;
 
-namespace StatelessApp.UnitTests.Benchmarking;
+namespace StatelessApp.UnitTests.Shop.Benchmarking;
 
 public class StateModeTests
 {
