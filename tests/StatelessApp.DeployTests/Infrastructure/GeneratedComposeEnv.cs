@@ -41,7 +41,13 @@ public sealed class GeneratedComposeEnv : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        // The controller's paths may keep node folders outside this one (a private temp folder is not walkable by the
+        // unprivileged accounts, see StackPaths.ServiceAccountData): delete those too.
+        _controller?.Paths.DeleteAll();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     /// <summary>
     /// What the stack controller would use for `./stack up` with the same passwords: its server definitions give the
