@@ -42,8 +42,9 @@ Exit status: 0 when the site is up and healthy; 2 for bad arguments; 1 when a st
 USAGE
 }
 
-fail() { echo "deploy-region.sh: $*" >&2; exit 1; }
-refuse() { echo "deploy-region.sh: $*" >&2; echo "Run deploy/deploy-region.sh -h for usage." >&2; exit 2; }
+script=deploy-region.sh
+# shellcheck source=SCRIPTDIR/lib/script-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/script-common.sh"
 
 region="" host="" public_a="" public_b="" secrets_file="" dir=/opt/stateless tls_cert="" tls_key="" timeout=600 dry_run=0
 while [ $# -gt 0 ]; do
@@ -68,12 +69,6 @@ while [ $# -gt 0 ]; do
     *) refuse "unknown argument '$1'" ;;
   esac
 done
-
-is_ipv4() {
-  [[ $1 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] || return 1
-  local octet
-  for octet in "${BASH_REMATCH[@]:1}"; do [ "$octet" -le 255 ] || return 1; done
-}
 
 [ -n "$region" ] || refuse "--region is required (a, b or w)"
 case "$region" in a | b | w) ;; *) refuse "--region must be a, b or w, not '$region'" ;; esac
@@ -119,16 +114,6 @@ ssh_options=(-o BatchMode=yes -o ConnectTimeout=10)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 step=0
-
-# One word as it would be typed: bare when safe, else in single quotes.
-quote() {
-  if [[ $1 =~ ^[A-Za-z0-9_./:@=,+%-]+$ ]]; then
-    printf '%s' "$1"
-  else
-    local single="'" escaped="'\\''"
-    printf "'%s'" "${1//$single/$escaped}"
-  fi
-}
 
 # Prints a command (shell-quoted, as it would be typed) and runs it unless --dry-run; a failure names the step.
 # With --input FILE LABEL the command reads FILE on stdin, shown as "< (LABEL)" so that no content is printed.

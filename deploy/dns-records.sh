@@ -32,8 +32,9 @@ Options:
 USAGE
 }
 
-fail() { echo "dns-records.sh: $*" >&2; exit 1; }
-refuse() { echo "dns-records.sh: $*" >&2; echo "Run deploy/dns-records.sh -h for usage." >&2; exit 2; }
+script=dns-records.sh
+# shellcheck source=SCRIPTDIR/lib/script-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/script-common.sh"
 
 domain="" address_a="" address_b="" provider=digitalocean zone="" ttl=60 dry_run=0
 while [ $# -gt 0 ]; do
@@ -56,11 +57,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-is_ipv4() {
-  [[ $1 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] || return 1
-  local octet
-  for octet in "${BASH_REMATCH[@]:1}"; do [ "$octet" -le 255 ] || return 1; done
-}
 label='[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?'
 
 [ -n "$domain" ] || refuse "--domain is required (e.g. shop.example.com)"
@@ -89,16 +85,6 @@ fi
 
 [ -n "${DIGITALOCEAN_TOKEN:-}" ] || refuse "DIGITALOCEAN_TOKEN is not set (a DigitalOcean API token with write access to the zone $zone)"
 command -v curl >/dev/null || fail "curl is not installed"
-
-# One word as it would be typed: bare when safe, else in single quotes.
-quote() {
-  if [[ $1 =~ ^[A-Za-z0-9_./:@=,+%-]+$ ]]; then
-    printf '%s' "$1"
-  else
-    local single="'" escaped="'\\''"
-    printf "'%s'" "${1//$single/$escaped}"
-  fi
-}
 
 # Commands are shown on the terminal (fd 3) even when their output is captured.
 exec 3>&1
