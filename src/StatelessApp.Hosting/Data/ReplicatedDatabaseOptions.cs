@@ -29,6 +29,13 @@ public sealed class ReplicatedDatabaseOptions
     /// <summary>Upper bound of the back-off between two attempts (the first retry is immediate).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a write that asks for it (<see cref="StandbyConfirmation{TContext}"/>, e.g. placing an order) waits for a
+    /// standby to flush its commit before it fails with 503. Zero switches the confirmation off (a single server, or
+    /// Patroni's synchronous_mode doing the job). Replication normally confirms within a few milliseconds.
+    /// </summary>
+    public TimeSpan StandbyConfirmationTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Budget of one "postgres-primary" probe (open + SELECT 1).</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

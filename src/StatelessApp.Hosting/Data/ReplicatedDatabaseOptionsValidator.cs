@@ -54,6 +54,11 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
             failures.Add($"{section}:HealthCheckTimeout must be positive and at most 00:00:30 (was {options.HealthCheckTimeout})");
         }
 
+        if (options.StandbyConfirmationTimeout < TimeSpan.Zero || options.StandbyConfirmationTimeout > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{section}:StandbyConfirmationTimeout must be between 00:00:00 (off) and 00:00:30 (was {options.StandbyConfirmationTimeout})");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

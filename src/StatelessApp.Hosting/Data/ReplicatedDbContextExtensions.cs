@@ -27,8 +27,9 @@ public static class ReplicatedDbContextExtensions
     /// <summary>
     /// Registers <typeparamref name="TContext"/> (scoped, on the writable primary, with a retrying execution strategy) and
     /// <see cref="ReadOnlyDbContext{TContext}"/> (scoped, on a standby when one is up), both over ONE multi-host data
-    /// source built from <c>ConnectionStrings:{connectionName}</c>; the "postgres-primary" health check tagged "ready";
-    /// and the 503 mapping for an unreachable database. Settings: section <c>Database</c>, validated at start-up.
+    /// source built from <c>ConnectionStrings:{connectionName}</c>; <see cref="StandbyConfirmation{TContext}"/> for writes
+    /// that must survive the primary's loss; the "postgres-primary" health check tagged "ready"; and the 503 mappings for
+    /// an unreachable database and an unconfirmed write. Settings: section <c>Database</c>, validated at start-up.
     /// </summary>
     /// <param name="configureContext">Extra EF configuration applied to both instances (interceptors, warnings...).</param>
     public static IHostApplicationBuilder AddReplicatedDbContext<TContext>(
@@ -78,6 +79,11 @@ public static class ReplicatedDbContextExtensions
             .GetRequiredService<ReadOnlyContextFactory<TContext>>()
             .Create(provider, provider.GetReplicatedDataSource<TContext>())));
 
+        services.AddSingleton(provider => new StandbyConfirmation<TContext>(
+            Options(provider, connectionName).StandbyConfirmationTimeout,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("StatelessApp.Hosting.Data.StandbyConfirmation")));
+
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             PrimaryDatabaseHealthCheck.Name,
             provider => new PrimaryDatabaseHealthCheck(
@@ -86,6 +92,7 @@ public static class ReplicatedDbContextExtensions
             tags: ["ready"]));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, DatabaseUnavailableExceptionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, WriteNotConfirmedExceptionHandler>());
         return builder;
     }
 

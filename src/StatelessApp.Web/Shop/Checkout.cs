@@ -1,17 +1,27 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StatelessApp.Hosting.Data;
 using StatelessApp.Web.Data;
 
 namespace StatelessApp.Web.Shop;
 
-/// <summary>Turns a cart into an order, on the primary, in one transaction.</summary>
-public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogger<Checkout> logger)
+/// <summary>
+/// Turns a cart into an order, on the primary, in one transaction, and acknowledges it only once a standby has it:
+/// an order the shopper was shown must survive the loss of the primary's region.
+/// </summary>
+public sealed partial class Checkout(
+    ShopDbContext db,
+    StandbyConfirmation<ShopDbContext> standbyConfirmation,
+    TimeProvider time,
+    ILogger<Checkout> logger)
 {
     /// <summary>
     /// Writes the order with prices read from the primary inside the same transaction. Runs in the execution strategy,
     /// which retries the whole attempt after a transient failure (e.g. a connection lost during a failover).
     /// The order id is chosen once, before the first attempt: if a commit succeeded but its acknowledgement was
-    /// lost, the retry finds the order and returns it instead of placing it twice.
+    /// lost, the retry finds the order and returns it instead of placing it twice. The order is returned only once a
+    /// standby has flushed it (<see cref="StandbyConfirmation{TContext}"/>); otherwise <see cref="WriteNotConfirmedException"/>
+    /// (503), and the same key repeated later returns that very order.
     /// </summary>
     /// <param name="idempotencyKey">
     /// The client's key for this checkout, or null. A key this shopper already used returns the order it placed
@@ -34,41 +44,22 @@ public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogge
             {
                 db.ChangeTracker.Clear(); // a failed attempt may have left the order tracked as Added
 
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (attempt.Key is not null && await FindByKeyAsync(attempt.ShopperId, attempt.Key, ct) is { } earlier)
-                {
-                    return new CheckoutOutcome(earlier, IsReplay: true);
-                }
-
-                var already = await db.Orders.Include(o => o.Lines).AsNoTracking()
-                    .FirstOrDefaultAsync(o => o.Id == attempt.OrderId, ct);
-                if (already is not null)
-                {
-                    return new CheckoutOutcome(already, IsReplay: false);
-                }
-
-                var placed = await BuildOrderAsync(attempt.OrderId, attempt.ShopperId, attempt.Cart, ct);
-                if (placed is null)
-                {
-                    return null;
-                }
-
-                placed.IdempotencyKey = attempt.Key;
-                db.Orders.Add(placed);
+                // Held open across COMMIT, so that the standby confirmation asks the server that committed.
+                await db.Database.OpenConnectionAsync(ct);
                 try
                 {
-                    await db.SaveChangesAsync(ct);
-                    await transaction.CommitAsync(ct);
-                    return new CheckoutOutcome(placed, IsReplay: false);
+                    var placed = await PlaceOnceAsync(attempt.OrderId, attempt.ShopperId, attempt.Cart, attempt.Key, ct);
+                    if (placed is not null)
+                    {
+                        // A replay confirms too: its order may be the one whose first answer was a 503 for want of this.
+                        await standbyConfirmation.ConfirmCommitAsync(db, ct);
+                    }
+
+                    return placed;
                 }
-                catch (DbUpdateException e) when (IsDuplicateKey(e) && attempt.Key is not null)
+                finally
                 {
-                    // Another instance placed this key's order between our lookup and our insert.
-                    await transaction.RollbackAsync(ct);
-                    db.ChangeTracker.Clear();
-                    var winner = await FindByKeyAsync(attempt.ShopperId, attempt.Key, ct)
-                        ?? throw new InvalidOperationException($"Order for idempotency key {attempt.Key} vanished after a duplicate-key conflict.", e);
-                    return new CheckoutOutcome(winner, IsReplay: true);
+                    await db.Database.CloseConnectionAsync();
                 }
             },
             verifySucceeded: null,
@@ -84,6 +75,47 @@ public sealed partial class Checkout(ShopDbContext db, TimeProvider time, ILogge
         }
 
         return outcome;
+    }
+
+    /// <summary>One attempt: the key's earlier order, this attempt's order if an earlier attempt committed it, or a new one.</summary>
+    private async Task<CheckoutOutcome?> PlaceOnceAsync(Guid orderId, string shopperId, Cart cart, string? key, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (key is not null && await FindByKeyAsync(shopperId, key, ct) is { } earlier)
+        {
+            return new CheckoutOutcome(earlier, IsReplay: true);
+        }
+
+        var already = await db.Orders.Include(o => o.Lines).AsNoTracking()
+            .FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (already is not null)
+        {
+            return new CheckoutOutcome(already, IsReplay: false);
+        }
+
+        var placed = await BuildOrderAsync(orderId, shopperId, cart, ct);
+        if (placed is null)
+        {
+            return null;
+        }
+
+        placed.IdempotencyKey = key;
+        db.Orders.Add(placed);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new CheckoutOutcome(placed, IsReplay: false);
+        }
+        catch (DbUpdateException e) when (IsDuplicateKey(e) && key is not null)
+        {
+            // Another instance placed this key's order between our lookup and our insert.
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            var winner = await FindByKeyAsync(shopperId, key, ct)
+                ?? throw new InvalidOperationException($"Order for idempotency key {key} vanished after a duplicate-key conflict.", e);
+            return new CheckoutOutcome(winner, IsReplay: true);
+        }
     }
 
     private Task<Order?> FindByKeyAsync(string shopperId, string key, CancellationToken cancellationToken) =>

@@ -136,6 +136,34 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     public Task PromoteStandbyAsync() =>
         PostgresCommands.RunAsync(PostgresCommands.Tool("pg_ctl"), ["promote", "-w", "-t", "30", "-D", Standby.DataDirectory]);
 
+    /// <summary>
+    /// Freezes the standby's WAL receiver (SIGSTOP): the primary still lists it as streaming, but it flushes nothing
+    /// more, as a standby behind a stalled link would. Disposing the result lets it go on (SIGCONT).
+    /// </summary>
+    public async Task<IAsyncDisposable> FreezeStandbyReceiverAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        object? pid;
+        while ((pid = await AdminScalarAsync(Standby, "SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'")) is not int)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the standby's WAL receiver is not streaming");
+            }
+
+            await Task.Delay(50);
+        }
+
+        var receiver = ((int)pid).ToString(CultureInfo.InvariantCulture);
+        await PostgresCommands.RunAsync("kill", ["-STOP", receiver], asPostgres: false);
+        return new Thaw(receiver);
+    }
+
+    private sealed class Thaw(string pid) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await PostgresCommands.RunAsync("kill", ["-CONT", pid], asPostgres: false);
+    }
+
     /// <summary>Waits until the standby has replayed everything the primary had written when this was called.</summary>
     public async Task WaitForReplicationAsync(TimeSpan? timeout = null)
     {

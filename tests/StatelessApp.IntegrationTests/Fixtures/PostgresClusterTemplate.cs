@@ -69,6 +69,8 @@ internal static class PostgresClusterTemplate
                      {
                          $"CREATE ROLE {PostgresCluster.RoleName} LOGIN PASSWORD '{password}'",
                          $"CREATE DATABASE {PostgresCluster.DatabaseName} OWNER {PostgresCluster.RoleName}",
+                         // As deploy/patroni/post-bootstrap.sh: the standby confirmation reads the standbys' positions.
+                         $"GRANT pg_read_all_stats TO {PostgresCluster.RoleName}",
                      })
             {
                 await using var command = new NpgsqlCommand(sql, admin);

@@ -124,6 +124,34 @@ public sealed partial class IdempotentCheckoutTests(ShopServers servers)
         Assert.Equal(2L, await OrdersWithKeyAsync(key));
     }
 
+    [Fact]
+    public async Task An_order_no_standby_confirms_is_a_503_and_the_same_key_returns_it_once_one_does()
+    {
+        using var shopper = new Shopper();
+        await shopper.AddToCartAsync(App1, productId: 6, quantity: 3);
+        var key = IdempotencyKey.New();
+
+        HttpResponseMessage unconfirmed;
+        await using (await servers.Postgres.FreezeStandbyReceiverAsync())
+        {
+            unconfirmed = await CheckoutAsync(shopper, App1, key);
+        }
+
+        var problem = await ProblemAssert.IsProblemAsync(unconfirmed, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("write not confirmed", problem.GetProperty("title").GetString());
+        Assert.NotNull(unconfirmed.Headers.RetryAfter);
+        Assert.Equal(1L, await OrdersWithKeyAsync(key)); // saved, just not acknowledged
+        Assert.Equal(3, (await shopper.GetJsonAsync(App1, "api/cart")).GetProperty("itemCount").GetInt32()); // still in the cart
+
+        var repeated = await CheckoutAsync(shopper, App2, key);
+
+        Assert.Equal(HttpStatusCode.Created, repeated.StatusCode);
+        Assert.Equal("true", Assert.Single(repeated.Headers.GetValues("Idempotent-Replayed")));
+        Assert.Equal(3, (await repeated.ReadJsonAsync()).GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+        Assert.Equal(1L, await OrdersWithKeyAsync(key));
+        Assert.Equal(0, (await shopper.GetJsonAsync(App1, "api/cart")).GetProperty("itemCount").GetInt32());
+    }
+
     [Theory]
     [InlineData("has space")]
     [InlineData("slash/and,comma")]

@@ -69,10 +69,19 @@ public sealed class ReplicatedDatabaseOptionsValidatorTests
             ConnectionString = Valid,
             MaxRetryDelay = TimeSpan.FromSeconds(-1),
             HealthCheckTimeout = TimeSpan.Zero,
+            StandbyConfirmationTimeout = TimeSpan.FromSeconds(31),
         });
         Assert.Collection(failures,
             f => Assert.StartsWith("Database:MaxRetryDelay must be between", f, StringComparison.Ordinal),
-            f => Assert.StartsWith("Database:HealthCheckTimeout must be positive", f, StringComparison.Ordinal));
+            f => Assert.StartsWith("Database:HealthCheckTimeout must be positive", f, StringComparison.Ordinal),
+            f => Assert.StartsWith("Database:StandbyConfirmationTimeout must be between 00:00:00 (off) and 00:00:30", f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_zero_standby_confirmation_timeout_is_valid_and_means_off()
+    {
+        var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = Valid, StandbyConfirmationTimeout = TimeSpan.Zero });
+        Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(ReplicatedDatabaseOptions options) =>

@@ -1,0 +1,152 @@
+using System.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using StatelessApp.Hosting.Consistency;
+
+namespace StatelessApp.Hosting.Data;
+
+/// <summary>
+/// Holds the acknowledgement of a write until a standby has flushed it to its own disk: what Redis' <c>WAIT</c> does
+/// for sessions, for the PostgreSQL writes that must survive the loss of the primary's machine (an order). Replication
+/// stays asynchronous for everything else, and a lost standby never stops the primary's writes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why not PostgreSQL's own synchronous replication (Patroni <c>synchronous_mode</c>)? It holds every commit of every
+/// writer, and when the standby vanishes without closing its connection (a partition, a dead machine) every write
+/// stalls until <c>wal_sender_timeout</c> and Patroni's next loop; docs/failover.md has the measurements. Here only the
+/// writes that ask wait, for at most <see cref="ReplicatedDatabaseOptions.StandbyConfirmationTimeout"/>, and then fail
+/// clearly (503) instead of hanging; a repeat with the same idempotency key returns the same result once confirmed.
+/// </para>
+/// <para>
+/// The rule, read from the primary's <c>pg_stat_replication</c> on the connection that committed: a standby that is
+/// streaming must have flushed the commit (<see cref="StandbyConfirmationState.Confirmed"/>); with no standby connected
+/// there is nobody to wait for and the write is accepted on the primary alone (<see cref="StandbyConfirmationState.NoStandby"/>,
+/// logged), as Patroni's non-strict synchronous mode does. A standby that the primary still lists but that no longer
+/// answers (a partition) keeps writes failing until the primary drops it, after <c>wal_sender_timeout</c>.
+/// </para>
+/// <para>The app's role needs <c>pg_read_all_stats</c> to see the standbys' positions (deploy/patroni/post-bootstrap.sh grants it).</para>
+/// </remarks>
+public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, TimeProvider time, ILogger logger)
+    where TContext : DbContext
+{
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan NoStandbyLogInterval = TimeSpan.FromSeconds(10);
+
+    private const string SnapshotColumns =
+        """
+        count(*),
+        count(state),
+        count(*) FILTER (WHERE state IN ('streaming', 'catchup')),
+        max(flush_lsn) FILTER (WHERE state IN ('streaming', 'catchup'))
+        """;
+
+    // The first round trip also learns the position the commit reached (see WritePositionRecorder for why this query).
+    private const string FirstQuery = $"SELECT ({WritePositionRecorder.PositionSql}), {SnapshotColumns} FROM pg_stat_replication";
+    private const string PollQuery = $"SELECT {SnapshotColumns} FROM pg_stat_replication";
+
+    private long _lastNoStandbyLog;
+
+    /// <summary>How long a write waits for a standby before it fails; zero switches confirmation off.</summary>
+    public TimeSpan Timeout => timeout;
+
+    /// <summary>
+    /// Returns once the transaction that <paramref name="context"/> just committed is safe from the loss of the primary
+    /// (confirmed, or no standby to confirm it); throws <see cref="WriteNotConfirmedException"/> if a standby does not
+    /// confirm it within the timeout. Call it on the connection that committed, still open: open it yourself
+    /// (<c>Database.OpenConnectionAsync</c>) before the transaction, so EF does not return it to the pool at COMMIT and
+    /// the question is asked of the same server. Inside an execution strategy the whole attempt, confirmation
+    /// included, is repeated after a lost connection, so write it to find its own earlier commit (an idempotency key).
+    /// </summary>
+    public async Task<StandbyConfirmationState> ConfirmCommitAsync(TContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (timeout == TimeSpan.Zero)
+        {
+            return StandbyConfirmationState.NotRequested;
+        }
+
+        if (context.Database.GetDbConnection() is not NpgsqlConnection { State: ConnectionState.Open } connection)
+        {
+            throw new InvalidOperationException(
+                "Confirm a commit on the connection that made it: open the context's connection before the transaction.");
+        }
+
+        var started = time.GetTimestamp();
+        NpgsqlLogSequenceNumber commit;
+        ReplicationSnapshot snapshot;
+        await using (var first = new NpgsqlCommand(FirstQuery, connection))
+        await using (var reader = await first.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            commit = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
+            snapshot = ReadSnapshot(reader, offset: 1);
+        }
+
+        var delay = FirstPollDelay;
+        while (true)
+        {
+            var state = snapshot.Evaluate(commit);
+            switch (state)
+            {
+                case StandbyConfirmationState.Confirmed:
+                    return state;
+                case StandbyConfirmationState.NoStandby:
+                    LogNoStandbyNowAndThen(commit);
+                    return state;
+                case StandbyConfirmationState.NotPermitted:
+                    LogNotPermitted(connection.UserName ?? "the app's role");
+                    throw new WriteNotConfirmedException(
+                        "The database role may not read pg_stat_replication's positions (GRANT pg_read_all_stats), so no commit can be confirmed.");
+            }
+
+            var waited = time.GetElapsedTime(started);
+            if (waited >= timeout)
+            {
+                LogNotConfirmed(commit, snapshot.HighestFlush?.ToString() ?? "none", waited.TotalMilliseconds);
+                throw new WriteNotConfirmedException(
+                    $"No standby confirmed the commit at {commit} within {timeout.TotalMilliseconds:0} ms.");
+            }
+
+            await Task.Delay(delay < timeout - waited ? delay : timeout - waited, time, cancellationToken);
+            delay = delay * 2 < MaxPollDelay ? delay * 2 : MaxPollDelay;
+            await using var poll = new NpgsqlCommand(PollQuery, connection);
+            await using var reader = await poll.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            snapshot = ReadSnapshot(reader, offset: 0);
+        }
+    }
+
+    private static ReplicationSnapshot ReadSnapshot(NpgsqlDataReader reader, int offset) => new(
+        reader.GetInt64(offset),
+        reader.GetInt64(offset + 1),
+        reader.GetInt64(offset + 2),
+        reader.IsDBNull(offset + 3) ? null : reader.GetFieldValue<NpgsqlLogSequenceNumber>(offset + 3));
+
+    // While a region is down every confirmed write would say so; once per interval is enough to see it in the logs.
+    private void LogNoStandbyNowAndThen(NpgsqlLogSequenceNumber commit)
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastNoStandbyLog);
+        if ((last == 0 || time.GetElapsedTime(last, now) >= NoStandbyLogInterval)
+            && Interlocked.CompareExchange(ref _lastNoStandbyLog, now, last) == last)
+        {
+            LogNoStandby(commit);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No standby is connected: the commit at {Commit} is on the primary only (accepted; logged at most every 10 s)")]
+    private partial void LogNoStandby(NpgsqlLogSequenceNumber commit);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No standby confirmed the commit at {Commit} within {WaitedMs:0} ms (furthest standby flush: {HighestFlush}): answering 503, the write stays on the primary")]
+    private partial void LogNotConfirmed(NpgsqlLogSequenceNumber commit, string highestFlush, double waitedMs);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Role {Role} cannot see the standbys' positions in pg_stat_replication: grant it pg_read_all_stats, or set Database:StandbyConfirmationTimeout to 00:00:00")]
+    private partial void LogNotPermitted(string role);
+}

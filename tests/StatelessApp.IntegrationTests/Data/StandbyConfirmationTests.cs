@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using StatelessApp.Hosting.Data;
+using StatelessApp.IntegrationTests.Fixtures;
+
+namespace StatelessApp.IntegrationTests.Data;
+
+/// <summary>
+/// A write confirmed by <see cref="StandbyConfirmation{TContext}"/> is on the standby's disk; with no standby it is
+/// accepted on the primary alone; a standby that stops flushing makes it fail after the timeout (and a repeat succeed
+/// once it flushes again). Real primary + streaming standby, one cluster per test where the test breaks it.
+/// </summary>
+public sealed class StandbyConfirmationTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task A_confirmed_commit_is_already_flushed_by_the_standby()
+    {
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster);
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, confirmation) = Resolve(scope);
+
+        await db.Database.OpenConnectionAsync();
+        db.Notes.Add(new Note { Text = "must survive the primary" });
+        await db.SaveChangesAsync();
+        var commit = await ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>(db, "SELECT pg_current_wal_lsn()");
+
+        var state = await confirmation.ConfirmCommitAsync(db, CancellationToken.None);
+
+        var flushedByStandby = await PostgresCluster.AdminScalarAsync(cluster.Standby,
+            $"SELECT pg_last_wal_receive_lsn() >= '{commit}'::pg_lsn");
+        Assert.Equal(StandbyConfirmationState.Confirmed, state);
+        Assert.Equal(true, flushedByStandby);
+    }
+
+    [Fact]
+    public async Task Without_a_connected_standby_the_commit_is_accepted_on_the_primary_alone_at_once()
+    {
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster);
+        await cluster.StopStandbyAsync();
+        await WaitUntilPrimaryListsNoStandbyAsync(cluster);
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, confirmation) = Resolve(scope);
+
+        await db.Database.OpenConnectionAsync();
+        db.Notes.Add(new Note { Text = "region B is down" });
+        await db.SaveChangesAsync();
+        var watch = Stopwatch.StartNew();
+        var state = await confirmation.ConfirmCommitAsync(db, CancellationToken.None);
+
+        Assert.Equal(StandbyConfirmationState.NoStandby, state);
+        Assert.True(watch.Elapsed < Timeout, $"took {watch.Elapsed.TotalMilliseconds:0} ms: it must not wait for a standby that is not there");
+    }
+
+    [Fact]
+    public async Task A_standby_that_stops_flushing_fails_the_confirmation_after_the_timeout_and_a_repeat_succeeds_once_it_resumes()
+    {
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster);
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, confirmation) = Resolve(scope);
+        await db.Database.OpenConnectionAsync();
+
+        var frozen = await cluster.FreezeStandbyReceiverAsync();
+        int id;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var note = new Note { Text = "not yet on the standby" };
+            db.Notes.Add(note);
+            await db.SaveChangesAsync();
+            id = note.Id;
+            watch.Restart();
+            var refused = await Assert.ThrowsAsync<WriteNotConfirmedException>(() => confirmation.ConfirmCommitAsync(db, CancellationToken.None));
+            watch.Stop();
+            Assert.Contains("No standby confirmed the commit", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await frozen.DisposeAsync();
+        }
+
+        Assert.InRange(watch.Elapsed, Timeout, Timeout + TimeSpan.FromSeconds(2));
+        // Not acknowledged is not lost: the write is on the primary, and confirming again (the retry) succeeds.
+        Assert.Equal(1L, await PostgresCluster.AdminScalarAsync(cluster.Primary, $"SELECT count(*) FROM notes WHERE id = {id}", PostgresCluster.DatabaseName));
+        Assert.Equal(StandbyConfirmationState.Confirmed, await confirmation.ConfirmCommitAsync(db, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_role_that_cannot_read_the_standby_positions_is_refused_with_the_grant_it_needs()
+    {
+        await using var cluster = await PostgresCluster.StartAsync();
+        await PostgresCluster.AdminScalarAsync(cluster.Primary, "CREATE ROLE no_stats LOGIN PASSWORD 'no-stats-password'");
+        await cluster.WaitForReplicationAsync();
+        var connectionString = new NpgsqlConnectionStringBuilder(cluster.PrimaryConnectionString)
+        {
+            Username = "no_stats",
+            Password = "no-stats-password",
+        }.ConnectionString;
+        await using var db = new NotesContext(new DbContextOptionsBuilder<NotesContext>().UseNpgsql(connectionString).Options);
+        var confirmation = new StandbyConfirmation<NotesContext>(Timeout, TimeProvider.System, NullLogger.Instance);
+        await db.Database.OpenConnectionAsync();
+
+        var refused = await Assert.ThrowsAsync<WriteNotConfirmedException>(() => confirmation.ConfirmCommitAsync(db, CancellationToken.None));
+
+        Assert.Contains("pg_read_all_stats", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_shop_role_setup_grants_what_the_confirmation_reads()
+    {
+        // deploy/patroni/post-bootstrap.sh grants the same; without it every order would be refused.
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster);
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, confirmation) = Resolve(scope);
+        await db.Database.OpenConnectionAsync();
+
+        Assert.Equal(StandbyConfirmationState.Confirmed, await confirmation.ConfirmCommitAsync(db, CancellationToken.None));
+        Assert.True(await ScalarAsync<bool>(db, "SELECT pg_has_role('pg_read_all_stats', 'USAGE')"));
+    }
+
+    private static Task<NotesHost> StartHostAsync(PostgresCluster cluster) =>
+        NotesHost.StartAsync(cluster.MultiHostConnectionString, new Dictionary<string, string?>
+        {
+            ["Database:StandbyConfirmationTimeout"] = Timeout.ToString(),
+        });
+
+    private static (NotesContext Db, StandbyConfirmation<NotesContext> Confirmation) Resolve(AsyncServiceScope scope) =>
+        (scope.ServiceProvider.GetRequiredService<NotesContext>(),
+            scope.ServiceProvider.GetRequiredService<StandbyConfirmation<NotesContext>>());
+
+    private static async Task<T> ScalarAsync<T>(NotesContext db, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection());
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task WaitUntilPrimaryListsNoStandbyAsync(PostgresCluster cluster)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((long)(await PostgresCluster.AdminScalarAsync(cluster.Primary, "SELECT count(*) FROM pg_stat_replication"))! > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the primary still lists the stopped standby");
+            await Task.Delay(50);
+        }
+    }
+}
