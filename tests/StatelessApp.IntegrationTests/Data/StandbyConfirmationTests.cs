@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using StatelessApp.Hosting.Data;
 using StatelessApp.IntegrationTests.Fixtures;
+using Xunit.Abstractions;
 
 namespace StatelessApp.IntegrationTests.Data;
 
@@ -13,7 +14,7 @@ namespace StatelessApp.IntegrationTests.Data;
 /// accepted on the primary alone; a standby that stops flushing makes it fail after the timeout (and a repeat succeed
 /// once it flushes again). Real primary + streaming standby, one cluster per test where the test breaks it.
 /// </summary>
-public sealed class StandbyConfirmationTests
+public sealed class StandbyConfirmationTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
 
@@ -36,6 +37,33 @@ public sealed class StandbyConfirmationTests
             $"SELECT pg_last_wal_receive_lsn() >= '{commit}'::pg_lsn");
         Assert.Equal(StandbyConfirmationState.Confirmed, state);
         Assert.Equal(true, flushedByStandby);
+    }
+
+    [Fact]
+    public async Task Every_commit_of_a_run_is_confirmed_and_the_added_latency_is_printed()
+    {
+        const int Commits = 200;
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster);
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, confirmation) = Resolve(scope);
+        await db.Database.OpenConnectionAsync();
+
+        var commit = new List<double>(Commits);
+        var confirm = new List<double>(Commits);
+        for (var i = 0; i < Commits; i++)
+        {
+            db.Notes.Add(new Note { Text = $"note {i}" });
+            var watch = Stopwatch.StartNew();
+            await db.SaveChangesAsync();
+            commit.Add(watch.Elapsed.TotalMilliseconds);
+            watch.Restart();
+            Assert.Equal(StandbyConfirmationState.Confirmed, await confirmation.ConfirmCommitAsync(db, CancellationToken.None));
+            confirm.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        output.WriteLine($"{Commits} single-row commits on one machine: commit median {Median(commit):0.00} ms, " +
+            $"confirmation median {Median(confirm):0.00} ms, p99 {Percentile(confirm, 0.99):0.00} ms");
     }
 
     [Fact]
@@ -124,6 +152,14 @@ public sealed class StandbyConfirmationTests
 
         Assert.Equal(StandbyConfirmationState.Confirmed, await confirmation.ConfirmCommitAsync(db, CancellationToken.None));
         Assert.True(await ScalarAsync<bool>(db, "SELECT pg_has_role('pg_read_all_stats', 'USAGE')"));
+    }
+
+    private static double Median(List<double> values) => Percentile(values, 0.5);
+
+    private static double Percentile(List<double> values, double fraction)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(fraction * sorted.Count))];
     }
 
     private static Task<NotesHost> StartHostAsync(PostgresCluster cluster) =>
