@@ -30,25 +30,34 @@ public sealed class RedisServer : Server
         var config = NodeConfig(node, context);
         if (!File.Exists(config))
         {
-            var lines = new List<string> { $"include {Path.Combine(context.Paths.Deploy, "redis", "redis.conf")}" };
-            if (NeverPromoted(node))
-            {
-                lines.Add($"include {Path.Combine(context.Paths.Deploy, "redis", "never-promoted.conf")}");
-            }
-
-            if (node.Region != context.Topology.RedisInitialPrimaryRegion)
-            {
-                var primary = context.Topology.NodeOf(NodeKind.Redis, context.Topology.RedisInitialPrimaryRegion);
-                lines.Add($"replicaof {primary.Address} {primary.Port.ToString(CultureInfo.InvariantCulture)}");
-            }
-
-            File.WriteAllLines(config, lines);
+            File.WriteAllLines(config, FirstStartConfig(node, context));
             FileModes.Set(config, FileModes.OwnerReadWrite);
         }
 
         // Also on a node's first start: a node added to a stack that has failed over (the witness node, say) must
         // replicate from the primary now, not from the initial one.
         FollowThePrimarySentinelsName(node, context);
+    }
+
+    /// <summary>
+    /// The node's config as first written: the shared settings, the never-promoted ones for the witness node, and
+    /// every node but the initial primary a replica of it. (The compose start script writes the same lines.)
+    /// </summary>
+    public static IReadOnlyList<string> FirstStartConfig(Node node, StackContext context)
+    {
+        var lines = new List<string> { $"include {Path.Combine(context.Paths.Deploy, "redis", "redis.conf")}" };
+        if (NeverPromoted(node))
+        {
+            lines.Add($"include {Path.Combine(context.Paths.Deploy, "redis", "never-promoted.conf")}");
+        }
+
+        if (node.Region != context.Topology.RedisInitialPrimaryRegion)
+        {
+            var primary = context.Topology.NodeOf(NodeKind.Redis, context.Topology.RedisInitialPrimaryRegion);
+            lines.Add($"replicaof {primary.Address} {primary.Port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return lines;
     }
 
     /// <summary>
