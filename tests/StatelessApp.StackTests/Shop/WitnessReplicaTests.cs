@@ -7,6 +7,7 @@ using StatelessApp.Stack.Cli;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
+using Xunit.Abstractions;
 
 namespace StatelessApp.StackTests.Shop;
 
@@ -16,7 +17,7 @@ namespace StatelessApp.StackTests.Shop;
 /// came back. The witness site's Redis replica (never promoted) confirms writes for whichever region's node is primary.
 /// </summary>
 [Collection(StackTestGroup.Name)]
-public class WitnessReplicaTests(StackFixture stack)
+public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
 {
     /// <summary>Sentinel needs about 2-3 s to promote (measured); the proxies then need their health checks to pass again.</summary>
     private static readonly TimeSpan CartBackWithin = TimeSpan.FromSeconds(20);
@@ -81,6 +82,8 @@ public class WitnessReplicaTests(StackFixture stack)
                 }
             }
 
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"killed {primary.Name}; cart change through region {survivingRegion} back after {backAfter?.TotalSeconds ?? double.NaN:0.0} s; failures before: {string.Join(", ", failures)}"));
             var status = await stack.Controller.StatusAsync();
             Assert.True(backAfter is not null,
                 $"no cart change succeeded within {CartBackWithin.TotalSeconds:0} s of killing {primary.Name}; failures: {string.Join(", ", failures)}\n{StatusTable.Format(status)}");
