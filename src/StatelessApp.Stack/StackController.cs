@@ -148,10 +148,10 @@ public sealed class StackController : IDisposable
         await progress.StepAsync("database: migrations applied (once, on the primary)", () => MigrateAsync(cancellationToken));
 
         var redis = Topology.NodesOf(NodeKind.Redis);
-        await progress.StepAsync("Redis: primary + linked replica", async () =>
+        await progress.StepAsync($"Redis: primary + {redis.Count - 1} linked replicas", async () =>
         {
             StartAll(redis);
-            await WaitUntilAsync("Redis primary + linked replica", redis, async () =>
+            await WaitUntilAsync("Redis primary + linked replicas", redis, async () =>
             {
                 var probes = await ProbeAllAsync(redis, cancellationToken);
                 return probes.All(p => p.Probe.Healthy)
@@ -161,13 +161,15 @@ public sealed class StackController : IDisposable
         });
 
         var sentinels = Topology.NodesOf(NodeKind.Sentinel);
-        await progress.StepAsync("Sentinel: 3 sentinels agree on the primary and know each other", async () =>
+        await progress.StepAsync("Sentinel: 3 sentinels agree on the primary, know each other and every replica", async () =>
         {
             StartAll(sentinels);
             await WaitUntilAsync("Sentinels", sentinels, async () =>
             {
                 var knowledge = await Task.WhenAll(sentinels.Select(s => SentinelServer.KnowledgeAsync(s, Context, cancellationToken)));
-                return knowledge.All(k => k is { Replicas: >= 1 } known && known.OtherSentinels == sentinels.Count - 1);
+                // Every replica known to every Sentinel: one that does not know the witness replica yet would not
+                // reconfigure it after a failover, and the promoted primary would have no replica to confirm writes.
+                return knowledge.All(k => k is { } known && known.Replicas >= redis.Count - 1 && known.OtherSentinels == sentinels.Count - 1);
             }, cancellationToken);
         });
 

@@ -176,7 +176,54 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var service = Services[node.Name];
             Assert.Contains("include /etc/stateless/redis/redis.conf", string.Join('\n', service.Command), StringComparison.Ordinal);
             Assert.Contains((Repository.PathOf("deploy", "redis", "redis.conf"), "/etc/stateless/redis/redis.conf"), service.BindMounts);
+
+            // The script includes never-promoted.conf when it is mounted: only the node the controller never promotes has it.
+            var neverPromoted = (Repository.PathOf("deploy", "redis", "never-promoted.conf"), "/etc/stateless/redis/never-promoted.conf");
+            var mounted = service.BindMounts.Contains(neverPromoted);
+            Assert.True(RedisServer.NeverPromoted(node) == mounted,
+                $"{node.Name}: never promoted by the controller: {RedisServer.NeverPromoted(node)}, mounts never-promoted.conf: {mounted}");
         }
+    }
+
+    [Fact]
+    public async Task A_Redis_container_writes_the_node_config_the_controller_writes()
+    {
+        foreach (var node in Topology.NodesOf(NodeKind.Redis))
+        {
+            var container = await RunRedisStartScriptAsync(node.Name, Services[node.Name]);
+
+            // The controller's includes name the repository's deploy/redis/, the container's the mount point.
+            var expected = RedisServer.FirstStartConfig(node, Controller)
+                .Select(line => ContainerAddress.Translate(line.Replace(Repository.PathOf("deploy", "redis") + "/", "/etc/stateless/redis/", StringComparison.Ordinal)));
+            Assert.Equal(expected, container);
+        }
+
+        Assert.Contains("include /etc/stateless/redis/never-promoted.conf", await RunRedisStartScriptAsync("redis-w", Services["redis-w"]));
+    }
+
+    /// <summary>
+    /// Runs a Redis service's start script (its compose command) as the container would on its first start, with the
+    /// service's environment and bind mounts, a scratch folder as /data, and `true` instead of the server: the node
+    /// config it wrote, mount paths as the container sees them.
+    /// </summary>
+    private async Task<string[]> RunRedisStartScriptAsync(string name, ComposeService service)
+    {
+        Assert.Equal(["sh", "-c"], service.Command.Take(2));
+        var data = Directory.CreateDirectory(compose.Env.Scratch($"{name}-data")).FullName;
+        var mounts = Directory.CreateDirectory(compose.Env.Scratch($"{name}-etc")).FullName;
+        foreach (var (source, target) in service.BindMounts.Where(m => m.Target.StartsWith("/etc/stateless/redis/", StringComparison.Ordinal)))
+        {
+            File.Copy(source, Path.Combine(mounts, Path.GetFileName(target)), overwrite: true);
+        }
+
+        var script = service.Command[2]
+            .Replace("$$", "$", StringComparison.Ordinal)
+            .Replace("/etc/stateless/redis/", mounts + "/", StringComparison.Ordinal)
+            .Replace("/data/", data + "/", StringComparison.Ordinal)
+            .Replace("exec docker-entrypoint.sh", "exec true", StringComparison.Ordinal);
+        var result = await CommandLine.RunAsync("env", ["-i", .. service.Environment.Select(p => $"{p.Key}={p.Value}"), "sh", "-c", script]);
+        Assert.True(result.Succeeded, result.ToString());
+        return [.. (await File.ReadAllLinesAsync(Path.Combine(data, "redis.conf"))).Select(line => line.Replace(mounts + "/", "/etc/stateless/redis/", StringComparison.Ordinal))];
     }
 
     /// <summary>Runs deploy/compose/render.sh as the container's start script does, with the compose service's environment.</summary>

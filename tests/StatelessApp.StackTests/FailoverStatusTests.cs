@@ -21,7 +21,8 @@ public class FailoverStatusTests(StackFixture stack)
         Assert.Contains($"Redis primary:      {redisPrimary.Name}", StatusTable.Format(before), StringComparison.Ordinal);
         Assert.Contains($"PostgreSQL primary: {postgresPrimary.Name}", StatusTable.Format(before), StringComparison.Ordinal);
 
-        var replica = stack.Topology.NodesOf(NodeKind.Redis).Single(n => n != redisPrimary);
+        // The other region's node is promoted; the witness node is a replica too, but never a candidate.
+        var replica = stack.Topology.NodeOf(NodeKind.Redis, StackTopology.OtherRegion(redisPrimary.Region));
         Assert.Single(stack.Controller.Kill(redisPrimary.Name));
         try
         {

@@ -5,8 +5,10 @@ using StatelessApp.Stack.Topology;
 namespace StatelessApp.Stack.Servers;
 
 /// <summary>
-/// A Redis node (sessions and the DataProtection key ring): primary in the initial region, replica in the other,
-/// AOF-persisted. Shared settings in deploy/redis/redis.conf, per-node ones on the command line.
+/// A Redis node (sessions and the DataProtection key ring), AOF-persisted: primary in the initial region, replica in the
+/// other region and at the witness site. The witness node is never promoted (<see cref="NeverPromoted"/>): it exists so
+/// that writes confirmed with WAIT 1 still find a replica after a whole region is lost. Shared settings in
+/// deploy/redis/redis.conf, per-node ones on the command line.
 /// </summary>
 public sealed class RedisServer : Server
 {
@@ -16,25 +18,46 @@ public sealed class RedisServer : Server
     /// be a writable copy, and it keeps the role across restarts. It includes the shared file.</summary>
     public static string NodeConfig(Node node, StackContext context) => Path.Combine(context.Paths.DataOf(node.Name), "redis.conf");
 
+    /// <summary>
+    /// The witness site's node: it includes deploy/redis/never-promoted.conf (replica-priority 0), so Sentinel never
+    /// makes it the primary. The witness runs no app instances; its Redis only confirms writes.
+    /// </summary>
+    public static bool NeverPromoted(Node node) => node.Region == StackTopology.WitnessRegion;
+
     public override void Prepare(Node node, StackContext context)
     {
         base.Prepare(node, context);
         var config = NodeConfig(node, context);
-        if (File.Exists(config))
+        if (!File.Exists(config))
         {
-            FollowThePrimarySentinelsName(node, context);
-            return;
+            File.WriteAllLines(config, FirstStartConfig(node, context));
+            FileModes.Set(config, FileModes.OwnerReadWrite);
         }
 
+        // Also on a node's first start: a node added to a stack that has failed over (the witness node, say) must
+        // replicate from the primary now, not from the initial one.
+        FollowThePrimarySentinelsName(node, context);
+    }
+
+    /// <summary>
+    /// The node's config as first written: the shared settings, the never-promoted ones for the witness node, and
+    /// every node but the initial primary a replica of it. (The compose start script writes the same lines.)
+    /// </summary>
+    public static IReadOnlyList<string> FirstStartConfig(Node node, StackContext context)
+    {
         var lines = new List<string> { $"include {Path.Combine(context.Paths.Deploy, "redis", "redis.conf")}" };
+        if (NeverPromoted(node))
+        {
+            lines.Add($"include {Path.Combine(context.Paths.Deploy, "redis", "never-promoted.conf")}");
+        }
+
         if (node.Region != context.Topology.RedisInitialPrimaryRegion)
         {
             var primary = context.Topology.NodeOf(NodeKind.Redis, context.Topology.RedisInitialPrimaryRegion);
             lines.Add($"replicaof {primary.Address} {primary.Port.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        File.WriteAllLines(config, lines);
-        FileModes.Set(config, FileModes.OwnerReadWrite);
+        return lines;
     }
 
     /// <summary>
@@ -108,6 +131,8 @@ public sealed class RedisServer : Server
         }
 
         var link = info.GetValueOrDefault("master_link_status", "?");
-        return new NodeProbe(link == "up", "replica", $"of {info.GetValueOrDefault("master_host")}:{info.GetValueOrDefault("master_port")}, link {link}");
+        // Sentinel reads the same field (slave_priority) to leave the node out of every failover.
+        var neverPromoted = info.GetValueOrDefault("slave_priority") == "0" ? ", never promoted (replica-priority 0)" : "";
+        return new NodeProbe(link == "up", "replica", $"of {info.GetValueOrDefault("master_host")}:{info.GetValueOrDefault("master_port")}, link {link}{neverPromoted}");
     }
 }

@@ -4,7 +4,11 @@ using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Servers;
 
-/// <summary>A Redis Sentinel (one per region and one at the witness; quorum 2) that promotes the replica when the primary dies.</summary>
+/// <summary>
+/// A Redis Sentinel (one per region and one at the witness; quorum 2). When the primary dies it promotes the other
+/// region's replica (the witness replica has replica-priority 0) and points the remaining replicas at it. Replicas are
+/// not configured here: Sentinel discovers them from the primary's INFO.
+/// </summary>
 public sealed class SentinelServer : Server
 {
     public override NodeKind Kind => NodeKind.Sentinel;

@@ -7,8 +7,8 @@ namespace StatelessApp.Stack.Topology;
 
 /// <summary>
 /// The two-region topology: regions a and b (proxy, two apps, Redis, Sentinel, etcd, Patroni/PostgreSQL each)
-/// and the witness w (third Sentinel, third etcd member, DNS). Built from deploy/topology.env, validated as a
-/// whole: every problem is reported at once, each naming its key.
+/// and the witness w (third Sentinel, third etcd member, DNS, and a Redis replica that is never promoted). Built from
+/// deploy/topology.env, validated as a whole: every problem is reported at once, each naming its key.
 /// </summary>
 public sealed partial class StackTopology
 {
@@ -205,6 +205,8 @@ public sealed partial class StackTopology
         var prefix = region.Name.ToUpperInvariant();
         if (region.IsWitness)
         {
+            // No apps, proxy or PostgreSQL here; its Redis only confirms writes (see RedisServer.NeverPromoted).
+            yield return (NodeKind.Redis, 1, $"{prefix}_REDIS_ADDR");
             yield return (NodeKind.Sentinel, 1, $"{prefix}_SENTINEL_ADDR");
             yield return (NodeKind.Etcd, 1, $"{prefix}_ETCD_ADDR");
             yield return (NodeKind.Dns, 1, $"{prefix}_DNS_ADDR");

@@ -53,6 +53,9 @@ public sealed class RegionClients : IDisposable
     /// <summary>Through region B's proxy.</summary>
     public HttpClient B => _clients["b"];
 
+    /// <summary>Through the proxy of the given data region ("a" or "b").</summary>
+    public HttpClient Through(string region) => _clients[region];
+
     public void Dispose()
     {
         foreach (var client in _clients.Values)

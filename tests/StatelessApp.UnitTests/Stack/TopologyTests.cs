@@ -23,7 +23,7 @@ public class TopologyTests
         var topology = StackTopology.Load(RepositoryTopology);
 
         Assert.Equal(["a", "b", "w"], topology.Regions.Select(r => r.Name));
-        Assert.Equal(17, topology.Nodes.Count);
+        Assert.Equal(18, topology.Nodes.Count);
         foreach (var region in StackTopology.DataRegions)
         {
             Assert.Equal(
@@ -31,7 +31,8 @@ public class TopologyTests
                 topology.NodesIn(region).Select(n => n.Kind));
         }
 
-        Assert.Equal([NodeKind.Etcd, NodeKind.Sentinel, NodeKind.Dns], topology.NodesIn("w").Select(n => n.Kind));
+        Assert.Equal([NodeKind.Etcd, NodeKind.Redis, NodeKind.Sentinel, NodeKind.Dns], topology.NodesIn("w").Select(n => n.Kind));
+        Assert.Equal(3, topology.NodesOf(NodeKind.Redis).Count);
         Assert.Equal(3, topology.NodesOf(NodeKind.Sentinel).Count);
         Assert.Equal(3, topology.NodesOf(NodeKind.Etcd).Count);
         Assert.Equal("app.stateless.test", topology.Domain);
@@ -51,6 +52,7 @@ public class TopologyTests
         // CONTRACT.md's example connection strings use these endpoints.
         Assert.Equal("127.1.0.22:26379", topology.Node("sentinel-a").Endpoint);
         Assert.Equal("127.2.0.41:5432", topology.Node("pg-b").Endpoint);
+        Assert.Equal("127.3.0.21:6379", topology.Node("redis-w").Endpoint);
         Assert.Equal(8008, topology.Node("pg-a").Ports[1].Number);
     }
 
@@ -88,7 +90,7 @@ public class TopologyTests
         var topology = StackTopology.Load(RepositoryTopology);
 
         Assert.Equal(
-            ["etcd-a", "etcd-b", "etcd-w", "pg-a", "pg-b", "redis-a", "redis-b", "sentinel-a", "sentinel-b", "sentinel-w",
+            ["etcd-a", "etcd-b", "etcd-w", "pg-a", "pg-b", "redis-a", "redis-b", "redis-w", "sentinel-a", "sentinel-b", "sentinel-w",
              "app-a1", "app-a2", "app-b1", "app-b2", "proxy-a", "proxy-b", "dns-w"],
             topology.Nodes.Select(n => n.Name));
         Assert.Equal(2, topology.Node("app-b2").Ordinal);
@@ -118,6 +120,15 @@ public class TopologyTests
         var error = Invalid(v => v.Remove("B_REDIS_ADDR"));
 
         Assert.Contains("B_REDIS_ADDR is missing", error.Errors);
+    }
+
+    [Fact]
+    public void The_witness_Redis_address_is_required_and_must_lie_in_the_witness_network()
+    {
+        Assert.Contains("W_REDIS_ADDR is missing", Invalid(v => v.Remove("W_REDIS_ADDR")).Errors);
+
+        var outside = Invalid(v => v["W_REDIS_ADDR"] = "127.1.0.99");
+        Assert.Contains(outside.Errors, e => e.StartsWith("W_REDIS_ADDR 127.1.0.99 is outside witness w", StringComparison.Ordinal));
     }
 
     [Fact]
