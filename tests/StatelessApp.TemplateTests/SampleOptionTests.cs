@@ -113,9 +113,10 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal("a/app-1", string.Join(',', live.Headers.GetValues("X-Served-By")));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Contains("\"redis\":\"Unhealthy\"", readiness, StringComparison.Ordinal);
-        Assert.Contains("\"postgres-primary\":\"Unhealthy\"", readiness, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode); // degraded, not out of rotation: the servers are shared
+        Assert.Contains("\"status\":\"Degraded\"", readiness, StringComparison.Ordinal);
+        Assert.Contains("\"redis\":\"Degraded\"", readiness, StringComparison.Ordinal);
+        Assert.Contains("\"postgres-primary\":\"Degraded\"", readiness, StringComparison.Ordinal);
         Assert.Contains("\"draining\":\"Healthy\"", readiness, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, home.StatusCode);
         Assert.Equal("application/problem+json", home.Content.Headers.ContentType?.MediaType);

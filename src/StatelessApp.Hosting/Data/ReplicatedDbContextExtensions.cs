@@ -88,7 +88,9 @@ public static class ReplicatedDbContextExtensions
             PrimaryDatabaseHealthCheck.Name,
             provider => new PrimaryDatabaseHealthCheck(
                 provider.GetReplicatedDataSource<TContext>(), Options(provider, connectionName).HealthCheckTimeout),
-            failureStatus: null,
+            // Degraded, not Unhealthy: without a primary the instance still serves reads from a standby, and every
+            // instance loses the primary at once during a failover; failing readiness would empty the proxies.
+            failureStatus: HealthStatus.Degraded,
             tags: ["ready"]));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, DatabaseUnavailableExceptionHandler>());

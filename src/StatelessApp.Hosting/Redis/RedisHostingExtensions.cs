@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,9 @@ public static class RedisHostingExtensions
         builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites,
             (services, _) => services.GetRequiredService<RedisConnector>().Connect());
 
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        // Degraded, not Unhealthy, when Redis does not answer: every instance shares it, so failing readiness would take
+        // them all out of the proxies at once and turn "no cart" into "no site" (docs/failover.md).
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
         return builder;
     }
 }

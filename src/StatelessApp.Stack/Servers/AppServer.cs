@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Topology;
 
@@ -49,12 +50,30 @@ public sealed class AppServer : Server
     {
         try
         {
+            // Healthy means every check passed: /health/ready also answers 200 when the instance is only Degraded (Redis or
+            // the PostgreSQL primary unreachable: it stays in the proxies), and `up` must wait for a fully working app.
             using var response = await context.Http.GetAsync(new Uri($"http://{node.Endpoint}/health/ready"), cancellationToken);
-            return new NodeProbe(response.IsSuccessStatusCode, "", $"/health/ready {(int)response.StatusCode}");
+            var status = await OverallStatusAsync(response, cancellationToken);
+            return new NodeProbe(response.IsSuccessStatusCode && status == "Healthy", "", $"/health/ready {(int)response.StatusCode} {status}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return NodeProbe.Down(e.InnerException?.Message ?? e.Message);
+        }
+    }
+
+    /// <summary>"Healthy", "Degraded" or "Unhealthy" from the app's health JSON ({"status":...,"checks":{...}}).</summary>
+    private static async Task<string> OverallStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+            return json.RootElement.TryGetProperty("status", out var status) ? status.GetString() ?? "?" : "?";
+        }
+        catch (JsonException)
+        {
+            return "?";
         }
     }
 }

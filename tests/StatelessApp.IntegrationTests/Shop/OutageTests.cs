@@ -4,9 +4,9 @@ using System.Net.Http.Json;
 namespace StatelessApp.IntegrationTests.Shop;
 
 /// <summary>
-/// Redis or the PostgreSQL primary goes away: readiness says so (proxies route around), what needs the missing
-/// server answers 503 ProblemDetails, liveness stays 200 (a restart would not help), and the instance recovers by
-/// itself when the server is back. Owns its servers: it stops them.
+/// Redis or the PostgreSQL primary goes away: readiness says "Degraded" but stays 200 (every instance shares the server,
+/// so the proxies must keep them all), what needs the missing server answers 503 ProblemDetails, liveness stays 200 (a
+/// restart would not help), and the instance recovers by itself when the server is back. Owns its servers: it stops them.
 /// </summary>
 public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers>
 {
@@ -15,7 +15,7 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
     private ShopInstance App => servers.App1;
 
     [Fact]
-    public async Task Redis_down_means_not_ready_and_503_for_the_cart_then_recovery_without_restart()
+    public async Task Redis_down_means_degraded_and_503_for_the_cart_then_recovery_without_restart()
     {
         using var shopper = new Shopper();
         await shopper.AddToCartAsync(App, 2, 1);
@@ -24,7 +24,7 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
         servers.Redis.Stop();
         try
         {
-            await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.ServiceUnavailable);
+            await WaitForReadinessAsync(shopper, "\"redis\":\"Degraded\"");
             Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("health/live")).StatusCode);
             await ProblemAssert.IsProblemAsync(await shopper.On(App).GetAsync("api/cart"), HttpStatusCode.ServiceUnavailable);
             await ProblemAssert.IsProblemAsync(
@@ -37,13 +37,13 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
             await servers.Redis.StartAsync();
         }
 
-        await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.OK);
+        await WaitForReadinessAsync(shopper, "\"status\":\"Healthy\"");
         var cart = await shopper.GetJsonAsync(App, "api/cart");
         Assert.Equal(1, cart.GetProperty("itemCount").GetInt32()); // AOF: the cart survived the crash
     }
 
     [Fact]
-    public async Task Primary_down_means_not_ready_and_503_for_checkout_while_the_catalogue_and_my_orders_still_work_then_recovery()
+    public async Task Primary_down_means_degraded_and_503_for_checkout_while_the_catalogue_and_my_orders_still_work_then_recovery()
     {
         using var shopper = new Shopper();
         await shopper.AddToCartAsync(App, 4, 1);
@@ -51,7 +51,7 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
         await servers.Postgres.StopPrimaryAsync();
         try
         {
-            await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.ServiceUnavailable);
+            await WaitForReadinessAsync(shopper, "\"postgres-primary\":\"Degraded\"");
             Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("health/live")).StatusCode);
             await ProblemAssert.IsProblemAsync(await shopper.On(App).PostAsync("api/checkout", content: null), HttpStatusCode.ServiceUnavailable);
             // Reads go to the standby, which is still up: the catalogue, and "my orders" of a shopper with no recent
@@ -66,10 +66,32 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
             await servers.Postgres.StartPrimaryAsync();
         }
 
-        await WaitForStatusAsync(shopper, "health/ready", HttpStatusCode.OK);
+        await WaitForReadinessAsync(shopper, "\"status\":\"Healthy\"");
         await WaitForStatusAsync(shopper, "api/orders", HttpStatusCode.OK);
         var checkout = await shopper.On(App).PostAsync("api/checkout", content: null);
         Assert.Equal(HttpStatusCode.Created, checkout.StatusCode);
+    }
+
+    /// <summary>Waits until /health/ready (always 200 here: nothing drains) reports <paramref name="expected"/>.</summary>
+    private async Task WaitForReadinessAsync(Shopper shopper, string expected)
+    {
+        var deadline = DateTime.UtcNow + RecoveryTimeout;
+        string body;
+        do
+        {
+            using var ready = await shopper.On(App).GetAsync("health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            body = await ready.Content.ReadAsStringAsync();
+            if (body.Contains(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"/health/ready never reported {expected}; last: {body}");
     }
 
     private async Task WaitForStatusAsync(Shopper shopper, string path, HttpStatusCode expected)
