@@ -13,10 +13,22 @@ public sealed class RedisReplicaPair : IAsyncLifetime
 
     public RedisServer Replica { get; } = new();
 
+    private readonly List<RedisServer> _extraReplicas = [];
+
     public async Task InitializeAsync()
     {
         await Task.WhenAll(Primary.StartAsync(), Replica.StartAsync());
-        await FollowPrimaryAsync();
+        await FollowPrimaryAsync(Replica);
+    }
+
+    /// <summary>Starts one more replica of the primary (stopped with the pair), linked when this returns.</summary>
+    public async Task<RedisServer> AddReplicaAsync()
+    {
+        var replica = new RedisServer();
+        _extraReplicas.Add(replica);
+        await replica.StartAsync();
+        await FollowPrimaryAsync(replica);
+        return replica;
     }
 
     public void StopReplica() => Replica.Stop();
@@ -24,7 +36,7 @@ public sealed class RedisReplicaPair : IAsyncLifetime
     public async Task StartReplicaAsync()
     {
         await Replica.StartAsync();
-        await FollowPrimaryAsync();
+        await FollowPrimaryAsync(Replica);
     }
 
     /// <summary>Settings for an app that requires the replica's confirmation.</summary>
@@ -36,9 +48,9 @@ public sealed class RedisReplicaPair : IAsyncLifetime
         ["KeyRing:ReplicaAckTimeout"] = timeout,
     };
 
-    private async Task FollowPrimaryAsync()
+    private async Task FollowPrimaryAsync(RedisServer follower)
     {
-        var replica = (await Replica.AdminAsync()).GetServer(Replica.Host, Replica.Port);
+        var replica = (await follower.AdminAsync()).GetServer(follower.Host, follower.Port);
         await replica.ExecuteAsync("CONFIG", "SET", "masterauth", Primary.Password);
         await replica.ExecuteAsync("REPLICAOF", Primary.Host, Primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -46,7 +58,7 @@ public sealed class RedisReplicaPair : IAsyncLifetime
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"replica on port {Replica.Port} did not link to the primary on {Primary.Port}:\n{Replica.ReadLog()}");
+                throw new InvalidOperationException($"replica on port {follower.Port} did not link to the primary on {Primary.Port}:\n{follower.ReadLog()}");
             }
 
             await Task.Delay(50);
@@ -55,6 +67,11 @@ public sealed class RedisReplicaPair : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var extra in _extraReplicas)
+        {
+            await extra.DisposeAsync();
+        }
+
         await Replica.DisposeAsync();
         await Primary.DisposeAsync();
     }

@@ -47,6 +47,29 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>
+    /// Stops the process without closing its connections (SIGSTOP), as a stalled machine or link would look: its peers
+    /// still count it as connected. Disposing the result lets it go on (SIGCONT).
+    /// </summary>
+    public IDisposable Freeze()
+    {
+        var pid = (_process ?? throw new InvalidOperationException("not running")).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Signal("-STOP", pid);
+        return new Thaw(pid);
+    }
+
+    private static void Signal(string signal, string pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, pid]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+    }
+
+    private sealed class Thaw(string pid) : IDisposable
+    {
+        public void Dispose() => Signal("-CONT", pid);
+    }
+
     public static async Task<RedisServer> StartNewAsync()
     {
         var server = new RedisServer();
