@@ -28,15 +28,24 @@ public sealed class FailoverClientOptions
 
     /// <summary>
     /// Attempts of a request that is safe to repeat (GET, HEAD, OPTIONS, PUT, DELETE, or any request with an
-    /// <c>Idempotency-Key</c> header) after a connection failure or a 502/503/504. 1 = never repeat.
+    /// <c>Idempotency-Key</c> header) after a connection failure or a 502/503/504. 1 = never repeat. The
+    /// <see cref="RetryBudget"/> usually ends the repeats first.
     /// </summary>
-    public int MaxAttempts { get; set; } = 3;
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// How long after the first attempt a repeat may still start. Long enough to ride out the loss of a region, where
+    /// the database's failover takes the longest (Patroni promotes the other region's standby 7-9 s after the primary
+    /// dies; docs/failover.md): a caller sees the answer late rather than an error. Lower it for callers that would
+    /// rather fail fast.
+    /// </summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Pause before a repeat (a 503's Retry-After counts up to <see cref="MaxRetryDelay"/>).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Upper bound of one pause, whatever Retry-After says.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Upper bound of one pause, whatever Retry-After says (the app asks for 1-2 s during a failover).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// How long a pooled connection lives: after it, the next request connects anew (and resolves the name anew), so

@@ -29,6 +29,11 @@ internal sealed class FailoverClientOptionsValidator : IValidateOptions<Failover
             failures.Add($"{section}:MaxAttempts must be between 1 and 10 (was {options.MaxAttempts}).");
         }
 
+        if (options.RetryBudget < TimeSpan.Zero || options.RetryBudget > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{section}:RetryBudget must be between 00:00:00 and 00:05:00 (was {options.RetryBudget}).");
+        }
+
         if (options.RetryDelay < TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay)
         {
             failures.Add($"{section}:RetryDelay must not be negative and MaxRetryDelay must not be below it (were {options.RetryDelay} and {options.MaxRetryDelay}).");

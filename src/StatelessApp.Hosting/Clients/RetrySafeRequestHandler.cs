@@ -6,7 +6,8 @@ namespace StatelessApp.Hosting.Clients;
 /// Repeats a request that is safe to repeat when the connection failed or the service answered 502/503/504: idempotent
 /// methods, and any request that carries an <c>Idempotency-Key</c> (the server returns the first attempt's result).
 /// Any other request is sent once: a POST whose connection broke may have been carried out, and only the caller can
-/// tell whether doing it again is right.
+/// tell whether doing it again is right. Repeats stop at <see cref="FailoverClientOptions.MaxAttempts"/> or when the
+/// next one would start later than <see cref="FailoverClientOptions.RetryBudget"/> after the first attempt.
 /// </summary>
 internal sealed class RetrySafeRequestHandler(FailoverClientOptions options, TimeProvider time) : DelegatingHandler
 {
@@ -27,6 +28,11 @@ internal sealed class RetrySafeRequestHandler(FailoverClientOptions options, Tim
 
         // The body is needed again for every repeat: buffer it once (requests of this kind are small).
         byte[]? body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var started = time.GetTimestamp();
+        bool MayRepeat(int attempt, TimeSpan pause) =>
+            attempt < options.MaxAttempts && !cancellationToken.IsCancellationRequested
+            && time.GetElapsedTime(started) + pause <= options.RetryBudget;
+
         for (var attempt = 1; ; attempt++)
         {
             var current = attempt == 1 ? request : Copy(request, body);
@@ -35,15 +41,15 @@ internal sealed class RetrySafeRequestHandler(FailoverClientOptions options, Tim
             {
                 response = await base.SendAsync(current, cancellationToken);
             }
-            catch (HttpRequestException) when (attempt < options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            catch (HttpRequestException) when (MayRepeat(attempt, options.RetryDelay))
             {
                 await Task.Delay(options.RetryDelay, time, cancellationToken);
                 continue;
             }
 
-            if (attempt < options.MaxAttempts && response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+            if (response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+                && Pause(response) is var pause && MayRepeat(attempt, pause))
             {
-                var pause = Pause(response);
                 response.Dispose();
                 await Task.Delay(pause, time, cancellationToken);
                 continue;

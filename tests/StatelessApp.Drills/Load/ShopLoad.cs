@@ -15,11 +15,15 @@ public sealed class ShopLoad : IAsyncDisposable
 
     public ShopLoad(int shoppers, Uri site, string dnsServer)
     {
+        StartTimestamp = Stopwatch.GetTimestamp();
         Clock = Stopwatch.StartNew();
         _shoppers = [.. Enumerable.Range(1, shoppers).Select(i => new VirtualShopper(i, site, dnsServer, Clock))];
     }
 
     public Stopwatch Clock { get; }
+
+    /// <summary>When <see cref="Clock"/> started, for placing other timestamps (the primary watch's) on it.</summary>
+    public long StartTimestamp { get; }
 
     public IReadOnlyList<VirtualShopper> Shoppers => _shoppers;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Stack.Topology;
@@ -30,6 +31,11 @@ public sealed class PrimaryWatch : IAsyncDisposable
 
     public int Rounds { get; private set; }
 
+    /// <summary>Each round: when it ended (<see cref="Stopwatch.GetTimestamp"/>) and whether any node of each kind took a write.</summary>
+    public IReadOnlyList<WatchRound> History => _history;
+
+    private readonly List<WatchRound> _history = [];
+
     public static PrimaryWatch Start(DrillStackFixture stack) => new(stack);
 
     public async Task StopAsync()
@@ -48,6 +54,7 @@ public sealed class PrimaryWatch : IAsyncDisposable
             var pg = await Task.WhenAll(postgres.Select(n => PostgresAcceptsWriteAsync(n, stop)));
             var rd = await Task.WhenAll(redis.Select(n => RespProbe.AcceptsWriteAsync(n.Address, n.Port, password, n.Name, stop)));
             Rounds++;
+            _history.Add(new WatchRound(Stopwatch.GetTimestamp(), pg.Any(w => w), rd.Any(w => w)));
             if (pg.Count(w => w) > 1)
             {
                 PostgresRoundsWithTwoPrimaries++;

@@ -31,6 +31,15 @@ public sealed record DrillResult(string Drill)
     /// <summary>The same for cart changes (session writes to Redis).</summary>
     public double? SessionWritesBackAfter { get; init; }
 
+    /// <summary>
+    /// Seconds from the fault until some PostgreSQL node took a write again, as the primary watch saw it (server side,
+    /// whatever the clients' retries hid); 0 when one always did; null when none did before the heal.
+    /// </summary>
+    public double? PostgresWritableAfter { get; init; }
+
+    /// <summary>The same for Redis (a SET accepted by some node).</summary>
+    public double? RedisWritableAfter { get; init; }
+
     public int PostgresTwoPrimaryRounds { get; init; }
 
     public int RedisTwoPrimaryRounds { get; init; }

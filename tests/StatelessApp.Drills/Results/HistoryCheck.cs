@@ -74,6 +74,8 @@ public static class HistoryCheck
             CookiesNotDecrypting = cookies,
             DatabaseWritesBackAfter = BackAfter(history, [OperationKind.Checkout], fault, heal),
             SessionWritesBackAfter = BackAfter(history, [OperationKind.AddToCart, OperationKind.SetQuantity], fault, heal),
+            PostgresWritableAfter = WritableAfter(watch, load, r => r.PostgresWritable, fault, heal),
+            RedisWritableAfter = WritableAfter(watch, load, r => r.RedisWritable, fault, heal),
             PostgresTwoPrimaryRounds = watch.PostgresRoundsWithTwoPrimaries,
             RedisTwoPrimaryRounds = watch.RedisRoundsWithTwoPrimaries,
             WatchRounds = watch.Rounds,
@@ -136,6 +138,28 @@ public static class HistoryCheck
         var recovered = writes.Where(r => r.Outcome == Outcome.Ok && r.Start >= lastFailure - TimeSpan.FromMilliseconds(1) && r.End < heal).OrderBy(r => r.End).FirstOrDefault()
             ?? writes.Where(r => r.Outcome == Outcome.Ok && r.End > lastFailure).OrderBy(r => r.End).FirstOrDefault();
         return recovered is null || recovered.End > heal ? null : (recovered.End - fault).TotalSeconds;
+    }
+
+    /// <summary>
+    /// Seconds from the fault until the first watch round that found a writable node after the last round (before the
+    /// heal) that found none; 0 when every round found one; null when none did before the heal.
+    /// </summary>
+    public static double? WritableAfter(Monitoring.PrimaryWatch watch, ShopLoad load, Func<Monitoring.WatchRound, bool> writable,
+        TimeSpan fault, TimeSpan heal)
+    {
+        var rounds = watch.History
+            .Select(r => (At: System.Diagnostics.Stopwatch.GetElapsedTime(load.StartTimestamp, r.Timestamp), Writable: writable(r)))
+            .Where(r => r.At >= fault && r.At < heal)
+            .ToList();
+        var down = rounds.Where(r => !r.Writable).ToList();
+        if (down.Count == 0)
+        {
+            return 0;
+        }
+
+        var lastDown = down.Max(r => r.At);
+        var back = rounds.Where(r => r.Writable && r.At > lastDown).Select(r => (TimeSpan?)r.At).FirstOrDefault();
+        return back is null ? null : (back.Value - fault).TotalSeconds;
     }
 
     private static async Task<Dictionary<string, List<Guid>>> OrdersByKeyAsync(DrillStackFixture stack, string[] keys)
