@@ -29,6 +29,9 @@ public static class HistoryCheck
         var finalCheckFailures = load.Shoppers.SelectMany(s => s.CookieEvents).Take(4).ToList();
         var beforeFault = history.Where(r => r.End < fault).ToList();
         var servedBefore = $"before the fault served by a / b: {beforeFault.Count(r => r.Region == "a")} / {beforeFault.Count(r => r.Region == "b")}";
+        var notOkByKind = history.Where(r => r.Outcome != Outcome.Ok).GroupBy(r => (r.Kind, r.Status))
+            .OrderByDescending(g => g.Count()).Select(g => $"{g.Key.Kind} {g.Key.Status}×{g.Count()}").ToList();
+        var failures = notOkByKind.Count == 0 ? "" : "not ok: " + string.Join(", ", notOkByKind);
         var cookies = load.Shoppers.Sum(s => s.ReplacedShopperCookies) + RefusedSessionCookies(stack, appLogOffsets);
         foreach (var shopper in load.Shoppers)
         {
@@ -82,7 +85,7 @@ public static class HistoryCheck
             ServedByA = history.Count(r => r.Region == "a"),
             ServedByB = history.Count(r => r.Region == "b"),
             Seconds = load.Clock.Elapsed.TotalSeconds,
-            Notes = string.Join("; ", new[] { notes, servedBefore }.Concat(finalCheckFailures).Where(n => n.Length > 0)),
+            Notes = string.Join("; ", new[] { notes, servedBefore, failures }.Concat(finalCheckFailures).Where(n => n.Length > 0)),
         };
     }
 
