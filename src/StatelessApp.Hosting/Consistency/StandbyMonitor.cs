@@ -176,6 +176,14 @@ public sealed partial class StandbyMonitor : BackgroundService
             return new NodeObservation(node.Node.Endpoint, role, position, TimeSpan.Zero, now, null);
         }
 
+        // With no primary seen for a while (it died; a failover is under way) nothing newer than what this standby has can
+        // be read anywhere: it is the freshest node there is, and about to be promoted. Measuring its lag against the dead
+        // primary's last positions would skip it for reads and send them to a primary that is not there (503s).
+        if (_primaryHistory.LastSampleAt is not { } lastPrimary || now - lastPrimary > _options.ProbeInterval * 4)
+        {
+            return new NodeObservation(node.Node.Endpoint, role, position, TimeSpan.Zero, now, null);
+        }
+
         var lag = _primaryHistory.LagOf(position, now);
         string? problem = null;
         if (lag > _options.MaxStandbyLag)
@@ -222,11 +230,26 @@ public sealed partial class StandbyMonitor : BackgroundService
     {
         private readonly Queue<(DateTimeOffset At, NpgsqlLogSequenceNumber Position)> _samples = new();
 
+        /// <summary>When a primary was last seen, or null if never.</summary>
+        public DateTimeOffset? LastSampleAt
+        {
+            get
+            {
+                lock (_samples)
+                {
+                    return _lastAt;
+                }
+            }
+        }
+
+        private DateTimeOffset? _lastAt;
+
         public void Add(DateTimeOffset at, NpgsqlLogSequenceNumber position)
         {
             lock (_samples)
             {
                 _samples.Enqueue((at, position));
+                _lastAt = at;
                 while (_samples.Count > 0 && at - _samples.Peek().At > keep)
                 {
                     _samples.Dequeue();

@@ -158,6 +158,7 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
     public async Task DisposeAsync()
     {
         await Controller.DownAsync(quiet: true);
+        KeepAppLogs();
         Controller.Dispose();
         try
         {
@@ -173,6 +174,21 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
     }
 
     public void Dispose() => _output.Dispose();
+
+    /// <summary>The app instances' logs outlive the temp stack, next to the table: what a failed request was is in them.</summary>
+    private void KeepAppLogs()
+    {
+        var folder = Path.Combine(ResultsFolder, "logs");
+        Directory.CreateDirectory(folder);
+        foreach (var app in Topology.NodesOf(NodeKind.App))
+        {
+            var log = Controller.Paths.LogOf(app.Name);
+            if (File.Exists(log))
+            {
+                File.Copy(log, Path.Combine(folder, app.Name + ".log"), overwrite: true);
+            }
+        }
+    }
 
     private async Task PrimaryOfAsync(NodeKind kind, Func<Node, Task> action) =>
         await action(await CurrentPrimaryAsync(kind) ?? throw new InvalidOperationException($"no {kind} primary"));
