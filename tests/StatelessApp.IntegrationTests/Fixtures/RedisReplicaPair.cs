@@ -63,6 +63,20 @@ public sealed class RedisReplicaPair : IAsyncLifetime
 
             await Task.Delay(50);
         }
+
+        // The replica's "link up" can come before the primary counts it as online (what ROLE lists, and what the app
+        // waits for): wait for the primary's side too.
+        var primary = (await Primary.AdminAsync()).GetServer(Primary.Host, Primary.Port);
+        var online = $"port={follower.Port},state=online";
+        while (!(await primary.InfoRawAsync("replication") ?? "").Contains(online, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the primary on {Primary.Port} never listed the replica on {follower.Port} as online");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     public async Task DisposeAsync()
