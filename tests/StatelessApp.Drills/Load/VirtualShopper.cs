@@ -39,7 +39,7 @@ public sealed class VirtualShopper : IDisposable
         {
             DnsServer = dnsServer,
             PerAddressConnectTimeout = TimeSpan.FromMilliseconds(300),
-            // Repeats as shipped (up to 8 attempts within a 15 s budget, Retry-After honoured up to 2 s): long enough to
+            // Repeats as shipped (up to 8 attempts within a 20 s budget, Retry-After honoured up to 2 s): long enough to
             // ride out a database failover. Only connections are recycled sooner, so shoppers spread over both regions.
             PooledConnectionLifetime = TimeSpan.FromSeconds(5),
         };
@@ -52,8 +52,8 @@ public sealed class VirtualShopper : IDisposable
         {
             BaseAddress = site,
             // Every request is bounded (retries included): a stuck request is an "unknown", never a hang. The retry
-            // budget (15 s) plus one last attempt.
-            Timeout = TimeSpan.FromSeconds(20),
+            // budget (20 s) plus one last attempt.
+            Timeout = TimeSpan.FromSeconds(30),
         };
     }
 
