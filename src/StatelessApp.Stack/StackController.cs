@@ -106,11 +106,12 @@ public sealed class StackController : IDisposable
             ? PublishAppAsync(cancellationToken)
             : Task.CompletedTask;
 
-        await progress.StepAsync("etcd: 3 members healthy, authentication on", async () =>
+        await progress.StepAsync("etcd: 3 members healthy, authentication on, the witness leading", async () =>
         {
             StartAll(Topology.NodesOf(NodeKind.Etcd));
             await WaitHealthyAsync(Topology.NodesOf(NodeKind.Etcd), cancellationToken);
             await EtcdAuthentication.EnsureEnabledAsync(Context, cancellationToken);
+            await EtcdLeadership.MoveToWitnessAsync(Context, cancellationToken);
         });
 
         // The node that was primary when the stack went down starts first and stays primary; on a fresh stack, the
