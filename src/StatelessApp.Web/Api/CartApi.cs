@@ -22,8 +22,22 @@ internal static class CartApi
             return TypedResults.Ok(CartResponse.From(await catalogue.PriceAsync(current, context.RequestAborted)));
         });
 
+        // Adding is not idempotent (twice is two more), so a client may repeat it only with an Idempotency-Key: the
+        // session remembers the keys of its latest additions, and a repeat answers the cart as it is, marked replayed.
         cart.MapPost("/items", async (AddCartItemRequest request, HttpContext context, Catalogue catalogue) =>
         {
+            var keys = context.Request.Headers[IdempotencyKey.HeaderName];
+            if (keys.Count > 1)
+            {
+                return ApiProblems.Invalid(IdempotencyKey.HeaderName, "Send one idempotency key, not several.");
+            }
+
+            var key = keys.Count == 1 ? keys[0] : null;
+            if (key is not null && !IdempotencyKey.IsValid(key, out var keyProblem))
+            {
+                return ApiProblems.Invalid(IdempotencyKey.HeaderName, keyProblem);
+            }
+
             if (request.ProductId <= 0)
             {
                 return ApiProblems.Invalid("productId", "productId must be a positive product id.");
@@ -40,6 +54,12 @@ internal static class CartApi
             }
 
             var current = await context.Session.LoadCartAsync(context.RequestAborted);
+            if (key is not null && context.Session.HasApplied(key))
+            {
+                context.Response.Headers[CheckoutApi.ReplayedHeader] = "true";
+                return Results.Ok(CartResponse.From(await catalogue.PriceAsync(current, context.RequestAborted)));
+            }
+
             var change = current.Add(request.ProductId, request.Quantity);
             if (change != CartChange.Done)
             {
@@ -47,6 +67,10 @@ internal static class CartApi
             }
 
             context.Session.SaveCart(current);
+            if (key is not null)
+            {
+                context.Session.RecordApplied(key);
+            }
             return Results.Ok(CartResponse.From(await catalogue.PriceAsync(current, context.RequestAborted)));
         });
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace StatelessApp.Web.Shop;
@@ -6,6 +7,12 @@ namespace StatelessApp.Web.Shop;
 public static class CartSession
 {
     private const string Key = "cart";
+
+    /// <summary>Idempotency keys of the latest cart additions, newline-separated, newest first.</summary>
+    private const string AppliedKeysKey = "cart-applied-keys";
+
+    /// <summary>How many addition keys a session remembers: a client repeats a request within seconds, not hours.</summary>
+    public const int RememberedKeys = 16;
 
     /// <summary>
     /// Loads the session asynchronously first: without LoadAsync the first Get would block a thread on Redis.
@@ -21,13 +28,34 @@ public static class CartSession
     {
         if (cart.IsEmpty)
         {
+            // An emptied cart (a checkout) leaves an empty session, which the store deletes with its cookie.
             session.Remove(Key);
+            session.Remove(AppliedKeysKey);
         }
         else
         {
             session.Set(Key, cart.ToBytes());
         }
     }
+
+    /// <summary>True when an addition with this idempotency key is already in the cart (its answer was lost).</summary>
+    public static bool HasApplied(this ISession session, string idempotencyKey) =>
+        AppliedKeys(session).Contains(idempotencyKey, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Remembers an addition's key in the same session write as the cart it changed: either both reach Redis (and its
+    /// replicas) or neither does, so a repeat is recognised exactly when the first attempt took effect.
+    /// </summary>
+    public static void RecordApplied(this ISession session, string idempotencyKey)
+    {
+        var keys = AppliedKeys(session).Prepend(idempotencyKey).Take(RememberedKeys);
+        session.Set(AppliedKeysKey, Encoding.UTF8.GetBytes(string.Join('\n', keys)));
+    }
+
+    private static string[] AppliedKeys(ISession session) =>
+        session.Get(AppliedKeysKey) is { } stored
+            ? Encoding.UTF8.GetString(stored).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            : [];
 
     public static string DescribeProblem(this CartChange change) => change switch
     {

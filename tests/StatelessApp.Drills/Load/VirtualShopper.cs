@@ -159,9 +159,16 @@ public sealed class VirtualShopper : IDisposable
     private async Task<Outcome> AddAsync()
     {
         _productId = _random.Next(1, 37);
-        var (outcome, _) = await SendAsync(OperationKind.AddToCart, () => new HttpRequestMessage(HttpMethod.Post, "api/cart/items")
+        // With a key the failover client may repeat the addition (a connection lost in flight), and the app applies it once.
+        var key = Guid.NewGuid().ToString("N");
+        var (outcome, _) = await SendAsync(OperationKind.AddToCart, () =>
         {
-            Content = JsonContent.Create(new { productId = _productId, quantity = 1 }),
+            var request = new HttpRequestMessage(HttpMethod.Post, "api/cart/items")
+            {
+                Content = JsonContent.Create(new { productId = _productId, quantity = 1 }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
         });
         // Adding to a line that may exist makes its quantity uncertain until the next acknowledged SET.
         _knownQuantity = null;
