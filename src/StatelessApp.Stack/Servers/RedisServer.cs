@@ -98,8 +98,18 @@ public sealed class RedisServer : Server
         ]);
     }
 
-    /// <summary>"address:port" of the primary the first answering Sentinel names, or null when none answers (first start).</summary>
-    private static string? PrimaryNamedBySentinels(StackContext context)
+    /// <summary>
+    /// "address:port" of the primary the first answering Sentinel names; while none runs (a whole `up` after `down`), the
+    /// one their config files name last (highest epoch): a node that was primary when its region died must not come back
+    /// as a second primary just because the Sentinels start after it. Null on a fresh stack.
+    /// </summary>
+    private static string? PrimaryNamedBySentinels(StackContext context) =>
+        PrimaryNamedByRunningSentinels(context)
+        ?? SentinelConfigFile.LatestPrimary(
+            context.Topology.NodesOf(NodeKind.Sentinel).Select(sentinel => SentinelServer.NodeConfig(sentinel, context)),
+            context.Topology.RedisMasterName);
+
+    private static string? PrimaryNamedByRunningSentinels(StackContext context)
     {
         foreach (var sentinel in context.Topology.NodesOf(NodeKind.Sentinel))
         {
