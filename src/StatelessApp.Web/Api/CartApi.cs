@@ -26,16 +26,9 @@ internal static class CartApi
         // session remembers the keys of its latest additions, and a repeat answers the cart as it is, marked replayed.
         cart.MapPost("/items", async (AddCartItemRequest request, HttpContext context, Catalogue catalogue) =>
         {
-            var keys = context.Request.Headers[IdempotencyKey.HeaderName];
-            if (keys.Count > 1)
+            if (!IdempotencyKeyHeader.TryRead(context.Request, out var key, out var keyProblem))
             {
-                return ApiProblems.Invalid(IdempotencyKey.HeaderName, "Send one idempotency key, not several.");
-            }
-
-            var key = keys.Count == 1 ? keys[0] : null;
-            if (key is not null && !IdempotencyKey.IsValid(key, out var keyProblem))
-            {
-                return ApiProblems.Invalid(IdempotencyKey.HeaderName, keyProblem);
+                return keyProblem;
             }
 
             if (request.ProductId <= 0)

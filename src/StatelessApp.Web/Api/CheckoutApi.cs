@@ -15,16 +15,9 @@ internal static class CheckoutApi
     {
         api.MapPost("/checkout", async (HttpContext context, Checkout checkout) =>
         {
-            var keys = context.Request.Headers[IdempotencyKey.HeaderName];
-            if (keys.Count > 1)
+            if (!IdempotencyKeyHeader.TryRead(context.Request, out var key, out var problem))
             {
-                return ApiProblems.Invalid(IdempotencyKey.HeaderName, "Send one idempotency key, not several.");
-            }
-
-            var key = keys.Count == 1 ? keys[0] : null;
-            if (key is not null && !IdempotencyKey.IsValid(key, out var problem))
-            {
-                return ApiProblems.Invalid(IdempotencyKey.HeaderName, problem);
+                return problem;
             }
 
             var cart = await context.Session.LoadCartAsync(context.RequestAborted);
