@@ -91,7 +91,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
             async _ =>
             {
                 Controller.Kill("region-a");
-                await WaitForAsync(async () => (await stack.CurrentPrimaryAsync(NodeKind.Postgres))?.Region == "b", TimeSpan.FromSeconds(30));
+                await Eventually.HoldsAsync(async () => (await stack.CurrentPrimaryAsync(NodeKind.Postgres))?.Region == "b", TimeSpan.FromSeconds(30));
             },
             TimeSpan.FromSeconds(3),
             _ => Controller.StartAsync("region-a"), TimeSpan.FromSeconds(8),
@@ -143,19 +143,5 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
         DrillRunner.AssertNothingAcknowledgedWasLost(result);
         Assert.Equal(0, result.SessionsLost);
         Assert.Equal(0, result.CookiesNotDecrypting);
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"condition not met within {timeout.TotalSeconds:0} s");
-            }
-
-            await Task.Delay(200);
-        }
     }
 }

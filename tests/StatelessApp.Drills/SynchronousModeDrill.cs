@@ -29,7 +29,7 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
         {
             var asynchronous = await MedianCommitAsync(primary);
             await SetSynchronousModeAsync(primary, true);
-            await WaitForAsync(async () => await SynchronousStandbyAsync(primary) is not null, TimeSpan.FromSeconds(30));
+            await Eventually.HoldsAsync(async () => await SynchronousStandbyAsync(primary) is not null, TimeSpan.FromSeconds(30));
             var synchronous = await MedianCommitAsync(primary);
             Assert.NotNull(await SynchronousStandbyAsync(primary));
 
@@ -129,19 +129,5 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         using var response = await stack.Controller.Context.Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"condition not met within {timeout.TotalSeconds:0} s");
-            }
-
-            await Task.Delay(200);
-        }
     }
 }
