@@ -1,5 +1,4 @@
 using StatelessApp.Stack.Processes;
-using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Servers;
 
@@ -11,11 +10,10 @@ public static class EtcdAuthentication
 {
     public static async Task EnsureEnabledAsync(StackContext context, CancellationToken cancellationToken)
     {
-        var endpoints = "--endpoints=" + string.Join(',', context.Topology.NodesOf(NodeKind.Etcd).Select(n => n.Endpoint));
+        var endpoints = Etcdctl.AllEndpoints(context);
         // The password travels in the environment and on stdin, never on a command line (visible in ps).
-        var asRoot = new Dictionary<string, string> { ["ETCDCTL_API"] = "3", ["ETCDCTL_USER"] = "root:" + context.Secrets.EtcdRootPassword };
-        var anonymous = new Dictionary<string, string> { ["ETCDCTL_API"] = "3" };
-        var timeout = TimeSpan.FromSeconds(15);
+        var asRoot = Etcdctl.AsRoot(context);
+        var timeout = Etcdctl.Timeout;
 
         var check = await CommandRunner.RunAsync("etcdctl", [endpoints, "user", "get", "root"], timeout, asRoot, cancellationToken: cancellationToken);
         if (check.Succeeded)
@@ -23,7 +21,7 @@ public static class EtcdAuthentication
             return;
         }
 
-        var add = await CommandRunner.RunAsync("etcdctl", [endpoints, "user", "add", "root", "--interactive=false"], timeout, anonymous,
+        var add = await CommandRunner.RunAsync("etcdctl", [endpoints, "user", "add", "root", "--interactive=false"], timeout, Etcdctl.Anonymous(),
             standardInput: context.Secrets.EtcdRootPassword + "\n", cancellationToken: cancellationToken);
         if (!add.Succeeded && !add.Output.Contains("already exists", StringComparison.Ordinal))
         {

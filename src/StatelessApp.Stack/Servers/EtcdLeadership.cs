@@ -17,14 +17,10 @@ public static class EtcdLeadership
 {
     public static async Task MoveToWitnessAsync(StackContext context, CancellationToken cancellationToken)
     {
-        var members = context.Topology.NodesOf(NodeKind.Etcd);
         var witness = context.Topology.NodeOf(NodeKind.Etcd, StackTopology.WitnessRegion);
-        var environment = new Dictionary<string, string> { ["ETCDCTL_API"] = "3", ["ETCDCTL_USER"] = "root:" + context.Secrets.EtcdRootPassword };
-        var timeout = TimeSpan.FromSeconds(15);
-
-        var status = await CommandRunner.RunAsync("etcdctl",
-            ["--endpoints=" + string.Join(',', members.Select(n => n.Endpoint)), "endpoint", "status", "-w", "json"],
-            timeout, environment, cancellationToken: cancellationToken);
+        var environment = Etcdctl.AsRoot(context);
+        var status = await CommandRunner.RunAsync("etcdctl", [Etcdctl.AllEndpoints(context), "endpoint", "status", "-w", "json"],
+            Etcdctl.Timeout, environment, cancellationToken: cancellationToken);
         if (!status.Succeeded)
         {
             throw new StackException("etcd: could not read the members' status: " + status.Output.Trim());
@@ -64,7 +60,7 @@ public static class EtcdLeadership
 
         var move = await CommandRunner.RunAsync("etcdctl",
             ["--endpoints=" + leaderEndpoint, "move-leader", witnessId.Value.ToString("x", CultureInfo.InvariantCulture)],
-            timeout, environment, cancellationToken: cancellationToken);
+            Etcdctl.Timeout, environment, cancellationToken: cancellationToken);
         if (!move.Succeeded)
         {
             throw new StackException("etcd: could not move the leadership to the witness: " + move.Output.Trim());
