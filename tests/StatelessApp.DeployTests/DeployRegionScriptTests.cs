@@ -27,9 +27,19 @@ public sealed partial class DeployRegionScriptTests : IDisposable
     private Task<CommandResult> RunAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         CommandLine.BashAsync(Script, arguments, _tools.Environment(environment ?? _secrets.AsEnvironment()));
 
-    /// <summary>The printed commands, with the run's temporary folder written as $WORK.</summary>
+    /// <summary>
+    /// The printed commands, with the run's temporary folder written as $WORK. The repository itself may be a `mktemp -d`
+    /// folder too (CI clones into one): it is set aside first, so only the script's own folder becomes $WORK.
+    /// </summary>
     private static List<string> PrintedCommands(CommandResult result) =>
-        [.. result.StandardOutput.Split('\n').Where(l => l.StartsWith("+ ", StringComparison.Ordinal)).Select(l => TemporaryFolder().Replace(l[2..], "$WORK"))];
+        [.. result.StandardOutput.Split('\n').Where(l => l.StartsWith("+ ", StringComparison.Ordinal)).Select(l => WithWorkFolderNamed(l[2..]))];
+
+    private static string WithWorkFolderNamed(string command)
+    {
+        const string RepositoryMarker = "\u0000repository\u0000";
+        var repositorySetAside = command.Replace(Repository.Root, RepositoryMarker, StringComparison.Ordinal);
+        return TemporaryFolder().Replace(repositorySetAside, "$WORK").Replace(RepositoryMarker, Repository.Root, StringComparison.Ordinal);
+    }
 
     [GeneratedRegex(@"/tmp/tmp\.[A-Za-z0-9]+")]
     private static partial Regex TemporaryFolder();
