@@ -41,7 +41,7 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
                 foreach (var configuration in round % 2 == 1 ? BenchConfiguration.All : BenchConfiguration.All.Reverse())
                 {
                     var name = $"round {round}/{settings.Rounds} {configuration.Name}";
-                    await _progress.StepAsync($"{name}: {SystemUnderTest.AppUnderTest} (re)started alone behind proxy a, StateMode={configuration.StateMode}",
+                    await _progress.StepAsync($"{name}: {SystemUnderTest.AppUnderTest} (re)started alone behind proxy a: {configuration.Build}",
                         () => stack.RunAppAsync(configuration, cancellationToken));
                     var poolFile = Path.Combine(pools.FullName, $"{round}-{configuration.Name}-shoppers.txt");
                     await _progress.StepAsync($"{name}: {settings.Shoppers} shoppers with a {CartLines}-line cart", async () =>

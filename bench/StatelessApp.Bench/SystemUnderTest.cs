@@ -23,6 +23,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
     private readonly StackController _controller;
     private readonly string? _logsCopy;
 
+    /// <summary>The published bench host (the stateful and stock builds); the stack publishes the shipped app itself.</summary>
+    private string BenchHostAssembly => Path.Combine(_controller.Paths.StateRoot, "bench-host", "StatelessApp.Bench.Host.dll");
+
     private SystemUnderTest(StackController controller, string? logsCopy)
     {
         _controller = controller;
@@ -37,7 +40,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public Uri Proxy => new($"http://{Topology.NodeOf(NodeKind.Proxy, "a").Endpoint}");
 
     /// <summary>
-    /// A fresh stack (publishes the app from the working tree), each step reported on <paramref name="output"/>;
+    /// A fresh stack (publishes the app and the bench host from the working tree), each step reported on <paramref name="output"/>;
     /// its servers' logs are copied to <paramref name="logsCopy"/> (if given) when it goes down.
     /// </summary>
     public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, CancellationToken cancellationToken)
@@ -48,6 +51,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
         try
         {
             await controller.UpAsync(new UpOptions { Fresh = true }, cancellationToken);
+            await stack.PublishBenchHostAsync(output, cancellationToken);
         }
         catch
         {
@@ -58,8 +62,22 @@ public sealed class SystemUnderTest : IAsyncDisposable
         return stack;
     }
 
+    private async Task PublishBenchHostAsync(TextWriter output, CancellationToken cancellationToken)
+    {
+        var project = Path.Combine(_controller.Paths.RepositoryRoot, "bench", "StatelessApp.Bench.Host");
+        var result = await CommandRunner.RunAsync(Context.Tools.Dotnet,
+            ["publish", project, "-c", "Release", "-o", Path.GetDirectoryName(BenchHostAssembly)!, "-nologo", "-v", "q", "-clp:ErrorsOnly"],
+            TimeSpan.FromMinutes(5), workingDirectory: _controller.Paths.RepositoryRoot, cancellationToken: cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"dotnet publish of the bench host failed:\n{result.Output}");
+        }
+
+        await output.WriteLineAsync("bench host: published to " + Path.GetDirectoryName(BenchHostAssembly));
+    }
+
     /// <summary>
-    /// Stops every app instance and starts <see cref="AppUnderTest"/> alone in the given mode, then waits until the proxy
+    /// Stops every app instance and starts <see cref="AppUnderTest"/> alone as the given build, then waits until the proxy
     /// sends everything to it (the proxy's probes take the stopped instances out within about a second).
     /// </summary>
     public async Task RunAppAsync(BenchConfiguration configuration, CancellationToken cancellationToken)
@@ -71,7 +89,16 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
         await WaitUntilRefusedAsync(Topology.Node(AppUnderTest), cancellationToken);
 
-        Context.AppSettings["StateMode"] = configuration.StateMode;
+        Context.AppAssembly = configuration.StateMode is null ? null : BenchHostAssembly;
+        if (configuration.StateMode is null)
+        {
+            Context.AppSettings.Remove("StateMode");
+        }
+        else
+        {
+            Context.AppSettings["StateMode"] = configuration.StateMode;
+        }
+
         await _controller.StartAsync(AppUnderTest, cancellationToken);
 
         var expected = $"{Topology.Node(AppUnderTest).Region}/app-{Topology.Node(AppUnderTest).Ordinal}";

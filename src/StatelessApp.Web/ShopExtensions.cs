@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using StatelessApp.Hosting.Identity;
 using StatelessApp.Web.Api;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web;
 
-/// <summary>The shop itself, on top of the building blocks: pages, API, shopper identity, error answers.</summary>
+/// <summary>The shop itself, on top of the hosting defaults: pages, API, shopper identity, bad-request answers.</summary>
 public static class ShopExtensions
 {
     public static IHostApplicationBuilder AddShop(this IHostApplicationBuilder builder)
@@ -16,12 +14,6 @@ public static class ShopExtensions
         services.AddRazorPages();
         services.AddShopperIdentity();
 
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            // Enough to find the log lines of a failed request; never the exception (no stack traces leave the app).
-            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-        });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Unreadable API input (malformed JSON, wrong types) throws instead of a silent 400, so it is logged and
         // answered by BadRequestExceptionHandler like every other bad request.
@@ -37,16 +29,15 @@ public static class ShopExtensions
     }
 
     /// <summary>
-    /// Exceptions and bare error statuses become ProblemDetails with the right status (400, 404, 413, 503, ...), in
-    /// every environment: an outage must look the same on a laptop as in production. The exception handlers
-    /// registered by the building blocks (e.g. database unavailable → 503) and the shop (bad request → 400/413) run
-    /// first; anything unknown is a 500 ProblemDetails without details.
+    /// After UseStatelessDefaults (its exception handler answers the 413 below as ProblemDetails, and its session
+    /// middleware costs a request that never touches the session nothing): the body limit, static files (CSS: no
+    /// session, no cookie) and the anonymous shopper cookie, issued on the first visit.
     /// </summary>
-    public static IApplicationBuilder UseShopProblemDetails(this IApplicationBuilder app)
+    public static IApplicationBuilder UseShop(this IApplicationBuilder app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
         app.Use(RejectDeclaredOversizedBody);
+        app.UseStaticFiles();
+        app.UseShopperIdentity();
         return app;
     }
 

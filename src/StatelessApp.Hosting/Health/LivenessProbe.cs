@@ -18,27 +18,36 @@ public static class LivenessProbe
     /// Probes the instance's listen address: the first of ASPNETCORE_URLS, else the first of ASPNETCORE_HTTP_PORTS
     /// (the runtime image's default, 8080). Prints one line.
     /// </summary>
-    public static async Task<int> RunAsync(TextWriter output)
+    public static Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken = default) =>
+        RunAsync(output, Environment.GetEnvironmentVariable("ASPNETCORE_URLS"), Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"), cancellationToken);
+
+    /// <summary>The same, for the given values of ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS.</summary>
+    internal static async Task<int> RunAsync(TextWriter output, string? urls, string? ports, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var urls = Environment.GetEnvironmentVariable("ASPNETCORE_URLS");
-        var ports = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS");
         if (string.IsNullOrWhiteSpace(urls) && !string.IsNullOrWhiteSpace(ports))
         {
             urls = "http://127.0.0.1:" + ports.Split([',', ';'], StringSplitOptions.TrimEntries)[0];
         }
 
         var target = LiveUri(urls);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
         try
         {
-            using var client = new HttpClient { Timeout = Timeout };
-            using var response = await client.GetAsync(target);
+            using var client = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            using var response = await client.GetAsync(target, timeout.Token);
             await output.WriteLineAsync($"{target}: {(int)response.StatusCode}");
             return response.IsSuccessStatusCode ? 0 : 1;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (HttpRequestException e)
         {
             await output.WriteLineAsync($"{target}: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await output.WriteLineAsync($"{target}: no answer within {Timeout.TotalSeconds:0} s");
             return 1;
         }
     }

@@ -39,10 +39,11 @@ public sealed class AppServer : Server
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        return new LaunchSpec(context.Tools.Dotnet, [context.Paths.AppAssembly])
+        var assembly = context.AppAssembly ?? context.Paths.AppAssembly;
+        return new LaunchSpec(context.Tools.Dotnet, [assembly])
         {
             Environment = environment,
-            WorkingDirectory = context.Paths.App,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
     }
 

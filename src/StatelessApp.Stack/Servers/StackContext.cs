@@ -17,10 +17,16 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     public ProxyKind ProxyKind { get; } = proxyKind;
 
     /// <summary>
-    /// Extra configuration for the app instances started from now on (key in configuration form, e.g. "StateMode";
-    /// passed as environment variables, ':' becoming "__"). The benchmark starts the same build in another mode with it.
+    /// Extra configuration for the app instances started from now on (key in configuration form, e.g.
+    /// "Sessions:IdleTimeout"; passed as environment variables, ':' becoming "__").
     /// </summary>
     public IDictionary<string, string> AppSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The assembly the app instances started from now on run: the published app (<see cref="StackPaths.AppAssembly"/>)
+    /// unless set. The benchmark points it at its own host, which the shipped app cannot become through a setting.
+    /// </summary>
+    public string? AppAssembly { get; set; }
 
     /// <summary>Short timeouts: a probe must answer "not yet" quickly, the caller polls.</summary>
     public HttpClient Http { get; } = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false })

@@ -27,6 +27,19 @@ public sealed class CrossInstanceTests(ShopServers servers)
         Assert.Equal(3, fromApp1.GetProperty("itemCount").GetInt32());
     }
 
+    /// <summary>The benchmark's StateMode switch left the shipped app (bench/StatelessApp.Bench.Host has it): set, it changes nothing.</summary>
+    [Fact]
+    public async Task A_StateMode_setting_cannot_make_the_shipped_app_keep_the_cart_to_itself()
+    {
+        var told = servers.StartInstance("app-statemode", new Dictionary<string, string?> { ["StateMode"] = "Stateful" });
+        using var shopper = new Shopper();
+
+        await shopper.AddToCartAsync(told, productId: 3, quantity: 2);
+        var elsewhere = await shopper.GetJsonAsync(App2, "api/cart");
+
+        Assert.Equal(2, elsewhere.GetProperty("itemCount").GetInt32());
+    }
+
     [Fact]
     public async Task Razor_form_rendered_by_one_instance_posts_on_the_other()
     {

@@ -16,15 +16,33 @@ public sealed class AppServerTests : IDisposable
         var context = new StackContext(topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy);
         var app = topology.Node("app-a1");
         var server = new AppServer();
-        Assert.DoesNotContain("StateMode", server.Launch(app, context).Environment.Keys);
+        Assert.DoesNotContain("Sessions__IdleTimeout", server.Launch(app, context).Environment.Keys);
 
-        context.AppSettings["StateMode"] = "Stateful";
         context.AppSettings["Sessions:IdleTimeout"] = "00:05:00";
         var environment = server.Launch(app, context).Environment;
 
-        Assert.Equal("Stateful", environment["StateMode"]);
         Assert.Equal("00:05:00", environment["Sessions__IdleTimeout"]);
         Assert.Equal($"http://{app.Endpoint}", environment["ASPNETCORE_URLS"]);
+    }
+
+    [Fact]
+    public void Instances_run_the_published_app_unless_another_assembly_is_given()
+    {
+        var paths = new StackPaths(StackPaths.FindRepositoryRoot(), _state);
+        var topology = StackTopology.Load(paths.TopologyFile);
+        var context = new StackContext(topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy);
+        var app = topology.Node("app-a1");
+        var server = new AppServer();
+        var shipped = server.Launch(app, context);
+
+        var benchHost = Path.Combine(_state, "bench-host", "StatelessApp.Bench.Host.dll");
+        context.AppAssembly = benchHost;
+        var other = server.Launch(app, context);
+
+        Assert.Equal([paths.AppAssembly], shipped.Arguments);
+        Assert.Equal(paths.App, shipped.WorkingDirectory);
+        Assert.Equal([benchHost], other.Arguments);
+        Assert.Equal(Path.GetDirectoryName(benchHost), other.WorkingDirectory);
     }
 
     public void Dispose()

@@ -1,7 +1,7 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
-namespace StatelessApp.Web.Benchmarking;
+namespace StatelessApp.Bench.Host;
 
 /// <summary>
 /// The stateful build's key ring: keys in this process's memory only, as a single-server app would keep them (a

@@ -3,19 +3,18 @@ using Microsoft.AspNetCore.Session;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StatelessApp.Web.Benchmarking;
+using StatelessApp.Bench.Host;
 
-namespace StatelessApp.UnitTests.Shop.Benchmarking;
+namespace StatelessApp.UnitTests.Shop.Bench;
 
+/// <summary>The bench host's StateMode (the switch that left the shipped app).</summary>
 public class StateModeTests
 {
     [Theory]
-    [InlineData(null, StateMode.Stateless)]
-    [InlineData("", StateMode.Stateless)]
-    [InlineData("Stateless", StateMode.Stateless)]
+    [InlineData("Stateful", StateMode.Stateful)]
     [InlineData("stateful", StateMode.Stateful)]
-    [InlineData("StockRedis", StateMode.StockRedis)]
-    public void The_setting_selects_the_mode_and_defaults_to_the_shipped_app(string? setting, StateMode expected)
+    [InlineData(" StockRedis ", StateMode.StockRedis)]
+    public void The_setting_selects_the_mode(string setting, StateMode expected)
     {
         var builder = Builder(setting);
 
@@ -24,14 +23,16 @@ public class StateModeTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Stateless")]
     [InlineData("Sticky")]
-    [InlineData("1")]
-    public void An_unknown_mode_is_refused_naming_the_setting(string setting)
+    public void An_unset_or_unknown_mode_is_refused_naming_the_setting(string? setting)
     {
         var result = new StateModeOptionsValidator().Validate(null, new StateModeOptions { StateMode = setting });
 
         Assert.True(result.Failed);
-        Assert.Equal($"StateMode must be one of Stateless, Stateful, StockRedis (was '{setting}'); leave it unset for the app as shipped (Stateless)", result.FailureMessage);
+        Assert.Equal($"StateMode must be one of Stateful, StockRedis (was '{setting}'); the stateless baseline is the shipped app (src/StatelessApp.Web), not this host", result.FailureMessage);
     }
 
     [Fact]
@@ -45,18 +46,15 @@ public class StateModeTests
         Assert.Contains("StateMode must be one of", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Only_the_benchmark_modes_register_the_stock_session()
+    [Theory]
+    [InlineData("Stateful")]
+    [InlineData("StockRedis")]
+    public void Both_modes_register_the_stock_session(string setting)
     {
-        Assert.False(IsRegistered<ISessionStore>(Builder(null)));
-        Assert.True(IsRegistered<ISessionStore>(Builder("Stateful")));
-        Assert.True(IsRegistered<ISessionStore>(Builder("StockRedis")));
-    }
-
-    private static bool IsRegistered<T>(WebApplicationBuilder builder)
-    {
+        var builder = Builder(setting);
         builder.AddStateMode();
-        return builder.Services.Any(service => service.ServiceType == typeof(T));
+
+        Assert.Contains(builder.Services, service => service.ServiceType == typeof(ISessionStore));
     }
 
     private static WebApplicationBuilder Builder(string? stateMode)

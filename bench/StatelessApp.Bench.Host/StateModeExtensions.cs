@@ -7,17 +7,17 @@ using StackExchange.Redis;
 using StatelessApp.Hosting.KeyRing;
 using StatelessApp.Hosting.Sessions;
 
-namespace StatelessApp.Web.Benchmarking;
+namespace StatelessApp.Bench.Host;
 
 /// <summary>
-/// The benchmark-only <c>StateMode</c> switch (bench/, docs/benchmarks.md). Unset or <c>Stateless</c>, it registers
-/// nothing and Program.cs adds the shipped blocks (AddRedisSessions, AddRedisKeyRing). The other modes replace exactly
-/// those two blocks, so a benchmark compares builds that differ in where the session and the key ring live and in
-/// nothing else: same endpoints, same Redis connection and health checks, same database, same proxy.
+/// The bench host's <c>StateMode</c> (docs/benchmarks.md): it takes the place of exactly what AddStatelessDefaults adds
+/// on top of AddBasicStatelessDefaults (AddRedisSessions, AddRedisKeyRing), so a benchmark compares builds that differ in
+/// where the session and the key ring live and in nothing else: same endpoints, same Redis connection and health
+/// checks, same database, same proxy. Either mode needs Microsoft's <c>UseSession()</c> in the pipeline.
 /// </summary>
 public static class StateModeExtensions
 {
-    /// <summary>Validates the setting at start-up and registers the session and key ring of a benchmark-only mode.</summary>
+    /// <summary>Validates the setting at start-up and registers the mode's session and key ring.</summary>
     public static StateMode AddStateMode(this IHostApplicationBuilder builder)
     {
         var setting = builder.Configuration[StateModeOptions.SettingName];
@@ -26,8 +26,8 @@ public static class StateModeExtensions
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StateModeOptions>, StateModeOptionsValidator>());
 
-        // An unknown value composes the shipped app; ValidateOnStart then stops the start naming the setting.
-        var mode = StateModeOptions.Parse(setting) ?? StateMode.Stateless;
+        // An unset or unknown value composes the first mode; ValidateOnStart then stops the start naming the setting.
+        var mode = StateModeOptions.Parse(setting) ?? StateMode.Stateful;
         switch (mode)
         {
             case StateMode.Stateful:
@@ -50,11 +50,7 @@ public static class StateModeExtensions
                 break;
         }
 
-        if (mode != StateMode.Stateless)
-        {
-            builder.Services.AddHostedService<StateModeWarning>();
-        }
-
+        builder.Services.AddHostedService<StateModeWarning>();
         return mode;
     }
 

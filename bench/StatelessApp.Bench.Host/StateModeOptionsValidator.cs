@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace StatelessApp.Web.Benchmarking;
+namespace StatelessApp.Bench.Host;
 
 public sealed class StateModeOptionsValidator : IValidateOptions<StateModeOptions>
 {
@@ -8,6 +8,6 @@ public sealed class StateModeOptionsValidator : IValidateOptions<StateModeOption
         StateModeOptions.Parse(options.StateMode) is null
             ? ValidateOptionsResult.Fail(
                 $"{StateModeOptions.SettingName} must be one of {string.Join(", ", Enum.GetNames<StateMode>())} (was '{options.StateMode}'); "
-                + "leave it unset for the app as shipped (Stateless)")
+                + "the stateless baseline is the shipped app (src/StatelessApp.Web), not this host")
             : ValidateOptionsResult.Success;
 }

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using StatelessApp.Hosting.Health;
+using StatelessApp.Hosting.Identity;
+using StatelessApp.Hosting.KeyRing;
+using StatelessApp.Hosting.Proxy;
+using StatelessApp.Hosting.Redis;
+using StatelessApp.Hosting.Sessions;
+
+namespace StatelessApp.Hosting.Defaults;
+
+/// <summary>
+/// What every stateless app wires the same way (the ServiceDefaults habit): <c>AddStatelessDefaults</c>,
+/// <c>UseStatelessDefaults</c> and <c>MapStatelessDefaults</c>, so that an app's Program.cs adds only its own parts.
+/// The data blocks (AddReplicatedDbContext, AddConsistencyTokens) stay in Program.cs: they name the app's own context.
+/// </summary>
+public static class StatelessDefaultsExtensions
+{
+    /// <summary>The Redis connection string's name (<c>ConnectionStrings:Redis</c>).</summary>
+    public const string RedisConnectionName = "Redis";
+
+    /// <summary>
+    /// <see cref="AddBasicStatelessDefaults"/>, plus the state every instance shares: the session (the cart, a
+    /// form's progress) in Redis and the DataProtection key ring in Redis, so that any instance reads what another wrote.
+    /// </summary>
+    public static IHostApplicationBuilder AddStatelessDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.AddBasicStatelessDefaults();
+        builder.AddRedisSessions();     // ISession in Redis, shared by every instance
+        builder.AddRedisKeyRing();      // DataProtection keys shared by all: cookies, antiforgery
+        return builder;
+    }
+
+    /// <summary>
+    /// The defaults without a session or a key ring, for a host that brings its own (or keeps none): instance identity,
+    /// proxy support with graceful drain, the shared Redis connection, health checks, and ProblemDetails answers.
+    /// </summary>
+    public static IHostApplicationBuilder AddBasicStatelessDefaults(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddInstanceIdentity();                  // X-Served-By: region/instance; in every log line too
+        builder.AddProxySupport();                      // trusted X-Forwarded-*, graceful drain on shutdown
+        builder.AddRedis(RedisConnectionName);          // one multiplexer (Sentinel finds the primary)
+        builder.AddStatelessHealthChecks();             // /health/live, /health/ready
+        builder.Services.AddStatelessProblemDetails();  // errors as ProblemDetails with a traceId, never a stack trace
+        return builder;
+    }
+
+    /// <summary><see cref="UseBasicStatelessDefaults"/>, then the Redis session around everything after it.</summary>
+    public static IApplicationBuilder UseStatelessDefaults(this IApplicationBuilder app)
+    {
+        app.UseBasicStatelessDefaults();
+        app.UseRedisSessions();
+        return app;
+    }
+
+    /// <summary>
+    /// Proxy support first (everything after sees the client's address and scheme), instance identity, then errors
+    /// as ProblemDetails: exceptions (the blocks' handlers answer outages with 503; anything unknown is a 500 without
+    /// details) and bare error statuses (404, 405...), in every environment.
+    /// </summary>
+    public static IApplicationBuilder UseBasicStatelessDefaults(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseProxySupport();
+        app.UseInstanceIdentity();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>/health/live and /health/ready.</summary>
+    public static IEndpointRouteBuilder MapStatelessDefaults(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapStatelessHealthChecks();
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Health;
+
+namespace StatelessApp.Hosting.Defaults;
+
+/// <summary>
+/// Runs a stateless app's process: one image, three uses, chosen by the first argument.
+/// <list type="bullet">
+/// <item><c>healthcheck</c>: asks a running instance's /health/live and exits 0 or 1 (<see cref="LivenessProbe"/>,
+/// the container image's health check); no host is built, no server is touched.</item>
+/// <item><c>migrate</c>: applies <c>TContext</c>'s migrations on the primary and exits. Instances never migrate at
+/// start-up: several starting at once would race, and scaling out must not change the schema as a side effect.</item>
+/// <item>anything else: serves until shut down (the arguments are configuration, as usual).</item>
+/// </list>
+/// </summary>
+public static class StatelessHost
+{
+    public const string MigrateVerb = "migrate";
+
+    /// <param name="args">The process's arguments: a verb, or configuration.</param>
+    /// <param name="configure">Registers the app's services (AddStatelessDefaults, its DbContext, its own parts).</param>
+    /// <param name="pipeline">Builds the request pipeline (UseStatelessDefaults, MapStatelessDefaults, its own parts).</param>
+    /// <param name="cancellationToken">Stops the migration or the server.</param>
+    public static Task<int> RunAsync<TContext>(
+        string[] args,
+        Action<WebApplicationBuilder> configure,
+        Action<WebApplication> pipeline,
+        CancellationToken cancellationToken = default)
+        where TContext : DbContext =>
+        RunAsync<TContext>(args, configure, pipeline, Console.Out, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <summary>The same, with the probe's output and the environment it reads its target from given.</summary>
+    internal static async Task<int> RunAsync<TContext>(
+        string[] args,
+        Action<WebApplicationBuilder> configure,
+        Action<WebApplication> pipeline,
+        TextWriter output,
+        Func<string, string?> environment,
+        CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(configure);
+        ArgumentNullException.ThrowIfNull(pipeline);
+
+        if (args is [LivenessProbe.Verb])
+        {
+            return await LivenessProbe.RunAsync(output, environment("ASPNETCORE_URLS"), environment("ASPNETCORE_HTTP_PORTS"), cancellationToken);
+        }
+
+        var migrate = args is [MigrateVerb, ..];
+        var builder = WebApplication.CreateBuilder(migrate ? args[1..] : args);
+        configure(builder);
+        await using var app = builder.Build();
+        if (migrate)
+        {
+            await app.MigrateDatabaseAsync<TContext>(cancellationToken: cancellationToken);
+            return 0;
+        }
+
+        pipeline(app);
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+}
