@@ -15,6 +15,15 @@ public sealed class GeneratedSolution(TemplateCase templateCase, string root, Co
 
     public string PathOf(string relativePath) => Path.Combine(Root, relativePath);
 
+    /// <summary>Builds the Web project (Release) and returns the path of its assembly.</summary>
+    public async Task<string> BuildWebAsync()
+    {
+        var web = $"src/{Case.CodeName}.Web";
+        var build = await DotnetCli.RunAsync(Root, ["build", $"{web}/{Case.CodeName}.Web.csproj", "-c", "Release", "-nologo", "-v", "q"]);
+        Assert.True(build.Succeeded, build.Explain());
+        return Path.Combine(PathOf(web), "bin", "Release", "net10.0", $"{Case.CodeName}.Web.dll");
+    }
+
     /// <summary>Every file as the template wrote it (build output left out), relative, with '/' separators.</summary>
     public IReadOnlyList<string> TemplateFiles() =>
         Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)

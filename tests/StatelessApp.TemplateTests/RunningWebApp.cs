@@ -20,6 +20,15 @@ internal sealed class RunningWebApp : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>An instance's settings with its Redis and PostgreSQL pointed at closed loopback ports: it starts, live but not ready.</summary>
+    public static IReadOnlyDictionary<string, string> ServersDown { get; } = new Dictionary<string, string>
+    {
+        ["Instance__Region"] = "a",
+        ["Instance__Name"] = "app-1",
+        ["ConnectionStrings__Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
+        ["ConnectionStrings__Shop"] = "Host=127.0.0.1;Port=1;Database=app;Username=app;Password=unused;Timeout=2",
+    };
+
     public string Output
     {
         get

@@ -90,18 +90,9 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
     public async Task Empty_app_starts_and_answers_with_every_block_at_work_when_its_servers_are_down()
     {
         var empty = await template.GenerateAsync(TemplateCase.All.First(c => !c.Sample));
-        var web = $"src/{empty.Case.CodeName}.Web/{empty.Case.CodeName}.Web.csproj";
-        var build = await DotnetCli.RunAsync(empty.Root, ["build", web, "-c", "Release", "-nologo", "-v", "q"]);
-        Assert.True(build.Succeeded, build.Explain());
-        var assembly = Path.Combine(WebFolder(empty), "bin", "Release", "net10.0", $"{empty.Case.CodeName}.Web.dll");
+        var assembly = await empty.BuildWebAsync();
 
-        await using var app = await RunningWebApp.StartAsync(assembly, new Dictionary<string, string>
-        {
-            ["Instance__Region"] = "a",
-            ["Instance__Name"] = "app-1",
-            ["ConnectionStrings__Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
-            ["ConnectionStrings__Shop"] = "Host=127.0.0.1;Port=1;Database=app;Username=app;Password=unused;Timeout=2",
-        });
+        await using var app = await RunningWebApp.StartAsync(assembly, RunningWebApp.ServersDown);
         using var client = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(30) };
 
         using var live = await client.GetAsync(new Uri("health/live", UriKind.Relative));
