@@ -54,13 +54,19 @@ public static class StatelessHost
         var migrate = args is [MigrateVerb, ..];
         var builder = WebApplication.CreateBuilder(migrate ? args[1..] : args);
         configure(builder);
-        await using var app = builder.Build();
+        var app = builder.Build();
         if (migrate)
         {
-            await app.MigrateDatabaseAsync<TContext>(cancellationToken: cancellationToken);
+            await using (app)
+            {
+                await app.MigrateDatabaseAsync<TContext>(cancellationToken: cancellationToken);
+            }
+
             return 0;
         }
 
+        // Not disposed here when the pipeline throws: WebApplicationFactory still reads the built host's services to
+        // report the error; RunAsync disposes the host when it stops.
         pipeline(app);
         await app.RunAsync(cancellationToken);
         return 0;
