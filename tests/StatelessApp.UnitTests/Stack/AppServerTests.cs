@@ -11,10 +11,8 @@ public sealed class AppServerTests : IDisposable
     [Fact]
     public void Extra_app_settings_reach_the_instance_as_environment_variables()
     {
-        var paths = new StackPaths(StackPaths.FindRepositoryRoot(), _state);
-        var topology = StackTopology.Load(paths.TopologyFile);
-        var context = new StackContext(topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy);
-        var app = topology.Node("app-a1");
+        var context = Context();
+        var app = context.Topology.Node("app-a1");
         var server = new AppServer();
         Assert.DoesNotContain("Sessions__IdleTimeout", server.Launch(app, context).Environment.Keys);
 
@@ -28,10 +26,8 @@ public sealed class AppServerTests : IDisposable
     [Fact]
     public void Instances_run_the_published_app_unless_another_assembly_is_given()
     {
-        var paths = new StackPaths(StackPaths.FindRepositoryRoot(), _state);
-        var topology = StackTopology.Load(paths.TopologyFile);
-        var context = new StackContext(topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy);
-        var app = topology.Node("app-a1");
+        var context = Context();
+        var app = context.Topology.Node("app-a1");
         var server = new AppServer();
         var shipped = server.Launch(app, context);
 
@@ -39,10 +35,17 @@ public sealed class AppServerTests : IDisposable
         context.AppAssembly = benchHost;
         var other = server.Launch(app, context);
 
-        Assert.Equal([paths.AppAssembly], shipped.Arguments);
-        Assert.Equal(paths.App, shipped.WorkingDirectory);
+        Assert.Equal([context.Paths.AppAssembly], shipped.Arguments);
+        Assert.Equal(context.Paths.App, shipped.WorkingDirectory);
         Assert.Equal([benchHost], other.Arguments);
         Assert.Equal(Path.GetDirectoryName(benchHost), other.WorkingDirectory);
+    }
+
+    private StackContext Context()
+    {
+        var paths = new StackPaths(StackPaths.FindRepositoryRoot(), _state);
+        return new StackContext(StackTopology.Load(paths.TopologyFile), paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null),
+            HostTools.Discover(), ProxyKind.Haproxy);
     }
 
     public void Dispose()
