@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using StatelessApp.Hosting.Data;
 
 namespace StatelessApp.Hosting.Consistency;
 
@@ -90,7 +91,7 @@ public sealed partial class ConsistencyScope(
     public async Task RecordCommittedWriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
+        await using var command = new NpgsqlCommand(CommitPosition.Sql, connection);
         var position = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (TellClient(position) is { } session)
         {
@@ -103,7 +104,7 @@ public sealed partial class ConsistencyScope(
     public void RecordCommittedWrite(NpgsqlConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var command = new NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
+        using var command = new NpgsqlCommand(CommitPosition.Sql, connection);
         var position = (NpgsqlLogSequenceNumber)command.ExecuteScalar()!;
         if (TellClient(position) is { } session)
         {

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using StatelessApp.Hosting.Consistency;
 
 namespace StatelessApp.Hosting.Data;
 
@@ -44,8 +43,8 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         max(flush_lsn) FILTER (WHERE state IN ('streaming', 'catchup'))
         """;
 
-    // The first round trip also learns the position the commit reached (see WritePositionRecorder for why this query).
-    private const string FirstQuery = $"SELECT ({WritePositionRecorder.PositionSql}), {SnapshotColumns} FROM pg_stat_replication";
+    // The first round trip also learns the position the commit reached.
+    private const string FirstQuery = $"SELECT ({CommitPosition.Sql}), {SnapshotColumns} FROM pg_stat_replication";
     private const string PollQuery = $"SELECT {SnapshotColumns} FROM pg_stat_replication";
 
     private long _lastNoStandbyLog;
