@@ -221,9 +221,9 @@ public sealed partial class ConsistencyScope(
     private static NpgsqlLogSequenceNumber? Max(NpgsqlLogSequenceNumber? a, NpgsqlLogSequenceNumber? b) =>
         a is null ? b : b is null ? a : a > b ? a : b;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a consistency token on {Path}: malformed, not ours, or another user's")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Ignored a consistency token on {Path}: malformed, not ours, or another user's")]
     private partial void LogTokenRefused(PathString path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session unreadable ({Reason}): this request's reads go to the primary")]
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Session unreadable ({Reason}): this request's reads go to the primary")]
     private partial void LogSessionUnreadable(string reason);
 }

@@ -194,10 +194,10 @@ public sealed partial class StandbyMonitor : BackgroundService
         return new NodeObservation(node.Node.Endpoint, role, position, lag, now, problem);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL node {Endpoint} is unreachable, reads skip it: {Reason}")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "PostgreSQL node {Endpoint} is unreachable, reads skip it: {Reason}")]
     private partial void LogUnreachable(string endpoint, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL standby {Endpoint} is now {State} ({Reason})")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "PostgreSQL standby {Endpoint} is now {State} ({Reason})")]
     private partial void LogUsabilityChanged(string endpoint, string state, string reason);
 
     /// <summary>A node, its last observation and the refresh in flight.</summary>

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using StatelessApp.Hosting.Health;
 
 namespace StatelessApp.Hosting.Data;
 
@@ -91,7 +92,7 @@ public static class ReplicatedDbContextExtensions
             // Degraded, not Unhealthy: without a primary the instance still serves reads from a standby, and every
             // instance loses the primary at once during a failover; failing readiness would empty the proxies.
             failureStatus: HealthStatus.Degraded,
-            tags: ["ready"]));
+            tags: [HealthTags.Ready]));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, DatabaseUnavailableExceptionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, WriteNotConfirmedExceptionHandler>());

@@ -137,15 +137,15 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
         Message = "No standby is connected: the commit at {Commit} is on the primary only (accepted; logged at most every 10 s)")]
     private partial void LogNoStandby(NpgsqlLogSequenceNumber commit);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
         Message = "No standby confirmed the commit at {Commit} within {WaitedMs:0} ms (furthest standby flush: {HighestFlush}): answering 503, the write stays on the primary")]
     private partial void LogNotConfirmed(NpgsqlLogSequenceNumber commit, string highestFlush, double waitedMs);
 
-    [LoggerMessage(Level = LogLevel.Error,
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error,
         Message = "Role {Role} cannot see the standbys' positions in pg_stat_replication: grant it pg_read_all_stats, or set Database:StandbyConfirmationTimeout to 00:00:00")]
     private partial void LogNotPermitted(string role);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Health;
 
 namespace StatelessApp.Hosting.Redis;
 
@@ -43,7 +44,7 @@ public static class RedisHostingExtensions
 
         // Degraded, not Unhealthy, when Redis does not answer: every instance shares it, so failing readiness would take
         // them all out of the proxies at once and turn "no cart" into "no site" (docs/failover.md).
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: [HealthTags.Ready]);
         return builder;
     }
 }
