@@ -35,4 +35,11 @@ public sealed class RedisSessionOptions
     /// the Redis command timeout (1 s by default).
     /// </summary>
     public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Upper bound of one load or save, all its round trips together (each is bounded by the Redis command timeout too),
+    /// linked to the request's cancellation as the stock session's IOTimeout is; past it the request fails with 503.
+    /// Keep it above <see cref="ReplicaAckTimeout"/> plus a command timeout, or a slow confirmation becomes a timeout.
+    /// </summary>
+    public TimeSpan IOTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }
