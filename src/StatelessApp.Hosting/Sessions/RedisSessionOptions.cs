@@ -31,8 +31,7 @@ public sealed class RedisSessionOptions
 
     /// <summary>
     /// How long a change waits for <see cref="RequiredReplicas"/> confirmations; past it the request fails with 503.
-    /// A healthy replica answers in one replica round trip (well under a millisecond on one machine); keep this below
-    /// the Redis command timeout (1 s by default).
+    /// A healthy replica answers in one replica round trip; keep this below the Redis command timeout (1 s by default).
     /// </summary>
     public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
