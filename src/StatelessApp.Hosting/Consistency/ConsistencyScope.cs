@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using StatelessApp.Hosting.Data;
 
 namespace StatelessApp.Hosting.Consistency;
 
@@ -90,7 +91,7 @@ public sealed partial class ConsistencyScope(
     public async Task RecordCommittedWriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
+        await using var command = new NpgsqlCommand(CommitPosition.Sql, connection);
         var position = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (TellClient(position) is { } session)
         {
@@ -103,7 +104,7 @@ public sealed partial class ConsistencyScope(
     public void RecordCommittedWrite(NpgsqlConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var command = new NpgsqlCommand(WritePositionRecorder.PositionSql, connection);
+        using var command = new NpgsqlCommand(CommitPosition.Sql, connection);
         var position = (NpgsqlLogSequenceNumber)command.ExecuteScalar()!;
         if (TellClient(position) is { } session)
         {
@@ -220,9 +221,9 @@ public sealed partial class ConsistencyScope(
     private static NpgsqlLogSequenceNumber? Max(NpgsqlLogSequenceNumber? a, NpgsqlLogSequenceNumber? b) =>
         a is null ? b : b is null ? a : a > b ? a : b;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a consistency token on {Path}: malformed, not ours, or another user's")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Ignored a consistency token on {Path}: malformed, not ours, or another user's")]
     private partial void LogTokenRefused(PathString path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session unreadable ({Reason}): this request's reads go to the primary")]
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Session unreadable ({Reason}): this request's reads go to the primary")]
     private partial void LogSessionUnreadable(string reason);
 }

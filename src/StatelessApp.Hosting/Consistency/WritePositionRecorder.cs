@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using StatelessApp.Hosting.Data;
 
 namespace StatelessApp.Hosting.Consistency;
 
@@ -14,21 +15,10 @@ namespace StatelessApp.Hosting.Consistency;
 /// statement), and auto-committed non-queries (<c>ExecuteUpdate</c>, <c>ExecuteSql</c> outside a transaction); the
 /// synchronous EF calls as well as the asynchronous ones.
 /// </summary>
-/// <remarks>
-/// Why <c>pg_current_wal_lsn()</c> read right after COMMIT on the same connection: PostgreSQL 15 has no function that
-/// returns a transaction's own commit LSN. With <c>synchronous_commit</c> on (or any remote_* level), COMMIT returns
-/// only after the commit record is flushed locally, so the write position read afterwards is at or past the commit's
-/// end: a standby that replayed up to it has our commit. It is also the smallest such position we can learn (the insert
-/// position can be ahead with other sessions' WAL still in buffers, which standbys have not received yet, so reads
-/// would wait for nothing). With <c>synchronous_commit = off</c> COMMIT returns before the flush; then the insert
-/// position is the one that covers the commit, and the same query picks it.
-/// </remarks>
+/// <remarks>The position is read with <see cref="CommitPosition.Sql"/> (why that query: see there).</remarks>
 internal sealed class WritePositionRecorder(IHttpContextAccessor httpContextAccessor)
     : IDbTransactionInterceptor, ISaveChangesInterceptor, IDbCommandInterceptor
 {
-    internal const string PositionSql =
-        "SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_current_wal_insert_lsn() ELSE pg_current_wal_lsn() END";
-
     public async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         if (Scope() is { } scope && eventData.Context is { } context)

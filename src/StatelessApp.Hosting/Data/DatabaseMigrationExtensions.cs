@@ -53,10 +53,10 @@ public static partial class DatabaseMigrationExtensions
     internal static long MigrationLockKey<TContext>() =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("StatelessApp.Migrations/" + typeof(TContext).FullName)));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for the migration lock of {Context} on {Host}")]
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Waiting for the migration lock of {Context} on {Host}")]
     private static partial void LogWaitingForLock(ILogger logger, string context, string? host);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Migrated {Context}, applied: {Migrations}")]
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Migrated {Context}, applied: {Migrations}")]
     private static partial void LogMigrated(ILogger logger, string context, IReadOnlyList<string> migrations);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, long key, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace StatelessApp.Hosting.Data;
 /// connection would commit half a unit of work. One case stays ambiguous: a connection lost while COMMIT is in flight
 /// may have committed; a unit of work that must not run twice needs an idempotency key.
 /// </remarks>
-internal sealed class FailoverAwareExecutionStrategy : ExecutionStrategy
+internal sealed partial class FailoverAwareExecutionStrategy : ExecutionStrategy
 {
     private readonly ReplicatedDataSource _dataSource;
     private readonly ILogger _logger;
@@ -37,8 +37,11 @@ internal sealed class FailoverAwareExecutionStrategy : ExecutionStrategy
     protected override void OnRetry()
     {
         var failure = ExceptionsEncountered[^1];
-        _logger.LogWarning("Database failure on attempt {Attempt}, re-discovering hosts and retrying the unit of work: {Reason}",
-            ExceptionsEncountered.Count, TransientDatabaseFailure.Describe(failure));
+        LogRetrying(_logger, ExceptionsEncountered.Count, TransientDatabaseFailure.Describe(failure));
         _dataSource.ForgetTopology();
     }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Database failure on attempt {Attempt}, re-discovering hosts and retrying the unit of work: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, int attempt, string reason);
 }

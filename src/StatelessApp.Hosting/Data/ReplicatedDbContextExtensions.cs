@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using StatelessApp.Hosting.Health;
 
 namespace StatelessApp.Hosting.Data;
 
@@ -28,7 +29,7 @@ public static class ReplicatedDbContextExtensions
     /// Registers <typeparamref name="TContext"/> (scoped, on the writable primary, with a retrying execution strategy) and
     /// <see cref="ReadOnlyDbContext{TContext}"/> (scoped, on a standby when one is up), both over ONE multi-host data
     /// source built from <c>ConnectionStrings:{connectionName}</c>; <see cref="StandbyConfirmation{TContext}"/> for writes
-    /// that must survive the primary's loss; the "postgres-primary" health check tagged "ready"; and the 503 mappings for
+    /// that must survive the primary's loss; the "postgres-primary" health check tagged <see cref="HealthTags.Ready"/>; and the 503 mappings for
     /// an unreachable database and an unconfirmed write. Settings: section <c>Database</c>, validated at start-up.
     /// </summary>
     /// <param name="configureContext">Extra EF configuration applied to both instances (interceptors, warnings...).</param>
@@ -91,7 +92,7 @@ public static class ReplicatedDbContextExtensions
             // Degraded, not Unhealthy: without a primary the instance still serves reads from a standby, and every
             // instance loses the primary at once during a failover; failing readiness would empty the proxies.
             failureStatus: HealthStatus.Degraded,
-            tags: ["ready"]));
+            tags: [HealthTags.Ready]));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, DatabaseUnavailableExceptionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, WriteNotConfirmedExceptionHandler>());

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using StatelessApp.Hosting.Consistency;
 
 namespace StatelessApp.Hosting.Data;
 
@@ -44,8 +43,8 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         max(flush_lsn) FILTER (WHERE state IN ('streaming', 'catchup'))
         """;
 
-    // The first round trip also learns the position the commit reached (see WritePositionRecorder for why this query).
-    private const string FirstQuery = $"SELECT ({WritePositionRecorder.PositionSql}), {SnapshotColumns} FROM pg_stat_replication";
+    // The first round trip also learns the position the commit reached.
+    private const string FirstQuery = $"SELECT ({CommitPosition.Sql}), {SnapshotColumns} FROM pg_stat_replication";
     private const string PollQuery = $"SELECT {SnapshotColumns} FROM pg_stat_replication";
 
     private long _lastNoStandbyLog;
@@ -138,15 +137,15 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
         Message = "No standby is connected: the commit at {Commit} is on the primary only (accepted; logged at most every 10 s)")]
     private partial void LogNoStandby(NpgsqlLogSequenceNumber commit);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
         Message = "No standby confirmed the commit at {Commit} within {WaitedMs:0} ms (furthest standby flush: {HighestFlush}): answering 503, the write stays on the primary")]
     private partial void LogNotConfirmed(NpgsqlLogSequenceNumber commit, string highestFlush, double waitedMs);
 
-    [LoggerMessage(Level = LogLevel.Error,
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error,
         Message = "Role {Role} cannot see the standbys' positions in pg_stat_replication: grant it pg_read_all_stats, or set Database:StandbyConfirmationTimeout to 00:00:00")]
     private partial void LogNotPermitted(string role);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using StatelessApp.Hosting.Failures;
 
 namespace StatelessApp.Hosting.Data;
 
@@ -33,12 +34,12 @@ internal static class TransientDatabaseFailure
     /// execution strategy gave up retrying such a failure.
     /// </summary>
     public static bool IsDatabaseUnavailable(Exception exception) =>
-        Chain(exception).Any(e => e is RetryLimitExceededException || IsTransient(e));
+        ExceptionChain.Any(exception, e => e is RetryLimitExceededException || IsTransient(e));
 
     /// <summary>A one-line reason for the log: the innermost database error, without a stack trace.</summary>
     public static string Describe(Exception exception)
     {
-        var cause = Chain(exception).LastOrDefault(e => e is NpgsqlException or TimeoutException) ?? exception;
+        var cause = ExceptionChain.Of(exception).LastOrDefault(e => e is NpgsqlException or TimeoutException) ?? exception;
         return cause is PostgresException postgres
             ? $"{postgres.SqlState} {postgres.MessageText}"
             : $"{cause.GetType().Name}: {cause.Message}";
@@ -51,32 +52,5 @@ internal static class TransientDatabaseFailure
         && exception.Message.StartsWith("No suitable host", StringComparison.Ordinal);
 
     // "Unable to connect to a suitable host" wraps one exception per host in an AggregateException.
-    private static bool AnyTransient(Exception? inner) => inner switch
-    {
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsTransient),
-        null => false,
-        _ => IsTransient(inner),
-    };
-
-    private static IEnumerable<Exception> Chain(Exception exception)
-    {
-        var pending = new Stack<Exception>();
-        pending.Push(exception);
-        while (pending.Count > 0)
-        {
-            var current = pending.Pop();
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (current.InnerException is not null)
-            {
-                pending.Push(current.InnerException);
-            }
-        }
-    }
+    private static bool AnyTransient(Exception? inner) => inner is not null && ExceptionChain.Any(inner, IsTransient);
 }

@@ -78,11 +78,11 @@ internal sealed partial class GracefulDrainService(
         LogDrainingStarted(options.Value.DrainDelay);
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
         Message = "Shutdown started: draining, /health/ready now answers 503; still serving requests for {DrainDelay}")]
     private partial void LogDrainingStarted(TimeSpan drainDelay);
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information,
         Message = "Drain delay of {DrainDelay} over: Kestrel stops accepting connections and finishes in-flight requests")]
     private partial void LogDrainDelayOver(TimeSpan drainDelay);
 }

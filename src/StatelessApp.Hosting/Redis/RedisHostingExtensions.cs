@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Health;
 
 namespace StatelessApp.Hosting.Redis;
 
@@ -13,7 +14,7 @@ public static class RedisHostingExtensions
     /// <summary>
     /// Registers one shared <see cref="IConnectionMultiplexer"/> built from <c>ConnectionStrings:{connectionName}</c>
     /// (direct, or through Sentinel when the string has serviceName=...), validated at start-up, plus a
-    /// health check named "redis" tagged "ready".
+    /// health check named "redis" tagged <see cref="HealthTags.Ready"/>.
     /// </summary>
     /// <remarks>
     /// Resolve the multiplexer when you use it, not in a singleton's constructor: in Sentinel mode, resolving it
@@ -43,7 +44,7 @@ public static class RedisHostingExtensions
 
         // Degraded, not Unhealthy, when Redis does not answer: every instance shares it, so failing readiness would take
         // them all out of the proxies at once and turn "no cart" into "no site" (docs/failover.md).
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: [HealthTags.Ready]);
         return builder;
     }
 }

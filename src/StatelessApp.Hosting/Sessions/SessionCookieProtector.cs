@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using StatelessApp.Hosting.Failures;
 
 namespace StatelessApp.Hosting.Sessions;
 
@@ -78,16 +79,6 @@ internal sealed class SessionCookieProtector(IDataProtectionProvider dataProtect
     }
 
     /// <summary>DataProtection wraps a failure to read the key ring from its repository in a CryptographicException.</summary>
-    private static bool KeyRingUnavailable(Exception exception)
-    {
-        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool KeyRingUnavailable(CryptographicException exception) =>
+        ExceptionChain.Any(exception, e => e is StackExchange.Redis.RedisException or TimeoutException);
 }

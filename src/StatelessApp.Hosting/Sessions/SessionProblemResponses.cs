@@ -1,26 +1,19 @@
 using Microsoft.AspNetCore.Http;
+using StatelessApp.Hosting.Failures;
 
 namespace StatelessApp.Hosting.Sessions;
 
 /// <summary>
-/// Maps session failures to ProblemDetails: store unavailable → 503 (with Retry-After), session too large → 413.
-/// Uses the app's IProblemDetailsService when registered, so the body looks like every other problem response.
+/// Maps session failures to ProblemDetails: store unavailable → the 503 answer (<see cref="ServiceUnavailable"/>),
+/// session too large → 413. Uses the app's IProblemDetailsService when registered.
 /// </summary>
 internal static class SessionProblemResponses
 {
-    /// <summary>The session exception in <paramref name="exception"/> or its inner exceptions, if any.</summary>
-    public static Exception? FindSessionException(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is SessionUnavailableException or SessionTooLargeException)
-            {
-                return current;
-            }
-        }
+    internal const string UnavailableTitle = "Session store unavailable";
 
-        return null;
-    }
+    /// <summary>The session exception in <paramref name="exception"/> or its inner exceptions, if any.</summary>
+    public static Exception? FindSessionException(Exception exception) =>
+        ExceptionChain.Find(exception, e => e is SessionUnavailableException or SessionTooLargeException);
 
     public static int StatusCodeFor(Exception sessionException) =>
         sessionException is SessionTooLargeException
@@ -31,24 +24,16 @@ internal static class SessionProblemResponses
     {
         // Drops whatever the app had set, including a Set-Cookie for a session that was never saved.
         context.Response.Clear();
-
-        IResult problem;
-        if (sessionException is SessionTooLargeException)
+        if (sessionException is not SessionTooLargeException)
         {
-            problem = Results.Problem(
+            return ServiceUnavailable.WriteAsync(context, UnavailableTitle,
+                "Your session could not be loaded or saved right now, so this request was not completed. Please retry in a moment.");
+        }
+
+        return TypedResults.Problem(
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "Session too large",
-                detail: "The session would exceed its size limit; the change was not saved.");
-        }
-        else
-        {
-            context.Response.Headers.RetryAfter = "1";
-            problem = Results.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Session store unavailable",
-                detail: "Your session could not be loaded or saved right now, so this request was not completed. Please retry in a moment.");
-        }
-
-        return problem.ExecuteAsync(context);
+                detail: "The session would exceed its size limit; the change was not saved.")
+            .ExecuteAsync(context);
     }
 }

@@ -34,6 +34,6 @@ internal sealed partial class BadRequestExceptionHandler(
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bad request {Method} {Path} → {StatusCode}: {Reason}")]
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Bad request {Method} {Path} → {StatusCode}: {Reason}")]
     private partial void LogBadRequest(string method, PathString path, int statusCode, string reason);
 }

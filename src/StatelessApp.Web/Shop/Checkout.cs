@@ -171,9 +171,9 @@ public sealed partial class Checkout(
     private static DateTimeOffset ToDatabasePrecision(DateTimeOffset time) =>
         time.AddTicks(-(time.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} returned again for idempotency key {IdempotencyKey}: not placed twice")]
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Order {OrderId} returned again for idempotency key {IdempotencyKey}: not placed twice")]
     private partial void LogOrderReplayed(Guid orderId, string? idempotencyKey);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} placed: {LineCount} lines, total {Total}")]
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "Order {OrderId} placed: {LineCount} lines, total {Total}")]
     private partial void LogOrderPlaced(Guid orderId, int lineCount, decimal total);
 }

@@ -70,7 +70,7 @@ public sealed partial class StatusReporter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Status: the PostgreSQL node for {Purpose} is unreachable: {Reason}")]
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Status: the PostgreSQL node for {Purpose} is unreachable: {Reason}")]
     private partial void LogNodeUnreachable(string purpose, string reason);
 
     private sealed record NodeRow(string? Address, int? Port, bool InRecovery);

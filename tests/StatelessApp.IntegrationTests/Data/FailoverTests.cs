@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Failures;
 using StatelessApp.IntegrationTests.Fixtures;
 using Xunit.Abstractions;
 
@@ -134,9 +135,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
         Assert.Equal("application/problem+json", post.Content.Headers.ContentType?.MediaType);
         var problem = await post.Content.ReadAsStringAsync();
-        Assert.Contains("\"title\":\"database unavailable\"", problem, StringComparison.Ordinal);
+        Assert.Contains("\"title\":\"Database unavailable\"", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", problem, StringComparison.Ordinal);
-        Assert.True(post.Headers.RetryAfter is not null);
+        Assert.Equal(TimeSpan.FromSeconds(ServiceUnavailable.RetryAfterSeconds), post.Headers.RetryAfter?.Delta);
 
         using var get = await client.GetAsync($"/notes/{id}");
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);

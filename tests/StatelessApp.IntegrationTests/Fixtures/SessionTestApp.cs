@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.KeyRing;
 using StatelessApp.Hosting.Redis;
 using StatelessApp.Hosting.Sessions;
@@ -233,6 +234,6 @@ public sealed class SessionTestApp : IAsyncDisposable
 
         app.MapGet("/whoami", (HttpContext context) => context.User.Identity?.Name ?? "anonymous");
 
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
     }
 }

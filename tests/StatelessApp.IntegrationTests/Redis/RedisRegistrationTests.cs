@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.KeyRing;
 using StatelessApp.Hosting.Redis;
 using StatelessApp.Hosting.Sessions;
@@ -64,7 +65,7 @@ public sealed class RedisRegistrationTests(RedisServer redis) : IClassFixture<Re
 
         var registration = Assert.Single(
             app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations, check => check.Name == "redis");
-        Assert.Contains("ready", registration.Tags);
+        Assert.Contains(HealthTags.Ready, registration.Tags);
         var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         Assert.Equal(HealthStatus.Healthy, report.Entries["redis"].Status);
     }

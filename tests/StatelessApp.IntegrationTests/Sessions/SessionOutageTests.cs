@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using StatelessApp.Hosting.Failures;
 using StatelessApp.IntegrationTests.Fixtures;
 using Xunit.Abstractions;
 
@@ -100,7 +101,7 @@ public sealed class SessionOutageTests(RedisServer redis, ITestOutputHelper outp
         Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", body, StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Set-Cookie"), "no cookie for a session that was not saved");
-        Assert.True(response.Headers.RetryAfter is not null);
+        Assert.Equal(TimeSpan.FromSeconds(ServiceUnavailable.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
     }
 
     private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using StatelessApp.Hosting.Failures;
 using StatelessApp.IntegrationTests.Fixtures;
 using StatelessApp.Web.Shop;
 
@@ -138,8 +139,8 @@ public sealed partial class IdempotentCheckoutTests(ShopServers servers)
         }
 
         var problem = await ProblemAssert.IsProblemAsync(unconfirmed, HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("write not confirmed", problem.GetProperty("title").GetString());
-        Assert.NotNull(unconfirmed.Headers.RetryAfter);
+        Assert.Equal("Write not confirmed", problem.GetProperty("title").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(ServiceUnavailable.RetryAfterSeconds), unconfirmed.Headers.RetryAfter?.Delta);
         Assert.Equal(1L, await OrdersWithKeyAsync(key)); // saved, just not acknowledged
         Assert.Equal(3, (await shopper.GetJsonAsync(App1, "api/cart")).GetProperty("itemCount").GetInt32()); // still in the cart
 
