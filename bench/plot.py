@@ -36,8 +36,8 @@ def draw(axis, series, scenarios, configurations, values_key, median_key, target
             if isinstance(median, (int, float)) and math.isfinite(median):
                 axis.hlines(median, centre - width * 0.4, centre + width * 0.4, colors=colour, linewidth=3, zorder=4,
                             label=f"{configuration}, median of rounds" if x == 0 else None)
-                axis.annotate(f"{median:.2f}x", (centre, median), xytext=(0, 5), textcoords="offset points",
-                              ha="center", fontsize=7, color=colour)
+                axis.annotate(f"{median:.2f}x", (centre + width * 0.4, median), xytext=(2, 0), textcoords="offset points",
+                              ha="left", va="center", fontsize=7, color=colour)
     axis.axhline(1.0, color="#9c9c9c", linewidth=1, zorder=1, label=f"{baseline} (= 1)")
     axis.axhline(target, color="#c53030", linestyle="--", linewidth=1.2, zorder=2, label=f"target {target:.1f}x (stateless)")
     axis.set_title(title)
@@ -45,7 +45,6 @@ def draw(axis, series, scenarios, configurations, values_key, median_key, target
     axis.set_xticks(range(len(scenarios)))
     axis.set_xticklabels(scenarios)
     axis.grid(axis="y", alpha=0.3)
-    axis.legend(fontsize=7, loc="upper left")
 
 
 def main(results_path, png_path):
@@ -73,7 +72,9 @@ def main(results_path, png_path):
         f"{before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
         f"{before['takenAt'][:16].replace('T', ' ')} UTC",
         fontsize=9)
-    figure.tight_layout()
+    handles, labels = throughput.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    figure.tight_layout(rect=(0, 0.06, 1, 1))
     figure.savefig(png_path, dpi=110)
 
 
