@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Renders bench/run's results.json as a PNG: throughput, p99 latency and the servers' CPU per request, by
-scenario and configuration.
+"""Renders bench/run's results.json as a PNG: each configuration's throughput relative to the stateful build measured
+in the same round (a dot per round, a bar at their median), against the 0.9x target; and the same ratio predicted
+from the servers' CPU per request. Draws only what results.json holds (roundRatios, ratioTarget): the arithmetic is
+bench/StatelessApp.Bench/RoundRatios.cs, unit-tested.
 
 Usage: plot.py RESULTS_JSON OUTPUT_PNG   (bench/run calls it; needs Debian's python3-matplotlib)
 """
 import json
+import math
 import sys
 
 import matplotlib
@@ -12,49 +15,66 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render straight to a file
 import matplotlib.pyplot as plt  # noqa: E402
 
+COLOURS = {"stateless": "#2b6cb0", "stock-redis": "#dd6b20"}
+
+
+def draw(axis, series, scenarios, configurations, values_key, median_key, target, baseline, title):
+    width = 0.8 / len(configurations)
+    by_key = {(s["configuration"], s["scenario"]): s for s in series}
+    for index, configuration in enumerate(configurations):
+        colour = COLOURS.get(configuration, "#555555")
+        for x, scenario in enumerate(scenarios):
+            one = by_key.get((configuration, scenario))
+            if one is None:
+                continue
+            centre = x + (index - (len(configurations) - 1) / 2) * width
+            values = [r["value"] for r in one[values_key] if isinstance(r["value"], (int, float)) and math.isfinite(r["value"])]
+            spread = [centre + (i - (len(values) - 1) / 2) * width * 0.18 for i in range(len(values))]
+            axis.scatter(spread, values, s=22, color=colour, alpha=0.75, zorder=3,
+                         label=f"{configuration}, each round" if x == 0 else None)
+            median = one[median_key]
+            if isinstance(median, (int, float)) and math.isfinite(median):
+                axis.hlines(median, centre - width * 0.4, centre + width * 0.4, colors=colour, linewidth=3, zorder=4,
+                            label=f"{configuration}, median of rounds" if x == 0 else None)
+                axis.annotate(f"{median:.2f}x", (centre + width * 0.4, median), xytext=(2, 0), textcoords="offset points",
+                              ha="left", va="center", fontsize=7, color=colour)
+    axis.axhline(1.0, color="#9c9c9c", linewidth=1, zorder=1, label=f"{baseline} (= 1)")
+    axis.axhline(target, color="#c53030", linestyle="--", linewidth=1.2, zorder=2, label=f"target {target:.1f}x (stateless)")
+    axis.set_title(title)
+    axis.set_ylabel(f"relative to {baseline}, same round")
+    axis.set_xticks(range(len(scenarios)))
+    axis.set_xticklabels(scenarios)
+    axis.grid(axis="y", alpha=0.3)
+
 
 def main(results_path, png_path):
     with open(results_path, encoding="utf-8") as f:
         results = json.load(f)
-    scenarios = [s["name"] for s in results["scenarios"]]
-    configurations = [c["name"] for c in results["configurations"]]
-    by_key = {(m["configuration"], m["scenario"]): m for m in results["measurements"]}
-    colours = {"stateless": "#2b6cb0", "stateful": "#9c9c9c", "stock-redis": "#dd6b20"}
+    series = results["roundRatios"]
+    target = results["ratioTarget"]
+    scenarios = [s["name"] for s in results["scenarios"] if any(r["scenario"] == s["name"] for r in series)]
+    configurations = [c["name"] for c in results["configurations"] if any(r["configuration"] == c["name"] for r in series)]
+    baseline = series[0]["baseline"] if series else "stateful"
 
-    figure, (throughput, p99, cpu) = plt.subplots(1, 3, figsize=(18, 5.4))
-    width = 0.8 / len(configurations)
-    for index, configuration in enumerate(configurations):
-        xs = [i + (index - (len(configurations) - 1) / 2) * width for i in range(len(scenarios))]
-        rates = [by_key.get((configuration, s), {}).get("requestsPerSecond", 0) for s in scenarios]
-        latencies = [by_key.get((configuration, s), {}).get("p99Milliseconds", 0) for s in scenarios]
-        cpu_ms = [by_key.get((configuration, s), {}).get("serverCpuMillisecondsPerRequest", 0) for s in scenarios]
-        colour = colours.get(configuration)
-        bars = throughput.bar(xs, rates, width, label=configuration, color=colour)
-        throughput.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
-        bars = p99.bar(xs, latencies, width, label=configuration, color=colour)
-        p99.bar_label(bars, fmt="%.1f", fontsize=7, padding=1)
-        bars = cpu.bar(xs, cpu_ms, width, label=configuration, color=colour)
-        cpu.bar_label(bars, fmt="%.2f", fontsize=7, padding=1)
-
-    for axis, title, unit in ((throughput, "Throughput, median of rounds (higher is better)", "requests/s"),
-                              (p99, "p99 latency, median of rounds (lower is better)", "ms"),
-                              (cpu, "Server CPU per request: app + proxy + Redis + PostgreSQL\n(counted by the kernel; lower is better)", "ms")):
-        axis.set_title(title)
-        axis.set_ylabel(unit)
-        axis.set_xticks(range(len(scenarios)))
-        axis.set_xticklabels(scenarios)
-        axis.grid(axis="y", alpha=0.3)
-        axis.legend(fontsize=8)
+    figure, (throughput, cpu) = plt.subplots(1, 2, figsize=(16, 5.6))
+    draw(throughput, series, scenarios, configurations, "throughput", "throughputMedian", target, baseline,
+         "Throughput (req/s) over the stateful build's in the same round\n(higher is better)")
+    draw(cpu, series, scenarios, configurations, "cpuPredicted", "cpuPredictedMedian", target, baseline,
+         "Throughput predicted from server CPU per request (app + proxy + Redis + PostgreSQL)\n"
+         "= stateful's CPU per request over the build's; counted by the kernel, steadier under load")
 
     settings, before, after = results["settings"], results["before"], results["after"]
     hours, minutes, seconds = (float(part) for part in settings["duration"].split(":"))
     duration = f"{hours * 3600 + minutes * 60 + seconds:.0f} s"
     figure.suptitle(
         f"StatelessApp, one app instance behind HAProxy, wrk {settings['connections']} connections, "
-        f"{settings['rounds']} round{'s' if settings['rounds'] != 1 else ''} of {duration} per scenario — {before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
+        f"{settings['rounds']} round{'s' if settings['rounds'] != 1 else ''} of {duration} per scenario — "
+        f"{before['cores']} cores, load {before['loadAverage']} → {after['loadAverage']}, "
         f"{before['takenAt'][:16].replace('T', ' ')} UTC",
         fontsize=9)
-    figure.tight_layout()
+    handles, labels = throughput.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    figure.tight_layout(rect=(0, 0.06, 1, 1))
     figure.savefig(png_path, dpi=110)
 
 

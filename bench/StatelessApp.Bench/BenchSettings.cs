@@ -8,6 +8,7 @@ public sealed record BenchSettings
     public const string Usage = """
         Usage: bench/run [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N] [--threads N]
                          [--shoppers N] [--scenarios LIST] [--keep-logs] [--output FOLDER]
+               bench/run --replot [--output FOLDER]
 
         Brings up the two-region stack on its own address range (127.121-123.x, own state folder). In each round, for
         each configuration (stateless as shipped, stateful, stateless with Microsoft's RedisCache session; the order
@@ -29,6 +30,7 @@ public sealed record BenchSettings
           --keep-logs      copy the servers' logs to OUTPUT/logs before the stack's state folder is removed
           --output DIR     where results.csv, results.json and benchmarks.png go (default: bench/results
                            with the plot in docs/benchmarks.png; bench/results/quick with --quick)
+          --replot         measure nothing: redraw the plot from the results.json already in the output folder
         """;
 
     public int Rounds { get; init; } = 3;
@@ -50,6 +52,9 @@ public sealed record BenchSettings
     public bool KeepLogs { get; init; }
 
     public string? OutputFolder { get; init; }
+
+    /// <summary>Redraw the plot from existing results instead of measuring (no stack is started).</summary>
+    public bool Replot { get; init; }
 
     /// <summary>Null when help was asked for; throws <see cref="ArgumentException"/> naming a bad argument.</summary>
     public static BenchSettings? Parse(IReadOnlyList<string> args)
@@ -88,6 +93,9 @@ public sealed record BenchSettings
                     break;
                 case "--keep-logs":
                     settings = settings with { KeepLogs = true };
+                    break;
+                case "--replot":
+                    settings = settings with { Replot = true };
                     break;
                 case "--scenarios":
                     settings = settings with { Scenarios = ScenarioList(Text(args, ++i, "--scenarios")) };

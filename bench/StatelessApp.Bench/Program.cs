@@ -33,13 +33,37 @@ var repository = StackPaths.FindRepositoryRoot();
 // other folders keep their plot next to their results, so they never overwrite the committed figures.
 var defaultOutput = Path.Combine(repository, "bench", "results");
 var output = Path.GetFullPath(settings.OutputFolder ?? (settings.Quick ? Path.Combine(defaultOutput, "quick") : defaultOutput));
+var png = output == defaultOutput ? Path.Combine(repository, "docs", "benchmarks.png") : Path.Combine(output, "benchmarks.png");
+if (settings.Replot)
+{
+    var results = Path.Combine(output, "results.json");
+    try
+    {
+        await ResultFiles.RefreshRoundRatiosAsync(results, stop.Token);
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+    {
+        await Console.Error.WriteLineAsync($"bench: cannot redraw from {Path.GetRelativePath(repository, results)}: {e.Message}");
+        return 1;
+    }
+
+    var problem = await PlotRenderer.RenderAsync(repository, results, png, stop.Token);
+    if (problem is not null)
+    {
+        await Console.Error.WriteLineAsync("bench: no plot: " + problem);
+        return 1;
+    }
+
+    Console.WriteLine("plot: " + Path.GetRelativePath(repository, png));
+    return 0;
+}
+
 try
 {
     var report = await new Benchmark(settings, repository, Console.Out, Path.Combine(output, "logs")).RunAsync(stop.Token);
     Console.WriteLine();
     Console.WriteLine(ReportTable.Render(report));
     var files = await ResultFiles.WriteAsync(report, output, CancellationToken.None);
-    var png = output == defaultOutput ? Path.Combine(repository, "docs", "benchmarks.png") : Path.Combine(output, "benchmarks.png");
     var plotProblem = await PlotRenderer.RenderAsync(repository, files[1], png, CancellationToken.None);
     Console.WriteLine("results: " + string.Join(", ", files.Append(png).Select(f => Path.GetRelativePath(repository, f))));
     if (plotProblem is not null)

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace StatelessApp.Bench;
 
 /// <summary>
-/// results.csv (a row per configuration and scenario: the medians, then every round), results.json (everything, for
-/// bench/plot.py) and results.md (the tables for docs/benchmarks.md).
+/// results.csv (a row per configuration and scenario: the medians, then every round), results.json (everything; its
+/// roundRatios are what bench/plot.py draws) and results.md (the tables for docs/benchmarks.md).
 /// </summary>
 public static class ResultFiles
 {
@@ -37,8 +38,25 @@ public static class ResultFiles
             report.Ratios,
             report.Rounds,
             report.Targets,
+            RoundRatios = RoundRatios.Of(report.Rounds, BenchConfiguration.Stateful),
+            RatioTarget = RoundRatios.Target,
         }, Json) + "\n", cancellationToken);
         return [csv, json, markdown];
+    }
+
+    /// <summary>
+    /// Recomputes the plot's ratios of an existing results.json from its rounds (results written before the plot drew
+    /// ratios have none), so a plot can be redrawn without measuring again.
+    /// </summary>
+    public static async Task RefreshRoundRatiosAsync(string resultsJson, CancellationToken cancellationToken)
+    {
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(resultsJson, cancellationToken))?.AsObject()
+            ?? throw new InvalidDataException($"{resultsJson} holds no JSON object");
+        var rounds = document["rounds"]?.Deserialize<List<Measurement>>(Json)
+            ?? throw new InvalidDataException($"{resultsJson} has no rounds");
+        document["roundRatios"] = JsonSerializer.SerializeToNode(RoundRatios.Of(rounds, BenchConfiguration.Stateful), Json);
+        document["ratioTarget"] = RoundRatios.Target;
+        await File.WriteAllTextAsync(resultsJson, document.ToJsonString(Json) + "\n", cancellationToken);
     }
 
     private static string Csv(BenchReport report)

@@ -27,6 +27,15 @@ public class BenchSettingsTests
     }
 
     [Fact]
+    public void Replot_keeps_the_output_folder_it_redraws_from()
+    {
+        var settings = BenchSettings.Parse(["--replot", "--output", "elsewhere"])!;
+
+        Assert.True(settings.Replot);
+        Assert.Equal("elsewhere", settings.OutputFolder);
+    }
+
+    [Fact]
     public void Help_returns_no_settings() => Assert.Null(BenchSettings.Parse(["--rounds", "2", "-h"]));
 
     [Theory]
