@@ -160,13 +160,13 @@ public sealed class StackController : IDisposable
                 await WaitUntilAsync(step.Label, step.Watches, async ct => ReplicationCheck.Problems(await ProbeAllAsync(step.Watches, ct)), cancellationToken);
                 break;
             case Readiness.SentinelsKnowEachOtherAndEveryReplica:
-                await WaitUntilAsync(step.Label, step.Watches, ct => SentinelsNotKnowingEveryoneAsync(step.Watches, ct), cancellationToken);
+                await WaitUntilAsync(step.Label, step.Watches, ct => ReadinessChecks.SentinelsNotKnowingEveryoneAsync(step.Watches, Context, ct), cancellationToken);
                 break;
             case Readiness.ProxiesRouteToAReadyApp:
-                await WaitUntilAsync(step.Label, step.Watches, ct => ProxiesNotRoutingAsync(step.Watches, ct), cancellationToken);
+                await WaitUntilAsync(step.Label, step.Watches, ct => ReadinessChecks.ProxiesNotRoutingAsync(step.Watches, Context, ct), cancellationToken);
                 break;
             case Readiness.DnsAnswersEveryProxy:
-                await WaitUntilAsync(step.Label, step.Watches, ct => ProxiesMissingFromDnsAsync(step.Watches, ct), cancellationToken);
+                await WaitUntilAsync(step.Label, step.Watches, ct => ReadinessChecks.ProxiesMissingFromDnsAsync(step.Watches, Context, ct), cancellationToken);
                 break;
             case Readiness.AppPublished:
                 await build.Publishing;
@@ -188,47 +188,6 @@ public sealed class StackController : IDisposable
             var apps = Topology.NodesOf(NodeKind.App).Where(n => _supervisor.RunningPid(n.Name) is not null).ToList();
             await Task.WhenAll(apps.Select(n => StopAsync(n, quiet: true)));
         }
-    }
-
-    private async Task<IReadOnlyList<string>> SentinelsNotKnowingEveryoneAsync(IReadOnlyList<Node> sentinels, CancellationToken cancellationToken)
-    {
-        var replicas = Topology.NodesOf(NodeKind.Redis).Count - 1;
-        var knowledge = await Task.WhenAll(sentinels.Select(s => SentinelServer.KnowledgeAsync(s, Context, cancellationToken)));
-        return [.. sentinels.Zip(knowledge)
-            .Where(k => k.Second is not { } known || known.Replicas < replicas || known.OtherSentinels != sentinels.Count - 1)
-            .Select(k => $"{k.First.Name} knows {k.Second?.Replicas.ToString(CultureInfo.InvariantCulture) ?? "?"} of {replicas} replicas and {k.Second?.OtherSentinels.ToString(CultureInfo.InvariantCulture) ?? "?"} of {sentinels.Count - 1} other sentinels")];
-    }
-
-    private async Task<IReadOnlyList<string>> ProxiesNotRoutingAsync(IReadOnlyList<Node> proxies, CancellationToken cancellationToken)
-    {
-        var routes = await Task.WhenAll(proxies.Select(async proxy =>
-        {
-            try
-            {
-                using var response = await Context.Http.GetAsync(new Uri($"http://{proxy.Endpoint}/health/ready"), cancellationToken);
-                return response.IsSuccessStatusCode ? null : $"{proxy.Name}: /health/ready {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                return $"{proxy.Name}: {e.Message}";
-            }
-        }));
-        return [.. routes.OfType<string>()];
-    }
-
-    private async Task<IReadOnlyList<string>> ProxiesMissingFromDnsAsync(IReadOnlyList<Node> dns, CancellationToken cancellationToken)
-    {
-        var proxies = Topology.NodesOf(NodeKind.Proxy);
-        var problems = new List<string>();
-        foreach (var server in dns)
-        {
-            var answers = await DnsServer.ResolveAsync(server, Topology.Domain, cancellationToken);
-            problems.AddRange(answers is null
-                ? [$"{server.Name}: no answer"]
-                : proxies.Where(p => !answers.Contains(p.Address)).Select(p => $"{server.Name}: {Topology.Domain} lacks {p.Name} ({p.Address})"));
-        }
-
-        return problems;
     }
 
     /// <summary>The app build `up` started, and the build stamp before it (a new stamp means running instances are outdated).</summary>
