@@ -24,15 +24,13 @@ public static class PostgresStatementCounter
     /// <summary>Creates the extension once, on the primary (it replicates), and waits until every node can be read.</summary>
     public static async Task EnsureReadyAsync(SystemUnderTest stack, CancellationToken cancellationToken)
     {
-        var nodes = await stack.PostgresNodesAsync(cancellationToken);
-        var primary = nodes.Single(n => n.Role == "primary").Node;
-        await using (var connection = await OpenAsync(stack, primary, cancellationToken))
+        await using (var connection = await OpenAsync(stack, await stack.PrimaryAsync(NodeKind.Postgres, cancellationToken), cancellationToken))
         {
             await using var create = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var (node, _) in nodes)
+        foreach (var node in stack.Topology.NodesOf(NodeKind.Postgres))
         {
             for (var attempt = 0; ; attempt++)
             {

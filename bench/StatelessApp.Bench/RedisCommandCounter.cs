@@ -1,5 +1,6 @@
 using System.Globalization;
 using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Bench;
 
@@ -20,7 +21,7 @@ public static class RedisCommandCounter
     /// <summary>Calls per command so far on the current primary.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> SnapshotAsync(SystemUnderTest stack, CancellationToken cancellationToken)
     {
-        var primary = await stack.RedisPrimaryAsync(cancellationToken);
+        var primary = await stack.PrimaryAsync(NodeKind.Redis, cancellationToken);
         var info = await RedisCli.RunAsync(primary.Address.ToString(), primary.Port, stack.Context.Secrets.RedisPassword, ["INFO", "commandstats"], cancellationToken)
             ?? throw new InvalidOperationException($"INFO commandstats: no answer from {primary.Name}");
         return Parse(info);

@@ -167,7 +167,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
         Add("app", PidOf(Topology.Node(AppUnderTest)));
         Add("haproxy", PidOf(Topology.NodeOf(NodeKind.Proxy, "a")));
-        Add("redis", PidOf(await RedisPrimaryAsync(cancellationToken)));
+        Add("redis", PidOf(await PrimaryAsync(NodeKind.Redis, cancellationToken)));
         foreach (var (node, role) in await PostgresNodesAsync(cancellationToken))
         {
             Add($"postgres {role}", _controller.ServerOf(node).Companions(node, Context).FirstOrDefault() is var postmaster and > 0 ? postmaster : null);
@@ -178,14 +178,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
     private int? PidOf(Node node) => PidFile.Read(_controller.Paths.PidOf(node.Name)) is { } file && file.IsAlive() ? file.Pid : null;
 
-    /// <summary>The node Sentinel's quorum made the Redis primary right now.</summary>
-    public async Task<Node> RedisPrimaryAsync(CancellationToken cancellationToken) =>
-        (await _controller.ProbeAllAsync(Topology.NodesOf(NodeKind.Redis), cancellationToken)).FirstOrDefault(p => p.Probe.Role == "primary").Node
-        ?? throw new InvalidOperationException("no Redis primary");
+    /// <summary>The Redis or PostgreSQL node that is primary right now (Sentinel's or Patroni's choice, as its probe reports it).</summary>
+    public async Task<Node> PrimaryAsync(NodeKind kind, CancellationToken cancellationToken) =>
+        await _controller.PrimaryAsync(kind, cancellationToken) ?? throw new InvalidOperationException($"no {kind} primary");
 
-    /// <summary>Both PostgreSQL nodes with their current role ("primary" or "standby").</summary>
+    /// <summary>Both PostgreSQL nodes with their current role ("primary" or "standby", as the results name it).</summary>
     public async Task<IReadOnlyList<(Node Node, string Role)>> PostgresNodesAsync(CancellationToken cancellationToken) =>
-        [.. (await _controller.ProbeAllAsync(Topology.NodesOf(NodeKind.Postgres), cancellationToken)).Select(p => (p.Node, p.Probe.Role))];
+        [.. (await _controller.ProbeAllAsync(Topology.NodesOf(NodeKind.Postgres), cancellationToken)).Select(p => (p.Node, p.Probe.Role.ToString().ToLowerInvariant()))];
 
     public async ValueTask DisposeAsync()
     {

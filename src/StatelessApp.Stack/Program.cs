@@ -33,7 +33,7 @@ try
     switch (command.Verb)
     {
         case "up":
-            await controller.UpAsync(new UpOptions { Fresh = command.Fresh, Proxy = command.Proxy }, interrupted.Token);
+            await controller.UpAsync(new UpOptions { Fresh = command.Fresh }, interrupted.Token);
             return 0;
         case "down":
             await controller.DownAsync();

@@ -8,8 +8,6 @@ public sealed class ProgressReporter(TextWriter output)
 {
     private readonly Stopwatch _total = Stopwatch.StartNew();
 
-    public TimeSpan Elapsed => _total.Elapsed;
-
     public void Line(string message) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_total.Elapsed.TotalSeconds,6:0.0}s] {message}"));
 

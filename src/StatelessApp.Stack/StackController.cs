@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Startup;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack;
@@ -68,27 +69,51 @@ public sealed class StackController : IDisposable
 
     public Server ServerOf(Node node) => ServerCatalog.For(node, Context.ProxyKind);
 
+    /// <summary>
+    /// Starts every node of the topology that is not running, step by step as <see cref="StartPlan"/> orders them, each
+    /// step waiting for its readiness; the app is published meanwhile. Already-running nodes are left alone, so `up`
+    /// also repairs a partly stopped stack.
+    /// </summary>
     public async Task UpAsync(UpOptions options, CancellationToken cancellationToken = default)
     {
         var progress = new ProgressReporter(_output);
         if (options.Fresh)
         {
-            await DownAsync(quiet: true);
-            foreach (var folder in new[] { Paths.Data, Paths.ServiceAccountData, Paths.Logs, Paths.Pids }.Distinct())
-            {
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
-
+            await WipeAsync();
             progress.Line("fresh: wiped data, logs and pids");
         }
 
+        var state = await SwitchProxyKindAsync();
+        EnsurePortsFree();
+        var build = StartAppBuild(options.BuildApp, cancellationToken);
+        var plan = StartPlan.For(Topology, FirstPostgres(state), Context.ProxyKind, Path.GetRelativePath(Paths.RepositoryRoot, Paths.App));
+        foreach (var step in plan)
+        {
+            await progress.StepAsync(step.Label, () => RunAsync(step, build, cancellationToken));
+        }
+
+        progress.Line("stack is up");
+        PrintHowToReach();
+    }
+
+    private async Task WipeAsync()
+    {
+        await DownAsync(quiet: true);
+        foreach (var folder in new[] { Paths.Data, Paths.ServiceAccountData, Paths.Logs, Paths.Pids }.Distinct())
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Stops the proxies of the other kind when this run switches proxy kind, and records the kind in use.</summary>
+    private async Task<StackState> SwitchProxyKindAsync()
+    {
         var state = StackState.Read(Paths.StateFile);
         if (state.Proxy is { } running && running != Context.ProxyKind)
         {
-            // Switching proxy kind: the running proxies are of the other kind.
             var previous = ServerCatalog.For(Topology.NodesOf(NodeKind.Proxy)[0], running);
             foreach (var proxy in Topology.NodesOf(NodeKind.Proxy))
             {
@@ -98,122 +123,75 @@ public sealed class StackController : IDisposable
 
         state = state with { Proxy = Context.ProxyKind };
         state.Write(Paths.StateFile);
-        EnsurePortsFree();
+        return state;
+    }
 
-        // The build runs while the databases start: they mostly wait on each other, the build mostly computes.
-        var appBefore = AppBuildStamp();
-        var build = options.BuildApp || !File.Exists(Paths.AppAssembly)
-            ? PublishAppAsync(cancellationToken)
-            : Task.CompletedTask;
+    /// <summary>The node that was primary when the stack went down starts first and stays primary; on a fresh stack, the
+    /// topology's initial leader bootstraps the cluster.</summary>
+    private Node FirstPostgres(StackState state) =>
+        Topology.NodesOf(NodeKind.Postgres).FirstOrDefault(n => n.Name == state.LastPostgresPrimary && Directory.Exists(PatroniServer.DataDirectory(n, Context)))
+        ?? Topology.NodeOf(NodeKind.Postgres, Topology.PostgresInitialLeaderRegion);
 
-        await progress.StepAsync("etcd: 3 members healthy, authentication on, the witness leading", async () =>
+    /// <summary>The build runs while the databases start: they mostly wait on each other, the build mostly computes.</summary>
+    private AppBuild StartAppBuild(bool publish, CancellationToken cancellationToken)
+    {
+        var stampBefore = AppBuildStamp();
+        return new AppBuild(publish || !File.Exists(Paths.AppAssembly) ? PublishAppAsync(cancellationToken) : Task.CompletedTask, stampBefore);
+    }
+
+    private async Task RunAsync(StartStep step, AppBuild build, CancellationToken cancellationToken)
+    {
+        StartAll(step.Starts);
+        switch (step.Readiness)
         {
-            StartAll(Topology.NodesOf(NodeKind.Etcd));
-            await WaitHealthyAsync(Topology.NodesOf(NodeKind.Etcd), cancellationToken);
-            await EtcdAuthentication.EnsureEnabledAsync(Context, cancellationToken);
-            await EtcdLeadership.MoveToWitnessAsync(Context, cancellationToken);
-        });
+            case Readiness.Healthy:
+                await WaitHealthyAsync(step.Watches, cancellationToken);
+                break;
+            case Readiness.EtcdAuthenticatedAndLedByTheWitness:
+                await WaitHealthyAsync(step.Watches, cancellationToken);
+                await EtcdAuthentication.EnsureEnabledAsync(Context, cancellationToken);
+                await EtcdLeadership.MoveToWitnessAsync(Context, cancellationToken);
+                break;
+            case Readiness.APrimary:
+                await WaitUntilAsync(step.Label, step.Watches, async ct =>
+                    ReplicationCheck.PrimaryOf(await ProbeAllAsync(step.Watches, ct)) is null ? ["no primary yet"] : [], cancellationToken);
+                break;
+            case Readiness.OnePrimaryWithEveryReplicaLinked:
+                await WaitUntilAsync(step.Label, step.Watches, async ct => ReplicationCheck.Problems(await ProbeAllAsync(step.Watches, ct)), cancellationToken);
+                break;
+            case Readiness.SentinelsKnowEachOtherAndEveryReplica:
+                await WaitUntilAsync(step.Label, step.Watches, ct => ReadinessChecks.SentinelsNotKnowingEveryoneAsync(step.Watches, Context, ct), cancellationToken);
+                break;
+            case Readiness.ProxiesRouteToAReadyApp:
+                await WaitUntilAsync(step.Label, step.Watches, ct => ReadinessChecks.ProxiesNotRoutingAsync(step.Watches, Context, ct), cancellationToken);
+                break;
+            case Readiness.DnsAnswersEveryProxy:
+                await WaitUntilAsync(step.Label, step.Watches, ct => ReadinessChecks.ProxiesMissingFromDnsAsync(step.Watches, Context, ct), cancellationToken);
+                break;
+            case Readiness.AppPublished:
+                await build.Publishing;
+                await StopOutdatedAppsAsync(build.StampBefore);
+                break;
+            case Readiness.MigrationsApplied:
+                await MigrateAsync(cancellationToken);
+                break;
+            default:
+                throw new InvalidOperationException($"no wait for readiness {step.Readiness}");
+        }
+    }
 
-        // The node that was primary when the stack went down starts first and stays primary; on a fresh stack, the
-        // topology's initial leader bootstraps the cluster.
-        var postgres = Topology.NodesOf(NodeKind.Postgres);
-        var leader = postgres.FirstOrDefault(n => n.Name == state.LastPostgresPrimary && Directory.Exists(PatroniServer.DataDirectory(n, Context)))
-            ?? Topology.NodeOf(NodeKind.Postgres, Topology.PostgresInitialLeaderRegion);
-        await progress.StepAsync($"PostgreSQL: {leader.Name} primary (Patroni)", async () =>
+    /// <summary>Running instances of an older build are replaced (they drain; the proxies retry elsewhere).</summary>
+    private async Task StopOutdatedAppsAsync(string stampBefore)
+    {
+        if (AppBuildStamp() != stampBefore)
         {
-            StartAll([leader]);
-            await WaitUntilAsync("a PostgreSQL primary", [leader], async () =>
-                (await ProbeAllAsync(postgres, cancellationToken)).Any(p => p.Probe.Role == "primary"), cancellationToken);
-        });
-
-        await progress.StepAsync("PostgreSQL: standby streaming", async () =>
-        {
-            StartAll(postgres);
-            await WaitUntilAsync("PostgreSQL primary + streaming standby", postgres, async () =>
-            {
-                var probes = await ProbeAllAsync(postgres, cancellationToken);
-                return probes.All(p => p.Probe.Healthy)
-                    && probes.Count(p => p.Probe.Role == "primary") == 1
-                    && probes.Single(p => p.Probe.Role == "primary").Probe.LinkedReplicas == postgres.Count - 1;
-            }, cancellationToken);
-        });
-
-        await progress.StepAsync("app: published to " + Path.GetRelativePath(Paths.RepositoryRoot, Paths.App), () => build);
-        if (AppBuildStamp() != appBefore)
-        {
-            // Running instances still run the old build: replace them (they drain; the proxies retry elsewhere).
             var apps = Topology.NodesOf(NodeKind.App).Where(n => _supervisor.RunningPid(n.Name) is not null).ToList();
             await Task.WhenAll(apps.Select(n => StopAsync(n, quiet: true)));
         }
-
-        await progress.StepAsync("database: migrations applied (once, on the primary)", () => MigrateAsync(cancellationToken));
-
-        var redis = Topology.NodesOf(NodeKind.Redis);
-        await progress.StepAsync($"Redis: primary + {redis.Count - 1} linked replicas", async () =>
-        {
-            StartAll(redis);
-            await WaitUntilAsync("Redis primary + linked replicas", redis, async () =>
-            {
-                var probes = await ProbeAllAsync(redis, cancellationToken);
-                return probes.All(p => p.Probe.Healthy)
-                    && probes.Count(p => p.Probe.Role == "primary") == 1
-                    && probes.Single(p => p.Probe.Role == "primary").Probe.LinkedReplicas == redis.Count - 1;
-            }, cancellationToken);
-        });
-
-        var sentinels = Topology.NodesOf(NodeKind.Sentinel);
-        await progress.StepAsync("Sentinel: 3 sentinels agree on the primary, know each other and every replica", async () =>
-        {
-            StartAll(sentinels);
-            await WaitUntilAsync("Sentinels", sentinels, async () =>
-            {
-                var knowledge = await Task.WhenAll(sentinels.Select(s => SentinelServer.KnowledgeAsync(s, Context, cancellationToken)));
-                // Every replica known to every Sentinel: one that does not know the witness replica yet would not
-                // reconfigure it after a failover, and the promoted primary would have no replica to confirm writes.
-                return knowledge.All(k => k is { } known && known.Replicas >= redis.Count - 1 && known.OtherSentinels == sentinels.Count - 1);
-            }, cancellationToken);
-        });
-
-        await progress.StepAsync("apps: 4 instances ready", async () =>
-        {
-            StartAll(Topology.NodesOf(NodeKind.App));
-            await WaitHealthyAsync(Topology.NodesOf(NodeKind.App), cancellationToken);
-        });
-
-        var proxies = Topology.NodesOf(NodeKind.Proxy);
-        await progress.StepAsync($"proxies ({Context.ProxyKind.ToString().ToLowerInvariant()}): both route to a ready app", async () =>
-        {
-            StartAll(proxies);
-            await WaitUntilAsync("proxies", proxies, async () => (await Task.WhenAll(proxies.Select(ProxyRoutesAsync))).All(ok => ok), cancellationToken);
-        });
-
-        var dns = Topology.NodesOf(NodeKind.Dns);
-        await progress.StepAsync($"DNS: {Topology.Domain} answers both proxies", async () =>
-        {
-            StartAll(dns);
-            await WaitUntilAsync("DNS", dns, async () =>
-            {
-                var answers = await DnsServer.ResolveAsync(dns[0], Topology.Domain, cancellationToken);
-                return answers is not null && proxies.All(p => answers.Contains(p.Address));
-            }, cancellationToken);
-        });
-
-        progress.Line("stack is up");
-        PrintHowToReach();
-
-        async Task<bool> ProxyRoutesAsync(Node proxy)
-        {
-            try
-            {
-                using var response = await Context.Http.GetAsync(new Uri($"http://{proxy.Endpoint}/health/ready"), cancellationToken);
-                return response.IsSuccessStatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                return false;
-            }
-        }
     }
+
+    /// <summary>The app build `up` started, and the build stamp before it (a new stamp means running instances are outdated).</summary>
+    private sealed record AppBuild(Task Publishing, string StampBefore);
 
     /// <summary>Stops everything, gracefully and in reverse dependency order; standbys and replicas before their primaries
     /// so that `up` finds the same primaries again.</summary>
@@ -231,12 +209,12 @@ public sealed class StackController : IDisposable
             {
                 // Primary last: stopping it first would hand the primary role to the other region.
                 var probes = await ProbeAllAsync(nodes, CancellationToken.None);
-                if (kind == NodeKind.Postgres && probes.FirstOrDefault(p => p.Probe.Role == "primary").Node is { } primary)
+                if (kind == NodeKind.Postgres && ReplicationCheck.PrimaryOf(probes) is { } primary)
                 {
                     (StackState.Read(Paths.StateFile) with { LastPostgresPrimary = primary.Name }).Write(Paths.StateFile);
                 }
 
-                foreach (var node in probes.OrderBy(p => p.Probe.Role == "primary").Select(p => p.Node))
+                foreach (var node in probes.OrderBy(p => p.Probe.IsPrimary).Select(p => p.Node))
                 {
                     await StopAsync(node, quiet);
                 }
@@ -306,6 +284,14 @@ public sealed class StackController : IDisposable
         return [.. probes.Select(p => new NodeStatus(p.Node, _supervisor.RunningPid(p.Node.Name), p.Probe))];
     }
 
+    /// <summary>The node of <paramref name="kind"/> (Redis or PostgreSQL) whose probe says primary right now; null when none does.</summary>
+    public async Task<Node?> PrimaryAsync(NodeKind kind, CancellationToken cancellationToken = default) =>
+        ReplicationCheck.PrimaryOf(await ProbeAllAsync(Topology.NodesOf(kind), cancellationToken));
+
+    /// <summary>Probes one node: healthy or not, its role and a detail.</summary>
+    public Task<NodeProbe> ProbeAsync(Node node, CancellationToken cancellationToken = default) =>
+        ServerOf(node).ProbeAsync(node, Context, cancellationToken);
+
     /// <summary>Probes every node in parallel.</summary>
     public async Task<IReadOnlyList<(Node Node, NodeProbe Probe)>> ProbeAllAsync(IReadOnlyList<Node> nodes, CancellationToken cancellationToken)
     {
@@ -334,17 +320,55 @@ public sealed class StackController : IDisposable
         }
     }
 
-    private Task WaitHealthyAsync(IReadOnlyList<Node> nodes, CancellationToken cancellationToken) =>
+    /// <summary>Waits until every one of <paramref name="nodes"/> answers its probe as healthy (see <see cref="WaitUntilAsync"/>).</summary>
+    public Task WaitHealthyAsync(IReadOnlyList<Node> nodes, CancellationToken cancellationToken = default) =>
         WaitUntilAsync(string.Join(", ", nodes.Select(n => n.Name)), nodes,
-            async () => (await ProbeAllAsync(nodes, cancellationToken)).All(p => p.Probe.Healthy), cancellationToken);
+            async ct => [.. (await ProbeAllAsync(nodes, ct)).Where(p => !p.Probe.Healthy).Select(p => $"{p.Node.Name}: {p.Probe.Detail}")], cancellationToken);
 
-    /// <summary>Polls until the condition holds; fails early when one of the nodes' processes died, with its log's tail.</summary>
-    private async Task WaitUntilAsync(string what, IReadOnlyList<Node> nodes, Func<Task<bool>> condition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the nodes of a replicated kind (Redis, PostgreSQL) are whole again: all healthy, one primary, every
+    /// other node linked to it (see <see cref="ReplicationCheck.Problems"/>). A node that rejoins after a failover
+    /// becomes a replica some seconds after it is healthy.
+    /// </summary>
+    public Task WaitForReplicationAsync(NodeKind kind, CancellationToken cancellationToken = default)
     {
+        var nodes = Topology.NodesOf(kind);
+        return WaitUntilAsync($"{kind}: one primary with every replica linked", nodes,
+            async ct => ReplicationCheck.Problems(await ProbeAllAsync(nodes, ct)), cancellationToken);
+    }
+
+    /// <summary>
+    /// What keeps the stack from being as `up` leaves it: a node not healthy, or Redis or PostgreSQL without exactly one
+    /// primary that has every other node of its kind linked. Empty when whole.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ProblemsAsync(CancellationToken cancellationToken = default)
+    {
+        var probes = await ProbeAllAsync(Topology.Nodes, cancellationToken);
+        var problems = probes.Where(p => !p.Probe.Healthy).Select(p => $"{p.Node.Name}: {p.Probe.Detail}").ToList();
+        foreach (var kind in new[] { NodeKind.Postgres, NodeKind.Redis })
+        {
+            problems.AddRange(ReplicationCheck.Problems([.. probes.Where(p => p.Node.Kind == kind)]).Where(p => !problems.Contains(p)));
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// Polls <paramref name="problems"/> every 200 ms until it returns none. Fails early with a <see cref="StackException"/>
+    /// when one of <paramref name="nodes"/>' processes has died (with its log's tail), and after 90 s with the last
+    /// problems and the nodes' probes; a cancelled <paramref name="cancellationToken"/> ends it with
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task WaitUntilAsync(string what, IReadOnlyList<Node> nodes, Func<CancellationToken, Task<IReadOnlyList<string>>> problems,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(problems);
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            if (await condition())
+            var remaining = await problems(cancellationToken);
+            if (remaining.Count == 0)
             {
                 return;
             }
@@ -358,7 +382,7 @@ public sealed class StackController : IDisposable
             if (watch.Elapsed > StepTimeout)
             {
                 var probes = await ProbeAllAsync(nodes, cancellationToken);
-                throw new StackException($"{what}: not ready after {StepTimeout.TotalSeconds:0} s ("
+                throw new StackException($"{what}: not ready after {StepTimeout.TotalSeconds:0} s: {string.Join("; ", remaining)} ("
                     + string.Join("; ", probes.Select(p => $"{p.Node.Name}: {p.Probe.Detail}")) + "). Logs: " + Paths.Logs);
             }
 

@@ -1,6 +1,7 @@
 using StatelessApp.Drills.Faults;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Stack;
+using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using Xunit.Abstractions;
 
@@ -46,7 +47,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
         var result = await _runner.RunAsync("kill the Redis primary",
             async _ =>
             {
-                killed = await stack.CurrentPrimaryAsync(NodeKind.Redis) ?? throw new InvalidOperationException("no Redis primary");
+                killed = await Controller.PrimaryAsync(NodeKind.Redis) ?? throw new InvalidOperationException("no Redis primary");
                 Controller.Kill(killed.Name);
             },
             TimeSpan.FromSeconds(8),
@@ -63,7 +64,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
         var result = await _runner.RunAsync("kill the PostgreSQL primary",
             async _ =>
             {
-                killed = await stack.CurrentPrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+                killed = await Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
                 Controller.Kill(killed.Name);
             },
             TimeSpan.FromSeconds(14),
@@ -91,15 +92,15 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
             async _ =>
             {
                 Controller.Kill("region-a");
-                await Eventually.HoldsAsync(async () => (await stack.CurrentPrimaryAsync(NodeKind.Postgres))?.Region == "b", TimeSpan.FromSeconds(30));
+                await Eventually.HoldsAsync(async () => (await Controller.PrimaryAsync(NodeKind.Postgres))?.Region == "b", TimeSpan.FromSeconds(30));
             },
             TimeSpan.FromSeconds(3),
             _ => Controller.StartAsync("region-a"), TimeSpan.FromSeconds(8),
             notes: "fault = region A killed and PostgreSQL failed over to B; heal = region A started under load");
 
         DrillRunner.AssertNothingAcknowledgedWasLost(result);
-        var postgresA = (await Controller.ProbeAllAsync([stack.Topology.NodeOf(NodeKind.Postgres, "a")], CancellationToken.None))[0].Probe;
-        Assert.Equal("standby", postgresA.Role);
+        var postgresA = await Controller.ProbeAsync(stack.Topology.NodeOf(NodeKind.Postgres, "a"));
+        Assert.Equal(ServerRole.Standby, postgresA.Role);
     }
 
     [Fact]

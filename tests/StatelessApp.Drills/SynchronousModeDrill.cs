@@ -23,7 +23,7 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
     public async Task Synchronous_mode_cost_and_standby_loss()
     {
         await stack.RestoreAsync();
-        var primary = await stack.CurrentPrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no primary");
+        var primary = await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no primary");
         var standby = stack.Topology.NodesOf(NodeKind.Postgres).Single(n => n != primary);
         try
         {

@@ -48,15 +48,15 @@ public class FailoverStatusTests(StackFixture stack)
         {
             // The old primary comes back and Sentinel turns it into a replica: the stack is whole again for other tests.
             await stack.Controller.StartAsync(redisPrimary.Name);
-            await WaitUntilReplicaAsync(redisPrimary);
+            await stack.Controller.WaitForReplicationAsync(NodeKind.Redis);
         }
     }
 
     private static bool IsPrimary(IReadOnlyList<NodeStatus> status, Node node) =>
-        status.Single(s => s.Node == node) is { Probe: { Healthy: true, Role: "primary" } };
+        status.Single(s => s.Node == node) is { Probe: { Healthy: true, IsPrimary: true } };
 
     private static Node SinglePrimary(IReadOnlyList<NodeStatus> status, NodeKind kind) =>
-        Assert.Single(status, s => s.Node.Kind == kind && s.Probe is { Healthy: true, Role: "primary" }).Node;
+        Assert.Single(status, s => s.Node.Kind == kind && s.Probe is { Healthy: true, IsPrimary: true }).Node;
 
     /// <summary>Polls the Sentinels until all of them name <paramref name="expected"/> (or the time is up); returns their last answer.</summary>
     private async Task<string> SentinelsAgreeOnAsync(string expected, TimeSpan timeout)
@@ -77,28 +77,10 @@ public class FailoverStatusTests(StackFixture stack)
         var answers = new List<string>();
         foreach (var sentinel in stack.Topology.NodesOf(NodeKind.Sentinel))
         {
-            var output = await RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, stack.Controller.Context.Secrets.RedisPassword,
-                ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", stack.Topology.RedisMasterName], CancellationToken.None);
-            var lines = (output ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            answers.Add(lines.Length >= 2 ? $"{lines[0]}:{lines[1]}" : "no answer");
+            answers.Add(await SentinelServer.NamedPrimaryAsync(sentinel, stack.Controller.Context, CancellationToken.None) ?? "no answer");
         }
 
         var distinct = answers.Distinct().ToList();
         return distinct.Count == 1 ? distinct[0] : "disagree: " + string.Join(", ", distinct);
-    }
-
-    private async Task WaitUntilReplicaAsync(Node node)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var probe = await new RedisServer().ProbeAsync(node, stack.Controller.Context, CancellationToken.None);
-            if (probe is { Healthy: true, Role: "replica" })
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
     }
 }

@@ -24,6 +24,7 @@ public sealed record Command(string Verb)
           kill NAME|region-a|region-b|witness    SIGKILL, as a crash would (fault drills)
           start NAME|region-a|region-b|witness   start stopped nodes again and wait until healthy
           test                                   run every test (tests/run)
+          drills [ARGS]                          run the fault drills on a stack of their own (tests/drills; ARGS go to dotnet test)
         Topology (addresses, ports, names): deploy/topology.env; state, logs and secrets: .stack/
         """;
 

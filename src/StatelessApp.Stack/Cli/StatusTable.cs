@@ -1,3 +1,4 @@
+using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Cli;
@@ -14,7 +15,7 @@ public static class StatusTable
             r.Node.Kind.ToString().ToLowerInvariant(),
             r.Node.Region,
             r.Node.Endpoint,
-            r.Probe.Role.Length > 0 ? r.Probe.Role : "-",
+            r.Probe.Role == ServerRole.None ? "-" : r.Probe.Role.ToString().ToLowerInvariant(),
             r.Health,
             r.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
             r.IsRunning || r.Probe.Healthy ? r.Probe.Detail : "",
@@ -30,7 +31,7 @@ public static class StatusTable
 
     private static string Primaries(IReadOnlyList<NodeStatus> rows, NodeKind kind)
     {
-        var primaries = rows.Where(r => r.Node.Kind == kind && r.Probe.Healthy && r.Probe.Role == "primary").Select(r => $"{r.Node.Name} ({r.Node.Endpoint})").ToList();
+        var primaries = rows.Where(r => r.Node.Kind == kind && r.Probe.Healthy && r.Probe.IsPrimary).Select(r => $"{r.Node.Name} ({r.Node.Endpoint})").ToList();
         return primaries.Count switch
         {
             0 => "none",

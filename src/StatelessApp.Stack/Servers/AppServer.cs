@@ -55,7 +55,7 @@ public sealed class AppServer : Server
             // the PostgreSQL primary unreachable: it stays in the proxies), and `up` must wait for a fully working app.
             using var response = await context.Http.GetAsync(new Uri($"http://{node.Endpoint}/health/ready"), cancellationToken);
             var status = await OverallStatusAsync(response, cancellationToken);
-            return new NodeProbe(response.IsSuccessStatusCode && status == "Healthy", "", $"/health/ready {(int)response.StatusCode} {status}");
+            return new NodeProbe(response.IsSuccessStatusCode && status == "Healthy", ServerRole.None, $"/health/ready {(int)response.StatusCode} {status}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

@@ -35,7 +35,7 @@ public sealed class DnsServer : Server
         var addresses = await ResolveAsync(node, context.Topology.Domain, cancellationToken);
         return addresses is null
             ? NodeProbe.Down("no answer")
-            : new NodeProbe(addresses.Count > 0, "", $"{context.Topology.Domain} → {string.Join(", ", addresses)}");
+            : new NodeProbe(addresses.Count > 0, ServerRole.None, $"{context.Topology.Domain} → {string.Join(", ", addresses)}");
     }
 
     /// <summary>Asks this DNS server (not the system resolver) for the A records of <paramref name="name"/>; null when it does not answer.</summary>

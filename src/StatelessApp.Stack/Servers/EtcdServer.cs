@@ -41,7 +41,7 @@ public sealed class EtcdServer : Server
             using var json = JsonDocument.Parse(await status.Content.ReadAsStringAsync(cancellationToken));
             var self = json.RootElement.GetProperty("header").GetProperty("member_id").GetString();
             var leader = json.RootElement.GetProperty("leader").GetString();
-            return new NodeProbe(true, self == leader ? "leader" : "follower", "healthy");
+            return new NodeProbe(true, self == leader ? ServerRole.Leader : ServerRole.Follower, "healthy");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -1,13 +1,15 @@
 namespace StatelessApp.Stack.Servers;
 
 /// <summary>
-/// What a health probe found: healthy or not, the node's current role (primary/replica/standby/leader/…, empty when
-/// the kind has none) and a short detail for `status`.
+/// What a health probe found: healthy or not, the node's current role (<see cref="ServerRole.None"/> when the kind has
+/// none) and a short detail for `status`.
 /// </summary>
-public sealed record NodeProbe(bool Healthy, string Role, string Detail)
+public sealed record NodeProbe(bool Healthy, ServerRole Role, string Detail)
 {
     /// <summary>On a primary: how many replicas are connected and streaming from it.</summary>
     public int LinkedReplicas { get; init; }
 
-    public static NodeProbe Down(string detail) => new(false, "", detail);
+    public bool IsPrimary => Role == ServerRole.Primary;
+
+    public static NodeProbe Down(string detail) => new(false, ServerRole.None, detail);
 }

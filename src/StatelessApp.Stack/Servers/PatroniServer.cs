@@ -99,7 +99,7 @@ public sealed class PatroniServer : Server
             var timeline = root.TryGetProperty("timeline", out var t) ? t.GetInt32().ToString(CultureInfo.InvariantCulture) : "?";
             if (state != "running")
             {
-                return new NodeProbe(false, "", $"postgres {state}");
+                return new NodeProbe(false, ServerRole.None, $"postgres {state}");
             }
 
             if (role is "master" or "primary")
@@ -107,11 +107,11 @@ public sealed class PatroniServer : Server
                 var streaming = root.TryGetProperty("replication", out var replication)
                     ? replication.EnumerateArray().Count(x => x.TryGetProperty("state", out var rs) && rs.GetString() == "streaming")
                     : 0;
-                return new NodeProbe(true, "primary", $"timeline {timeline}, {streaming} standby streaming") { LinkedReplicas = streaming };
+                return new NodeProbe(true, ServerRole.Primary, $"timeline {timeline}, {streaming} standby streaming") { LinkedReplicas = streaming };
             }
 
             var replicationState = root.TryGetProperty("replication_state", out var rst) ? rst.GetString() ?? "" : "";
-            return new NodeProbe(true, "standby", $"timeline {timeline}{(replicationState.Length > 0 ? ", " + replicationState : "")}");
+            return new NodeProbe(true, ServerRole.Standby, $"timeline {timeline}{(replicationState.Length > 0 ? ", " + replicationState : "")}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or FormatException)
         {

@@ -37,7 +37,7 @@ public abstract class ProxyServer : Server
         try
         {
             using var response = await context.Http.GetAsync(new Uri($"http://{node.Endpoint}/health/ready"), cancellationToken);
-            return new NodeProbe(true, ProxyKind.ToString().ToLowerInvariant(), $"app via proxy: {(int)response.StatusCode}");
+            return new NodeProbe(true, ServerRole.None, $"{ProxyKind.ToString().ToLowerInvariant()}, app via proxy: {(int)response.StatusCode}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

@@ -113,12 +113,9 @@ public sealed class RedisServer : Server
     {
         foreach (var sentinel in context.Topology.NodesOf(NodeKind.Sentinel))
         {
-            var answer = RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, context.Secrets.RedisPassword,
-                ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], CancellationToken.None).GetAwaiter().GetResult();
-            var lines = answer?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (lines is [var host, var port])
+            if (SentinelServer.NamedPrimaryAsync(sentinel, context, CancellationToken.None).GetAwaiter().GetResult() is { } primary)
             {
-                return $"{host}:{port}";
+                return primary;
             }
         }
 
@@ -137,12 +134,12 @@ public sealed class RedisServer : Server
         if (info.GetValueOrDefault("role") == "master")
         {
             var replicas = int.TryParse(info.GetValueOrDefault("connected_slaves"), CultureInfo.InvariantCulture, out var count) ? count : 0;
-            return new NodeProbe(true, "primary", $"{replicas} replica(s) connected") { LinkedReplicas = replicas };
+            return new NodeProbe(true, ServerRole.Primary, $"{replicas} replica(s) connected") { LinkedReplicas = replicas };
         }
 
         var link = info.GetValueOrDefault("master_link_status", "?");
         // Sentinel reads the same field (slave_priority) to leave the node out of every failover.
         var neverPromoted = info.GetValueOrDefault("slave_priority") == "0" ? ", never promoted (replica-priority 0)" : "";
-        return new NodeProbe(link == "up", "replica", $"of {info.GetValueOrDefault("master_host")}:{info.GetValueOrDefault("master_port")}, link {link}{neverPromoted}");
+        return new NodeProbe(link == "up", ServerRole.Replica, $"of {info.GetValueOrDefault("master_host")}:{info.GetValueOrDefault("master_port")}, link {link}{neverPromoted}");
     }
 }

@@ -55,7 +55,20 @@ public sealed class SentinelServer : Server
         var replicas = master.GetValueOrDefault("num-slaves", "0");
         var others = master.GetValueOrDefault("num-other-sentinels", "0");
         var healthy = flags == "master";
-        return new NodeProbe(healthy, "", $"primary {master.GetValueOrDefault("ip")}:{master.GetValueOrDefault("port")} ({flags}), {replicas} replica(s), {others} other sentinel(s)");
+        return new NodeProbe(healthy, ServerRole.None, $"primary {master.GetValueOrDefault("ip")}:{master.GetValueOrDefault("port")} ({flags}), {replicas} replica(s), {others} other sentinel(s)");
+    }
+
+    /// <summary>
+    /// "address:port" of the primary this Sentinel names (SENTINEL GET-MASTER-ADDR-BY-NAME), or null when it does not
+    /// answer. What the Sentinels say, as opposed to what the Redis nodes' own probes report.
+    /// </summary>
+    public static async Task<string?> NamedPrimaryAsync(Node sentinel, StackContext context, CancellationToken cancellationToken)
+    {
+        var answer = await RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, context.Secrets.RedisPassword,
+            ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], cancellationToken);
+        return answer?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [var host, var port]
+            ? $"{host}:{port}"
+            : null;
     }
 
     /// <summary>How many replicas and other Sentinels this Sentinel knows: `up` waits until all three know each other.</summary>

@@ -14,7 +14,6 @@ namespace StatelessApp.Drills.Fixtures;
 /// </summary>
 public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
 {
-    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromSeconds(90);
     private readonly IMessageSink _diagnostics;
     private readonly StringWriter _output = new();
 
@@ -22,8 +21,7 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
     {
         _diagnostics = diagnostics;
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-drills-").FullName);
-        var values = TopologyFile.Read(paths.TopologyFile).ToDictionary(kv => kv.Key, kv => MoveToDrillRange(kv.Value), StringComparer.Ordinal);
-        Topology = StackTopology.FromValues(values);
+        Topology = StackTopology.LoadOnMovedRange(paths.TopologyFile, secondOctetOffset: 200);
         Controller = new StackController(paths, Topology, TextWriter.Synchronized(_output));
     }
 
@@ -55,14 +53,12 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         try
         {
             await Controller.UpAsync(new UpOptions { Fresh = true });
-            await PrimaryOfAsync(NodeKind.Postgres, async primary =>
-            {
-                await using var connection = new NpgsqlConnection(AdminConnectionString(primary));
-                await connection.OpenAsync();
-                // Written by the split-brain probe on every node that claims to be primary; replicated like everything else.
-                await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS drill_probe (node text NOT NULL, at timestamptz NOT NULL DEFAULT now())", connection);
-                await create.ExecuteNonQueryAsync();
-            });
+            var primary = await Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+            await using var connection = new NpgsqlConnection(AdminConnectionString(primary));
+            await connection.OpenAsync();
+            // Written by the split-brain probe on every node that claims to be primary; replicated like everything else.
+            await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS drill_probe (node text NOT NULL, at timestamptz NOT NULL DEFAULT now())", connection);
+            await create.ExecuteNonQueryAsync();
         }
         catch
         {
@@ -74,50 +70,24 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         Report($"stack up in {watch.Elapsed.TotalSeconds:0} s");
     }
 
-    /// <summary>Starts whatever is stopped and waits until the whole stack is as after `up`: every node healthy, one
-    /// PostgreSQL primary with its standby streaming, one Redis primary with its replica linked.</summary>
+    /// <summary>Starts whatever is stopped and waits until the whole stack is as after `up` (every node healthy, one
+    /// PostgreSQL primary with its standby streaming, one Redis primary with its replicas linked) and each proxy serves
+    /// its own region again.</summary>
     public async Task RestoreAsync()
     {
         await Controller.StartAsync("all");
-        var watch = Stopwatch.StartNew();
-        while (true)
+        await Controller.WaitUntilAsync("the stack as `up` left it", Topology.Nodes, async cancellationToken =>
         {
-            var status = await Controller.StatusAsync();
-            var problems = status.Where(s => !s.Probe.Healthy).Select(s => $"{s.Node.Name}: {s.Probe.Detail}").ToList();
-            foreach (var kind in new[] { NodeKind.Postgres, NodeKind.Redis })
-            {
-                var nodes = status.Where(s => s.Node.Kind == kind).ToList();
-                var primaries = nodes.Where(s => s.Probe.Role == "primary").ToList();
-                if (primaries.Count != 1 || primaries[0].Probe.LinkedReplicas != nodes.Count - 1)
-                {
-                    problems.Add($"{kind}: {primaries.Count} primary(ies), {primaries.Sum(p => p.Probe.LinkedReplicas)} linked");
-                }
-            }
-
-            if (problems.Count == 0)
-            {
-                problems.AddRange(await ProxiesNotServingTheirRegionAsync());
-            }
-
-            if (problems.Count == 0)
-            {
-                return;
-            }
-
-            if (watch.Elapsed > HealthyTimeout)
-            {
-                throw new InvalidOperationException($"stack not healthy {HealthyTimeout.TotalSeconds:0} s after restore: {string.Join("; ", problems)}");
-            }
-
-            await Task.Delay(300);
-        }
+            var problems = await Controller.ProblemsAsync(cancellationToken);
+            return problems.Count > 0 ? problems : await ProxiesNotServingTheirRegionAsync(cancellationToken);
+        });
     }
 
     /// <summary>
     /// Each proxy must route to its own region's instances again (they are only its backups' backups otherwise): the
     /// app probes can say "ready" before the proxies' health checks (2 successes, 500 ms apart) have taken them back.
     /// </summary>
-    private async Task<List<string>> ProxiesNotServingTheirRegionAsync()
+    private async Task<IReadOnlyList<string>> ProxiesNotServingTheirRegionAsync(CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         foreach (var proxy in Topology.NodesOf(NodeKind.Proxy))
@@ -126,7 +96,7 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
             {
                 try
                 {
-                    using var response = await Controller.Context.Http.GetAsync(new Uri($"http://{proxy.Endpoint}/health/ready"));
+                    using var response = await Controller.Context.Http.GetAsync(new Uri($"http://{proxy.Endpoint}/health/ready"), cancellationToken);
                     var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.First() : "";
                     if (!servedBy.StartsWith(proxy.Region + "/", StringComparison.Ordinal))
                     {
@@ -134,7 +104,7 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
                         break;
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     problems.Add($"{proxy.Name}: {e.Message}");
                     break;
@@ -143,13 +113,6 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         }
 
         return problems;
-    }
-
-    /// <summary>The node of this kind whose probe says primary right now (null when none does).</summary>
-    public async Task<Node?> CurrentPrimaryAsync(NodeKind kind)
-    {
-        var probes = await Controller.ProbeAllAsync(Topology.NodesOf(kind), CancellationToken.None);
-        return probes.Where(p => p.Probe.Role == "primary").Select(p => p.Node).FirstOrDefault();
     }
 
     public void Report(string message) =>
@@ -188,22 +151,5 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
                 File.Copy(log, Path.Combine(folder, app.Name + ".log"), overwrite: true);
             }
         }
-    }
-
-    private async Task PrimaryOfAsync(NodeKind kind, Func<Node, Task> action) =>
-        await action(await CurrentPrimaryAsync(kind) ?? throw new InvalidOperationException($"no {kind} primary"));
-
-    /// <summary>127.1.x.y → 127.201.x.y (and the networks alike); other values unchanged.</summary>
-    private static string MoveToDrillRange(string value)
-    {
-        foreach (var region in new[] { "1", "2", "3" })
-        {
-            if (value.StartsWith($"127.{region}.", StringComparison.Ordinal))
-            {
-                return $"127.20{region}." + value[$"127.{region}.".Length..];
-            }
-        }
-
-        return value;
     }
 }

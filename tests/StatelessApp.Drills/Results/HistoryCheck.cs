@@ -167,7 +167,7 @@ public static class HistoryCheck
 
     private static async Task<Dictionary<string, List<Guid>>> OrdersByKeyAsync(DrillStackFixture stack, string[] keys)
     {
-        var primary = await stack.CurrentPrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary to check the orders on");
+        var primary = await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary to check the orders on");
         await using var connection = new NpgsqlConnection(stack.AdminConnectionString(primary));
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand("SELECT \"IdempotencyKey\", \"Id\" FROM orders WHERE \"IdempotencyKey\" = ANY(@keys)", connection);

@@ -83,7 +83,7 @@ public partial class CrossRegionTests(StackFixture stack)
         var total = order.GetProperty("total").GetDecimal();
 
         // On the primary, whichever region holds it now (Patroni decides; the status says which).
-        var primary = (await stack.Controller.StatusAsync()).Single(s => s.Node.Kind == NodeKind.Postgres && s.Probe.Role == "primary").Node;
+        var primary = await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
         await using (var connection = new NpgsqlConnection(
             $"Host={primary.Address};Port={primary.Port};Database=shop;Username=shop;Password={stack.Controller.Context.Secrets.ShopDbPassword}"))
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using Xunit.Abstractions;
@@ -21,8 +22,8 @@ public sealed class ReadYourWritesTests(StackFixture stack, ITestOutputHelper ou
     public async Task Orders_placed_through_one_region_are_always_seen_through_the_other_with_a_lagging_standby()
     {
         var nodes = await stack.Controller.StatusAsync();
-        var primary = nodes.Single(s => s.Node.Kind == NodeKind.Postgres && s.Probe.Role == "primary").Node;
-        var standby = nodes.Single(s => s.Node.Kind == NodeKind.Postgres && s.Probe.Role == "standby").Node;
+        var primary = nodes.Single(s => s.Node.Kind == NodeKind.Postgres && s.Probe.Role == ServerRole.Primary).Node;
+        var standby = nodes.Single(s => s.Node.Kind == NodeKind.Postgres && s.Probe.Role == ServerRole.Standby).Node;
 
         // The lag is made by pausing the standby's replay: paused 250 ms, resumed 50 ms, over and over, so reads meet a
         // standby that is sometimes a little, sometimes well behind. Patroni resumes a paused replay (and drops an

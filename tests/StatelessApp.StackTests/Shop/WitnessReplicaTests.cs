@@ -31,7 +31,7 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
         var primary = SingleRedisPrimary(status);
 
         var witness = await ProbeAsync(Witness);
-        Assert.True(witness is { Healthy: true, Role: "replica" }, $"{Witness.Name}: {witness.Detail}");
+        Assert.True(witness is { Healthy: true, Role: ServerRole.Replica }, $"{Witness.Name}: {witness.Detail}");
         Assert.Contains($"of {primary.Endpoint}, link up, never promoted (replica-priority 0)", witness.Detail, StringComparison.Ordinal);
 
         foreach (var sentinel in stack.Topology.NodesOf(NodeKind.Sentinel))
@@ -62,7 +62,7 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
         {
             var watch = Stopwatch.StartNew();
             var failures = new List<string>();
-            var witnessRoles = new HashSet<string>(StringComparer.Ordinal);
+            var witnessRoles = new HashSet<ServerRole>();
             var quantity = 1;
             TimeSpan? backAfter = null;
             while (backAfter is null && watch.Elapsed < CartBackWithin)
@@ -93,7 +93,7 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
             Assert.Equal(stack.Topology.NodeOf(NodeKind.Redis, survivingRegion), promoted);
             Assert.Equal([Witness.Address.ToString()], await ConnectedReplicaAddressesAsync(promoted));
             Assert.Equal("stopped", status.Single(s => s.Node == primary).Health);
-            Assert.DoesNotContain("primary", witnessRoles);
+            Assert.DoesNotContain(ServerRole.Primary, witnessRoles);
 
             using var cart = await client.GetAsync("api/cart");
             Assert.Equal(HttpStatusCode.OK, cart.StatusCode);
@@ -104,14 +104,14 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
         {
             // The killed node comes back as a replica of the promoted one: the stack is whole again for other tests.
             await stack.Controller.StartAsync(primary.Name);
-            await WaitUntilLinkedReplicaAsync(primary);
+            await stack.Controller.WaitForReplicationAsync(NodeKind.Redis);
         }
     }
 
     private static Node SingleRedisPrimary(IReadOnlyList<Stack.NodeStatus> status) =>
-        Assert.Single(status, s => s.Node.Kind == NodeKind.Redis && s.Probe is { Healthy: true, Role: "primary" }).Node;
+        Assert.Single(status, s => s.Node.Kind == NodeKind.Redis && s.Probe is { Healthy: true, IsPrimary: true }).Node;
 
-    private Task<NodeProbe> ProbeAsync(Node node) => new RedisServer().ProbeAsync(node, stack.Controller.Context, CancellationToken.None);
+    private Task<NodeProbe> ProbeAsync(Node node) => stack.Controller.ProbeAsync(node);
 
     /// <summary>"200", another status code, or the exception's type (a request that failed outright).</summary>
     private static async Task<string> SetQuantityAsync(HttpClient client, int productId, int quantity)
@@ -147,15 +147,6 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
         return [.. RedisCli.ParseInfo(output)
             .Where(pair => pair.Key.StartsWith("slave", StringComparison.Ordinal) && char.IsDigit(pair.Key[^1]))
             .Select(pair => pair.Value.Split(',').Single(field => field.StartsWith("ip=", StringComparison.Ordinal))["ip=".Length..])];
-    }
-
-    private async Task WaitUntilLinkedReplicaAsync(Node node)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(30) && await ProbeAsync(node) is not { Healthy: true, Role: "replica" })
-        {
-            await Task.Delay(500);
-        }
     }
 
     private static async Task<int> FirstProductIdAsync(HttpClient client)

@@ -5,6 +5,8 @@ namespace StatelessApp.UnitTests.Stack;
 
 public class CommandLineTests
 {
+    private static readonly string[] ControllerVerbs = ["up", "status", "down", "logs", "kill", "start"];
+
     [Fact]
     public void Up_takes_fresh_and_a_proxy_kind()
     {
@@ -30,6 +32,21 @@ public class CommandLineTests
         Assert.True(command.Follow);
         Assert.Equal("pg-a", command.Target);
         Assert.Null(Command.Parse(["logs"]).Target);
+    }
+
+    [Fact]
+    public void The_usage_text_lists_every_verb_of_the_controller_and_of_the_wrapper_script()
+    {
+        var root = StatelessApp.Stack.StackPaths.FindRepositoryRoot();
+        // The wrapper handles some verbs itself (`test`, `drills`) before it runs the controller: "  drills)" in its case.
+        var wrapperVerbs = File.ReadLines(Path.Combine(root, "stack"))
+            .Select(line => line.Trim())
+            .Where(line => line.EndsWith(')') && line.All(c => char.IsAsciiLetterLower(c) || c == ')'))
+            .Select(line => line.TrimEnd(')'));
+        var usageVerbs = Command.Usage.Split('\n').Skip(1).Select(line => line.TrimStart().Split(' ')[0]).ToList();
+
+        Assert.Equal(["test", "drills"], wrapperVerbs);
+        Assert.All(ControllerVerbs.Concat(wrapperVerbs), verb => Assert.Contains(verb, usageVerbs));
     }
 
     [Theory]
