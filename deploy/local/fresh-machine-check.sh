@@ -75,12 +75,13 @@ while IFS='=' read -r name _; do
   case "$name" in NUGET_*|DOTNET_*) environment+=(-e "$name") ;; esac
 done < <(env)
 
-# Every capability this machine has (a sandboxed host may lack some, which --privileged would ask for), and the
-# host's cgroup hierarchy read-write in its namespace: the partition drill makes cgroups and iptables rules.
+# Every capability this machine has (a sandboxed host may lack some, which --privileged would ask for; Docker 20.10
+# knows none after audit_read), and the host's cgroup hierarchy read-write in its namespace: the partition drill makes
+# cgroups and iptables rules.
 names=(chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap linux_immutable net_bind_service
   net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin
   sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease audit_write audit_control setfcap mac_override
-  mac_admin syslog wake_alarm block_suspend audit_read perfmon bpf checkpoint_restore)
+  mac_admin syslog wake_alarm block_suspend audit_read)
 bounding=$((16#$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)))
 capabilities=()
 for i in "${!names[@]}"; do
@@ -110,5 +111,6 @@ docker run --rm --name "statelessapp-fresh-$$" "${capabilities[@]}" \
   "${mounts[@]}" -v "$out/results:/fresh/results" "${environment[@]}" -e SDK="$sdk" -e DOTNET_ROOT="$sdk" \
   "$image" bash -c "$inside" fresh "$@" 2>&1 | tee "$out/run.log" || status=$?
 elapsed=$((SECONDS - start))
-echo "==> fresh machine: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/run.log" | tail -n 1) in $((elapsed / 60)) min $((elapsed % 60)) s"
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/run.log" | tail -n 1 || true)
+echo "==> fresh machine: ${summary:-no summary line (see $out/run.log)}, exit $status, in $((elapsed / 60)) min $((elapsed % 60)) s"
 exit $status
