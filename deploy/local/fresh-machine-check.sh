@@ -2,7 +2,7 @@
 # Runs the test suite as a new user would on a fresh Debian 12 machine: in a container of a Debian 12 minbase image
 # (no iptables, no servers, nothing but ca-certificates and git), with this machine's .NET SDK mounted read-only,
 # `git clone` of this repository's HEAD (committed work only) and `bash .ci/run`. Needs root (docker).
-#   fresh-machine-check.sh [ARGS…]     ARGS go to .ci/run's `dotnet test`s (e.g. --filter "FullyQualifiedName~Partition")
+#   fresh-machine-check.sh [ARGS…]     with ARGS: tests/run ARGS instead (a subset, e.g. --filter "FullyQualifiedName~Cut_the_network")
 # Installs docker.io and mmdebstrap if absent, starts dockerd if none runs (and stops it again at the end), builds the
 # base image once (mmdebstrap + docker import, cached as statelessapp-fresh:bookworm). Prints the suite's summary line
 # and the wall time; the logs land in .stack/fresh-machine/.
@@ -96,7 +96,8 @@ git -c advice.detachedHead=false clone -q /fresh/repo.bundle /root/statelessapp
 cd /root/statelessapp
 echo "==> in the container: $(git log -1 --format="%h %s" | cut -c1-100); iptables: $(command -v iptables || echo none)"
 status=0
-bash .ci/run "$@" || status=$?
+# .ci/run takes no arguments: a subset goes to tests/run, which .ci/run runs.
+if [ $# -gt 0 ]; then bash tests/run "$@" || status=$?; else bash .ci/run || status=$?; fi
 cp -r .stack/test-results /fresh/results/ 2>/dev/null || true
 cp -r .stack/drills /fresh/results/ 2>/dev/null || true
 exit $status'
