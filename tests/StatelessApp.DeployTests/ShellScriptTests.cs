@@ -6,7 +6,7 @@ namespace StatelessApp.DeployTests;
 public sealed class ShellScriptTests
 {
     /// <summary>The scripts without a .sh suffix: the top-level commands.</summary>
-    private static readonly string[] Commands = ["stack", "tests/run", ".ci/run"];
+    private static readonly string[] Commands = ["stack", "tests/run", "tests/drills", ".ci/run"];
 
     /// <summary>Every *.sh of the repository (git or not: <see cref="RepositoryFiles"/>) plus the commands: a new script is checked the moment it exists.</summary>
     private static List<string> AllScripts() =>

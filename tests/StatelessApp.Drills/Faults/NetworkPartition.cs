@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using StatelessApp.Drills.Fixtures;
+using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Drills.Faults;
@@ -16,40 +17,47 @@ namespace StatelessApp.Drills.Faults;
 /// their own, and iptables drops what a process of one region's cgroup sends to the other region's network
 /// (<c>-m cgroup --path</c>). A socket keeps the cgroup it was created in, so the connections already open between the
 /// regions are destroyed (<c>ss -K</c>) to make the cut take effect at once. The witness and the drill's clients stay
-/// in the root cgroup and reach both regions throughout.
+/// in the root cgroup and reach both regions throughout. The v2 hierarchy is at /sys/fs/cgroup on a pure v2 host and at
+/// /sys/fs/cgroup/unified on a hybrid one (<see cref="CgroupV2Root"/>); <c>--path</c> is relative to its root either way.
+/// The two cgroups are leaves with no controller enabled, so v2's "no internal processes" rule does not refuse the moves.
 /// </remarks>
 public sealed class NetworkPartition : IAsyncDisposable
 {
-    private const string CgroupRoot = "/sys/fs/cgroup/unified";
     private const string Chain = "STATELESSAPP_DRILL";
+    private readonly string _cgroupRoot;
     private readonly Dictionary<string, string> _groups;
 
-    private NetworkPartition(Dictionary<string, string> groups) => _groups = groups;
+    private NetworkPartition(string cgroupRoot, Dictionary<string, string> groups)
+    {
+        _cgroupRoot = cgroupRoot;
+        _groups = groups;
+    }
 
     public static async Task<NetworkPartition> CutAsync(DrillStackFixture stack, string first, string second)
     {
         var tag = "statelessapp-drill-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         var groups = new Dictionary<string, string> { [first] = $"{tag}-{first}", [second] = $"{tag}-{second}" };
-        var partition = new NetworkPartition(groups);
+        var cgroupRoot = CgroupV2Root.Find();
+        var partition = new NetworkPartition(cgroupRoot, groups);
         try
         {
             var members = new Dictionary<string, HashSet<int>>();
             foreach (var (region, group) in groups)
             {
-                Directory.CreateDirectory(Path.Combine(CgroupRoot, group));
+                Directory.CreateDirectory(Path.Combine(cgroupRoot, group));
                 members[region] = ProcessesOf(stack, region);
                 foreach (var pid in members[region])
                 {
-                    TryMove(pid, Path.Combine(CgroupRoot, group));
+                    TryMove(pid, Path.Combine(cgroupRoot, group));
                 }
             }
 
-            await RunAsync("iptables", "-w", "-N", Chain);
-            await RunAsync("iptables", "-w", "-I", "OUTPUT", "-j", Chain);
+            await RunCheckedAsync("iptables", "-w", "-N", Chain);
+            await RunCheckedAsync("iptables", "-w", "-I", "OUTPUT", "-j", Chain);
             foreach (var (from, to) in new[] { (first, second), (second, first) })
             {
                 var network = stack.Topology.Regions.Single(r => r.Name == to).Network.ToString();
-                await RunAsync("iptables", "-w", "-A", Chain, "-m", "cgroup", "--path", groups[from], "-d", network, "-j", "DROP");
+                await RunCheckedAsync("iptables", "-w", "-A", Chain, "-m", "cgroup", "--path", groups[from], "-d", network, "-j", "DROP");
             }
 
             await DestroyConnectionsBetweenAsync(stack, members, first, second);
@@ -70,7 +78,7 @@ public sealed class NetworkPartition : IAsyncDisposable
         await RunAsync("iptables", "-w", "-X", Chain);
         foreach (var group in _groups.Values)
         {
-            var folder = Path.Combine(CgroupRoot, group);
+            var folder = Path.Combine(_cgroupRoot, group);
             if (!Directory.Exists(folder))
             {
                 continue;
@@ -78,7 +86,7 @@ public sealed class NetworkPartition : IAsyncDisposable
 
             foreach (var line in File.ReadAllLines(Path.Combine(folder, "cgroup.procs")))
             {
-                TryMove(int.Parse(line, CultureInfo.InvariantCulture), CgroupRoot);
+                TryMove(int.Parse(line, CultureInfo.InvariantCulture), _cgroupRoot);
             }
 
             try
@@ -192,7 +200,19 @@ public sealed class NetworkPartition : IAsyncDisposable
         }
     }
 
-    private static async Task<string> RunAsync(string program, params string[] arguments)
+    /// <summary>A cut that did not happen must fail the drill, not pass it quietly.</summary>
+    private static async Task RunCheckedAsync(string program, params string[] arguments)
+    {
+        var (exitCode, _, error) = await RunProcessAsync(program, arguments);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {exitCode}: {error.Trim()}");
+        }
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments) => (await RunProcessAsync(program, arguments)).Output;
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunProcessAsync(string program, string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -201,9 +221,9 @@ public sealed class NetworkPartition : IAsyncDisposable
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not run {program}");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        _ = await process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return output;
+        return (process.ExitCode, await output, await error);
     }
 }
