@@ -35,16 +35,16 @@ public sealed class FailoverClientOptions
 
     /// <summary>
     /// How long after the first attempt a repeat may still start. Long enough to ride out the loss of a region, where
-    /// the database's failover takes the longest (Patroni promotes the other region's standby 7-10 s after the primary
-    /// dies, and one attempt may itself take seconds while the proxy retries it on other instances; docs/failover.md):
-    /// a caller sees the answer late rather than an error. Lower it for callers that would rather fail fast.
+    /// the database's failover takes the longest (Patroni's promotion, and one attempt may itself take seconds while the
+    /// proxy retries it on other instances; docs/data.md and docs/failover.md have the figures): a caller sees the
+    /// answer late rather than an error. Lower it for callers that would rather fail fast.
     /// </summary>
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Pause before a repeat (a 503's Retry-After counts up to <see cref="MaxRetryDelay"/>).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Upper bound of one pause, whatever Retry-After says (the app asks for 1-2 s during a failover).</summary>
+    /// <summary>Upper bound of one pause, whatever Retry-After says (the app's own 503s ask for <see cref="Failures.ServiceUnavailable.RetryAfterSeconds"/>).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>

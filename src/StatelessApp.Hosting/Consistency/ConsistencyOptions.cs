@@ -22,6 +22,12 @@ public sealed class ConsistencyOptions
     /// <summary>How often every node is probed (role, position) in the background: finds down and lagging standbys.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long one probe (connect and query) may take before the node counts as unreachable: a node that does not answer
+    /// (a partition, a hung server) must not keep a shared refresh, and the reads waiting on it, hanging.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A standby further behind the primary than this is skipped for everyone until it catches up.</summary>
     public TimeSpan MaxStandbyLag { get; set; } = TimeSpan.FromSeconds(5);
 

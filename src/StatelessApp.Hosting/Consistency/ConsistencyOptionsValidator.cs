@@ -24,6 +24,11 @@ internal sealed class ConsistencyOptionsValidator : IValidateOptions<Consistency
             failures.Add($"{section}:ProbeInterval must be between 00:00:00.010 and 00:01:00 (was {options.ProbeInterval})");
         }
 
+        if (options.ProbeTimeout <= TimeSpan.Zero || options.ProbeTimeout > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{section}:ProbeTimeout must be positive and at most 00:00:30 (was {options.ProbeTimeout})");
+        }
+
         if (options.MaxStandbyLag <= TimeSpan.Zero)
         {
             failures.Add($"{section}:MaxStandbyLag must be positive (was {options.MaxStandbyLag})");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Failures;
 
 namespace StatelessApp.Hosting.Consistency;
 
@@ -46,7 +47,7 @@ public sealed partial class StandbyMonitor : BackgroundService
     /// <summary>Probes every node once before the app takes requests, so the first reads already know the standbys.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(_nodes.Select(ProbeAsync));
+        await Task.WhenAll(_nodes.Select(node => ProbeAsync(node, cancellationToken)));
         await base.StartAsync(cancellationToken);
     }
 
@@ -86,7 +87,8 @@ public sealed partial class StandbyMonitor : BackgroundService
         Task<NodeObservation> shared;
         lock (node)
         {
-            // The in-flight query is shared if it was sent late enough; the caller's cancellation only stops its own wait.
+            // The in-flight query is shared if it was sent late enough; the caller's cancellation only stops its own wait
+            // (the query itself is bounded by ProbeTimeout).
             if (node.Refreshing is { } inFlight && node.RefreshingSince >= notBefore)
             {
                 shared = inFlight;
@@ -94,7 +96,7 @@ public sealed partial class StandbyMonitor : BackgroundService
             else
             {
                 node.RefreshingSince = _time.GetUtcNow();
-                var refresh = ProbeAsync(node);
+                var refresh = ProbeAsync(node, CancellationToken.None);
                 node.Refreshing = refresh;
                 _ = refresh.ContinueWith(
                     _ =>
@@ -124,19 +126,25 @@ public sealed partial class StandbyMonitor : BackgroundService
         using var timer = new PeriodicTimer(_options.ProbeInterval, _time);
         do
         {
-            await Task.WhenAll(_nodes.Select(ProbeAsync));
+            await Task.WhenAll(_nodes.Select(node => ProbeAsync(node, stoppingToken)));
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private async Task<NodeObservation> ProbeAsync(TrackedNode node)
+    /// <summary>
+    /// Asks the node its role and position within <see cref="ConsistencyOptions.ProbeTimeout"/>. No answer in time, or a
+    /// failure, marks it unreachable (logged once per change); the caller's cancellation leaves the node as it was and
+    /// surfaces as <see cref="OperationCanceledException"/>.
+    /// </summary>
+    private async Task<NodeObservation> ProbeAsync(TrackedNode node, CancellationToken cancellationToken)
     {
+        var wasSuspect = node.Suspect;
         node.Suspect = false;
         var previous = node.Observation;
         NodeObservation observation;
+        using var budget = new LinkedTimeout(_options.ProbeTimeout, _time, cancellationToken);
         try
         {
-            using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await using var connection = await node.Node.DataSource.OpenConnectionAsync(budget.Token);
             await using var command = new NpgsqlCommand(ProbeSql, connection);
             // The position is read at some moment after this: the observation is at least this recent.
@@ -148,13 +156,26 @@ public sealed partial class StandbyMonitor : BackgroundService
             var position = reader.IsDBNull(1) ? default : reader.GetFieldValue<NpgsqlLogSequenceNumber>(1);
             observation = Observe(node, inRecovery ? NodeRole.Standby : NodeRole.Primary, position, sentAt);
         }
-        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
+        catch (OperationCanceledException) when (budget.CallerCancelled)
+        {
+            node.Suspect |= wasSuspect;
+            throw;
+        }
+        catch (Exception e) when (budget.CallerCancelled)
+        {
+            node.Suspect |= wasSuspect;
+            // Npgsql may report a cancelled open as its own exception: still the caller's cancellation, not the node's fault.
+            throw new OperationCanceledException("The probe was cancelled by its caller.", e, cancellationToken);
+        }
+        catch (Exception e) when (budget.TimedOut
+            || e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {
             observation = new NodeObservation(node.Node.Endpoint, NodeRole.Unreachable, previous.Position, previous.Lag,
                 _time.GetUtcNow(), "unreachable");
             if (previous.Role != NodeRole.Unreachable)
             {
-                LogUnreachable(node.Node.Endpoint, e.Message);
+                LogUnreachable(node.Node.Endpoint,
+                    budget.TimedOut ? $"no answer within {_options.ProbeTimeout.TotalMilliseconds:0} ms" : e.Message);
             }
         }
 

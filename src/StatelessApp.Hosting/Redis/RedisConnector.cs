@@ -8,7 +8,7 @@ namespace StatelessApp.Hosting.Redis;
 /// Creates the one shared multiplexer. Direct: <see cref="ConnectionMultiplexer.Connect(ConfigurationOptions, TextWriter?)"/>
 /// returns even while Redis is down (abortConnect=false) and reconnects by itself. Sentinel: if no Sentinel
 /// answers at that moment, StackExchange.Redis 3.4 returns a multiplexer that never finds the primary later
-/// (measured: requests still failed 20 s after a Sentinel came up). So in Sentinel mode a connection that did
+/// (docs/sessions-and-keyring.md has the measurement). So in Sentinel mode a connection that did
 /// not reach the primary is discarded and this throws <see cref="RedisConnectionException"/>; the container
 /// caches only a successful singleton, so the next resolution tries again, at most once per second.
 /// </summary>

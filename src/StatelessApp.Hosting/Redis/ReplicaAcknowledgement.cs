@@ -33,7 +33,8 @@ public static class ReplicaAcknowledgement
     private static readonly ConditionalWeakTable<IConnectionMultiplexer, OnlineReplicaCount> Counts = new();
 
     /// <exception cref="ReplicaAcknowledgementException">Fewer than the required replicas confirmed in time.</exception>
-    public static async Task EnsureAsync(IDatabase database, int replicas, TimeSpan timeout, string what)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the write may be done).</exception>
+    public static async Task EnsureAsync(IDatabase database, int replicas, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (replicas == 0)
@@ -44,15 +45,15 @@ public static class ReplicaAcknowledgement
         var online = Counts.GetOrCreateValue(database.Multiplexer);
         if (online.IsStale)
         {
-            online.Set(OnlineReplicas(await database.ExecuteAsync("ROLE")));
+            online.Set(OnlineReplicas(await database.ExecuteAsync("ROLE").WaitAsync(cancellationToken)));
         }
 
         var required = Math.Max(replicas, online.Value);
-        var acknowledged = (long)await database.ExecuteAsync("WAIT", required, Milliseconds(timeout));
+        var acknowledged = (long)await database.ExecuteAsync("WAIT", required, Milliseconds(timeout)).WaitAsync(cancellationToken);
         if (acknowledged < required)
         {
             // Short: maybe a replica is gone since the count was read. Only a fresh count can excuse it.
-            online.Set(OnlineReplicas(await database.ExecuteAsync("ROLE")));
+            online.Set(OnlineReplicas(await database.ExecuteAsync("ROLE").WaitAsync(cancellationToken)));
             required = Math.Max(replicas, online.Value);
             if (acknowledged < required)
             {
@@ -61,7 +62,7 @@ public static class ReplicaAcknowledgement
         }
     }
 
-    /// <inheritdoc cref="EnsureAsync"/>
+    /// <exception cref="ReplicaAcknowledgementException">Fewer than the required replicas confirmed in time.</exception>
     public static void Ensure(IDatabase database, int replicas, TimeSpan timeout, string what)
     {
         ArgumentNullException.ThrowIfNull(database);

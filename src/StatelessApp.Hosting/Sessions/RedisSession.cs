@@ -66,7 +66,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         Identify();
         if (!_isNew)
         {
-            Apply(await store.LoadAsync(_id!));
+            Apply(await store.LoadAsync(_id!, cancellationToken));
         }
 
         _loaded = true;
@@ -146,7 +146,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
             // Emptied (e.g. sign-out): delete it rather than keep an empty value alive in Redis.
             if (!_isNew)
             {
-                await store.DeleteAsync(_id!);
+                await store.DeleteAsync(_id!, cancellationToken);
                 _isNew = true;
             }
 
@@ -165,7 +165,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
 
             // Protect first: if the key ring cannot be read, nothing is saved that no cookie would point to.
             var cookieValue = _isNew ? store.CookieProtector.Protect(_id!) : null;
-            await store.SaveAsync(_id!, SessionSerializer.Serialize(_values));
+            await store.SaveAsync(_id!, SessionSerializer.Serialize(_values), cancellationToken);
             if (cookieValue is not null)
             {
                 store.AppendCookie(context, cookieValue);
@@ -177,10 +177,10 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
     }
 
     /// <summary>The last save, right before the response starts; later changes throw.</summary>
-    internal Task CommitBeforeResponseAsync()
+    internal Task CommitBeforeResponseAsync(CancellationToken cancellationToken)
     {
         _sealed = true;
-        return CommitAsync();
+        return CommitAsync(cancellationToken);
     }
 
     private void Load()

@@ -27,6 +27,7 @@ public static class RedisSessionHostingExtensions
         // Standalone this is a per-instance key ring; AddRedisKeyRing makes it the shared one.
         builder.Services.AddDataProtection();
         builder.Services.TryAddSingleton<SessionCookieProtector>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RedisSessionStore>();
         return builder;
     }

@@ -20,7 +20,7 @@ internal sealed class RedisSessionMiddleware(RequestDelegate next, RedisSessionS
     public async Task InvokeAsync(HttpContext context)
     {
         var session = store.Create(context);
-        var gate = new SessionCommitGate(session);
+        var gate = new SessionCommitGate(session, context.RequestAborted);
         var serverBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var gatedBody = new SessionGatedResponseBody(serverBody, gate);
 

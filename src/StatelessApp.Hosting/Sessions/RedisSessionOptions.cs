@@ -31,8 +31,14 @@ public sealed class RedisSessionOptions
 
     /// <summary>
     /// How long a change waits for <see cref="RequiredReplicas"/> confirmations; past it the request fails with 503.
-    /// A healthy replica answers in one replica round trip (well under a millisecond on one machine); keep this below
-    /// the Redis command timeout (1 s by default).
+    /// A healthy replica answers in one replica round trip; keep this below the Redis command timeout (1 s by default).
     /// </summary>
     public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Upper bound of one load or save, all its round trips together (each is bounded by the Redis command timeout too),
+    /// linked to the request's cancellation as the stock session's IOTimeout is; past it the request fails with 503.
+    /// Keep it above <see cref="ReplicaAckTimeout"/> plus a command timeout, or a slow confirmation becomes a timeout.
+    /// </summary>
+    public TimeSpan IOTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }

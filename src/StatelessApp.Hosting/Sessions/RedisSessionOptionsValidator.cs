@@ -44,6 +44,11 @@ internal sealed class RedisSessionOptionsValidator : IValidateOptions<RedisSessi
             failures.Add($"{Section}:ReplicaAckTimeout must be positive and at most {MaxReplicaAckTimeout} (was {options.ReplicaAckTimeout}).");
         }
 
+        if (options.IOTimeout <= TimeSpan.Zero || (options.RequiredReplicas > 0 && options.IOTimeout <= options.ReplicaAckTimeout))
+        {
+            failures.Add($"{Section}:IOTimeout must be positive and longer than {Section}:ReplicaAckTimeout (was {options.IOTimeout}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Failures;
 using StatelessApp.Hosting.Redis;
 
 namespace StatelessApp.Hosting.Sessions;
@@ -11,12 +12,14 @@ namespace StatelessApp.Hosting.Sessions;
 /// Creates the per-request <see cref="RedisSession"/> and performs its Redis round trips: one GETEX to read
 /// (which also slides the expiry), one SET ... EX or DEL to save, followed by WAIT when replicas must confirm
 /// (<see cref="RedisSessionOptions.RequiredReplicas"/>). Redis failures, and changes no replica confirmed in time,
-/// become <see cref="SessionUnavailableException"/>.
+/// become <see cref="SessionUnavailableException"/>, and so does an operation that takes longer than
+/// <see cref="RedisSessionOptions.IOTimeout"/>; the caller's cancellation stays an <see cref="OperationCanceledException"/>.
 /// </summary>
 internal sealed class RedisSessionStore(
     IServiceProvider services,
     IOptions<RedisSessionOptions> options,
     SessionCookieProtector cookieProtector,
+    TimeProvider time,
     ILogger<RedisSessionStore> logger)
 {
     public RedisSessionOptions Options => options.Value;
@@ -28,11 +31,18 @@ internal sealed class RedisSessionStore(
     public RedisSession Create(HttpContext context) =>
         new(this, context, context.Request.Cookies[options.Value.CookieName]);
 
-    public async Task<byte[]?> LoadAsync(string sessionId)
+    /// <exception cref="SessionUnavailableException">Redis failed or did not answer within <see cref="RedisSessionOptions.IOTimeout"/>.</exception>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async Task<byte[]?> LoadAsync(string sessionId, CancellationToken cancellationToken)
     {
+        using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
         try
         {
-            return await Database().StringGetSetExpiryAsync(Key(sessionId), options.Value.IdleTimeout);
+            return await budget.WaitAsync(Database().StringGetSetExpiryAsync(Key(sessionId), options.Value.IdleTimeout));
+        }
+        catch (OperationCanceledException ex) when (budget.TimedOut)
+        {
+            throw TimedOut("load", budget.Timeout, ex);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -52,13 +62,19 @@ internal sealed class RedisSessionStore(
         }
     }
 
-    public async Task SaveAsync(string sessionId, byte[] data)
+    /// <inheritdoc cref="LoadAsync"/>
+    public async Task SaveAsync(string sessionId, byte[] data, CancellationToken cancellationToken)
     {
+        using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
         try
         {
             var database = WriteDatabase();
-            await database.StringSetAsync(Key(sessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None);
-            await ConfirmOnReplicasAsync(database, "session save");
+            await budget.WaitAsync(database.StringSetAsync(Key(sessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None));
+            await ConfirmOnReplicasAsync(database, "session save", budget.Token);
+        }
+        catch (OperationCanceledException ex) when (budget.TimedOut)
+        {
+            throw TimedOut("save", budget.Timeout, ex);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -66,13 +82,19 @@ internal sealed class RedisSessionStore(
         }
     }
 
-    public async Task DeleteAsync(string sessionId)
+    /// <inheritdoc cref="LoadAsync"/>
+    public async Task DeleteAsync(string sessionId, CancellationToken cancellationToken)
     {
+        using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
         try
         {
             var database = WriteDatabase();
-            await database.KeyDeleteAsync(Key(sessionId));
-            await ConfirmOnReplicasAsync(database, "session delete");
+            await budget.WaitAsync(database.KeyDeleteAsync(Key(sessionId)));
+            await ConfirmOnReplicasAsync(database, "session delete", budget.Token);
+        }
+        catch (OperationCanceledException ex) when (budget.TimedOut)
+        {
+            throw TimedOut("delete", budget.Timeout, ex);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -107,8 +129,8 @@ internal sealed class RedisSessionStore(
         ? Database()
         : services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites).GetDatabase();
 
-    private Task ConfirmOnReplicasAsync(IDatabase database, string what) =>
-        ReplicaAcknowledgement.EnsureAsync(database, options.Value.RequiredReplicas, options.Value.ReplicaAckTimeout, what);
+    private Task ConfirmOnReplicasAsync(IDatabase database, string what, CancellationToken cancellationToken) =>
+        ReplicaAcknowledgement.EnsureAsync(database, options.Value.RequiredReplicas, options.Value.ReplicaAckTimeout, what, cancellationToken);
 
     // RedisServerException covers READONLY (a demoted primary) and LOADING (a restarting one); TimeoutException
     // covers ReplicaAcknowledgementException (no replica confirmed the change in time).
@@ -118,5 +140,11 @@ internal sealed class RedisSessionStore(
     {
         SessionLog.StoreUnavailable(logger, operation, ex.Message);
         return new SessionUnavailableException($"The session store is unavailable ({operation} failed).", ex);
+    }
+
+    private SessionUnavailableException TimedOut(string operation, TimeSpan timeout, OperationCanceledException ex)
+    {
+        SessionLog.StoreTimedOut(logger, operation, timeout);
+        return new SessionUnavailableException($"The session store did not answer the {operation} within {timeout}.", ex);
     }
 }

@@ -27,4 +27,8 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error,
         Message = "Session error after the response started for {Method} {Path}; the response is aborted: {Reason}")]
     public static partial void FailedAfterResponseStarted(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
+        Message = "Session store did not answer the {Operation} within {Timeout}")]
+    public static partial void StoreTimedOut(ILogger logger, string operation, TimeSpan timeout);
 }

@@ -15,6 +15,8 @@ public sealed class ConsistencyOptionsValidatorTests
     [InlineData("PositionCacheTime", "00:00:00", "Consistency:PositionCacheTime must be positive")]
     [InlineData("ProbeInterval", "00:00:00.001", "Consistency:ProbeInterval must be between")]
     [InlineData("MaxStandbyLag", "00:00:00", "Consistency:MaxStandbyLag must be positive")]
+    [InlineData("ProbeTimeout", "00:00:00", "Consistency:ProbeTimeout must be positive")]
+    [InlineData("ProbeTimeout", "00:00:31", "Consistency:ProbeTimeout must be positive and at most 00:00:30")]
     public void A_bad_setting_is_named(string setting, string value, string expected)
     {
         var options = new ConsistencyOptions();

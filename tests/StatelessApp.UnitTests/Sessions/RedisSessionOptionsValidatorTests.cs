@@ -72,4 +72,19 @@ public sealed class RedisSessionOptionsValidatorTests
     [Fact]
     public void Timeout_is_irrelevant_when_no_replica_is_required() =>
         Assert.True(_validator.Validate(null, new RedisSessionOptions { RequiredReplicas = 0, ReplicaAckTimeout = TimeSpan.Zero }).Succeeded);
+
+    [Theory]
+    [InlineData(0, "00:00:00")]
+    [InlineData(1, "00:00:00.500")]
+    public void IOTimeout_must_be_positive_and_outlast_the_replica_confirmation(int replicas, string ioTimeout)
+    {
+        var result = _validator.Validate(null, new RedisSessionOptions
+        {
+            RequiredReplicas = replicas,
+            IOTimeout = TimeSpan.Parse(ioTimeout, System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Sessions:IOTimeout must be positive and longer than Sessions:ReplicaAckTimeout", result.FailureMessage, StringComparison.Ordinal);
+    }
 }
