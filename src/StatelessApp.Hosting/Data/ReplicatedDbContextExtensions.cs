@@ -29,7 +29,7 @@ public static class ReplicatedDbContextExtensions
     /// Registers <typeparamref name="TContext"/> (scoped, on the writable primary, with a retrying execution strategy) and
     /// <see cref="ReadOnlyDbContext{TContext}"/> (scoped, on a standby when one is up), both over ONE multi-host data
     /// source built from <c>ConnectionStrings:{connectionName}</c>; <see cref="StandbyConfirmation{TContext}"/> for writes
-    /// that must survive the primary's loss; the "postgres-primary" health check tagged "ready"; and the 503 mappings for
+    /// that must survive the primary's loss; the "postgres-primary" health check tagged <see cref="HealthTags.Ready"/>; and the 503 mappings for
     /// an unreachable database and an unconfirmed write. Settings: section <c>Database</c>, validated at start-up.
     /// </summary>
     /// <param name="configureContext">Extra EF configuration applied to both instances (interceptors, warnings...).</param>

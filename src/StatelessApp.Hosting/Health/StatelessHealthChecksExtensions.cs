@@ -28,7 +28,7 @@ public static class StatelessHealthChecksExtensions
 
     /// <summary>
     /// /health/live: the process answers (no checks; a restart would not fix a dependency outage).
-    /// /health/ready: every check tagged "ready" plus "not draining". 503 only when one is Unhealthy (draining), so
+    /// /health/ready: every check tagged <see cref="HealthTags.Ready"/> plus "not draining". 503 only when one is Unhealthy (draining), so
     /// proxies route around an instance that is going away; 200 "Degraded" when a shared server (Redis, the PostgreSQL
     /// primary) does not answer: the instance still serves what does not need it and answers 503 ProblemDetails for
     /// the rest, as every other instance would.

@@ -14,7 +14,7 @@ public static class RedisHostingExtensions
     /// <summary>
     /// Registers one shared <see cref="IConnectionMultiplexer"/> built from <c>ConnectionStrings:{connectionName}</c>
     /// (direct, or through Sentinel when the string has serviceName=...), validated at start-up, plus a
-    /// health check named "redis" tagged "ready".
+    /// health check named "redis" tagged <see cref="HealthTags.Ready"/>.
     /// </summary>
     /// <remarks>
     /// Resolve the multiplexer when you use it, not in a singleton's constructor: in Sentinel mode, resolving it

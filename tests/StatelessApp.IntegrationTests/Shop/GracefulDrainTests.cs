@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using StatelessApp.Hosting.Failures;
 
 namespace StatelessApp.IntegrationTests.Shop;
 
@@ -32,6 +33,7 @@ public sealed class GracefulDrainTests(ShopServers servers) : IClassFixture<Shop
         var ready = await shopper.On(instance).GetAsync("health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("\"draining\":\"Unhealthy\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(ServiceUnavailable.RetryAfterSeconds), ready.Headers.RetryAfter?.Delta);
         // During the drain delay the instance still takes new requests: a proxy that has not probed yet is not refused.
         Assert.Equal(HttpStatusCode.OK, (await shopper.On(instance).GetAsync("health/live")).StatusCode);
         Assert.False(stopping.IsCompleted);

@@ -2,9 +2,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Failures;
+using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.Sessions;
 
 namespace StatelessApp.UnitTests.Failures;
@@ -41,6 +43,19 @@ public sealed class ServiceUnavailableAnswerTests
         await SessionProblemResponses.WriteAsync(context, new SessionUnavailableException("save failed"));
 
         await AssertServiceUnavailableAsync(context, "Session store unavailable");
+    }
+
+    [Fact]
+    public async Task Readiness_while_draining_carries_the_same_Retry_After()
+    {
+        var context = NewContext();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        var draining = new HealthReportEntry(HealthStatus.Unhealthy, "Shutting down: draining.", TimeSpan.Zero, null, null);
+
+        await HealthResponseWriter.WriteAsync(context, new HealthReport(new Dictionary<string, HealthReportEntry> { ["draining"] = draining }, TimeSpan.Zero));
+
+        Assert.Equal(ServiceUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            context.Response.Headers.RetryAfter.ToString());
     }
 
     [Fact]
