@@ -4,7 +4,9 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using StatelessApp.Hosting.Consistency;
 using StatelessApp.IntegrationTests.Data;
-using StatelessApp.IntegrationTests.Fixtures;
+using StatelessApp.TestKit.Polling;
+using StatelessApp.TestKit.Postgres;
+using StatelessApp.TestKit.Statistics;
 
 // bench/consistency [iterations]: for each scenario, the same reads with the token check (header token) and without it
 // (no token: straight to a standby), interleaved in one run, on a real primary + streaming standby.
@@ -104,12 +106,10 @@ async Task SetDelayAsync(int milliseconds)
 {
     await PostgresCluster.AdminScalarAsync(cluster.Standby, $"ALTER SYSTEM SET recovery_min_apply_delay = '{milliseconds}ms'");
     await PostgresCluster.AdminScalarAsync(cluster.Standby, "SELECT pg_reload_conf()");
-    await Task.Delay(200);
+    await Poll.UntilAsync($"the standby to apply recovery_min_apply_delay = {milliseconds} ms",
+        async _ => (string?)await PostgresCluster.AdminScalarAsync(cluster.Standby, "SHOW recovery_min_apply_delay"),
+        applied => applied == (milliseconds == 0 ? "0" : $"{milliseconds}ms"), TimeSpan.FromSeconds(10));
     await cluster.WaitForReplicationAsync();
 }
 
-static double P(List<double> values, int percentile)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
-}
+static double P(List<double> values, int percentile) => values.Count == 0 ? 0 : Percentiles.Of(values, percentile / 100.0);

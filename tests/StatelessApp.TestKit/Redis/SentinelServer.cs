@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using StatelessApp.TestKit.Network;
+using StatelessApp.TestKit.Polling;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Redis;
 
 /// <summary>One real <c>redis-sentinel</c> watching a <see cref="RedisServer"/>, same password (as in the stack).</summary>
 public sealed class SentinelServer : IAsyncDisposable
@@ -23,7 +25,7 @@ public sealed class SentinelServer : IAsyncDisposable
     public static async Task<SentinelServer> StartAsync(RedisServer primary, string serviceName, int? port = null)
     {
         var directory = Directory.CreateTempSubdirectory("statelessapp-sentinel-").FullName;
-        port ??= FreeLoopbackPort();
+        port ??= LoopbackPorts.FreeTcp();
         var config = Path.Combine(directory, "sentinel.conf");
 
         // Sentinel rewrites its config file, so it lives in a writable temp directory.
@@ -42,19 +44,19 @@ public sealed class SentinelServer : IAsyncDisposable
             ?? throw new InvalidOperationException("redis-sentinel did not start");
         var sentinel = new SentinelServer(process, directory, port.Value);
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await sentinel.KnowsPrimaryAsync(serviceName, primary.Password))
+        try
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                await sentinel.DisposeAsync();
-                throw new InvalidOperationException($"redis-sentinel on port {port} did not report primary {serviceName}");
-            }
-
-            await Task.Delay(50);
+            await Poll.UntilAsync($"redis-sentinel on port {port} to report primary {serviceName}", async cancellationToken =>
+                !process.HasExited ? await sentinel.KnowsPrimaryAsync(serviceName, primary.Password, cancellationToken)
+                : throw new InvalidOperationException($"redis-sentinel on port {port} exited with {process.ExitCode}"),
+                TimeSpan.FromSeconds(15));
+            return sentinel;
         }
-
-        return sentinel;
+        catch
+        {
+            await sentinel.DisposeAsync();
+            throw;
+        }
     }
 
     public ValueTask DisposeAsync()
@@ -78,12 +80,13 @@ public sealed class SentinelServer : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task<bool> KnowsPrimaryAsync(string serviceName, string password)
+    private async Task<bool> KnowsPrimaryAsync(string serviceName, string password, CancellationToken cancellationToken)
     {
         try
         {
             using var client = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(1));
             await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
             var stream = client.GetStream();
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {password}\r\nSENTINEL get-master-addr-by-name {serviceName}\r\n"), timeout.Token);
@@ -106,16 +109,9 @@ public sealed class SentinelServer : IAsyncDisposable
 
             return true;
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using StatelessApp.TestKit.Network;
+using StatelessApp.TestKit.Polling;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Postgres;
 
 /// <summary>
 /// A real PostgreSQL primary plus a streaming-replication hot standby on free loopback ports, with a database and a
@@ -28,8 +30,8 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     public PostgresCluster()
     {
         _root = Path.Combine(PostgresCommands.ScratchDirectory, "statelessapp-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        Primary = new PostgresNode("primary", _root, FreeLoopbackPort());
-        Standby = new PostgresNode("standby", _root, FreeLoopbackPort());
+        Primary = new PostgresNode("primary", _root, LoopbackPorts.FreeTcp());
+        Standby = new PostgresNode("standby", _root, LoopbackPorts.FreeTcp());
     }
 
     public PostgresNode Primary { get; }
@@ -107,7 +109,7 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public async Task<PostgresNode> AddStandbyAsync(string name)
     {
-        var node = new PostgresNode(name, _root, FreeLoopbackPort());
+        var node = new PostgresNode(name, _root, LoopbackPorts.FreeTcp());
         var template = await PostgresClusterTemplate.GetAsync();
         Directory.CreateDirectory(node.SocketDirectory);
         await PostgresCommands.ChownToPostgresAsync(node.SocketDirectory);
@@ -142,19 +144,10 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public async Task<IAsyncDisposable> FreezeStandbyReceiverAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        object? pid;
-        while ((pid = await AdminScalarAsync(Standby, "SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'")) is not int)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the standby's WAL receiver is not streaming");
-            }
-
-            await Task.Delay(50);
-        }
-
-        var receiver = ((int)pid).ToString(CultureInfo.InvariantCulture);
+        var pid = await Poll.UntilAsync("the standby's WAL receiver to stream",
+            _ => AdminScalarAsync(Standby, "SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'"),
+            pid => pid is int, TimeSpan.FromSeconds(10));
+        var receiver = ((int)pid!).ToString(CultureInfo.InvariantCulture);
         await PostgresCommands.RunAsync("kill", ["-STOP", receiver], asPostgres: false);
         return new Thaw(receiver);
     }
@@ -175,25 +168,13 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
             primaryLsn = (string)(await Scalar(primary, "SELECT pg_current_wal_insert_lsn()::text"))!;
         }
 
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         await using var standby = new NpgsqlConnection(Standby.AdminConnectionString);
         await standby.OpenAsync();
-        while (true)
-        {
-            var caughtUp = await Scalar(standby,
-                $"SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '{primaryLsn}') >= 0, false)");
-            if (caughtUp is true)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"standby did not replay up to {primaryLsn} in time");
-            }
-
-            await Task.Delay(20);
-        }
+        // Observed: "caught up", or the position replayed so far (what a timeout reports).
+        await Poll.UntilAsync($"the standby to replay up to {primaryLsn}",
+            _ => Scalar(standby, "SELECT CASE WHEN pg_wal_lsn_diff(pg_last_wal_replay_lsn(), " +
+                $"'{primaryLsn}') >= 0 THEN 'caught up' ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing replayed') END"),
+            replayed => replayed is "caught up", timeout ?? TimeSpan.FromSeconds(10));
     }
 
     /// <summary>
@@ -240,13 +221,6 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     private string AppConnectionString(string hosts) =>
         $"Host={hosts};Database={DatabaseName};Username={RoleName};Password={_password};Timeout=3;Command Timeout=10";
-
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
     {
