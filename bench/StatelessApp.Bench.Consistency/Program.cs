@@ -4,7 +4,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using StatelessApp.Hosting.Consistency;
 using StatelessApp.IntegrationTests.Data;
-using StatelessApp.TestKit.Polling;
 using StatelessApp.TestKit.Postgres;
 using StatelessApp.TestKit.Statistics;
 
@@ -27,9 +26,11 @@ Console.WriteLine("scenario                                  | reads  | standby 
 
 await RunAsync("read right after own write", iterations, readOldToken: false);
 await RunAsync("read with an older token (100 ms)", iterations / 10, readOldToken: true);
-await SetDelayAsync(300);
+await cluster.SetStandbyApplyDelayAsync(TimeSpan.FromMilliseconds(300));
+await cluster.WaitForReplicationAsync();
 await RunAsync("right after write, standby 300 ms behind", iterations / 10, readOldToken: false);
-await SetDelayAsync(0);
+await cluster.SetStandbyApplyDelayAsync(TimeSpan.Zero);
+await cluster.WaitForReplicationAsync();
 return 0;
 
 async Task RunAsync(string name, int count, bool readOldToken)
@@ -100,16 +101,6 @@ async Task<(HttpStatusCode Status, double Milliseconds)> ReadStatusAsync(int id,
     using var response = await client.SendAsync(request);
     await response.Content.ReadAsStringAsync();
     return (response.StatusCode, clock.Elapsed.TotalMilliseconds);
-}
-
-async Task SetDelayAsync(int milliseconds)
-{
-    await PostgresCluster.AdminScalarAsync(cluster.Standby, $"ALTER SYSTEM SET recovery_min_apply_delay = '{milliseconds}ms'");
-    await PostgresCluster.AdminScalarAsync(cluster.Standby, "SELECT pg_reload_conf()");
-    await Poll.UntilAsync($"the standby to apply recovery_min_apply_delay = {milliseconds} ms",
-        async _ => (string?)await PostgresCluster.AdminScalarAsync(cluster.Standby, "SHOW recovery_min_apply_delay"),
-        applied => applied == (milliseconds == 0 ? "0" : $"{milliseconds}ms"), TimeSpan.FromSeconds(10));
-    await cluster.WaitForReplicationAsync();
 }
 
 static double P(List<double> values, int percentile) => values.Count == 0 ? 0 : Percentiles.Of(values, percentile / 100.0);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using StatelessApp.TestKit.Network;
@@ -38,12 +37,6 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     public PostgresNode Standby { get; }
 
-    /// <summary>How long <see cref="InitializeAsync"/> took (two data directory copies, two starts; the first cluster of a test process also pays for the template).</summary>
-    public TimeSpan StartDuration { get; private set; }
-
-    /// <summary>Where the start time went (cumulative), for a test's output when the machine is slow.</summary>
-    public string StartSteps { get; private set; } = "";
-
     /// <summary>The app's view: "Host=primary,standby" (no Target Session Attributes: the data source chooses).</summary>
     public string MultiHostConnectionString => AppConnectionString($"127.0.0.1:{Primary.Port},127.0.0.1:{Standby.Port}");
 
@@ -72,10 +65,8 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var clock = Stopwatch.StartNew();
         var template = await PostgresClusterTemplate.GetAsync();
         _password = template.Password;
-        var steps = new List<string> { $"template {clock.ElapsedMilliseconds} ms" };
 
         Directory.CreateDirectory(Primary.SocketDirectory);
         Directory.CreateDirectory(Standby.SocketDirectory);
@@ -89,15 +80,10 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
             $"primary_conninfo = 'host={Primary.SocketDirectory} port={Primary.Port} user=postgres application_name=standby'\n");
         // What pg_basebackup -R would write: start as a streaming standby of the primary.
         await PostgresCommands.RunAsync("touch", [Path.Combine(Standby.DataDirectory, "standby.signal")]);
-        steps.Add($"copies {clock.ElapsedMilliseconds} ms");
 
         // Primary first: a standby that finds no primary waits wal_retrieve_retry_interval before asking again.
         await Primary.StartAsync();
-        steps.Add($"primary up {clock.ElapsedMilliseconds} ms");
         await Standby.StartAsync();
-        steps.Add($"standby up {clock.ElapsedMilliseconds} ms");
-        StartDuration = clock.Elapsed;
-        StartSteps = string.Join(", ", steps);
     }
 
     /// <summary>Standbys added with <see cref="AddStandbyAsync"/> (beyond <see cref="Standby"/>).</summary>
@@ -175,6 +161,19 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
             _ => Scalar(standby, "SELECT CASE WHEN pg_wal_lsn_diff(pg_last_wal_replay_lsn(), " +
                 $"'{primaryLsn}') >= 0 THEN 'caught up' ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing replayed') END"),
             replayed => replayed is "caught up", timeout ?? TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// Makes the standby lag on purpose: it applies each commit only this long after the primary made it (zero: at once).
+    /// Returns once the setting is in force for new sessions (pg_reload_conf only signals).
+    /// </summary>
+    public async Task SetStandbyApplyDelayAsync(TimeSpan delay)
+    {
+        var expected = delay == TimeSpan.Zero ? "0" : $"{(int)delay.TotalMilliseconds}ms";
+        await AdminScalarAsync(Standby, $"ALTER SYSTEM SET recovery_min_apply_delay = '{(int)delay.TotalMilliseconds}ms'");
+        await AdminScalarAsync(Standby, "SELECT pg_reload_conf()");
+        await Poll.UntilAsync($"recovery_min_apply_delay = {expected} in force on the standby",
+            _ => AdminScalarAsync(Standby, "SHOW recovery_min_apply_delay"), shown => shown as string == expected, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>

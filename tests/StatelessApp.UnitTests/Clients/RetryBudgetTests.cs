@@ -1,6 +1,6 @@
 using System.Net;
 using StatelessApp.Hosting.Clients;
-using StatelessApp.UnitTests.Time;
+using StatelessApp.TestKit.Time;
 
 namespace StatelessApp.UnitTests.Clients;
 

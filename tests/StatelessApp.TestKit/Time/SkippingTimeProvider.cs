@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 
-namespace StatelessApp.UnitTests.Time;
+namespace StatelessApp.TestKit.Time;
 
 /// <summary>
 /// A fake clock that moves on only when the code under test waits: <see cref="RunAsync{T}"/> advances it to each timer
