@@ -10,7 +10,7 @@ namespace StatelessApp.IntegrationTests.Sessions;
 
 /// <summary>
 /// Session changes and new DataProtection keys are acknowledged only once a replica has them (WAIT 1): counted on the
-/// primary, read back on the replica, refused with 503 while the replica is gone (bench/replication measures the cost).
+/// primary, read back on the replica, refused with 503 while the replica is gone (bench/costs measures the cost).
 /// </summary>
 public sealed class ReplicatedSessionWriteTests(RedisReplicaPair redis, ITestOutputHelper output) : IClassFixture<RedisReplicaPair>
 {

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
 using StatelessApp.TestKit.Network;
 using StatelessApp.TestKit.Polling;
@@ -248,40 +245,6 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
-    /// <summary>AUTH + PING over a raw socket, so readiness does not depend on any client library's retry logic.</summary>
-    private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), timeout.Token);
-
-            var reply = new StringBuilder();
-            var buffer = new byte[256];
-            while (!reply.ToString().Contains("\r\n+PONG\r\n", StringComparison.Ordinal))
-            {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0)
-                {
-                    return false;
-                }
-
-                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                if (reply.ToString().Contains('-', StringComparison.Ordinal))
-                {
-                    return false; // -LOADING or an auth error: not ready (yet)
-                }
-            }
-
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return false;
-        }
-    }
+    private Task<bool> AnswersPingAsync(CancellationToken cancellationToken) =>
+        RespProbe.RepliesAsync(Port, $"AUTH {Password}\r\nPING\r\n", "\r\n+PONG\r\n", cancellationToken);
 }

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using StatelessApp.TestKit.Network;
 using StatelessApp.TestKit.Polling;
 
@@ -80,38 +77,6 @@ public sealed class SentinelServer : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async Task<bool> KnowsPrimaryAsync(string serviceName, string password, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {password}\r\nSENTINEL get-master-addr-by-name {serviceName}\r\n"), timeout.Token);
-            var buffer = new byte[512];
-            var reply = new StringBuilder();
-            while (!reply.ToString().Contains("127.0.0.1", StringComparison.Ordinal))
-            {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0)
-                {
-                    return false;
-                }
-
-                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                if (reply.ToString().Contains("*-1", StringComparison.Ordinal) || reply.ToString().Contains('-', StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return false;
-        }
-    }
+    private Task<bool> KnowsPrimaryAsync(string serviceName, string password, CancellationToken cancellationToken) =>
+        RespProbe.RepliesAsync(Port, $"AUTH {password}\r\nSENTINEL get-master-addr-by-name {serviceName}\r\n", "127.0.0.1", cancellationToken);
 }

@@ -9,11 +9,12 @@ using StatelessApp.TestKit.Postgres;
 using StatelessApp.TestKit.Redis;
 using StatelessApp.TestKit.Statistics;
 
-// bench/replication [count]: what waiting for a replica costs one write, on one machine: a PostgreSQL commit and its
+// bench/costs [count]: what single operations cost on one machine. Waiting for a replica: a PostgreSQL commit and its
 // standby confirmation (StandbyConfirmation), and a session change over HTTP with and without WAIT 1 (alternating, so
-// both see the same background load; medians, so a stall does not count).
+// both see the same background load; medians, so a stall does not count). Then the Redis commands Microsoft's stock
+// session (AddStackExchangeRedisCache + AddSession) sends per kind of request, for docs/sessions-and-keyring.md.
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
-Console.WriteLine($"replication bench: {count} writes each, servers on loopback, {Environment.ProcessorCount} cores, " +
+Console.WriteLine($"costs bench: {count} writes each, servers on loopback, {Environment.ProcessorCount} cores, " +
                   $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
 
 await using (var cluster = await PostgresCluster.StartAsync())
@@ -73,6 +74,36 @@ try
 finally
 {
     await redis.DisposeAsync();
+}
+
+// The stock session's commit reads the session once more just to log "Session started" when Information is enabled for
+// Microsoft.AspNetCore.Session: measured with the usual production setting (Warning) and with Information.
+await using (var server = await RedisServer.StartNewAsync())
+{
+    foreach (var level in new[] { "Warning", "Information" })
+    {
+        await using var app = await SessionTestApp.StartAsync(server,
+            new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore"] = level }, sessions: SessionKind.Stock);
+        var client = app.CreateClient(new Browser());
+        (await client.PostAsync(new Uri("/session/initial", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        (await client.GetAsync(new Uri("/session", UriKind.Relative))).EnsureSuccessStatusCode();
+        var newcomer = app.CreateClient(new Browser());
+        foreach (var (label, request) in new (string, Func<Task<HttpResponseMessage>>)[]
+        {
+            ("existing session, not touched", () => client.GetAsync(new Uri("/untouched", UriKind.Relative))),
+            ("existing session, read only", () => client.GetAsync(new Uri("/session", UriKind.Relative))),
+            ("existing session, changed", () => client.PostAsync(new Uri("/session/changed", UriKind.Relative), null)),
+            ("new session, read only", () => newcomer.GetAsync(new Uri("/session", UriKind.Relative))),
+            ("new session, first write", () => newcomer.PostAsync(new Uri("/session/first", UriKind.Relative), null)),
+        })
+        {
+            var before = await server.QuietCommandCallsAsync();
+            (await request()).EnsureSuccessStatusCode();
+            var delta = RedisServer.Delta(before, await server.CommandCallsAsync());
+            Console.WriteLine($"stock session, Microsoft.AspNetCore at {level}, {label}: {delta.Values.Sum()} commands " +
+                "{" + string.Join(", ", delta.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}: {pair.Value}")) + "}");
+        }
+    }
 }
 
 return 0;
