@@ -33,8 +33,8 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
         // Freshly started instances answer their first requests slowly (JIT, pools, key ring): the fault must hit a
         // load that already runs on both regions, or the drill only shows clients that never reached the faulty side.
         await Poll.UntilAsync($"the load to be served {WarmRequestsPerRegion} times by each region",
-            _ => Task.FromResult(StackTopology.DataRegions.Select(region => $"{region}: {load.History.Count(r => r.Region == region)}").ToList()),
-            _ => StackTopology.DataRegions.All(region => load.History.Count(r => r.Region == region) >= WarmRequestsPerRegion),
+            _ => Task.FromResult(StackTopology.DataRegions.ToDictionary(region => region, region => load.History.Count(r => r.Region == region))),
+            served => served.Values.All(count => count >= WarmRequestsPerRegion),
             MaxWarmUp, interval: TimeSpan.FromMilliseconds(250));
 
         load.Mark("fault");
