@@ -4,7 +4,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using StatelessApp.Hosting.Consistency;
 using StatelessApp.IntegrationTests.Data;
-using StatelessApp.IntegrationTests.Fixtures;
+using StatelessApp.TestKit.Postgres;
+using StatelessApp.TestKit.Statistics;
 
 // bench/consistency [iterations]: for each scenario, the same reads with the token check (header token) and without it
 // (no token: straight to a standby), interleaved in one run, on a real primary + streaming standby.
@@ -25,9 +26,11 @@ Console.WriteLine("scenario                                  | reads  | standby 
 
 await RunAsync("read right after own write", iterations, readOldToken: false);
 await RunAsync("read with an older token (100 ms)", iterations / 10, readOldToken: true);
-await SetDelayAsync(300);
+await cluster.SetStandbyApplyDelayAsync(TimeSpan.FromMilliseconds(300));
+await cluster.WaitForReplicationAsync();
 await RunAsync("right after write, standby 300 ms behind", iterations / 10, readOldToken: false);
-await SetDelayAsync(0);
+await cluster.SetStandbyApplyDelayAsync(TimeSpan.Zero);
+await cluster.WaitForReplicationAsync();
 return 0;
 
 async Task RunAsync(string name, int count, bool readOldToken)
@@ -100,16 +103,4 @@ async Task<(HttpStatusCode Status, double Milliseconds)> ReadStatusAsync(int id,
     return (response.StatusCode, clock.Elapsed.TotalMilliseconds);
 }
 
-async Task SetDelayAsync(int milliseconds)
-{
-    await PostgresCluster.AdminScalarAsync(cluster.Standby, $"ALTER SYSTEM SET recovery_min_apply_delay = '{milliseconds}ms'");
-    await PostgresCluster.AdminScalarAsync(cluster.Standby, "SELECT pg_reload_conf()");
-    await Task.Delay(200);
-    await cluster.WaitForReplicationAsync();
-}
-
-static double P(List<double> values, int percentile)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
-}
+static double P(List<double> values, int percentile) => values.Count == 0 ? 0 : Percentiles.Of(values, percentile / 100.0);

@@ -1,5 +1,6 @@
 using Npgsql;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Polling;
 
 namespace StatelessApp.Bench;
 
@@ -32,18 +33,14 @@ public static class PostgresStatementCounter
 
         foreach (var node in stack.Topology.NodesOf(NodeKind.Postgres))
         {
-            for (var attempt = 0; ; attempt++)
-            {
-                try
+            // A standby answers with an error until it has replayed CREATE EXTENSION.
+            await Poll.UntilAsync($"pg_stat_statements on {node.Name}", async token =>
                 {
-                    await SnapshotNodeAsync(stack, node, cancellationToken);
-                    break;
-                }
-                catch (PostgresException) when (attempt < 50)
-                {
-                    await Task.Delay(100, cancellationToken); // the standby has not replayed CREATE EXTENSION yet
-                }
-            }
+                    await SnapshotNodeAsync(stack, node, token);
+                    return true;
+                },
+                TimeSpan.FromSeconds(10), retryOn: e => e is PostgresException, interval: TimeSpan.FromMilliseconds(100),
+                cancellationToken: cancellationToken);
         }
     }
 

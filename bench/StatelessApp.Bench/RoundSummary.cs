@@ -1,3 +1,5 @@
+using static StatelessApp.TestKit.Statistics.Percentiles;
+
 namespace StatelessApp.Bench;
 
 /// <summary>
@@ -55,13 +57,5 @@ public static class RoundSummary
                 .ToDictionary(g => g.Key, g => g.Sum(x => x.Milliseconds) / Math.Max(1, requests), StringComparer.Ordinal),
             Warning = warnings.Count == 0 ? null : string.Join("; ", warnings),
         };
-    }
-
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN
-            : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
-            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Polling;
 
 namespace StatelessApp.Bench;
 
@@ -102,50 +102,42 @@ public sealed class SystemUnderTest : IAsyncDisposable
         await _controller.StartAsync(AppUnderTest, cancellationToken);
 
         var expected = $"{Topology.Node(AppUnderTest).Region}/app-{Topology.Node(AppUnderTest).Ordinal}";
-        var watch = Stopwatch.StartNew();
         var consecutive = 0;
-        while (consecutive < 20)
-        {
-            if (watch.Elapsed > TimeSpan.FromSeconds(30))
+        await Poll.UntilAsync($"region A's proxy to route only to {AppUnderTest} (20 answers in a row)", async token =>
             {
-                throw new InvalidOperationException($"region A's proxy did not route only to {AppUnderTest} within 30 s");
-            }
-
-            try
-            {
-                using var response = await Context.Http.GetAsync(new Uri(Proxy, "/health/ready"), cancellationToken);
-                var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.FirstOrDefault() : null;
-                consecutive = response.IsSuccessStatusCode && servedBy == expected ? consecutive + 1 : 0;
-            }
-            catch (HttpRequestException)
-            {
-                consecutive = 0;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
+                try
+                {
+                    using var response = await Context.Http.GetAsync(new Uri(Proxy, "/health/ready"), token);
+                    var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.FirstOrDefault() : null;
+                    consecutive = response.IsSuccessStatusCode && servedBy == expected ? consecutive + 1 : 0;
+                    return $"{consecutive} in a row; last {(int)response.StatusCode} from {servedBy}";
+                }
+                catch (HttpRequestException e)
+                {
+                    consecutive = 0;
+                    return e.Message;
+                }
+            },
+            _ => consecutive >= 20, TimeSpan.FromSeconds(30), interval: TimeSpan.FromMilliseconds(100), cancellationToken: cancellationToken);
     }
 
     /// <summary>A killed process keeps its listening socket until the kernel has reaped it: wait until connects are refused.</summary>
     private static async Task WaitUntilRefusedAsync(Node node, CancellationToken cancellationToken)
     {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            using var client = new TcpClient();
-            try
+        await Poll.UntilAsync($"{node.Name} to refuse connections on {node.Endpoint} after it was killed", async token =>
             {
-                await client.ConnectAsync(node.Address, node.Port, cancellationToken);
-            }
-            catch (SocketException)
-            {
-                return;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        throw new InvalidOperationException($"{node.Name} still accepts connections on {node.Endpoint} 15 s after it was killed");
+                using var client = new TcpClient();
+                try
+                {
+                    await client.ConnectAsync(node.Address, node.Port, token);
+                    return false;
+                }
+                catch (SocketException)
+                {
+                    return true;
+                }
+            },
+            TimeSpan.FromSeconds(15), interval: TimeSpan.FromMilliseconds(100), cancellationToken: cancellationToken);
     }
 
     /// <summary>

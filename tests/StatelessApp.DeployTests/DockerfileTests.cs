@@ -74,7 +74,7 @@ public sealed class DockerfileTests(DockerfileTests.PublishedImage image) : ICla
     [Fact]
     public async Task The_health_check_verb_exits_0_when_the_instance_answers_and_1_when_it_does_not()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.FreeTcp();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -195,12 +195,5 @@ public sealed class DockerfileTests(DockerfileTests.PublishedImage image) : ICla
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
             File.Copy(file, Path.Combine(target, relative), overwrite: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

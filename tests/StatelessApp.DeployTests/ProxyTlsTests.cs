@@ -11,8 +11,8 @@ namespace StatelessApp.DeployTests;
 public sealed class ProxyTlsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("proxy-tls-").FullName;
-    private readonly int _http = RunningServer.FreePort();
-    private readonly int _https = RunningServer.FreePort();
+    private readonly int _http = LoopbackPorts.FreeTcp();
+    private readonly int _https = LoopbackPorts.FreeTcp();
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -23,10 +23,10 @@ public sealed class ProxyTlsTests : IDisposable
     {
         ["PROXY_REGION"] = "a",
         ["PROXY_BIND"] = $"127.0.0.1:{_http}",
-        ["LOCAL_APP1"] = $"127.0.0.1:{RunningServer.FreePort()}",
-        ["LOCAL_APP2"] = $"127.0.0.1:{RunningServer.FreePort()}",
-        ["REMOTE_APP1"] = $"127.0.0.1:{RunningServer.FreePort()}",
-        ["REMOTE_APP2"] = $"127.0.0.1:{RunningServer.FreePort()}",
+        ["LOCAL_APP1"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
+        ["LOCAL_APP2"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
+        ["REMOTE_APP1"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
+        ["REMOTE_APP2"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
     };
 
     private async Task<Dictionary<string, string>> TlsVariablesAsync()

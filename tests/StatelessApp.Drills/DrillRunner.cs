@@ -3,20 +3,20 @@ using StatelessApp.Drills.Load;
 using StatelessApp.Drills.Monitoring;
 using StatelessApp.Drills.Results;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Polling;
 using Xunit.Abstractions;
 
 namespace StatelessApp.Drills;
 
 /// <summary>
-/// The shape every drill shares: restore the stack, start the load and the primary watch, let the load settle, inject the
+/// The shape every drill shares: restore the stack, start the load and the primary watch, let it warm up, inject the
 /// fault (marked "fault"), observe, heal (marked "heal"), observe again, stop, restore, and turn the history into the
 /// drill's row of the table.
 /// </summary>
 public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper output)
 {
     public const int Shoppers = 8;
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(30);
     private const int WarmRequestsPerRegion = 30;
 
     public async Task<DrillResult> RunAsync(string drill, Func<ShopLoad, Task> fault, TimeSpan observe, Func<ShopLoad, Task>? heal = null,
@@ -29,15 +29,13 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
         await using var watch = PrimaryWatch.Start(stack);
         await using var load = new ShopLoad(Shoppers, site, stack.Dns.Endpoint);
         load.Start();
-        await Task.Delay(Settle);
 
         // Freshly started instances answer their first requests slowly (JIT, pools, key ring): the fault must hit a
         // load that already runs on both regions, or the drill only shows clients that never reached the faulty side.
-        var warming = System.Diagnostics.Stopwatch.StartNew();
-        while (warming.Elapsed < MaxWarmUp && !StackTopology.DataRegions.All(region => load.History.Count(r => r.Region == region) >= WarmRequestsPerRegion))
-        {
-            await Task.Delay(250);
-        }
+        await Poll.UntilAsync($"the load to be served {WarmRequestsPerRegion} times by each region",
+            _ => Task.FromResult(StackTopology.DataRegions.ToDictionary(region => region, region => load.History.Count(r => r.Region == region))),
+            served => served.Values.All(count => count >= WarmRequestsPerRegion),
+            MaxWarmUp, interval: TimeSpan.FromMilliseconds(250));
 
         load.Mark("fault");
         await fault(load);
@@ -63,14 +61,5 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
 
         stack.Report($"{drill}: {result.Requests} requests, not ok {result.FormatNotOk()}, orders lost {result.AcknowledgedOrdersLost}, duplicates {result.DuplicateOrders}, sessions lost {result.SessionsLost}");
         return result;
-    }
-
-    /// <summary>The invariants no drill may break, whatever the fault: the targets beyond them are in the table.</summary>
-    public static void AssertNothingAcknowledgedWasLost(DrillResult result)
-    {
-        Assert.True(result.AcknowledgedOrders > 0, "the load placed no order at all: the drill proves nothing");
-        Assert.Equal(0, result.AcknowledgedOrdersLost);
-        Assert.Equal(0, result.DuplicateOrders);
-        Assert.Equal(0, result.PostgresTwoPrimaryRounds);
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using Npgsql;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Polling;
 using Xunit.Abstractions;
 
 namespace StatelessApp.Drills;
@@ -29,7 +30,8 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
         {
             var asynchronous = await MedianCommitAsync(primary);
             await SetSynchronousModeAsync(primary, true);
-            await Eventually.HoldsAsync(async () => await SynchronousStandbyAsync(primary) is not null, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync("Patroni to name a synchronous standby", _ => SynchronousStandbyAsync(primary), name => name is not null,
+                TimeSpan.FromSeconds(30), interval: TimeSpan.FromMilliseconds(200));
             var synchronous = await MedianCommitAsync(primary);
             Assert.NotNull(await SynchronousStandbyAsync(primary));
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Cli;
 using StatelessApp.Stack.Servers;
@@ -27,20 +26,14 @@ public class FailoverStatusTests(StackFixture stack)
         try
         {
             // Sentinel: down after 1 s, then the vote and the promotion (about 2-3 s measured).
-            var watch = Stopwatch.StartNew();
-            IReadOnlyList<NodeStatus> after;
-            do
-            {
-                await Task.Delay(250);
-                after = await stack.Controller.StatusAsync();
-            }
-            while (!IsPrimary(after, replica) && watch.Elapsed < TimeSpan.FromSeconds(15));
+            var after = await Poll.UntilAsync($"{replica.Name} to be promoted", async cancellationToken => await stack.Controller.StatusAsync(cancellationToken),
+                status => IsPrimary(status, replica), TimeSpan.FromSeconds(15), interval: TimeSpan.FromMilliseconds(250));
 
-            Assert.True(IsPrimary(after, replica), $"{replica.Name} promoted within 15 s; status:\n{StatusTable.Format(after)}");
             Assert.Equal(replica, SinglePrimary(after, NodeKind.Redis));
             Assert.Equal("stopped", after.Single(s => s.Node == redisPrimary).Health);
             // The node answers as primary as soon as it is told to; the Sentinels record the switch a moment later.
-            Assert.Equal(replica.Endpoint, await SentinelsAgreeOnAsync(replica.Endpoint, TimeSpan.FromSeconds(10)));
+            await Poll.UntilAsync($"every Sentinel to name {replica.Endpoint}", _ => SentinelsAnswerAsync(), answer => answer == replica.Endpoint,
+                TimeSpan.FromSeconds(10), interval: TimeSpan.FromMilliseconds(200));
             Assert.Contains($"Redis primary:      {replica.Name}", StatusTable.Format(after), StringComparison.Ordinal);
             Assert.Equal(postgresPrimary, SinglePrimary(after, NodeKind.Postgres));
         }
@@ -57,19 +50,6 @@ public class FailoverStatusTests(StackFixture stack)
 
     private static Node SinglePrimary(IReadOnlyList<NodeStatus> status, NodeKind kind) =>
         Assert.Single(status, s => s.Node.Kind == kind && s.Probe is { Healthy: true, IsPrimary: true }).Node;
-
-    /// <summary>Polls the Sentinels until all of them name <paramref name="expected"/> (or the time is up); returns their last answer.</summary>
-    private async Task<string> SentinelsAgreeOnAsync(string expected, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        string answer;
-        while ((answer = await SentinelsAnswerAsync()) != expected && watch.Elapsed < timeout)
-        {
-            await Task.Delay(200);
-        }
-
-        return answer;
-    }
 
     /// <summary>What the Sentinels (not our probe) say the primary is: their one answer, or "disagree: a, b" while they differ.</summary>
     private async Task<string> SentinelsAnswerAsync()

@@ -42,7 +42,7 @@ internal sealed class RunningWebApp : IAsyncDisposable
 
     public static async Task<RunningWebApp> StartAsync(string assemblyPath, IReadOnlyDictionary<string, string> settings)
     {
-        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}/");
+        var address = new Uri($"http://127.0.0.1:{LoopbackPorts.FreeTcp()}/");
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
@@ -81,24 +81,24 @@ internal sealed class RunningWebApp : IAsyncDisposable
     private async Task WaitUntilListeningAsync(TimeSpan timeout)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The app exited with {_process.ExitCode} before listening:\n{Output}");
-            }
-            try
-            {
-                using var response = await client.GetAsync(new Uri(Address, "health/live"));
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200);
-            }
+            await Poll.UntilAsync($"the app to listen on {Address}", async cancellationToken =>
+                {
+                    if (_process.HasExited)
+                    {
+                        throw new InvalidOperationException($"The app exited with {_process.ExitCode} before listening:\n{Output}");
+                    }
+
+                    using var response = await client.GetAsync(new Uri(Address, "health/live"), cancellationToken);
+                    return true;
+                },
+                timeout, retryOn: e => e is HttpRequestException, interval: TimeSpan.FromMilliseconds(200));
         }
-        throw new TimeoutException($"The app did not listen on {Address} within {timeout.TotalSeconds} s:\n{Output}");
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}:\n{Output}", e);
+        }
     }
 
     private void Append(string? line)
@@ -111,12 +111,5 @@ internal sealed class RunningWebApp : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -22,6 +22,7 @@ internal sealed partial class GracefulDrainService(
     DrainState drainState,
     IHostApplicationLifetime lifetime,
     IOptions<ProxyOptions> options,
+    TimeProvider time,
     ILogger<GracefulDrainService> logger) : IHostedLifecycleService
 {
     private CancellationTokenRegistration _stoppingRegistration;
@@ -45,7 +46,7 @@ internal sealed partial class GracefulDrainService(
 
         try
         {
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(delay, time, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -26,6 +26,7 @@ public static class ProxySupportExtensions
             .Configure<IOptions<ProxyOptions>>((forwarded, proxy) => ConfigureForwardedHeaders(forwarded, proxy.Value));
 
         services.TryAddSingleton<DrainState>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<GracefulDrainService>();
         services.AddOptions<HostOptions>()
             .Configure<IOptions<ProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.DrainTimeout);

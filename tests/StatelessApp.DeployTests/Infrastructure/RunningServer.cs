@@ -31,26 +31,19 @@ public sealed class RunningServer : IDisposable
         }
 
         var server = new RunningServer(Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}"));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await AcceptsAsync(port))
+        try
         {
-            if (server._process.HasExited || DateTime.UtcNow > deadline)
-            {
-                server.Dispose();
-                throw new InvalidOperationException($"{file} did not listen on {port}: {await server._stderr}");
-            }
-
-            await Task.Delay(50);
+            await Poll.UntilAsync($"{file} to listen on {port}", async _ =>
+                !server._process.HasExited ? await AcceptsAsync(port) : throw new InvalidOperationException($"{file} exited"),
+                TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            server.Dispose();
+            throw new InvalidOperationException($"{file} did not listen on {port} ({e.Message}): {await server._stderr}", e);
         }
 
         return server;
-    }
-
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public static async Task<bool> AcceptsAsync(int port)

@@ -2,6 +2,7 @@ using Npgsql;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Drills.Load;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Polling;
 
 namespace StatelessApp.Drills.Results;
 
@@ -43,14 +44,15 @@ public static class HistoryCheck
             // "My orders" lists the newest 100: the shopper's newest acknowledged orders must be among them, else the
             // shopper cookie no longer maps to the same shopper (or orders went missing, which the count above catches).
             var expected = acknowledged.Where(r => r.Shopper == shopper.Id).OrderByDescending(r => r.End).Take(20).Select(r => r.OrderId!.Value).ToList();
-            HashSet<Guid>? mine = null;
-            for (var attempt = 0; attempt < 5 && mine is null; attempt++)
+            HashSet<Guid>? mine;
+            try
             {
-                mine = await shopper.MyOrdersAsync();
-                if (mine is null)
-                {
-                    await Task.Delay(1000);
-                }
+                mine = await Poll.UntilAsync($"shopper {shopper.Id}'s orders", _ => shopper.MyOrdersAsync(), orders => orders is not null,
+                    TimeSpan.FromSeconds(5), interval: TimeSpan.FromMilliseconds(500));
+            }
+            catch (TimeoutException)
+            {
+                mine = null;
             }
 
             if (mine is null)

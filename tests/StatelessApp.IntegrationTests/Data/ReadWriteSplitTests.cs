@@ -91,11 +91,19 @@ public sealed class ReadWriteSplitTests(PostgresCluster cluster) : IClassFixture
         await using var first = await NotesHost.StartAsync(connectionString);
         await using var second = await NotesHost.StartAsync(connectionString);
 
-        // A deliberately racy seed: look, wait, insert if absent. Without the lock both runs would insert.
-        static async Task SeedOnce(NotesContext db, CancellationToken cancellationToken)
+        // A deliberately racy seed: look, wait, insert if absent. The first run waits after looking until the second run
+        // queues for the advisory lock; without the lock the second would be seeding by then and both would insert.
+        var seeds = 0;
+        async Task SeedOnce(NotesContext db, CancellationToken cancellationToken)
         {
             var present = await db.Notes.AnyAsync(n => n.Text == "seed", cancellationToken);
-            await Task.Delay(300, cancellationToken);
+            if (Interlocked.Increment(ref seeds) == 1)
+            {
+                await Poll.UntilAsync("the other migrate run to wait for the advisory lock",
+                    async _ => await PostgresCluster.AdminScalarAsync(cluster.Primary, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"),
+                    waiting => waiting is > 0L, TimeSpan.FromSeconds(30), cancellationToken: cancellationToken);
+            }
+
             if (!present)
             {
                 db.Notes.Add(new Note { Text = "seed" });

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +10,7 @@ namespace StatelessApp.IntegrationTests.Sessions;
 
 /// <summary>
 /// Session changes and new DataProtection keys are acknowledged only once a replica has them (WAIT 1): counted on the
-/// primary, read back on the replica, refused with 503 while the replica is gone, and timed with and without.
+/// primary, read back on the replica, refused with 503 while the replica is gone (bench/costs measures the cost).
 /// </summary>
 public sealed class ReplicatedSessionWriteTests(RedisReplicaPair redis, ITestOutputHelper output) : IClassFixture<RedisReplicaPair>
 {
@@ -55,14 +54,11 @@ public sealed class ReplicatedSessionWriteTests(RedisReplicaPair redis, ITestOut
         redis.StopReplica();
         try
         {
-            var watch = Stopwatch.StartNew();
             var change = await client.PostAsync("/session/during-outage", null);
-            watch.Stop();
             var read = await client.GetAsync("/session");
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, change.StatusCode);
             Assert.Equal("application/problem+json", change.Content.Headers.ContentType?.MediaType);
-            Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(3));
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
             Assert.Contains(app.Logs.Lines, l => l.Message.Contains("0 of 1 required Redis replica(s) confirmed", StringComparison.Ordinal));
         }
@@ -71,14 +67,10 @@ public sealed class ReplicatedSessionWriteTests(RedisReplicaPair redis, ITestOut
             await redis.StartReplicaAsync();
         }
 
-        // Linked is not yet caught up: the replica may still be loading the primary's snapshot, so give it a few seconds.
-        var after = HttpStatusCode.ServiceUnavailable;
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); after != HttpStatusCode.OK && DateTime.UtcNow < deadline; await Task.Delay(100))
-        {
-            after = (await client.PostAsync("/session/after-outage", null)).StatusCode;
-        }
-
-        Assert.Equal(HttpStatusCode.OK, after);
+        // Linked is not yet caught up: the replica may still be loading the primary's snapshot.
+        await Poll.UntilAsync("a session change to be confirmed by the replica again",
+            async cancellationToken => (await client.PostAsync("/session/after-outage", null, cancellationToken)).StatusCode,
+            status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), interval: TimeSpan.FromMilliseconds(100));
         Assert.Equal("after-outage", await client.GetStringAsync("/session"));
     }
 
@@ -109,42 +101,6 @@ public sealed class ReplicatedSessionWriteTests(RedisReplicaPair redis, ITestOut
         {
             await redis.StartReplicaAsync();
         }
-    }
-
-    [Fact]
-    public async Task Measured_cost_of_the_replica_confirmation()
-    {
-        const int Changes = 300;
-        await using var withWait = await SessionTestApp.StartAsync(redis.Primary, RedisReplicaPair.RequireOneReplica(), kestrel: true);
-        await using var withoutWait = await SessionTestApp.StartAsync(redis.Primary, new Dictionary<string, string?>(SingleRedisSettings.Values), kestrel: true);
-        var clients = new[] { withWait.CreateClient(new Browser()), withoutWait.CreateClient(new Browser()) };
-        var timings = new[] { new List<double>(), new List<double>() };
-
-        // Alternating, so both see the same background load (the machine is shared); medians, so a stall does not count.
-        for (var i = -20; i < Changes; i++)
-        {
-            for (var app = 0; app < 2; app++)
-            {
-                var watch = Stopwatch.StartNew();
-                (await clients[app].PostAsync($"/session/v{i}", null)).EnsureSuccessStatusCode();
-                if (i >= 0)
-                {
-                    timings[app].Add(watch.Elapsed.TotalMilliseconds);
-                }
-            }
-        }
-
-        var (with, without) = (Median(timings[0]), Median(timings[1]));
-        output.WriteLine($"session change over HTTP, median of {Changes}: with WAIT 1 {with:0.000} ms, without {without:0.000} ms, difference {with - without:0.000} ms");
-        // One more round trip (primary → replica → primary) per change: far below the 500 ms timeout, which a healthy
-        // replica never reaches. The exact figure depends on the machine's load (docs/failover.md has measured ones).
-        Assert.True(with - without < 50, $"WAIT added {with - without} ms");
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 
     private async Task<IReadOnlyList<RedisKey>> ReplicaKeysAsync(string pattern)

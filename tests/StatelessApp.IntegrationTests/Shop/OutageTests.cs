@@ -73,43 +73,16 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
     }
 
     /// <summary>Waits until /health/ready (always 200 here: nothing drains) reports <paramref name="expected"/>.</summary>
-    private async Task WaitForReadinessAsync(Shopper shopper, string expected)
-    {
-        var deadline = DateTime.UtcNow + RecoveryTimeout;
-        string body;
-        do
-        {
-            using var ready = await shopper.On(App).GetAsync("health/ready");
-            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-            body = await ready.Content.ReadAsStringAsync();
-            if (body.Contains(expected, StringComparison.Ordinal))
+    private Task<string> WaitForReadinessAsync(Shopper shopper, string expected) =>
+        Poll.UntilAsync($"/health/ready to report {expected}", async cancellationToken =>
             {
-                return;
-            }
+                using var ready = await shopper.On(App).GetAsync("health/ready", cancellationToken);
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+                return await ready.Content.ReadAsStringAsync(cancellationToken);
+            },
+            body => body.Contains(expected, StringComparison.Ordinal), RecoveryTimeout, interval: TimeSpan.FromMilliseconds(200));
 
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"/health/ready never reported {expected}; last: {body}");
-    }
-
-    private async Task WaitForStatusAsync(Shopper shopper, string path, HttpStatusCode expected)
-    {
-        var deadline = DateTime.UtcNow + RecoveryTimeout;
-        HttpStatusCode last;
-        do
-        {
-            last = (await shopper.On(App).GetAsync(path)).StatusCode;
-            if (last == expected)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"{path} answered {(int)last}, not {(int)expected}, for {RecoveryTimeout.TotalSeconds} s");
-    }
+    private Task<HttpStatusCode> WaitForStatusAsync(Shopper shopper, string path, HttpStatusCode expected) =>
+        Poll.UntilAsync($"{path} to answer {(int)expected}", async cancellationToken => (await shopper.On(App).GetAsync(path, cancellationToken)).StatusCode,
+            status => status == expected, RecoveryTimeout, interval: TimeSpan.FromMilliseconds(200));
 }

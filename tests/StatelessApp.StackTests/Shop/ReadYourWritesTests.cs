@@ -141,19 +141,12 @@ public sealed class ReadYourWritesTests(StackFixture stack, ITestOutputHelper ou
         using var body = new StringContent(paused ? """{"pause":true}""" : """{"pause":false}""", System.Text.Encoding.UTF8, "application/json");
         using var patch = await client.PatchAsync("config", body);
         Assert.True(patch.IsSuccessStatusCode, $"PATCH /config: {(int)patch.StatusCode} {await patch.Content.ReadAsStringAsync()}");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            var state = JsonDocument.Parse(await client.GetStringAsync("patroni")).RootElement;
-            var reported = state.TryGetProperty("pause", out var pause) && pause.GetBoolean();
-            if (reported == paused)
+        await Poll.UntilAsync($"Patroni to report pause={paused}", async cancellationToken =>
             {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Patroni did not report pause={paused}");
-            await Task.Delay(200);
-        }
+                var state = JsonDocument.Parse(await client.GetStringAsync("patroni", cancellationToken)).RootElement;
+                return state.TryGetProperty("pause", out var pause) && pause.GetBoolean();
+            },
+            reported => reported == paused, TimeSpan.FromSeconds(15), interval: TimeSpan.FromMilliseconds(200));
     }
 
     private static async Task<(Guid Id, string Token)> PlaceOrderAsync(HttpClient client)

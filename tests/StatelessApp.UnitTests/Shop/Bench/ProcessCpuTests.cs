@@ -11,11 +11,14 @@ public class ProcessCpuTests
         var self = Environment.ProcessId;
         var before = ProcessCpu.Read(new Dictionary<string, int> { ["self"] = self, ["gone"] = int.MaxValue });
 
-        var watch = Stopwatch.StartNew();
+        // Work until this process has used 300 ms of CPU (by its own count), however long that takes on a busy machine.
+        using var process = Process.GetCurrentProcess();
+        var until = process.TotalProcessorTime + TimeSpan.FromMilliseconds(300);
         var spin = 0L;
-        while (watch.ElapsedMilliseconds < 300)
+        while (process.TotalProcessorTime < until)
         {
             spin++;
+            process.Refresh();
         }
 
         var after = ProcessCpu.Read(new Dictionary<string, int> { ["self"] = self, ["gone"] = int.MaxValue });

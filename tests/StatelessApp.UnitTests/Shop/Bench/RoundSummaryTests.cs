@@ -25,10 +25,4 @@ public class RoundSummaryTests
         Assert.Equal(8400.0 / 6400, summary.RedisCommandsPerRequest, 9);
         Assert.Equal(8400.0 / 6400, summary.RedisCommandsPerRequestByCommand["getex"], 9);
     }
-
-    [Theory]
-    [InlineData(new[] { 3.0 }, 3.0)]
-    [InlineData(new[] { 5.0, 1.0, 3.0 }, 3.0)]
-    [InlineData(new[] { 4.0, 1.0, 3.0, 2.0 }, 2.5)]
-    public void Median_of_odd_and_even_counts(double[] values, double median) => Assert.Equal(median, RoundSummary.Median(values));
 }

@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using StatelessApp.TestKit.Network;
+using StatelessApp.TestKit.Polling;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Postgres;
 
 /// <summary>
 /// A real PostgreSQL primary plus a streaming-replication hot standby on free loopback ports, with a database and a
@@ -28,19 +29,13 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     public PostgresCluster()
     {
         _root = Path.Combine(PostgresCommands.ScratchDirectory, "statelessapp-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        Primary = new PostgresNode("primary", _root, FreeLoopbackPort());
-        Standby = new PostgresNode("standby", _root, FreeLoopbackPort());
+        Primary = new PostgresNode("primary", _root, LoopbackPorts.FreeTcp());
+        Standby = new PostgresNode("standby", _root, LoopbackPorts.FreeTcp());
     }
 
     public PostgresNode Primary { get; }
 
     public PostgresNode Standby { get; }
-
-    /// <summary>How long <see cref="InitializeAsync"/> took (two data directory copies, two starts; the first cluster of a test process also pays for the template).</summary>
-    public TimeSpan StartDuration { get; private set; }
-
-    /// <summary>Where the start time went (cumulative), for a test's output when the machine is slow.</summary>
-    public string StartSteps { get; private set; } = "";
 
     /// <summary>The app's view: "Host=primary,standby" (no Target Session Attributes: the data source chooses).</summary>
     public string MultiHostConnectionString => AppConnectionString($"127.0.0.1:{Primary.Port},127.0.0.1:{Standby.Port}");
@@ -70,10 +65,8 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var clock = Stopwatch.StartNew();
         var template = await PostgresClusterTemplate.GetAsync();
         _password = template.Password;
-        var steps = new List<string> { $"template {clock.ElapsedMilliseconds} ms" };
 
         Directory.CreateDirectory(Primary.SocketDirectory);
         Directory.CreateDirectory(Standby.SocketDirectory);
@@ -87,15 +80,10 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
             $"primary_conninfo = 'host={Primary.SocketDirectory} port={Primary.Port} user=postgres application_name=standby'\n");
         // What pg_basebackup -R would write: start as a streaming standby of the primary.
         await PostgresCommands.RunAsync("touch", [Path.Combine(Standby.DataDirectory, "standby.signal")]);
-        steps.Add($"copies {clock.ElapsedMilliseconds} ms");
 
         // Primary first: a standby that finds no primary waits wal_retrieve_retry_interval before asking again.
         await Primary.StartAsync();
-        steps.Add($"primary up {clock.ElapsedMilliseconds} ms");
         await Standby.StartAsync();
-        steps.Add($"standby up {clock.ElapsedMilliseconds} ms");
-        StartDuration = clock.Elapsed;
-        StartSteps = string.Join(", ", steps);
     }
 
     /// <summary>Standbys added with <see cref="AddStandbyAsync"/> (beyond <see cref="Standby"/>).</summary>
@@ -107,7 +95,7 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public async Task<PostgresNode> AddStandbyAsync(string name)
     {
-        var node = new PostgresNode(name, _root, FreeLoopbackPort());
+        var node = new PostgresNode(name, _root, LoopbackPorts.FreeTcp());
         var template = await PostgresClusterTemplate.GetAsync();
         Directory.CreateDirectory(node.SocketDirectory);
         await PostgresCommands.ChownToPostgresAsync(node.SocketDirectory);
@@ -142,19 +130,10 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public async Task<IAsyncDisposable> FreezeStandbyReceiverAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        object? pid;
-        while ((pid = await AdminScalarAsync(Standby, "SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'")) is not int)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the standby's WAL receiver is not streaming");
-            }
-
-            await Task.Delay(50);
-        }
-
-        var receiver = ((int)pid).ToString(CultureInfo.InvariantCulture);
+        var pid = await Poll.UntilAsync("the standby's WAL receiver to stream",
+            _ => AdminScalarAsync(Standby, "SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'"),
+            pid => pid is int, TimeSpan.FromSeconds(10));
+        var receiver = ((int)pid!).ToString(CultureInfo.InvariantCulture);
         await PostgresCommands.RunAsync("kill", ["-STOP", receiver], asPostgres: false);
         return new Thaw(receiver);
     }
@@ -175,25 +154,26 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
             primaryLsn = (string)(await Scalar(primary, "SELECT pg_current_wal_insert_lsn()::text"))!;
         }
 
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         await using var standby = new NpgsqlConnection(Standby.AdminConnectionString);
         await standby.OpenAsync();
-        while (true)
-        {
-            var caughtUp = await Scalar(standby,
-                $"SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '{primaryLsn}') >= 0, false)");
-            if (caughtUp is true)
-            {
-                return;
-            }
+        // Observed: "caught up", or the position replayed so far (what a timeout reports).
+        await Poll.UntilAsync($"the standby to replay up to {primaryLsn}",
+            _ => Scalar(standby, "SELECT CASE WHEN pg_wal_lsn_diff(pg_last_wal_replay_lsn(), " +
+                $"'{primaryLsn}') >= 0 THEN 'caught up' ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing replayed') END"),
+            replayed => replayed is "caught up", timeout ?? TimeSpan.FromSeconds(10));
+    }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"standby did not replay up to {primaryLsn} in time");
-            }
-
-            await Task.Delay(20);
-        }
+    /// <summary>
+    /// Makes the standby lag on purpose: it applies each commit only this long after the primary made it (zero: at once).
+    /// Returns once the setting is in force for new sessions (pg_reload_conf only signals).
+    /// </summary>
+    public async Task SetStandbyApplyDelayAsync(TimeSpan delay)
+    {
+        var expected = delay == TimeSpan.Zero ? "0" : $"{(int)delay.TotalMilliseconds}ms";
+        await AdminScalarAsync(Standby, $"ALTER SYSTEM SET recovery_min_apply_delay = '{(int)delay.TotalMilliseconds}ms'");
+        await AdminScalarAsync(Standby, "SELECT pg_reload_conf()");
+        await Poll.UntilAsync($"recovery_min_apply_delay = {expected} in force on the standby",
+            _ => AdminScalarAsync(Standby, "SHOW recovery_min_apply_delay"), shown => shown as string == expected, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>
@@ -240,13 +220,6 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
 
     private string AppConnectionString(string hosts) =>
         $"Host={hosts};Database={DatabaseName};Username={RoleName};Password={_password};Timeout=3;Command Timeout=10";
-
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
     {

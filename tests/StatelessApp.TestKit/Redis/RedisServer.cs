@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
+using StatelessApp.TestKit.Network;
+using StatelessApp.TestKit.Polling;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Redis;
 
 /// <summary>
 /// A real <c>redis-server</c> (from PATH) on a free loopback port, with a password and <c>appendonly yes</c>,
@@ -29,7 +28,7 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
     public RedisServer()
     {
         _directory = Directory.CreateTempSubdirectory("statelessapp-redis-").FullName;
-        Port = FreeLoopbackPort();
+        Port = LoopbackPorts.FreeTcp();
         Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     }
 
@@ -108,16 +107,16 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
         };
         _process = Process.Start(startInfo) ?? throw new InvalidOperationException("redis-server did not start");
 
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (!await AnswersPingAsync())
+        var process = _process;
+        try
         {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException(
-                    $"redis-server on port {Port} did not answer PING within {StartTimeout.TotalSeconds} s. Log:\n{ReadLog()}");
-            }
-
-            await Task.Delay(50);
+            await Poll.UntilAsync($"redis-server on port {Port} to answer PING", async cancellationToken =>
+                !process.HasExited ? await AnswersPingAsync(cancellationToken)
+                : throw new InvalidOperationException($"redis-server on port {Port} exited with {process.ExitCode}"), StartTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"{e.Message}. Log:\n{ReadLog()}", e);
         }
     }
 
@@ -159,25 +158,23 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
     public async Task<IDatabase> DatabaseAsync() => (await AdminAsync()).GetDatabase();
 
     /// <summary>
-    /// <see cref="CommandCallsAsync"/> once the server has been quiet for 100 ms (two equal snapshots, at most 2 s of
-    /// trying): the start of a measurement. A multiplexer that just connected may still be finishing its handshake on a
-    /// second connection (a PING), which belongs to no request.
+    /// <see cref="CommandCallsAsync"/> once the server is quiet (two snapshots 100 ms apart are equal): the start of a
+    /// measurement. A multiplexer that just connected may still be finishing its handshake on a second connection (a
+    /// PING), which belongs to no request.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> QuietCommandCallsAsync()
+    public async Task<IReadOnlyDictionary<string, long>> QuietCommandCallsAsync(CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
-        var previous = await CommandCallsAsync();
-        while (true)
-        {
-            await Task.Delay(100);
-            var current = await CommandCallsAsync();
-            if (Delta(previous, current).Count == 0 || DateTime.UtcNow > deadline)
+        IReadOnlyDictionary<string, long>? previous = null;
+        var quiet = await Poll.UntilAsync("Redis to be quiet (no command between two snapshots)", async _ =>
             {
-                return current;
-            }
-
-            previous = current;
-        }
+                var current = await CommandCallsAsync();
+                var quiet = previous is not null && Delta(previous, current).Count == 0;
+                previous = current;
+                return (Calls: current, Quiet: quiet);
+            },
+            snapshot => snapshot.Quiet, TimeSpan.FromSeconds(10),
+            interval: TimeSpan.FromMilliseconds(100), cancellationToken: cancellationToken);
+        return quiet.Calls;
     }
 
     /// <summary>
@@ -248,46 +245,6 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
-    /// <summary>AUTH + PING over a raw socket, so readiness does not depend on any client library's retry logic.</summary>
-    private async Task<bool> AnswersPingAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), timeout.Token);
-
-            var reply = new StringBuilder();
-            var buffer = new byte[256];
-            while (!reply.ToString().Contains("\r\n+PONG\r\n", StringComparison.Ordinal))
-            {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0)
-                {
-                    return false;
-                }
-
-                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                if (reply.ToString().Contains('-', StringComparison.Ordinal))
-                {
-                    return false; // -LOADING or an auth error: not ready (yet)
-                }
-            }
-
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private Task<bool> AnswersPingAsync(CancellationToken cancellationToken) =>
+        RespProbe.RepliesAsync(Port, $"AUTH {Password}\r\nPING\r\n", "\r\n+PONG\r\n", cancellationToken);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Postgres;
 
 /// <summary>Finds the PostgreSQL binaries and runs them, as the postgres user when the tests run as root.</summary>
 internal static class PostgresCommands

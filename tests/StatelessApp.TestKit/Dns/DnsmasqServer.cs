@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using StatelessApp.TestKit.Network;
+using StatelessApp.TestKit.Polling;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Dns;
 
 /// <summary>
-/// A real dnsmasq on 127.0.0.1 and a free port, answering one name with the A records the test gives (TTL 1 s), as the
-/// stack's witness DNS does. <see cref="Stop"/> kills it (a DNS outage).
+/// A real dnsmasq on 127.0.0.1 and a free port, answering one name with the A records the test gives (TTL 1 s unless
+/// the test asks otherwise), as the stack's witness DNS does. <see cref="Stop"/> kills it (a DNS outage).
 /// </summary>
 public sealed class DnsmasqServer : IAsyncDisposable
 {
@@ -20,15 +21,18 @@ public sealed class DnsmasqServer : IAsyncDisposable
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
-    public static async Task<DnsmasqServer> StartAsync(string name, params IPAddress[] addresses)
+    public static Task<DnsmasqServer> StartAsync(string name, params IPAddress[] addresses) => StartAsync(name, ttlSeconds: 1, addresses);
+
+    /// <summary>With TTL 0, a client cannot answer from its cache: every lookup reaches the server.</summary>
+    public static async Task<DnsmasqServer> StartAsync(string name, int ttlSeconds, params IPAddress[] addresses)
     {
         // dnsmasq binds the port for UDP and TCP; a port free for UDP can be taken for TCP by a parallel test: retry.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new DnsmasqServer(FreeUdpPort());
+            var server = new DnsmasqServer(LoopbackPorts.FreeUdp());
             try
             {
-                await server.LaunchAsync(name, addresses);
+                await server.LaunchAsync(name, ttlSeconds, addresses);
                 return server;
             }
             catch (Exception e) when (attempt < 3 && e is InvalidOperationException or DnsClient.DnsResponseException)
@@ -38,7 +42,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
         }
     }
 
-    private async Task LaunchAsync(string name, IPAddress[] addresses)
+    private async Task LaunchAsync(string name, int ttlSeconds, IPAddress[] addresses)
     {
         var hosts = Path.Combine(_directory, "hosts");
         await File.WriteAllLinesAsync(hosts, addresses.Select(a => $"{a} {name}"));
@@ -51,7 +55,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
 
         var start = new ProcessStartInfo("dnsmasq",
         [
-            "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--local-ttl=1",
+            "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", $"--local-ttl={ttlSeconds.ToString(CultureInfo.InvariantCulture)}",
             "--listen-address=127.0.0.1", $"--port={Port.ToString(CultureInfo.InvariantCulture)}", $"--addn-hosts={hosts}",
             "--pid-file=", "--log-facility=-",
         ])
@@ -64,24 +68,11 @@ public sealed class DnsmasqServer : IAsyncDisposable
         _ = _process.StandardError.ReadToEndAsync();
         _ = _process.StandardOutput.ReadToEndAsync();
         var client = new DnsClient.LookupClient(new DnsClient.LookupClientOptions(EndPoint) { UseCache = false, Timeout = TimeSpan.FromMilliseconds(500), Retries = 0 });
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); ; await Task.Delay(50))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"dnsmasq on port {Port} exited with {_process.ExitCode}");
-            }
-
-            try
-            {
-                if ((await client.QueryAsync(name, DnsClient.QueryType.A)).Answers.Count == addresses.Length)
-                {
-                    return;
-                }
-            }
-            catch (DnsClient.DnsResponseException) when (DateTime.UtcNow < deadline)
-            {
-            }
-        }
+        var process = _process;
+        await Poll.UntilAsync($"dnsmasq on port {Port} to answer {name} with {addresses.Length} A records", async cancellationToken =>
+            !process.HasExited ? (await client.QueryAsync(name, DnsClient.QueryType.A, cancellationToken: cancellationToken)).Answers.Count
+            : throw new InvalidOperationException($"dnsmasq on port {Port} exited with {process.ExitCode}"),
+            answers => answers == addresses.Length, TimeSpan.FromSeconds(15), retryOn: e => e is DnsClient.DnsResponseException);
     }
 
     public void Stop()
@@ -99,12 +90,5 @@ public sealed class DnsmasqServer : IAsyncDisposable
         _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

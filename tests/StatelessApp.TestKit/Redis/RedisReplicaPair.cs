@@ -1,6 +1,6 @@
-using StackExchange.Redis;
+using StatelessApp.TestKit.Polling;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Redis;
 
 /// <summary>
 /// A Redis primary and one replica of it (two real servers, same password), for the WAIT path: a session change or a
@@ -9,6 +9,8 @@ namespace StatelessApp.IntegrationTests.Fixtures;
 /// </summary>
 public sealed class RedisReplicaPair : IAsyncLifetime
 {
+    private static readonly TimeSpan LinkTimeout = TimeSpan.FromSeconds(15);
+
     public RedisServer Primary { get; } = new();
 
     public RedisServer Replica { get; } = new();
@@ -53,30 +55,23 @@ public sealed class RedisReplicaPair : IAsyncLifetime
         var replica = (await follower.AdminAsync()).GetServer(follower.Host, follower.Port);
         await replica.ExecuteAsync("CONFIG", "SET", "masterauth", Primary.Password);
         await replica.ExecuteAsync("REPLICAOF", Primary.Host, Primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!(await replica.InfoRawAsync("replication") ?? "").Contains("master_link_status:up", StringComparison.Ordinal))
+        try
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"replica on port {follower.Port} did not link to the primary on {Primary.Port}:\n{follower.ReadLog()}");
-            }
-
-            await Task.Delay(50);
+            await Poll.UntilAsync($"the replica on port {follower.Port} to link to the primary on {Primary.Port}",
+                async _ => (await replica.InfoRawAsync("replication") ?? "").Contains("master_link_status:up", StringComparison.Ordinal),
+                LinkTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{follower.ReadLog()}", e);
         }
 
         // The replica's "link up" can come before the primary counts it as online (what ROLE lists, and what the app
         // waits for): wait for the primary's side too.
         var primary = (await Primary.AdminAsync()).GetServer(Primary.Host, Primary.Port);
         var online = $"port={follower.Port},state=online";
-        while (!(await primary.InfoRawAsync("replication") ?? "").Contains(online, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"the primary on {Primary.Port} never listed the replica on {follower.Port} as online");
-            }
-
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync($"the primary on {Primary.Port} to list the replica on {follower.Port} as online",
+            async _ => (await primary.InfoRawAsync("replication") ?? "").Contains(online, StringComparison.Ordinal), LinkTimeout);
     }
 
     public async Task DisposeAsync()

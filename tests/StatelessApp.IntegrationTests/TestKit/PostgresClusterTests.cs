@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.IntegrationTests.TestKit;
 
 /// <summary>The fixture itself: a writable primary, a read-only standby that replays the primary's writes.</summary>
 public sealed class PostgresClusterTests(PostgresCluster cluster) : IClassFixture<PostgresCluster>

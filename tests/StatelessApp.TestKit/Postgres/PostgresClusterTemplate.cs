@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Npgsql;
+using StatelessApp.TestKit.Network;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Postgres;
 
 /// <summary>
 /// One initialised, configured and cleanly shut-down data directory per test process (initdb --data-checksums, the app
@@ -26,7 +27,7 @@ internal static class PostgresClusterTemplate
     {
         DeleteTemplatesOfDeadProcesses();
         var root = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
-        var node = new PostgresNode("template", root, PostgresCluster.FreeLoopbackPort());
+        var node = new PostgresNode("template", root, LoopbackPorts.FreeTcp());
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
 

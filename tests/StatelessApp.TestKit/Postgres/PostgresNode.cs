@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.TestKit.Postgres;
 
 /// <summary>One PostgreSQL server of a <see cref="PostgresCluster"/>: its port, directories and start/stop.</summary>
 public sealed class PostgresNode

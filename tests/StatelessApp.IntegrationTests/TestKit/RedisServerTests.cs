@@ -1,8 +1,8 @@
 using StackExchange.Redis;
 
-namespace StatelessApp.IntegrationTests.Fixtures;
+namespace StatelessApp.IntegrationTests.TestKit;
 
-/// <summary>The fixture itself: other tests rely on Stop/Start keeping port and data.</summary>
+/// <summary>The test kit's Redis fixture itself: other tests rely on Stop/Start keeping port and data.</summary>
 public sealed class RedisServerTests
 {
     [Fact]
@@ -30,19 +30,7 @@ public sealed class RedisServerTests
         await Assert.ThrowsAnyAsync<RedisException>(() => anonymous.GetDatabase().PingAsync());
     }
 
-    private static async Task<T> RetryUntilConnectedAsync<T>(Func<Task<T>> action)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (RedisException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    private static Task<T> RetryUntilConnectedAsync<T>(Func<Task<T>> action) =>
+        Poll.UntilAsync("the client to reconnect", _ => action(), _ => true, TimeSpan.FromSeconds(15),
+            retryOn: e => e is RedisException, interval: TimeSpan.FromMilliseconds(100));
 }
