@@ -1,3 +1,5 @@
+using StatelessApp.TestKit.Statistics;
+
 namespace StatelessApp.Bench;
 
 /// <summary>
@@ -30,8 +32,8 @@ public static class RoundRatios
                let throughput = pairs.Select(p => new RoundRatio(p.Mine.Round, p.Mine.RequestsPerSecond / p.Baseline.RequestsPerSecond)).ToList()
                let cpu = pairs.Select(p => new RoundRatio(p.Mine.Round, p.Baseline.ServerCpuMillisecondsPerRequest / p.Mine.ServerCpuMillisecondsPerRequest)).ToList()
                select new RoundRatioSeries(scenario.Name, configuration.Name, baseline.Name,
-                   throughput, RoundSummary.Median(throughput.Select(r => r.Value)),
-                   cpu, RoundSummary.Median(cpu.Select(r => r.Value))),
+                   throughput, Percentiles.Median(throughput.Select(r => r.Value)),
+                   cpu, Percentiles.Median(cpu.Select(r => r.Value))),
         ];
     }
 }

@@ -91,7 +91,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
             async _ =>
             {
                 Controller.Kill("region-a");
-                await Poll.UntilAsync("PostgreSQL to fail over to region B", async _ => (await Controller.PrimaryAsync(NodeKind.Postgres))?.Region,
+                await Poll.UntilAsync("PostgreSQL to fail over to region B", async ct => (await Controller.PrimaryAsync(NodeKind.Postgres, ct))?.Region,
                     region => region == "b", TimeSpan.FromSeconds(30), interval: TimeSpan.FromMilliseconds(200));
             },
             TimeSpan.FromSeconds(3),

@@ -8,6 +8,7 @@ using StatelessApp.Hosting.Defaults;
 using StatelessApp.Hosting.Health;
 using StatelessApp.IntegrationTests.Data;
 using StatelessApp.IntegrationTests.Fixtures;
+using StatelessApp.TestKit.Network;
 
 namespace StatelessApp.IntegrationTests.Defaults;
 
@@ -17,7 +18,7 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
     [Fact]
     public async Task Serves_until_cancelled_and_its_healthcheck_verb_probes_without_building_a_host()
     {
-        var address = $"http://127.0.0.1:{PostgresCluster.FreeLoopbackPort()}";
+        var address = $"http://127.0.0.1:{LoopbackPorts.FreeTcp()}";
         using var stop = new CancellationTokenSource();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var serving = StatelessHost.RunAsync<NotesContext>(
