@@ -103,7 +103,7 @@ cp -r .stack/drills /fresh/results/ 2>/dev/null || true
 exit $status'
 
 rm -rf "$out/results"; mkdir -p "$out/results"
-echo "==> running bash .ci/run in a fresh container of $image (log: $out/run.log)"
+echo "==> running $([ $# -gt 0 ] && echo "tests/run $*" || echo "bash .ci/run") in a fresh container of $image (log: $out/run.log)"
 start=$SECONDS
 status=0
 docker run --rm --name "statelessapp-fresh-$$" "${capabilities[@]}" \
