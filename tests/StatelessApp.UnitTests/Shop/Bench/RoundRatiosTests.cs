@@ -25,6 +25,25 @@ public class RoundRatiosTests
     }
 
     [Fact]
+    public void The_reports_throughput_ratio_and_its_target_use_the_same_per_round_median_as_the_plot()
+    {
+        var rounds = new[]
+        {
+            Run("stateless", round: 1, requestsPerSecond: 80), Run("stateful", round: 1, requestsPerSecond: 100),
+            Run("stateless", round: 2, requestsPerSecond: 150), Run("stateful", round: 2, requestsPerSecond: 100),
+            Run("stateless", round: 3, requestsPerSecond: 95), Run("stateful", round: 3, requestsPerSecond: 190),
+        };
+        var machine = new MachineSnapshot(DateTimeOffset.UnixEpoch, "0 0 0", 2, "cpu", "1 kB", "os", "kernel", "runtime", []);
+        var report = new BenchReport(BenchSettings.Parse([])!, machine, machine, RoundSummary.MediansOf(rounds), rounds);
+
+        var ratio = Assert.Single(report.Ratios);
+
+        // 0.8 = the median of 0.8, 1.5 and 0.5 (the plot's); the ratio of the medians would say 0.95.
+        Assert.Equal(0.8, ratio.Throughput, 9);
+        Assert.Contains(report.Targets, target => target.Target.StartsWith("session-read: stateless throughput", StringComparison.Ordinal) && !target.Met);
+    }
+
+    [Fact]
     public void Cpu_predicted_ratio_is_the_baselines_cpu_per_request_over_the_configurations()
     {
         var rounds = new[]
