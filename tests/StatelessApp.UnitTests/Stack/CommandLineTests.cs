@@ -1,3 +1,4 @@
+using StatelessApp.Stack;
 using StatelessApp.Stack.Cli;
 using StatelessApp.Stack.Topology;
 
@@ -37,7 +38,7 @@ public class CommandLineTests
     [Fact]
     public void The_usage_text_lists_every_verb_of_the_controller_and_of_the_wrapper_script()
     {
-        var root = StatelessApp.Stack.StackPaths.FindRepositoryRoot();
+        var root = StackPaths.FindRepositoryRoot();
         // The wrapper handles some verbs itself (`test`, `drills`) before it runs the controller: "  drills)" in its case.
         var wrapperVerbs = File.ReadLines(Path.Combine(root, "stack"))
             .Select(line => line.Trim())
