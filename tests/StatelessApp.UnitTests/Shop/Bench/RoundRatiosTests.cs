@@ -6,15 +6,18 @@ namespace StatelessApp.UnitTests.Shop.Bench;
 
 public class RoundRatiosTests
 {
+    /// <summary>Per-round ratios 0.8, 1.5 and 0.5 (median 0.8); the medians' ratio is 95 / 100 = 0.95.</summary>
+    private static readonly Measurement[] ThreeRoundsWhoseRatioOfMediansIsNotTheirMedianRatio =
+    [
+        Run("stateless", round: 1, requestsPerSecond: 80), Run("stateful", round: 1, requestsPerSecond: 100),
+        Run("stateless", round: 2, requestsPerSecond: 150), Run("stateful", round: 2, requestsPerSecond: 100),
+        Run("stateless", round: 3, requestsPerSecond: 95), Run("stateful", round: 3, requestsPerSecond: 190),
+    ];
+
     [Fact]
     public void Each_round_is_divided_by_the_baseline_of_the_same_round_and_the_median_is_of_those_ratios()
     {
-        var rounds = new[]
-        {
-            Run("stateless", round: 1, requestsPerSecond: 80), Run("stateful", round: 1, requestsPerSecond: 100),
-            Run("stateless", round: 2, requestsPerSecond: 150), Run("stateful", round: 2, requestsPerSecond: 100),
-            Run("stateless", round: 3, requestsPerSecond: 95), Run("stateful", round: 3, requestsPerSecond: 190),
-        };
+        var rounds = ThreeRoundsWhoseRatioOfMediansIsNotTheirMedianRatio;
 
         var series = Assert.Single(RoundRatios.Of(rounds, BenchConfiguration.Stateful));
 
@@ -27,12 +30,7 @@ public class RoundRatiosTests
     [Fact]
     public void The_reports_throughput_ratio_and_its_target_use_the_same_per_round_median_as_the_plot()
     {
-        var rounds = new[]
-        {
-            Run("stateless", round: 1, requestsPerSecond: 80), Run("stateful", round: 1, requestsPerSecond: 100),
-            Run("stateless", round: 2, requestsPerSecond: 150), Run("stateful", round: 2, requestsPerSecond: 100),
-            Run("stateless", round: 3, requestsPerSecond: 95), Run("stateful", round: 3, requestsPerSecond: 190),
-        };
+        var rounds = ThreeRoundsWhoseRatioOfMediansIsNotTheirMedianRatio;
         var machine = new MachineSnapshot(DateTimeOffset.UnixEpoch, "0 0 0", 2, "cpu", "1 kB", "os", "kernel", "runtime", []);
         var report = new BenchReport(BenchSettings.Parse([])!, machine, machine, RoundSummary.MediansOf(rounds), rounds);
 
