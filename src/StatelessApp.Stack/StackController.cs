@@ -435,6 +435,7 @@ public sealed class StackController : IDisposable
             ["Instance__Region"] = Topology.PostgresInitialLeaderRegion,
             ["Instance__Name"] = "migrate",
         };
+        AppServer.AddSettings(environment, Context.KeyRingCertificate.AppSettings); // migrate creates the ring's first key
         var result = await CommandRunner.RunAsync(Context.Tools.Dotnet, [Paths.AppAssembly, "migrate"], TimeSpan.FromMinutes(2), environment,
             workingDirectory: Paths.App, logFile: Paths.LogOf("migrate"), cancellationToken: cancellationToken);
         if (!result.Succeeded)

@@ -37,6 +37,9 @@ public sealed class StackPaths
 
     public string SecretsFile => Path.Combine(StateRoot, "secrets.env");
 
+    /// <summary>The stack's certificates and their keys (created on first start, kept across restarts).</summary>
+    public string Tls => Path.Combine(StateRoot, "tls");
+
     /// <summary>Choices made by the last `up` that later commands must honour (the proxy kind).</summary>
     public string StateFile => Path.Combine(StateRoot, "state.env");
 

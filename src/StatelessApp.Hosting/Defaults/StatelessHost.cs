@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Health;
+using StatelessApp.Hosting.KeyRing;
 
 namespace StatelessApp.Hosting.Defaults;
 
@@ -11,8 +12,10 @@ namespace StatelessApp.Hosting.Defaults;
 /// <list type="bullet">
 /// <item><c>healthcheck</c>: asks a running instance's /health/live and exits 0 or 1 (<see cref="LivenessProbe"/>,
 /// the container image's health check); no host is built, no server is touched.</item>
-/// <item><c>migrate</c>: applies <c>TContext</c>'s migrations on the primary and exits. Instances never migrate at
-/// start-up: several starting at once would race, and scaling out must not change the schema as a side effect.</item>
+/// <item><c>migrate</c>: applies <c>TContext</c>'s migrations on the primary, creates the DataProtection key ring's first
+/// key when the ring has none (<see cref="KeyRingFirstKey"/>; when the app uses <c>AddRedisKeyRing</c>), and exits.
+/// Instances never do either at start-up: several starting at once would race (two schema changes, or one key each
+/// that the others do not know yet), and scaling out must not change the schema as a side effect.</item>
 /// <item>anything else: serves until shut down (the arguments are configuration, as usual).</item>
 /// </list>
 /// </summary>
@@ -60,6 +63,7 @@ public static class StatelessHost
             await using (app)
             {
                 await app.MigrateDatabaseAsync<TContext>(cancellationToken: cancellationToken);
+                KeyRingFirstKey.CreateIfMissing(app.Services, cancellationToken);
             }
 
             return 0;

@@ -23,4 +23,7 @@ public sealed class KeyRingOptions
 
     /// <summary>How long a new key waits for <see cref="RequiredReplicas"/> confirmations (rare: once per key lifetime).</summary>
     public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The certificate that encrypts and signs the keys (required outside Development).</summary>
+    public KeyRingCertificateOptions Certificate { get; } = new();
 }

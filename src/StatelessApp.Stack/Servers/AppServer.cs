@@ -34,10 +34,8 @@ public sealed class AppServer : Server
             environment[$"Proxy__KnownProxies__{i.ToString(CultureInfo.InvariantCulture)}"] = proxies[i].Address.ToString();
         }
 
-        foreach (var (key, value) in context.AppSettings)
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+        AddSettings(environment, context.KeyRingCertificate.AppSettings);
+        AddSettings(environment, context.AppSettings);
 
         var assembly = context.AppAssembly ?? context.Paths.AppAssembly;
         return new LaunchSpec(context.Tools.Dotnet, [assembly])
@@ -45,6 +43,17 @@ public sealed class AppServer : Server
             Environment = environment,
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
+    }
+
+    /// <summary>Adds configuration settings ("Section:Key") as the environment variables the app reads them from ("Section__Key").</summary>
+    public static void AddSettings(IDictionary<string, string> environment, IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (key, value) in settings)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
     }
 
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)

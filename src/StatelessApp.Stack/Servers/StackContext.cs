@@ -1,3 +1,4 @@
+using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Servers;
@@ -27,6 +28,11 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// unless set. The benchmark points it at its own host, which the shipped app cannot become through a setting.
     /// </summary>
     public string? AppAssembly { get; set; }
+
+    /// <summary>The certificate of the app's key ring, created under <see cref="StackPaths.Tls"/> on first use.</summary>
+    public KeyRingCertificate KeyRingCertificate => _keyRingCertificate ??= KeyRingCertificate.LoadOrCreate(Paths.Tls);
+
+    private KeyRingCertificate? _keyRingCertificate;
 
     /// <summary>Short timeouts: a probe must answer "not yet" quickly, the caller polls.</summary>
     public HttpClient Http { get; } = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false })

@@ -5,7 +5,7 @@ namespace StatelessApp.Stack.Startup;
 
 /// <summary>
 /// The order in which `up` starts the topology, each step with what it waits for: etcd, the first PostgreSQL node, its
-/// standbys, the app build, migrations, Redis, Sentinels, apps, proxies, DNS. Built from the topology's nodes, so the
+/// standbys, the app build, Redis, Sentinels, migrations (schema and the key ring's first key), apps, proxies, DNS. Built from the topology's nodes, so the
 /// progress labels count what the topology has; every step comes after the steps it needs.
 /// </summary>
 public static class StartPlan
@@ -45,10 +45,6 @@ public static class StartPlan
                 After = ["postgres-primary"],
             },
             new("app-build", $"app: published to {appFolder}", Readiness.AppPublished),
-            new("migrations", "database: migrations applied (once, on the primary)", Readiness.MigrationsApplied)
-            {
-                After = ["app-build", "postgres-standbys"],
-            },
             new("redis", $"Redis: primary + {Count(redis.Count - 1, "linked replica", "linked replicas")}", Readiness.OnePrimaryWithEveryReplicaLinked)
             {
                 Starts = redis,
@@ -57,6 +53,10 @@ public static class StartPlan
             {
                 Starts = sentinels,
                 After = ["redis"],
+            },
+            new("migrations", "migrate: database migrations applied on the primary, key ring's first key", Readiness.MigrationsApplied)
+            {
+                After = ["app-build", "postgres-standbys", "sentinels"],
             },
             new("apps", $"apps: {Count(apps.Count, "instance", "instances")} ready", Readiness.Healthy)
             {

@@ -25,11 +25,11 @@ public class StartPlanTests
         var plan = PlanFor(Topology());
 
         Assert.Equal(
-            ["etcd", "postgres-primary", "postgres-standbys", "app-build", "migrations", "redis", "sentinels", "apps", "proxies", "dns"],
+            ["etcd", "postgres-primary", "postgres-standbys", "app-build", "redis", "sentinels", "migrations", "apps", "proxies", "dns"],
             plan.Select(s => s.Name));
         Assert.Equal(
             [Readiness.EtcdAuthenticatedAndLedByTheWitness, Readiness.APrimary, Readiness.OnePrimaryWithEveryReplicaLinked, Readiness.AppPublished,
-             Readiness.MigrationsApplied, Readiness.OnePrimaryWithEveryReplicaLinked, Readiness.SentinelsKnowEachOtherAndEveryReplica,
+             Readiness.OnePrimaryWithEveryReplicaLinked, Readiness.SentinelsKnowEachOtherAndEveryReplica, Readiness.MigrationsApplied,
              Readiness.Healthy, Readiness.ProxiesRouteToAReadyApp, Readiness.DnsAnswersEveryProxy],
             plan.Select(s => s.Readiness));
     }
@@ -55,7 +55,8 @@ public class StartPlanTests
 
         Assert.All(plan, step => Assert.All(step.After, needed => Assert.InRange(names.IndexOf(needed), 0, names.IndexOf(step.Name) - 1)));
         Assert.Equal<string>(["etcd"], plan.Single(s => s.Name == "postgres-primary").After);
-        Assert.Equal<string>(["app-build", "postgres-standbys"], plan.Single(s => s.Name == "migrations").After);
+        // migrate also creates the key ring's first key: Redis and its Sentinels must be up.
+        Assert.Equal<string>(["app-build", "postgres-standbys", "sentinels"], plan.Single(s => s.Name == "migrations").After);
         Assert.Equal<string>(["redis"], plan.Single(s => s.Name == "sentinels").After);
         Assert.Equal<string>(["migrations", "sentinels"], plan.Single(s => s.Name == "apps").After);
         Assert.Equal<string>(["apps"], plan.Single(s => s.Name == "proxies").After);
