@@ -55,11 +55,16 @@ public sealed class SessionTestApp : IAsyncDisposable
 
     public ListLoggerProvider Logs { get; }
 
+    /// <param name="migrate">
+    /// Creates the key ring's first key first when the ring has none, as the <c>migrate</c> verb does (instances outside
+    /// Development never create it); false for an instance that must not touch Redis before it starts.
+    /// </param>
     public static async Task<SessionTestApp> StartAsync(
         RedisServer redis,
         IDictionary<string, string?>? settings = null,
         SessionKind sessions = SessionKind.Redis,
-        bool kestrel = false)
+        bool kestrel = false,
+        bool migrate = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -73,6 +78,7 @@ public sealed class SessionTestApp : IAsyncDisposable
         {
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
         });
+        builder.Configuration.AddInMemoryCollection(TestKeyRingCertificates.SharedSettings);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -127,6 +133,11 @@ public sealed class SessionTestApp : IAsyncDisposable
         app.UseAuthentication();
         MapEndpoints(app);
         app.MapControllers();
+        if (migrate)
+        {
+            KeyRingFirstKey.CreateIfMissing(app.Services); // what the app's `migrate` verb does before instances start
+        }
+
         await app.StartAsync();
 
         if (kestrel)

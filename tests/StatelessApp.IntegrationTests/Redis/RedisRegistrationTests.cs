@@ -149,6 +149,7 @@ public sealed class RedisRegistrationTests(RedisServer redis) : IClassFixture<Re
             EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.Configuration.AddInMemoryCollection(TestKeyRingCertificates.SharedSettings);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.WebHost.UseTestServer();

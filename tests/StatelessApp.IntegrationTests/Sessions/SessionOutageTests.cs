@@ -69,7 +69,7 @@ public sealed class SessionOutageTests(RedisServer redis) : IClassFixture<RedisS
         {
             // This instance never read the key ring, so it cannot even decrypt the cookie: that is an outage,
             // not a bad cookie, and must not silently start an empty session.
-            late = await SessionTestApp.StartAsync(redis);
+            late = await SessionTestApp.StartAsync(redis, migrate: false);
             await AssertSessionUnavailableAsync(await late.CreateClient(browser).GetAsync("/session"));
         }
         finally

@@ -78,7 +78,7 @@ public sealed class HostingBlocksTests(ShopServers servers)
     [Fact]
     public async Task Migrate_command_is_idempotent_and_leaves_the_seeded_catalogue()
     {
-        var again = await ShopServers.MigrateAsync(servers.Postgres.MultiHostConnectionString);
+        var again = await ShopServers.MigrateAsync(servers.Postgres.MultiHostConnectionString, servers.Redis.ConnectionString);
 
         Assert.True(again.ExitCode == 0, again.Output);
         await using var connection = new NpgsqlConnection(servers.Postgres.PrimaryConnectionString);

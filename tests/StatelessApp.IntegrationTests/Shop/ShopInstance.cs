@@ -28,6 +28,11 @@ public sealed class ShopInstance : WebApplicationFactory<Program>
             ["ConnectionStrings:Shop"] = shop,
             ["Proxy:DrainDelay"] = "00:00:00",
         };
+        foreach (var (key, value) in Fixtures.TestKeyRingCertificates.SharedSettings)
+        {
+            all[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;

@@ -22,7 +22,7 @@ public class ShopServers : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Task.WhenAll(Redis.InitializeAsync(), Postgres.InitializeAsync());
-        var migration = await MigrateAsync(Postgres.MultiHostConnectionString);
+        var migration = await MigrateAsync(Postgres.MultiHostConnectionString, Redis.ConnectionString);
         Assert.True(migration.ExitCode == 0, $"migrate exited {migration.ExitCode}:\n{migration.Output}");
         await Postgres.WaitForReplicationAsync();
         App1 = StartInstance("app-1");
@@ -47,8 +47,11 @@ public class ShopServers : IAsyncLifetime
         return instance;
     }
 
-    /// <summary>Runs the shop's migrate command as the deploy does: a separate process that exits.</summary>
-    public static async Task<(int ExitCode, string Output)> MigrateAsync(string connectionString)
+    /// <summary>
+    /// Runs the shop's migrate command as the deploy does: a separate process that exits, after migrating the database and
+    /// creating the key ring's first key in <paramref name="redisConnectionString"/>'s Redis.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> MigrateAsync(string connectionString, string redisConnectionString)
     {
         var webDll = Path.Combine(AppContext.BaseDirectory, "StatelessApp.Web.dll");
         var start = new ProcessStartInfo("dotnet", [webDll, "migrate"])
@@ -59,6 +62,12 @@ public class ShopServers : IAsyncLifetime
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ConnectionStrings__Shop"] = connectionString;
+        start.Environment["ConnectionStrings__Redis"] = redisConnectionString;
+        foreach (var (key, value) in SingleRedisSettings.Values.Concat(TestKeyRingCertificates.SharedSettings))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         using var process = Process.Start(start)!;
