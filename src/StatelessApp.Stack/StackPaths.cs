@@ -37,7 +37,7 @@ public sealed class StackPaths
 
     public string SecretsFile => Path.Combine(StateRoot, "secrets.env");
 
-    /// <summary>The stack's certificates and their keys (created on first start, kept across restarts).</summary>
+    /// <summary>The stack's CA and node certificates (<see cref="Security.StackCertificates"/>) and the key ring's (<see cref="Security.KeyRingCertificate"/>).</summary>
     public string Tls => Path.Combine(StateRoot, "tls");
 
     /// <summary>Choices made by the last `up` that later commands must honour (the proxy kind).</summary>

@@ -39,25 +39,13 @@ public sealed record KeyRingCertificate(string CertificateFile, string KeyFile)
     /// <summary>Writes a new self-signed RSA certificate and its key (both mode 600) to the two files.</summary>
     public static void Create(string certificateFile, string keyFile, string subject)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(certificateFile))!);
         using var rsa = RSA.Create(KeySize);
         var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DigitalSignature, critical: true));
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + Validity);
-        WritePrivate(keyFile, rsa.ExportPkcs8PrivateKeyPem());
-        WritePrivate(certificateFile, certificate.ExportCertificatePem());
-    }
-
-    // Created empty with mode 600 before the content is written: the key is never readable by others, even briefly.
-    private static void WritePrivate(string file, string content)
-    {
-        using (File.Create(file))
-        {
-        }
-
-        FileModes.Set(file, FileModes.OwnerReadWrite);
-        File.WriteAllText(file, content + "\n");
+        FileModes.WritePrivate(keyFile, rsa.ExportPkcs8PrivateKeyPem() + "\n");
+        FileModes.WritePrivate(certificateFile, certificate.ExportCertificatePem() + "\n");
     }
 }
