@@ -66,23 +66,7 @@ public sealed class SessionTestApp : IAsyncDisposable
         bool kestrel = false,
         bool migrate = true)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = Environments.Production,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        // Only what the test sets: the shop's appsettings.json is copied next to the tests and would otherwise
-        // apply (its log levels even change how many commands the stock session sends).
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(SingleRedisSettings.Values)
-        {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-        });
-        builder.Configuration.AddInMemoryCollection(TestKeyRingCertificates.SharedSettings);
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
+        var builder = NewBuilder(redis, settings);
 
         var logs = new ListLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
@@ -150,6 +134,20 @@ public sealed class SessionTestApp : IAsyncDisposable
         return new SessionTestApp(app, server.CreateHandler, new Uri("http://localhost/"), logs);
     }
 
+    /// <summary>
+    /// What the app's <c>migrate</c> verb does for the key ring, in a host of its own that never serves: creates the first
+    /// key when the ring (<paramref name="settings"/>' KeyRing:RedisKey) has none. Says whether it did.
+    /// </summary>
+    public static async Task<bool> MigrateKeyRingAsync(RedisServer redis, IDictionary<string, string?>? settings = null)
+    {
+        var builder = NewBuilder(redis, settings);
+        builder.Logging.ClearProviders();
+        builder.AddRedis("Redis");
+        builder.AddRedisKeyRing();
+        await using var app = builder.Build();
+        return KeyRingFirstKey.CreateIfMissing(app.Services);
+    }
+
     /// <summary>A client that sends and keeps <paramref name="browser"/>'s cookies; redirects are not followed.</summary>
     public HttpClient CreateClient(Browser browser, bool https = false)
     {
@@ -161,6 +159,30 @@ public sealed class SessionTestApp : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>A Production builder with only the test's configuration: Redis, the shared key ring certificate, <paramref name="settings"/>.</summary>
+    private static WebApplicationBuilder NewBuilder(RedisServer redis, IDictionary<string, string?>? settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        // Only what the test sets: the shop's appsettings.json is copied next to the tests and would otherwise
+        // apply (its log levels even change how many commands the stock session sends).
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(SingleRedisSettings.Values)
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+        });
+        builder.Configuration.AddInMemoryCollection(TestKeyRingCertificates.SharedSettings);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        return builder;
     }
 
     private static void MapEndpoints(WebApplication app)

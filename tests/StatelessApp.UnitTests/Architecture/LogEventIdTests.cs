@@ -7,7 +7,7 @@ namespace StatelessApp.UnitTests.Architecture;
 /// <summary>
 /// Every source-generated log message of the building blocks and the shop names its event id, and no two share one:
 /// alerts and log queries select by id, so an id is a stable name. Ranges: Redis 1xxx, Sessions 2xxx, Data 3xxx,
-/// Consistency 4xxx, Proxy 5xxx, shop 9xxx.
+/// Consistency 4xxx, Proxy 5xxx, KeyRing 6xxx, shop 9xxx.
 /// </summary>
 public sealed class LogEventIdTests
 {
