@@ -4,7 +4,7 @@ using StatelessApp.Hosting.Defaults;
 using StatelessApp.Web;
 using StatelessApp.Web.Data;
 
-// `healthcheck` probes a running instance, `migrate` migrates the shop's database on the primary; otherwise it serves.
+// `healthcheck` probes a running instance, `migrate` migrates the shop's database on the primary and creates the key ring's first key; otherwise it serves.
 return await StatelessHost.RunAsync<ShopDbContext>(args, builder =>
 {
     builder.AddStatelessDefaults();                          // identity, proxy, Redis, sessions + key ring in Redis, health, ProblemDetails

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using StatelessApp.Stack.Security;
+using StatelessApp.Stack.Servers;
 
 namespace StatelessApp.TemplateTests;
 
@@ -20,14 +22,25 @@ internal sealed class RunningWebApp : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>An instance's settings with its Redis and PostgreSQL pointed at closed loopback ports: it starts, live but not ready.</summary>
-    public static IReadOnlyDictionary<string, string> ServersDown { get; } = new Dictionary<string, string>
+    /// <summary>
+    /// An instance's settings with its Redis and PostgreSQL pointed at closed loopback ports: it starts, live but not
+    /// ready. Its key ring certificate is real (outside Development the app refuses to start without one).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ServersDown { get; } = ServersDownSettings();
+
+    private static Dictionary<string, string> ServersDownSettings()
     {
-        ["Instance__Region"] = "a",
-        ["Instance__Name"] = "app-1",
-        ["ConnectionStrings__Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
-        ["ConnectionStrings__Shop"] = "Host=127.0.0.1;Port=1;Database=app;Username=app;Password=unused;Timeout=2",
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["Instance__Region"] = "a",
+            ["Instance__Name"] = "app-1",
+            ["ConnectionStrings__Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
+            ["ConnectionStrings__Shop"] = "Host=127.0.0.1;Port=1;Database=app;Username=app;Password=unused;Timeout=2",
+        };
+        var certificate = KeyRingCertificate.LoadOrCreate(Directory.CreateTempSubdirectory("template-keyring-").FullName);
+        AppServer.AddSettings(settings, certificate.AppSettings);
+        return settings;
+    }
 
     public string Output
     {

@@ -105,10 +105,11 @@ public sealed class RedisRegistrationTests(RedisServer redis) : IClassFixture<Re
     public async Task Session_request_while_no_Sentinel_answers_is_a_503_then_works_once_a_Sentinel_answers()
     {
         await using var down = new RedisServer();
+        await SessionTestApp.MigrateKeyRingAsync(redis); // the ring's first key, made before instances start
         await using var app = await SessionTestApp.StartAsync(redis, new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = $"127.0.0.1:{down.Port},serviceName=stateless,password={redis.Password}",
-        });
+        }, migrate: false);
         var client = app.CreateClient(new Browser());
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await client.PostAsync("/session/x", null)).StatusCode);

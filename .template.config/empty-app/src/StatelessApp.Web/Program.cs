@@ -3,7 +3,7 @@ using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Defaults;
 using StatelessApp.Web.Data;
 
-// `healthcheck` probes a running instance, `migrate` migrates AppDbContext on the primary; otherwise it serves.
+// `healthcheck` probes a running instance, `migrate` migrates AppDbContext on the primary and creates the key ring's first key; otherwise it serves.
 return await StatelessHost.RunAsync<AppDbContext>(args, builder =>
 {
     builder.AddStatelessDefaults();                          // identity, proxy, Redis, sessions + key ring in Redis, health, ProblemDetails
