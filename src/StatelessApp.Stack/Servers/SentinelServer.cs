@@ -34,17 +34,25 @@ public sealed class SentinelServer : Server
             ["REDIS_MASTER_NAME"] = context.Topology.RedisMasterName,
             ["REDIS_PRIMARY_ADDR"] = primary.Address.ToString(),
             ["REDIS_PORT"] = primary.Port.ToString(CultureInfo.InvariantCulture),
-            ["REDIS_PASSWORD"] = context.Secrets.RedisPassword,
+            ["REDIS_SENTINEL_PASSWORD"] = context.Secrets.RedisSentinelPassword,
         };
-        ConfigTemplate.RenderToFile(Path.Combine(context.Paths.Deploy, "redis", "sentinel.conf"), config, variables, secret: true);
+        foreach (var (name, hash) in RedisUsers.PasswordHashes(context.Secrets))
+        {
+            variables[name] = hash;
+        }
+
+        var rendered = ConfigTemplate.Render(File.ReadAllText(Path.Combine(context.Paths.Deploy, "redis", "sentinel.conf")), variables, "deploy/redis/sentinel.conf");
+        var tls = context.Tls ? $"include {Path.Combine(context.Paths.Deploy, "redis", "tls.conf")}\n" : "";
+        FileModes.WritePrivate(config, rendered + tls);
     }
 
-    public override LaunchSpec Launch(Node node, StackContext context) => new("redis-sentinel", [NodeConfig(node, context)]);
+    /// <summary>The node's config, and with TLS its tls-port and certificate files (as a Redis node gets them).</summary>
+    public override LaunchSpec Launch(Node node, StackContext context) =>
+        new("redis-sentinel", [NodeConfig(node, context), .. RedisServer.Listener(node, context)]);
 
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {
-        var output = await RedisCli.RunAsync(node.Address.ToString(), node.Port, context.Secrets.RedisPassword,
-            ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
+        var output = await RedisCli.RunAsync(context, node, ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
         if (output is null)
         {
             return NodeProbe.Down("no answer");
@@ -64,8 +72,7 @@ public sealed class SentinelServer : Server
     /// </summary>
     public static async Task<string?> NamedPrimaryAsync(Node sentinel, StackContext context, CancellationToken cancellationToken)
     {
-        var answer = await RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, context.Secrets.RedisPassword,
-            ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], cancellationToken);
+        var answer = await RedisCli.RunAsync(context, sentinel, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], cancellationToken);
         return answer?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [var host, var port]
             ? $"{host}:{port}"
             : null;
@@ -74,8 +81,7 @@ public sealed class SentinelServer : Server
     /// <summary>How many replicas and other Sentinels this Sentinel knows: `up` waits until all three know each other.</summary>
     public static async Task<(int Replicas, int OtherSentinels)?> KnowledgeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {
-        var output = await RedisCli.RunAsync(node.Address.ToString(), node.Port, context.Secrets.RedisPassword,
-            ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
+        var output = await RedisCli.RunAsync(context, node, ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
         if (output is null)
         {
             return null;
