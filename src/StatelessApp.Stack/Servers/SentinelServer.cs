@@ -19,6 +19,9 @@ public sealed class SentinelServer : Server
     public override void Prepare(Node node, StackContext context)
     {
         base.Prepare(node, context);
+        // The node rewrites its config with the passwords in it (CONFIG REWRITE, Sentinel's own rewrites) as a new file
+        // of the default mode: the folder, not the file's mode, keeps them from other accounts.
+        FileModes.Set(context.Paths.DataOf(node.Name), FileModes.OwnerOnlyFolder);
         var config = NodeConfig(node, context);
         if (File.Exists(config))
         {
