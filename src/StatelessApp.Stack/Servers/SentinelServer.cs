@@ -29,24 +29,34 @@ public sealed class SentinelServer : Server
         }
 
         var primary = context.Topology.NodeOf(NodeKind.Redis, context.Topology.RedisInitialPrimaryRegion);
+        FileModes.WritePrivate(config, RenderConfig(context.Paths.Deploy, node.Endpoint, context.Paths.DataOf(node.Name),
+            context.Topology.RedisMasterName, primary.Endpoint, context.Secrets, context.Tls));
+    }
+
+    /// <summary>
+    /// deploy/redis/sentinel.conf for a Sentinel listening on <paramref name="endpoint"/> ("address:port") that monitors
+    /// <paramref name="primary"/>, with the ACL users' password hashes, and with TLS the include of deploy/redis/tls.conf.
+    /// </summary>
+    public static string RenderConfig(string deploy, string endpoint, string directory, string masterName, string primary, StackSecrets secrets, bool tls)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["SENTINEL_BIND"] = node.Address.ToString(),
-            ["SENTINEL_PORT"] = node.Port.ToString(CultureInfo.InvariantCulture),
-            ["SENTINEL_DIR"] = context.Paths.DataOf(node.Name),
-            ["REDIS_MASTER_NAME"] = context.Topology.RedisMasterName,
-            ["REDIS_PRIMARY_ADDR"] = primary.Address.ToString(),
-            ["REDIS_PORT"] = primary.Port.ToString(CultureInfo.InvariantCulture),
-            ["REDIS_SENTINEL_PASSWORD"] = context.Secrets.RedisSentinelPassword,
+            ["SENTINEL_BIND"] = endpoint[..endpoint.LastIndexOf(':')],
+            ["SENTINEL_PORT"] = endpoint[(endpoint.LastIndexOf(':') + 1)..],
+            ["SENTINEL_DIR"] = directory,
+            ["REDIS_MASTER_NAME"] = masterName,
+            ["REDIS_PRIMARY_ADDR"] = primary[..primary.LastIndexOf(':')],
+            ["REDIS_PORT"] = primary[(primary.LastIndexOf(':') + 1)..],
+            ["REDIS_SENTINEL_PASSWORD"] = secrets.RedisSentinelPassword,
         };
-        foreach (var (name, hash) in RedisUsers.PasswordHashes(context.Secrets))
+        foreach (var (name, hash) in RedisUsers.PasswordHashes(secrets))
         {
             variables[name] = hash;
         }
 
-        var rendered = ConfigTemplate.Render(File.ReadAllText(Path.Combine(context.Paths.Deploy, "redis", "sentinel.conf")), variables, "deploy/redis/sentinel.conf");
-        var tls = context.Tls ? $"include {Path.Combine(context.Paths.Deploy, "redis", "tls.conf")}\n" : "";
-        FileModes.WritePrivate(config, rendered + tls);
+        var rendered = ConfigTemplate.Render(File.ReadAllText(Path.Combine(deploy, "redis", "sentinel.conf")), variables, "deploy/redis/sentinel.conf");
+        return tls ? rendered + $"include {Path.Combine(deploy, "redis", "tls.conf")}\n" : rendered;
     }
 
     /// <summary>The node's config, and with TLS its tls-port and certificate files (as a Redis node gets them).</summary>
