@@ -22,7 +22,7 @@ public static class RedisCommandCounter
     public static async Task<IReadOnlyDictionary<string, long>> SnapshotAsync(SystemUnderTest stack, CancellationToken cancellationToken)
     {
         var primary = await stack.PrimaryAsync(NodeKind.Redis, cancellationToken);
-        var info = await RedisCli.RunAsync(primary.Address.ToString(), primary.Port, stack.Context.Secrets.RedisPassword, ["INFO", "commandstats"], cancellationToken)
+        var info = await RedisCli.RunAsync(stack.Context, primary, ["INFO", "commandstats"], cancellationToken)
             ?? throw new InvalidOperationException($"INFO commandstats: no answer from {primary.Name}");
         return Parse(info);
     }

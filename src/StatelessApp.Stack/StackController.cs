@@ -434,11 +434,11 @@ public sealed class StackController : IDisposable
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Shop"] = Context.ShopConnectionString,
-            ["ConnectionStrings__Redis"] = Context.RedisConnectionString,
             ["Instance__Region"] = Topology.PostgresInitialLeaderRegion,
             ["Instance__Name"] = "migrate",
         };
         AppServer.AddSettings(environment, Context.KeyRingCertificate.AppSettings); // migrate creates the ring's first key
+        Context.AddRedisSettings(environment);
         var result = await CommandRunner.RunAsync(Context.Tools.Dotnet, [Paths.AppAssembly, "migrate"], TimeSpan.FromMinutes(2), environment,
             workingDirectory: Paths.App, logFile: Paths.LogOf("migrate"), cancellationToken: cancellationToken);
         if (!result.Succeeded)

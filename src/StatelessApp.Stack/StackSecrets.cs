@@ -10,7 +10,10 @@ namespace StatelessApp.Stack;
 /// </summary>
 public sealed class StackSecrets
 {
-    public const string RedisPasswordKey = "REDIS_PASSWORD";
+    public const string RedisAdminPasswordKey = "REDIS_ADMIN_PASSWORD";
+    public const string RedisAppPasswordKey = "REDIS_APP_PASSWORD";
+    public const string RedisReplicaPasswordKey = "REDIS_REPLICA_PASSWORD";
+    public const string RedisSentinelPasswordKey = "REDIS_SENTINEL_PASSWORD";
     public const string PostgresSuperuserPasswordKey = "POSTGRES_SUPERUSER_PASSWORD";
     public const string PostgresReplicationPasswordKey = "POSTGRES_REPLICATION_PASSWORD";
     public const string ShopDbPasswordKey = "SHOP_DB_PASSWORD";
@@ -19,15 +22,25 @@ public sealed class StackSecrets
 
     public static readonly IReadOnlyList<string> Keys =
     [
-        RedisPasswordKey, PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey,
-        PatroniRestPasswordKey, EtcdRootPasswordKey,
+        RedisAdminPasswordKey, RedisAppPasswordKey, RedisReplicaPasswordKey, RedisSentinelPasswordKey,
+        PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey, PatroniRestPasswordKey, EtcdRootPasswordKey,
     ];
 
     private readonly IReadOnlyDictionary<string, string> _values;
 
     private StackSecrets(IReadOnlyDictionary<string, string> values) => _values = values;
 
-    public string RedisPassword => _values[RedisPasswordKey];
+    /// <summary>Redis and Sentinel ACL user <c>admin</c>: the stack controller's probes and the operator.</summary>
+    public string RedisAdminPassword => _values[RedisAdminPasswordKey];
+
+    /// <summary>Redis and Sentinel ACL user <c>app</c> (one password for both: StackExchange.Redis sends the same credentials to each).</summary>
+    public string RedisAppPassword => _values[RedisAppPasswordKey];
+
+    /// <summary>Redis ACL user <c>replica</c>: a replica's link to its primary (masteruser/masterauth).</summary>
+    public string RedisReplicaPassword => _values[RedisReplicaPasswordKey];
+
+    /// <summary>Redis and Sentinel ACL user <c>sentinel</c>: Sentinel to Redis (auth-user/auth-pass) and Sentinel to Sentinel.</summary>
+    public string RedisSentinelPassword => _values[RedisSentinelPasswordKey];
 
     public string PostgresSuperuserPassword => _values[PostgresSuperuserPasswordKey];
 

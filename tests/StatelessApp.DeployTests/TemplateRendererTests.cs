@@ -59,16 +59,16 @@ public sealed partial class TemplateRendererTests : IDisposable
     {
         const string template = "deploy/redis/sentinel.conf";
         var text = await File.ReadAllTextAsync(Repository.PathOf(template));
-        var variables = Placeholder().Matches(text).Select(m => m.Value[2..^1]).Distinct().Where(n => n != "REDIS_PASSWORD")
+        var variables = Placeholder().Matches(text).Select(m => m.Value[2..^1]).Distinct().Where(n => n != "REDIS_SENTINEL_PASSWORD")
             .ToDictionary(n => n, n => "value", StringComparer.Ordinal);
         var output = Path.Combine(_folder, "refused");
 
         var controller = Assert.Throws<InvalidOperationException>(() => ConfigTemplate.Render(text, variables, template));
         var container = await RenderAsync(template, output, variables);
 
-        Assert.Contains("no value for REDIS_PASSWORD", controller.Message, StringComparison.Ordinal);
+        Assert.Contains("no value for REDIS_SENTINEL_PASSWORD", controller.Message, StringComparison.Ordinal);
         Assert.NotEqual(0, container.ExitCode);
-        Assert.Contains("no value for REDIS_PASSWORD", container.StandardError, StringComparison.Ordinal);
+        Assert.Contains("no value for REDIS_SENTINEL_PASSWORD", container.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(output), "a failed render must not leave a half-written config");
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Tls;
 
 namespace StatelessApp.Hosting.Redis;
 
@@ -32,7 +33,8 @@ internal sealed class RedisConnector(IOptions<RedisConnectionOptions> options, I
             }
 
             var settings = options.Value;
-            var configuration = RedisConfiguration.Create(settings.ConnectionString!);
+            var configuration = RedisConfiguration.Create(settings.ConnectionString!,
+                settings.CaCertificatePath is { } ca ? CertificateAuthorityTrust.Load(ca) : null);
             var sentinel = configuration.ServiceName is not null;
             ConnectionMultiplexer? redis = null;
             try

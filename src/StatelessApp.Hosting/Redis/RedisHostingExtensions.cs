@@ -14,7 +14,8 @@ public static class RedisHostingExtensions
     /// <summary>
     /// Registers one shared <see cref="IConnectionMultiplexer"/> built from <c>ConnectionStrings:{connectionName}</c>
     /// (direct, or through Sentinel when the string has serviceName=...), validated at start-up, plus a
-    /// health check named "redis" tagged <see cref="HealthTags.Ready"/>.
+    /// health check named "redis" tagged <see cref="HealthTags.Ready"/>. With TLS (ssl=true), <c>Redis:CaCertificatePath</c>
+    /// names the only CA the servers' certificates may chain to.
     /// </summary>
     /// <remarks>
     /// Resolve the multiplexer when you use it, not in a singleton's constructor: in Sentinel mode, resolving it
@@ -31,6 +32,7 @@ public static class RedisHostingExtensions
             {
                 options.SettingName = settingName;
                 options.ConnectionString = builder.Configuration.GetConnectionString(connectionName);
+                options.CaCertificatePath = builder.Configuration[options.CaCertificateSettingName] is { Length: > 0 } ca ? ca : null;
             })
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(

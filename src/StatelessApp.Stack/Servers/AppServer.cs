@@ -19,7 +19,6 @@ public sealed class AppServer : Server
         {
             ["ASPNETCORE_URLS"] = $"http://{node.Endpoint}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Redis"] = context.RedisConnectionString,
             ["ConnectionStrings__Shop"] = context.ShopConnectionString,
             ["Instance__Region"] = node.Region,
             ["Instance__Name"] = $"app-{node.Ordinal.ToString(CultureInfo.InvariantCulture)}",
@@ -28,6 +27,7 @@ public sealed class AppServer : Server
             // Two proxies probe /health/ready every 500 ms, each probe runs SQL: keep Npgsql's per-command lines out of the log.
             ["Logging__LogLevel__Npgsql"] = "Warning",
         };
+        context.AddRedisSettings(environment);
         var proxies = context.Topology.NodesOf(NodeKind.Proxy);
         for (var i = 0; i < proxies.Count; i++)
         {

@@ -1,21 +1,36 @@
 using System.Diagnostics;
 using System.Globalization;
+using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Servers;
 
-/// <summary>Runs one redis-cli command against a node (the password goes in REDISCLI_AUTH, never on the command line).</summary>
+/// <summary>
+/// Runs one redis-cli command against a Redis node or a Sentinel as the ACL user <c>admin</c>: over TLS checked against
+/// the stack's CA when the stack runs with TLS, the password in REDISCLI_AUTH, never on the command line.
+/// </summary>
 public static class RedisCli
 {
     /// <summary>The command's output, or null when the node did not answer within a second.</summary>
-    public static async Task<string?> RunAsync(string address, int port, string password, IEnumerable<string> command, CancellationToken cancellationToken)
+    public static async Task<string?> RunAsync(StackContext context, Node node, IEnumerable<string> command, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(node);
+        var address = node.Address.ToString();
+        var port = node.Port;
+        var password = context.Secrets.RedisAdminPassword;
+        var connection = new List<string> { "-h", address, "-p", port.ToString(CultureInfo.InvariantCulture), "--user", RedisUsers.Admin, "--no-auth-warning" };
+        if (context.Tls)
+        {
+            connection.AddRange(["--tls", "--cacert", context.Certificates.CaCertificateFile]);
+        }
+
         var start = new ProcessStartInfo("redis-cli")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-h", address, "-p", port.ToString(CultureInfo.InvariantCulture), "--no-auth-warning" }.Concat(command))
+        foreach (var argument in connection.Concat(command))
         {
             start.ArgumentList.Add(argument);
         }

@@ -8,7 +8,8 @@ namespace StatelessApp.Stack.Servers;
 /// A Redis node (sessions and the DataProtection key ring), AOF-persisted: primary in the initial region, replica in the
 /// other region and at the witness site. The witness node is never promoted (<see cref="NeverPromoted"/>): it exists so
 /// that writes confirmed with WAIT 1 still find a replica after a whole region is lost. Shared settings in
-/// deploy/redis/redis.conf, per-node ones on the command line.
+/// deploy/redis/redis.conf (and deploy/redis/tls.conf with TLS, the default), per-node ones on the command line, users in
+/// a rendered deploy/redis/users.acl, passwords only in files of mode 600.
 /// </summary>
 public sealed class RedisServer : Server
 {
@@ -17,6 +18,9 @@ public sealed class RedisServer : Server
     /// <summary>The node's own config: Sentinel makes Redis rewrite it (CONFIG REWRITE) on a role change, so it must
     /// be a writable copy, and it keeps the role across restarts. It includes the shared file.</summary>
     public static string NodeConfig(Node node, StackContext context) => Path.Combine(context.Paths.DataOf(node.Name), "redis.conf");
+
+    /// <summary>The node's ACL file (deploy/redis/users.acl rendered, mode 600), written again at every start.</summary>
+    public static string AclFile(Node node, StackContext context) => Path.Combine(context.Paths.DataOf(node.Name), "users.acl");
 
     /// <summary>
     /// The witness site's node: it includes deploy/redis/never-promoted.conf (replica-priority 0), so Sentinel never
@@ -27,12 +31,17 @@ public sealed class RedisServer : Server
     public override void Prepare(Node node, StackContext context)
     {
         base.Prepare(node, context);
+        // The node rewrites its config with the passwords in it (CONFIG REWRITE, Sentinel's own rewrites) as a new file
+        // of the default mode: the folder, not the file's mode, keeps them from other accounts.
+        FileModes.Set(context.Paths.DataOf(node.Name), FileModes.OwnerOnlyFolder);
         var config = NodeConfig(node, context);
         if (!File.Exists(config))
         {
-            File.WriteAllLines(config, FirstStartConfig(node, context));
-            FileModes.Set(config, FileModes.OwnerReadWrite);
+            FileModes.WritePrivate(config, string.Join('\n', FirstStartConfig(node, context)) + "\n");
         }
+
+        RedisUsers.WriteAclFile(Path.Combine(context.Paths.Deploy, "redis", "users.acl"), AclFile(node, context), context.Secrets);
+        WriteReplicationCredentials(node, context);
 
         // Also on a node's first start: a node added to a stack that has failed over (the witness node, say) must
         // replicate from the primary now, not from the initial one.
@@ -46,6 +55,11 @@ public sealed class RedisServer : Server
     public static IReadOnlyList<string> FirstStartConfig(Node node, StackContext context)
     {
         var lines = new List<string> { $"include {Path.Combine(context.Paths.Deploy, "redis", "redis.conf")}" };
+        if (context.Tls)
+        {
+            lines.Add($"include {Path.Combine(context.Paths.Deploy, "redis", "tls.conf")}");
+        }
+
         if (NeverPromoted(node))
         {
             lines.Add($"include {Path.Combine(context.Paths.Deploy, "redis", "never-promoted.conf")}");
@@ -58,6 +72,21 @@ public sealed class RedisServer : Server
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// The replica's user and password towards its primary (every node: any of them may become a replica). In the node's
+    /// own config (mode 600), not on the command line where `ps` and the logs would show it; replaced at every start, so a
+    /// changed secret applies on the next restart.
+    /// </summary>
+    private static void WriteReplicationCredentials(Node node, StackContext context)
+    {
+        var config = NodeConfig(node, context);
+        var lines = File.ReadAllLines(config)
+            .Where(line => !line.StartsWith("masteruser ", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("masterauth ", StringComparison.OrdinalIgnoreCase))
+            .Append($"masteruser {RedisUsers.Replica}")
+            .Append($"masterauth {context.Secrets.RedisReplicaPassword}");
+        FileModes.WritePrivate(config, string.Join('\n', lines) + "\n");
     }
 
     /// <summary>
@@ -78,7 +107,7 @@ public sealed class RedisServer : Server
         var lines = File.ReadAllLines(config)
             .Where(line => !line.StartsWith("replicaof ", StringComparison.OrdinalIgnoreCase) && !line.StartsWith("slaveof ", StringComparison.OrdinalIgnoreCase))
             .Append($"replicaof {primary[..separator]} {primary[(separator + 1)..]}");
-        File.WriteAllLines(config, lines);
+        FileModes.WritePrivate(config, string.Join('\n', lines) + "\n");
     }
 
     public override LaunchSpec Launch(Node node, StackContext context)
@@ -89,13 +118,34 @@ public sealed class RedisServer : Server
         [
             NodeConfig(node, context),
             "--bind", address,
-            "--port", port,
+            .. Listener(node, context),
             "--dir", context.Paths.DataOf(node.Name),
-            "--requirepass", context.Secrets.RedisPassword,
-            "--masterauth", context.Secrets.RedisPassword,
+            "--aclfile", AclFile(node, context),
             "--replica-announce-ip", address,
             "--replica-announce-port", port,
         ]);
+    }
+
+    /// <summary>
+    /// The node's port: with TLS its tls-port and certificate files (tls.conf, included by the config, closes the
+    /// plaintext port), otherwise the plaintext port. Shared by Redis and Sentinel.
+    /// </summary>
+    internal static IEnumerable<string> Listener(Node node, StackContext context)
+    {
+        var port = node.Port.ToString(CultureInfo.InvariantCulture);
+        if (!context.Tls)
+        {
+            return ["--port", port];
+        }
+
+        var certificate = context.Certificates.For(node);
+        return
+        [
+            "--tls-port", port,
+            "--tls-cert-file", certificate.CertificateFile,
+            "--tls-key-file", certificate.KeyFile,
+            "--tls-ca-cert-file", context.Certificates.CaCertificateFile,
+        ];
     }
 
     /// <summary>
@@ -124,7 +174,7 @@ public sealed class RedisServer : Server
 
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {
-        var output = await RedisCli.RunAsync(node.Address.ToString(), node.Port, context.Secrets.RedisPassword, ["INFO", "replication"], cancellationToken);
+        var output = await RedisCli.RunAsync(context, node, ["INFO", "replication"], cancellationToken);
         if (output is null)
         {
             return NodeProbe.Down("no answer");

@@ -19,6 +19,9 @@ public sealed class SentinelServer : Server
     public override void Prepare(Node node, StackContext context)
     {
         base.Prepare(node, context);
+        // The node rewrites its config with the passwords in it (CONFIG REWRITE, Sentinel's own rewrites) as a new file
+        // of the default mode: the folder, not the file's mode, keeps them from other accounts.
+        FileModes.Set(context.Paths.DataOf(node.Name), FileModes.OwnerOnlyFolder);
         var config = NodeConfig(node, context);
         if (File.Exists(config))
         {
@@ -26,25 +29,43 @@ public sealed class SentinelServer : Server
         }
 
         var primary = context.Topology.NodeOf(NodeKind.Redis, context.Topology.RedisInitialPrimaryRegion);
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["SENTINEL_BIND"] = node.Address.ToString(),
-            ["SENTINEL_PORT"] = node.Port.ToString(CultureInfo.InvariantCulture),
-            ["SENTINEL_DIR"] = context.Paths.DataOf(node.Name),
-            ["REDIS_MASTER_NAME"] = context.Topology.RedisMasterName,
-            ["REDIS_PRIMARY_ADDR"] = primary.Address.ToString(),
-            ["REDIS_PORT"] = primary.Port.ToString(CultureInfo.InvariantCulture),
-            ["REDIS_PASSWORD"] = context.Secrets.RedisPassword,
-        };
-        ConfigTemplate.RenderToFile(Path.Combine(context.Paths.Deploy, "redis", "sentinel.conf"), config, variables, secret: true);
+        FileModes.WritePrivate(config, RenderConfig(context.Paths.Deploy, node.Endpoint, context.Paths.DataOf(node.Name),
+            context.Topology.RedisMasterName, primary.Endpoint, context.Secrets, context.Tls));
     }
 
-    public override LaunchSpec Launch(Node node, StackContext context) => new("redis-sentinel", [NodeConfig(node, context)]);
+    /// <summary>
+    /// deploy/redis/sentinel.conf for a Sentinel listening on <paramref name="endpoint"/> ("address:port") that monitors
+    /// <paramref name="primary"/>, with the ACL users' password hashes, and with TLS the include of deploy/redis/tls.conf.
+    /// </summary>
+    public static string RenderConfig(string deploy, string endpoint, string directory, string masterName, string primary, StackSecrets secrets, bool tls)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["SENTINEL_BIND"] = endpoint[..endpoint.LastIndexOf(':')],
+            ["SENTINEL_PORT"] = endpoint[(endpoint.LastIndexOf(':') + 1)..],
+            ["SENTINEL_DIR"] = directory,
+            ["REDIS_MASTER_NAME"] = masterName,
+            ["REDIS_PRIMARY_ADDR"] = primary[..primary.LastIndexOf(':')],
+            ["REDIS_PORT"] = primary[(primary.LastIndexOf(':') + 1)..],
+            ["REDIS_SENTINEL_PASSWORD"] = secrets.RedisSentinelPassword,
+        };
+        foreach (var (name, hash) in RedisUsers.PasswordHashes(secrets))
+        {
+            variables[name] = hash;
+        }
+
+        var rendered = ConfigTemplate.Render(File.ReadAllText(Path.Combine(deploy, "redis", "sentinel.conf")), variables, "deploy/redis/sentinel.conf");
+        return tls ? rendered + $"include {Path.Combine(deploy, "redis", "tls.conf")}\n" : rendered;
+    }
+
+    /// <summary>The node's config, and with TLS its tls-port and certificate files (as a Redis node gets them).</summary>
+    public override LaunchSpec Launch(Node node, StackContext context) =>
+        new("redis-sentinel", [NodeConfig(node, context), .. RedisServer.Listener(node, context)]);
 
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {
-        var output = await RedisCli.RunAsync(node.Address.ToString(), node.Port, context.Secrets.RedisPassword,
-            ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
+        var output = await RedisCli.RunAsync(context, node, ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
         if (output is null)
         {
             return NodeProbe.Down("no answer");
@@ -64,8 +85,7 @@ public sealed class SentinelServer : Server
     /// </summary>
     public static async Task<string?> NamedPrimaryAsync(Node sentinel, StackContext context, CancellationToken cancellationToken)
     {
-        var answer = await RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, context.Secrets.RedisPassword,
-            ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], cancellationToken);
+        var answer = await RedisCli.RunAsync(context, sentinel, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", context.Topology.RedisMasterName], cancellationToken);
         return answer?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is [var host, var port]
             ? $"{host}:{port}"
             : null;
@@ -74,8 +94,7 @@ public sealed class SentinelServer : Server
     /// <summary>How many replicas and other Sentinels this Sentinel knows: `up` waits until all three know each other.</summary>
     public static async Task<(int Replicas, int OtherSentinels)?> KnowledgeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {
-        var output = await RedisCli.RunAsync(node.Address.ToString(), node.Port, context.Secrets.RedisPassword,
-            ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
+        var output = await RedisCli.RunAsync(context, node, ["SENTINEL", "MASTER", context.Topology.RedisMasterName], cancellationToken);
         if (output is null)
         {
             return null;

@@ -51,10 +51,28 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
         Timeout = TimeSpan.FromSeconds(2),
     };
 
-    /// <summary>Sentinel form of the app's ConnectionStrings:Redis (all three Sentinels, the service name, the password).</summary>
+    /// <summary>
+    /// Sentinel form of the app's ConnectionStrings:Redis: all three Sentinels, the service name, the ACL user <c>app</c>
+    /// and its password (the same on Redis and on the Sentinels), and TLS when the stack runs with it.
+    /// </summary>
     public string RedisConnectionString =>
         string.Join(',', Topology.NodesOf(NodeKind.Sentinel).Select(s => s.Endpoint))
-        + $",serviceName={Topology.RedisMasterName},password={Secrets.RedisPassword},abortConnect=false";
+        + $",serviceName={Topology.RedisMasterName},user={RedisUsers.App},password={Secrets.RedisAppPassword}"
+        + (Tls ? ",ssl=true" : "") + ",abortConnect=false";
+
+    /// <summary>
+    /// Adds the app's Redis settings to an app process's environment: ConnectionStrings:Redis and, with TLS, the CA the
+    /// app checks the Redis and Sentinel certificates against (Redis:CaCertificatePath).
+    /// </summary>
+    public void AddRedisSettings(IDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        environment["ConnectionStrings__Redis"] = RedisConnectionString;
+        if (Tls)
+        {
+            environment["Redis__CaCertificatePath"] = Certificates.CaCertificateFile;
+        }
+    }
 
     /// <summary>Npgsql multi-host ConnectionStrings:Shop (both PostgreSQL nodes; the app picks primary or standby).</summary>
     public string ShopConnectionString =>

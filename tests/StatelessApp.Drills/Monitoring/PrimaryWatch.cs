@@ -48,11 +48,11 @@ public sealed class PrimaryWatch : IAsyncDisposable
     {
         var postgres = _stack.Topology.NodesOf(NodeKind.Postgres);
         var redis = _stack.Topology.NodesOf(NodeKind.Redis);
-        var password = _stack.Controller.Context.Secrets.RedisPassword;
+        var context = _stack.Controller.Context;
         while (!stop.IsCancellationRequested)
         {
             var pg = await Task.WhenAll(postgres.Select(n => PostgresAcceptsWriteAsync(n, stop)));
-            var rd = await Task.WhenAll(redis.Select(n => RespProbe.AcceptsWriteAsync(n.Address, n.Port, password, n.Name, stop)));
+            var rd = await Task.WhenAll(redis.Select(n => RespProbe.AcceptsWriteAsync(context, n, stop)));
             Rounds++;
             _history.Add(new WatchRound(Stopwatch.GetTimestamp(), pg.Any(w => w), rd.Any(w => w)));
             if (pg.Count(w => w) > 1)

@@ -1,26 +1,30 @@
-using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Tls;
 
 namespace StatelessApp.Drills.Monitoring;
 
 /// <summary>
 /// Asks one Redis node, over a raw connection, whether it accepts a write right now (AUTH, then SET of a probe key):
 /// "+OK" on a primary, "-READONLY" on a replica. Raw, because a client library routes writes to whichever node it
-/// believes is primary, and the question here is what each node does.
+/// believes is primary, and the question here is what each node does. As the stack's ACL user <c>admin</c>, over TLS
+/// checked against the stack's CA when the stack runs with TLS.
 /// </summary>
 internal static class RespProbe
 {
-    public static async Task<bool> AcceptsWriteAsync(IPAddress address, int port, string password, string node, CancellationToken cancellationToken)
+    public static async Task<bool> AcceptsWriteAsync(StackContext context, Node node, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(address, port, timeout.Token);
-            var stream = client.GetStream();
-            var command = Encode("AUTH", password) + Encode("SET", "drill:probe:" + node, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await client.ConnectAsync(node.Address, node.Port, timeout.Token);
+            await using var stream = await OpenAsync(context, client, node, timeout.Token);
+            var command = Encode("AUTH", RedisUsers.Admin, context.Secrets.RedisAdminPassword) + Encode("SET", "drill:probe:" + node.Name, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
             await stream.WriteAsync(Encoding.UTF8.GetBytes(command), timeout.Token);
             var buffer = new byte[512];
             var text = new StringBuilder();
@@ -38,10 +42,26 @@ internal static class RespProbe
             var replies = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             return replies[0] == "+OK" && replies[1] == "+OK";
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or System.Security.Authentication.AuthenticationException)
         {
             return false;
         }
+    }
+
+    private static async Task<Stream> OpenAsync(StackContext context, TcpClient client, Node node, CancellationToken cancellationToken)
+    {
+        if (!context.Tls)
+        {
+            return client.GetStream();
+        }
+
+        var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = node.Address.ToString(),
+            RemoteCertificateValidationCallback = TrustedCa.Callback(context.Certificates.CaCertificateFile),
+        }, cancellationToken);
+        return tls;
     }
 
     private static string Encode(params string[] parts) =>

@@ -32,6 +32,27 @@ public sealed class RedisRegistrationTests(RedisServer redis) : IClassFixture<Re
     }
 
     [Theory]
+    [InlineData("127.0.0.1:6379,password=x", "ca.crt", "Redis:CaCertificatePath is set but ConnectionStrings:Redis does not turn TLS on: add ssl=true")]
+    [InlineData("127.0.0.1:6379,password=x,ssl=true", "missing.crt", "Redis:CaCertificatePath: no file at")]
+    [InlineData("127.0.0.1:6379,password=x,ssl=true", "not-a-certificate.crt", "holds no certificate")]
+    public async Task A_CA_that_cannot_be_used_fails_the_start_naming_the_setting(string connectionString, string caFile, string expected)
+    {
+        var folder = Directory.CreateTempSubdirectory("redis-ca-setting-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "not-a-certificate.crt"), "not a certificate");
+        var builder = MinimalBuilder(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = connectionString,
+            ["Redis:CaCertificatePath"] = Path.Combine(folder, caFile),
+        });
+        builder.AddRedis("Redis");
+        await using var app = builder.Build();
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Theory]
     [InlineData("Sessions:IdleTimeout", "00:00:00", "Sessions:IdleTimeout must be positive")]
     [InlineData("Sessions:CookieName", "bad name", "Sessions:CookieName must be")]
     [InlineData("KeyRing:ApplicationName", " ", "KeyRing:ApplicationName must be set")]

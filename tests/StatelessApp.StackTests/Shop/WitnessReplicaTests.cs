@@ -118,7 +118,7 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
     /// <summary>SENTINEL REPLICAS: each replica's fields, by "address:port".</summary>
     private async Task<Dictionary<string, IReadOnlyDictionary<string, string>>> SentinelReplicasAsync(Node sentinel)
     {
-        var output = await RedisCli.RunAsync(sentinel.Address.ToString(), sentinel.Port, stack.Controller.Context.Secrets.RedisPassword,
+        var output = await RedisCli.RunAsync(stack.Controller.Context, sentinel,
             ["SENTINEL", "REPLICAS", stack.Topology.RedisMasterName], CancellationToken.None);
         Assert.NotNull(output);
         // redis-cli prints the array of flat replies one field a line; each replica starts with its "name".
@@ -129,7 +129,7 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
     /// <summary>The addresses of the replicas the primary itself reports as connected (INFO replication, slaveN lines).</summary>
     private async Task<IReadOnlyList<string>> ConnectedReplicaAddressesAsync(Node primary)
     {
-        var output = await RedisCli.RunAsync(primary.Address.ToString(), primary.Port, stack.Controller.Context.Secrets.RedisPassword,
+        var output = await RedisCli.RunAsync(stack.Controller.Context, primary,
             ["INFO", "replication"], CancellationToken.None);
         Assert.NotNull(output);
         return [.. RedisCli.ParseInfo(output)

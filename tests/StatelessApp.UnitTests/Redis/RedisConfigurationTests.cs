@@ -34,4 +34,18 @@ public sealed class RedisConfigurationTests
         Assert.Equal(2, options.EndPoints.Count);
         Assert.Equal("x", options.Password);
     }
+
+    [Fact]
+    public void The_client_never_sends_CONFIG_or_CLUSTER_unless_the_string_maps_commands_itself()
+    {
+        var options = RedisConfiguration.Create("127.0.0.1:6379,user=app,password=x,ssl=true");
+        var mapped = RedisConfiguration.Create("127.0.0.1:6379,$INFO=,password=x");
+
+        // The options' string form lists the commands the map leaves out as "$NAME=".
+        Assert.Contains("$CONFIG=", options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("$CLUSTER=", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("$INFO=", options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("$INFO=", mapped.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("$CONFIG=", mapped.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -13,7 +13,7 @@ public sealed class StackSecretsTests : IDisposable
     {
         var secrets = StackSecrets.LoadOrCreate(File, _ => null);
 
-        var passwords = new[] { secrets.RedisPassword, secrets.PostgresSuperuserPassword, secrets.PostgresReplicationPassword, secrets.ShopDbPassword, secrets.PatroniRestPassword, secrets.EtcdRootPassword };
+        var passwords = new[] { secrets.RedisAdminPassword, secrets.RedisAppPassword, secrets.RedisReplicaPassword, secrets.RedisSentinelPassword, secrets.PostgresSuperuserPassword, secrets.PostgresReplicationPassword, secrets.ShopDbPassword, secrets.PatroniRestPassword, secrets.EtcdRootPassword };
         Assert.Equal(passwords.Length, passwords.Distinct().Count());
         Assert.All(passwords, p => Assert.Matches("^[0-9a-f]{32}$", p));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, OperatingSystem.IsWindows() ? UnixFileMode.None : System.IO.File.GetUnixFileMode(File));
@@ -25,7 +25,7 @@ public sealed class StackSecretsTests : IDisposable
         var first = StackSecrets.LoadOrCreate(File, _ => null);
         var second = StackSecrets.LoadOrCreate(File, _ => null);
 
-        Assert.Equal(first.RedisPassword, second.RedisPassword);
+        Assert.Equal(first.RedisAppPassword, second.RedisAppPassword);
         Assert.Equal(first.ShopDbPassword, second.ShopDbPassword);
     }
 
@@ -34,10 +34,10 @@ public sealed class StackSecretsTests : IDisposable
     {
         StackSecrets.LoadOrCreate(File, _ => null);
 
-        var secrets = StackSecrets.LoadOrCreate(File, key => key == StackSecrets.RedisPasswordKey ? "from-env $pecial" : null);
+        var secrets = StackSecrets.LoadOrCreate(File, key => key == StackSecrets.RedisAppPasswordKey ? "from-env $pecial" : null);
 
-        Assert.Equal("from-env $pecial", secrets.RedisPassword);
-        Assert.Equal("from-env $pecial", StackSecrets.LoadOrCreate(File, _ => null).RedisPassword);
+        Assert.Equal("from-env $pecial", secrets.RedisAppPassword);
+        Assert.Equal("from-env $pecial", StackSecrets.LoadOrCreate(File, _ => null).RedisAppPassword);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
