@@ -79,6 +79,10 @@ public sealed partial class PatroniServer : Server
             File.Copy(context.Certificates.CaCertificateFile, Path.Combine(tls, "ca.crt"), overwrite: true);
             File.Copy(certificate.CertificateFile, Path.Combine(tls, "node.crt"), overwrite: true);
             FileModes.WritePrivate(Path.Combine(tls, "node.key"), File.ReadAllText(certificate.KeyFile));
+            // Patroni reaches etcd through its HTTP gateway, which refuses a client certificate with a Common Name.
+            var etcdClient = context.Certificates.ClientWithoutCommonName(node.Name);
+            File.Copy(etcdClient.CertificateFile, Path.Combine(tls, "etcd-client.crt"), overwrite: true);
+            FileModes.WritePrivate(Path.Combine(tls, "etcd-client.key"), File.ReadAllText(etcdClient.KeyFile));
             FileModes.Set(tls, FileModes.OwnerOnlyFolder);
         }
 
@@ -174,7 +178,7 @@ public sealed partial class PatroniServer : Server
 
     /// <summary>
     /// TLS on every link Patroni opens or serves, the files read from <paramref name="tls"/> (ca.crt, node.crt,
-    /// node.key): etcd (client certificate), its REST API (clients must present a certificate of the stack's CA: the
+    /// node.key, etcd-client.crt/.key): etcd (client certificate without a Common Name), its REST API (clients must present a certificate of the stack's CA: the
     /// other member, patronictl, the controller), the standby's stream and pg_rewind (server verified by CA and address).
     /// </summary>
     private static void AddTls(Dictionary<string, string> environment, string tls)
@@ -184,8 +188,8 @@ public sealed partial class PatroniServer : Server
         var key = Path.Combine(tls, "node.key");
         environment["PATRONI_ETCD3_PROTOCOL"] = "https";
         environment["PATRONI_ETCD3_CACERT"] = ca;
-        environment["PATRONI_ETCD3_CERT"] = certificate;
-        environment["PATRONI_ETCD3_KEY"] = key;
+        environment["PATRONI_ETCD3_CERT"] = Path.Combine(tls, "etcd-client.crt");
+        environment["PATRONI_ETCD3_KEY"] = Path.Combine(tls, "etcd-client.key");
         environment["PATRONI_RESTAPI_CERTFILE"] = certificate;
         environment["PATRONI_RESTAPI_KEYFILE"] = key;
         environment["PATRONI_RESTAPI_CAFILE"] = ca;

@@ -50,20 +50,31 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// <see cref="Http"/> for the servers that speak HTTPS and ask for a client certificate (etcd, Patroni's REST API):
     /// trusts the stack's CA only and presents the controller's certificate, <see cref="ControllerCertificate"/>.
     /// </summary>
-    public HttpClient Https => _https ??= new(new SocketsHttpHandler
-    {
-        ConnectTimeout = TimeSpan.FromSeconds(1),
-        UseProxy = false,
-        SslOptions = StackTrust.ClientOptions(Certificates.CaCertificateFile, ControllerCertificate),
-    })
-    {
-        Timeout = TimeSpan.FromSeconds(2),
-    };
+    public HttpClient Https => LazyInitializer.EnsureInitialized(ref _https, ref _httpsLock, () => NewServerHttpClient(TimeSpan.FromSeconds(2)));
 
     private HttpClient? _https;
+    private object? _httpsLock;
 
-    /// <summary>The client certificate of the controller's own tools (etcdctl, probes, patronictl).</summary>
-    public NodeCertificate ControllerCertificate => Certificates.Client("stack");
+    /// <summary>
+    /// The client certificate of the controller's own tools (etcdctl, probes, patronictl). Without a Common Name: etcd's
+    /// HTTP gateway refuses one (StackCertificates.ClientWithoutCommonName); the tools log in as an etcd user instead.
+    /// </summary>
+    public NodeCertificate ControllerCertificate => Certificates.ClientWithoutCommonName("stack");
+
+    /// <summary>
+    /// A client of its own for etcd and Patroni's REST API (with TLS on: the stack's CA only, the controller's client
+    /// certificate), for a caller that needs other timeouts or headers than <see cref="ServerHttp"/>'s.
+    /// </summary>
+    public HttpClient NewServerHttpClient(TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false };
+        if (Tls)
+        {
+            handler.SslOptions = StackTrust.ClientOptions(Certificates.CaCertificateFile, ControllerCertificate);
+        }
+
+        return new HttpClient(handler) { Timeout = timeout };
+    }
 
     /// <summary>"https" with TLS on, else "http".</summary>
     public string HttpScheme => Tls ? "https" : "http";
