@@ -1,4 +1,5 @@
 using Npgsql;
+using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.TestKit.Polling;
 
@@ -80,13 +81,9 @@ public static class PostgresStatementCounter
 
     private static async Task<NpgsqlConnection> OpenAsync(SystemUnderTest stack, Node node, CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder
+        // The superuser, through the node's Unix socket: pg_hba refuses it from the network.
+        var builder = new NpgsqlConnectionStringBuilder(PatroniServer.SuperuserConnectionString(node, stack.Context))
         {
-            Host = node.Address.ToString(),
-            Port = node.Port,
-            Database = "shop",
-            Username = "postgres",
-            Password = stack.Context.Secrets.PostgresSuperuserPassword,
             Pooling = false,
             Timeout = 5,
         };

@@ -1,15 +1,37 @@
 #!/bin/sh
-# Patroni runs this once, on the node that initialised the cluster, with a superuser connection string as $1.
-# It creates the shop's login role and its database (the app's migrations create the tables).
-# SHOP_DB_PASSWORD comes from the environment (never from a committed file).
+# Patroni runs this once, on the node that initialised the cluster, with a superuser connection string as $1 (over
+# the node's Unix socket). It creates the shop's two login roles and its database, then its privileges
+# (shop-privileges.sql); the app's migrations, run as shop_owner, create the tables. Idempotent.
+#   shop_owner  owns the database and the schema: `migrate` (ConnectionStrings:ShopOwner)
+#   shop        the app instances (ConnectionStrings:Shop): rows only, no DDL, one statistics function
+# Passwords: SHOP_DB_PASSWORD / SHOP_OWNER_DB_PASSWORD, or the files named by SHOP_DB_PASSWORD_FILE /
+# SHOP_OWNER_DB_PASSWORD_FILE (Docker secrets). They reach psql through its environment (\getenv), never argv.
 set -eu
-: "${SHOP_DB_PASSWORD:?SHOP_DB_PASSWORD must be set}"
-# psql substitutes :'shop_password' as a quoted literal, so the password needs no escaping here. Statements go in
-# one at a time: CREATE DATABASE cannot run inside the transaction a multi-statement -c would open.
-psql "$1" -v ON_ERROR_STOP=1 -v shop_password="$SHOP_DB_PASSWORD" <<'SQL'
-CREATE ROLE shop LOGIN PASSWORD :'shop_password';
--- Read-only access to statistics views: the app confirms an order only once pg_stat_replication shows a standby
--- flushed it (StandbyConfirmation), and only this role shows the standbys' positions to a non-superuser.
-GRANT pg_read_all_stats TO shop;
+
+from_file_or_env() { # NAME: $NAME, else the content of the file named by ${NAME}_FILE
+  eval "value=\${$1:-}"
+  eval "file=\${$1_FILE:-}"
+  if [ -z "$value" ] && [ -n "$file" ]; then
+    value=$(cat "$file")
+  fi
+  if [ -z "$value" ]; then
+    echo "post-bootstrap: $1 (or $1_FILE) must be set" >&2
+    exit 1
+  fi
+  export "$1=$value"
+}
+from_file_or_env SHOP_DB_PASSWORD
+from_file_or_env SHOP_OWNER_DB_PASSWORD
+
+here=$(cd "$(dirname "$0")" && pwd)
+# CREATE DATABASE cannot run in a transaction: psql runs each statement on its own (no -1, no multi-statement -c).
+psql "$1" -X -q -v ON_ERROR_STOP=1 <<'SQL'
+\getenv owner_password SHOP_OWNER_DB_PASSWORD
+\getenv shop_password SHOP_DB_PASSWORD
+SELECT 'CREATE ROLE shop_owner' WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'shop_owner') \gexec
+SELECT 'CREATE ROLE shop' WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'shop') \gexec
+ALTER ROLE shop_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_password';
+ALTER ROLE shop LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'shop_password';
+SELECT 'CREATE DATABASE shop OWNER shop_owner' WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = 'shop') \gexec
 SQL
-psql "$1" -v ON_ERROR_STOP=1 -c "CREATE DATABASE shop OWNER shop"
+psql "$1" -X -q -v ON_ERROR_STOP=1 -v owner=shop_owner -v app=shop -c '\connect shop' -f "$here/shop-privileges.sql"

@@ -302,7 +302,7 @@ public sealed class StackController : IDisposable
         return [.. nodes.Zip(probes)];
     }
 
-    public void Dispose() => Context.Http.Dispose();
+    public void Dispose() => Context.Dispose();
 
     private void StartAll(IReadOnlyList<Node> nodes)
     {
@@ -434,6 +434,8 @@ public sealed class StackController : IDisposable
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Shop"] = Context.ShopConnectionString,
+            // The schema's owner: only the migration changes the schema (the instances' role has rows only).
+            ["ConnectionStrings__ShopOwner"] = Context.ShopOwnerConnectionString,
             ["Instance__Region"] = Topology.PostgresInitialLeaderRegion,
             ["Instance__Name"] = "migrate",
         };

@@ -17,13 +17,17 @@ public sealed class StackSecrets
     public const string PostgresSuperuserPasswordKey = "POSTGRES_SUPERUSER_PASSWORD";
     public const string PostgresReplicationPasswordKey = "POSTGRES_REPLICATION_PASSWORD";
     public const string ShopDbPasswordKey = "SHOP_DB_PASSWORD";
+    public const string ShopOwnerDbPasswordKey = "SHOP_OWNER_DB_PASSWORD";
+    public const string PostgresRewindPasswordKey = "POSTGRES_REWIND_PASSWORD";
     public const string PatroniRestPasswordKey = "PATRONI_REST_PASSWORD";
     public const string EtcdRootPasswordKey = "ETCD_ROOT_PASSWORD";
+    public const string EtcdPatroniPasswordKey = "ETCD_PATRONI_PASSWORD";
 
     public static readonly IReadOnlyList<string> Keys =
     [
         RedisAdminPasswordKey, RedisAppPasswordKey, RedisReplicaPasswordKey, RedisSentinelPasswordKey,
         PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey, PatroniRestPasswordKey, EtcdRootPasswordKey,
+        ShopOwnerDbPasswordKey, PostgresRewindPasswordKey, EtcdPatroniPasswordKey,
     ];
 
     private readonly IReadOnlyDictionary<string, string> _values;
@@ -46,11 +50,22 @@ public sealed class StackSecrets
 
     public string PostgresReplicationPassword => _values[PostgresReplicationPasswordKey];
 
+    /// <summary>The app instances' PostgreSQL role (shop: rows only).</summary>
     public string ShopDbPassword => _values[ShopDbPasswordKey];
+
+    /// <summary>The schema owner's PostgreSQL role (shop_owner), for `migrate` only.</summary>
+    public string ShopOwnerDbPassword => _values[ShopOwnerDbPasswordKey];
+
+    /// <summary>Patroni's pg_rewind role (rewind): the superuser never logs in over the network.</summary>
+    public string PostgresRewindPassword => _values[PostgresRewindPasswordKey];
 
     public string PatroniRestPassword => _values[PatroniRestPasswordKey];
 
+    /// <summary>etcd's root: the stack controller (and an operator) only.</summary>
     public string EtcdRootPassword => _values[EtcdRootPasswordKey];
+
+    /// <summary>Patroni's etcd user, whose role reaches only /service/&lt;scope&gt;/.</summary>
+    public string EtcdPatroniPassword => _values[EtcdPatroniPasswordKey];
 
     /// <summary>Loads (or creates) the secrets; <paramref name="environment"/> defaults to the process environment.</summary>
     public static StackSecrets LoadOrCreate(string file, Func<string, string?>? environment = null)

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Npgsql;
 using StatelessApp.Drills.Fixtures;
+using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.TestKit.Polling;
 using Xunit.Abstractions;
@@ -123,13 +124,13 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
     /// <summary>Patroni's dynamic configuration (in etcd) through its REST API: every node applies it.</summary>
     private async Task SetSynchronousModeAsync(Node anyNode, bool on)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri($"http://{anyNode.Address}:{anyNode.Ports[1].Number}/config"))
+        using var request = new HttpRequestMessage(HttpMethod.Patch, PatroniServer.RestUri(anyNode, stack.Controller.Context, "config"))
         {
             Content = new StringContent($$"""{"synchronous_mode": {{(on ? "true" : "false")}}}""", Encoding.UTF8, "application/json"),
         };
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes("patroni:" + stack.Controller.Context.Secrets.PatroniRestPassword));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
-        using var response = await stack.Controller.Context.Http.SendAsync(request);
+        using var response = await stack.Controller.Context.ServerHttp.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 }

@@ -11,16 +11,24 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
 {
     private readonly NpgsqlMultiHostDataSource _hosts;
 
-    internal ReplicatedDataSource(NpgsqlMultiHostDataSource hosts, IReadOnlyList<DatabaseNode> nodes)
+    internal ReplicatedDataSource(NpgsqlMultiHostDataSource hosts, IReadOnlyList<DatabaseNode> nodes, string name, string? ownerConnectionString = null)
     {
         _hosts = hosts;
         Nodes = nodes;
+        Name = name;
+        OwnerConnectionString = ownerConnectionString;
         // ReadWrite rather than Primary: Npgsql's Primary also accepts a primary that refuses writes
         // (default_transaction_read_only, a fencing step some failover tools use), which would send every write to a
         // node that answers 25006 until the host recheck. ReadWrite means "the node that accepts writes".
         Primary = hosts.WithTargetSession(TargetSessionAttributes.ReadWrite);
         PreferStandby = hosts.WithTargetSession(TargetSessionAttributes.PreferStandby);
     }
+
+    /// <summary>The connection name (<c>ConnectionStrings:{Name}</c>).</summary>
+    public string Name { get; }
+
+    /// <summary><c>ConnectionStrings:{Name}Owner</c>, for <c>migrate</c> only; null when not configured.</summary>
+    internal string? OwnerConnectionString { get; }
 
     /// <summary>Connections to the writable primary: writes, transactions, anything that must see its own writes.</summary>
     public NpgsqlDataSource Primary { get; }
@@ -73,7 +81,7 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
                 return new DatabaseNode(host, single.Build());
             })
             .ToList();
-        return new ReplicatedDataSource(builder.BuildMultiHost(), nodes);
+        return new ReplicatedDataSource(builder.BuildMultiHost(), nodes, name, options.OwnerConnectionString);
     }
 
     public void Dispose()

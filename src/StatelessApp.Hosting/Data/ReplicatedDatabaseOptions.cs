@@ -12,6 +12,16 @@ public sealed class ReplicatedDatabaseOptions
     /// <summary>Filled from <c>ConnectionStrings:{name}</c> (multi-host, no Target Session Attributes).</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>Suffix of the connection string <c>migrate</c> uses: <c>ConnectionStrings:{name}Owner</c>.</summary>
+    public const string OwnerSuffix = "Owner";
+
+    /// <summary>
+    /// Filled from <c>ConnectionStrings:{name}Owner</c>: the role that owns the schema, used only by <c>migrate</c>, so
+    /// the instances' role needs no right to change it (DML only). Unset, <c>migrate</c> uses <see cref="ConnectionString"/>
+    /// (one role for everything: a development database). Give it to the migration job only, never to the instances.
+    /// </summary>
+    public string? OwnerConnectionString { get; set; }
+
     /// <summary>
     /// How long Npgsql trusts what it learnt about a host (primary, standby, offline). Small, so that reads return to a
     /// standby that came back and writes find a promoted primary quickly; each recheck costs one query per host.

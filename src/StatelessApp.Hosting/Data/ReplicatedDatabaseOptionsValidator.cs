@@ -24,6 +24,19 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
             ValidateConnectionString(setting, options.ConnectionString, failures);
         }
 
+        if (options.OwnerConnectionString is not null)
+        {
+            var ownerSetting = setting + ReplicatedDatabaseOptions.OwnerSuffix;
+            if (string.IsNullOrWhiteSpace(options.OwnerConnectionString))
+            {
+                failures.Add($"{ownerSetting} is empty: remove it (migrate then uses {setting}) or give the schema owner's connection string");
+            }
+            else
+            {
+                ValidateConnectionString(ownerSetting, options.OwnerConnectionString, failures);
+            }
+        }
+
         if (options.HostRecheckSeconds is < 1 or > 300)
         {
             failures.Add($"{section}:HostRecheckSeconds must be between 1 and 300 (was {options.HostRecheckSeconds})");

@@ -45,7 +45,10 @@ public static class ReplicatedDbContextExtensions
         services.AddOptions<ReplicatedDatabaseOptions>(connectionName)
             .BindConfiguration(ReplicatedDatabaseOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString(connectionName))
+            {
+                options.ConnectionString = configuration.GetConnectionString(connectionName);
+                options.OwnerConnectionString = configuration.GetConnectionString(connectionName + ReplicatedDatabaseOptions.OwnerSuffix);
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<ReplicatedDatabaseOptions>, ReplicatedDatabaseOptionsValidator>());

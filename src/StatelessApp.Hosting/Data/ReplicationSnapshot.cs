@@ -3,11 +3,11 @@ using NpgsqlTypes;
 namespace StatelessApp.Hosting.Data;
 
 /// <summary>
-/// What the primary's <c>pg_stat_replication</c> said at one moment, reduced to what a commit confirmation needs
+/// What the primary's <c>pg_stat_replication</c> (through <c>replication_status.standbys()</c>) said at one moment, reduced to what a commit confirmation needs
 /// (<see cref="StandbyConfirmation{TContext}"/>). Rows in <c>startup</c> or <c>backup</c> state confirm nothing.
 /// </summary>
 /// <param name="Senders">WAL sender rows (one per connected standby or backup).</param>
-/// <param name="VisibleSenders">Rows whose details this role may see (the others need <c>pg_read_all_stats</c>).</param>
+/// <param name="VisibleSenders">Rows whose details this role may see (the function's owner needs <c>pg_read_all_stats</c> to see them all).</param>
 /// <param name="ReplicatingStandbys">Standbys receiving WAL (<c>streaming</c>, or <c>catchup</c> after a reconnect).</param>
 /// <param name="HighestFlush">The furthest position any of them has flushed to its own disk, or null.</param>
 public readonly record struct ReplicationSnapshot(

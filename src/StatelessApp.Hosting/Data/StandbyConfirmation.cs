@@ -26,7 +26,11 @@ namespace StatelessApp.Hosting.Data;
 /// logged), as Patroni's non-strict synchronous mode does. A standby that the primary still lists but that no longer
 /// answers (a partition) keeps writes failing until the primary drops it, after <c>wal_sender_timeout</c>.
 /// </para>
-/// <para>The app's role needs <c>pg_read_all_stats</c> to see the standbys' positions (deploy/patroni/post-bootstrap.sh grants it).</para>
+/// <para>
+/// The app's role reads the positions through <see cref="StandbysFunction"/>, a SECURITY DEFINER function that returns
+/// only each standby's state and flushed position (deploy/patroni/shop-privileges.sql creates it and grants EXECUTE),
+/// instead of holding <c>pg_read_all_stats</c>, which shows every statistic of every session.
+/// </para>
 /// </remarks>
 public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, TimeProvider time, ILogger logger)
     where TContext : DbContext
@@ -43,9 +47,16 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         max(flush_lsn) FILTER (WHERE state IN ('streaming', 'catchup'))
         """;
 
+    /// <summary>pg_stat_replication's state and flush_lsn columns, for a role that may not read the view's details.</summary>
+    public const string StandbysFunction = "replication_status.standbys()";
+
     // The first round trip also learns the position the commit reached.
-    private const string FirstQuery = $"SELECT ({CommitPosition.Sql}), {SnapshotColumns} FROM pg_stat_replication";
-    private const string PollQuery = $"SELECT {SnapshotColumns} FROM pg_stat_replication";
+    private const string FirstQuery = $"SELECT ({CommitPosition.Sql}), {SnapshotColumns} FROM {StandbysFunction}";
+    private const string PollQuery = $"SELECT {SnapshotColumns} FROM {StandbysFunction}";
+
+    private const string NotPermittedMessage =
+        $"The database role may not read the standbys' positions (it needs EXECUTE on {StandbysFunction}, "
+        + "deploy/patroni/shop-privileges.sql), so no commit can be confirmed.";
 
     private long _lastNoStandbyLog;
 
@@ -77,12 +88,19 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         var started = time.GetTimestamp();
         NpgsqlLogSequenceNumber commit;
         ReplicationSnapshot snapshot;
-        await using (var first = new NpgsqlCommand(FirstQuery, connection))
-        await using (var reader = await first.ExecuteReaderAsync(cancellationToken))
+        try
         {
+            await using var first = new NpgsqlCommand(FirstQuery, connection);
+            await using var reader = await first.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             commit = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
             snapshot = ReadSnapshot(reader, offset: 1);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFunction
+                                              or PostgresErrorCodes.InvalidSchemaName)
+        {
+            LogNotPermitted(connection.UserName ?? "the app's role", StandbysFunction, e.MessageText);
+            throw new WriteNotConfirmedException(NotPermittedMessage);
         }
 
         var delay = FirstPollDelay;
@@ -97,9 +115,8 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
                     LogNoStandbyNowAndThen(commit);
                     return state;
                 case StandbyConfirmationState.NotPermitted:
-                    LogNotPermitted(connection.UserName ?? "the app's role");
-                    throw new WriteNotConfirmedException(
-                        "The database role may not read pg_stat_replication's positions (GRANT pg_read_all_stats), so no commit can be confirmed.");
+                    LogNotPermitted(connection.UserName ?? "the app's role", StandbysFunction, "it sees rows without their state");
+                    throw new WriteNotConfirmedException(NotPermittedMessage);
             }
 
             var waited = time.GetElapsedTime(started);
@@ -146,6 +163,6 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
     private partial void LogNotConfirmed(NpgsqlLogSequenceNumber commit, string highestFlush, double waitedMs);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Error,
-        Message = "Role {Role} cannot see the standbys' positions in pg_stat_replication: grant it pg_read_all_stats, or set Database:StandbyConfirmationTimeout to 00:00:00")]
-    private partial void LogNotPermitted(string role);
+        Message = "Role {Role} cannot read the standbys' positions through {Function} ({Reason}): run deploy/patroni/shop-privileges.sql (EXECUTE for the role), or set Database:StandbyConfirmationTimeout to 00:00:00")]
+    private partial void LogNotPermitted(string role, string function, string reason);
 }

@@ -15,7 +15,10 @@ public enum StandbyConfirmationState
     /// <summary>A standby is connected but has not flushed the commit yet.</summary>
     Pending,
 
-    /// <summary>The app's role may not read the standbys' positions (it needs the <c>pg_read_all_stats</c> role).</summary>
+    /// <summary>
+    /// The standbys' positions are hidden from the app's role (the owner of <c>replication_status.standbys()</c> lacks
+    /// <c>pg_read_all_stats</c>).
+    /// </summary>
     NotPermitted,
 
     /// <summary>Confirmation is switched off (<c>Database:StandbyConfirmationTimeout</c> is zero).</summary>

@@ -48,12 +48,13 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// A leaf certificate for <paramref name="subject"/>, valid for the given addresses and DNS names (subject alternative
-    /// names, what TLS clients check), usable for TLS servers, clients, or both.
+    /// names, what TLS clients check), usable for TLS servers, clients, or both. Without <paramref name="commonName"/> the
+    /// subject names it as an organisational unit only (etcd's gateway refuses a client certificate with a Common Name).
     /// </summary>
-    public X509Certificate2 Issue(string subject, IEnumerable<IPAddress> addresses, IEnumerable<string> dnsNames, CertificateUse use)
+    public X509Certificate2 Issue(string subject, IEnumerable<IPAddress> addresses, IEnumerable<string> dnsNames, CertificateUse use, bool commonName = true)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={subject}"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(new X500DistinguishedName(commonName ? $"CN={subject}" : $"OU={subject}"), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(Purposes(use), critical: false));

@@ -52,7 +52,16 @@ public sealed class StackCertificates
     /// <summary>A client-only certificate whose subject is <paramref name="name"/> (e.g. "stack", the controller's tools).</summary>
     public NodeCertificate Client(string name) => Issue("client-" + name, [], [name], CertificateUse.Client, subject: name);
 
-    private NodeCertificate Issue(string fileName, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> dnsNames, CertificateUse use, string? subject = null)
+    /// <summary>
+    /// A client-only certificate without a Common Name (subject OU=<paramref name="name"/>), for clients of etcd's HTTP
+    /// gateway (Patroni, the controller's probes): with client-cert-auth and authentication on, etcd refuses every /v3
+    /// gateway request whose certificate carries a Common Name (etcd-io/etcd#10366); the client logs in as its etcd user.
+    /// </summary>
+    public NodeCertificate ClientWithoutCommonName(string name) =>
+        Issue("client-ou-" + name, [], [name], CertificateUse.Client, subject: name, commonName: false);
+
+    private NodeCertificate Issue(string fileName, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> dnsNames, CertificateUse use,
+        string? subject = null, bool commonName = true)
     {
         var files = FilesOf(fileName);
         if (Fits(files, addresses, dnsNames))
@@ -60,7 +69,7 @@ public sealed class StackCertificates
             return files;
         }
 
-        using var issued = _authority.Value.Issue(subject ?? fileName, addresses, dnsNames, use);
+        using var issued = _authority.Value.Issue(subject ?? fileName, addresses, dnsNames, use, commonName);
         var certificatePem = issued.ExportCertificatePem() + "\n";
         var keyPem = issued.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n";
         FileModes.WritePrivate(files.KeyFile, keyPem);

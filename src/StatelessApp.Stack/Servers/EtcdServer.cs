@@ -5,7 +5,11 @@ using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Servers;
 
-/// <summary>An etcd member (Patroni's consensus store; one per region and one at the witness). Configured by ETCD_* variables.</summary>
+/// <summary>
+/// An etcd member (Patroni's consensus store; one per region and one at the witness). Configured by ETCD_* variables.
+/// With TLS on, clients and peers speak TLS and must present a certificate of the stack's CA (client-cert-auth on
+/// both); on top of that every client logs in as an etcd user (EtcdAuthentication).
+/// </summary>
 public sealed class EtcdServer : Server
 {
     public override NodeKind Kind => NodeKind.Etcd;
@@ -16,12 +20,30 @@ public sealed class EtcdServer : Server
         {
             ["ETCD_NAME"] = node.Name,
             ["ETCD_DATA_DIR"] = Path.Combine(context.Paths.DataOf(node.Name), "member-data"),
-            ["ETCD_LISTEN_CLIENT_URLS"] = ClientUrl(node),
-            ["ETCD_ADVERTISE_CLIENT_URLS"] = ClientUrl(node),
-            ["ETCD_LISTEN_PEER_URLS"] = PeerUrl(node),
-            ["ETCD_INITIAL_ADVERTISE_PEER_URLS"] = PeerUrl(node),
-            ["ETCD_INITIAL_CLUSTER"] = string.Join(',', context.Topology.NodesOf(NodeKind.Etcd).Select(n => $"{n.Name}={PeerUrl(n)}")),
+            ["ETCD_LISTEN_CLIENT_URLS"] = ClientUrl(node, context),
+            ["ETCD_ADVERTISE_CLIENT_URLS"] = ClientUrl(node, context),
+            ["ETCD_LISTEN_PEER_URLS"] = PeerUrl(node, context),
+            ["ETCD_INITIAL_ADVERTISE_PEER_URLS"] = PeerUrl(node, context),
+            ["ETCD_INITIAL_CLUSTER"] = string.Join(',', context.Topology.NodesOf(NodeKind.Etcd).Select(n => $"{n.Name}={PeerUrl(n, context)}")),
         };
+        if (context.Tls)
+        {
+            var certificate = context.Certificates.For(node);
+            var ca = context.Certificates.CaCertificateFile;
+            environment["ETCD_CERT_FILE"] = certificate.CertificateFile;
+            environment["ETCD_KEY_FILE"] = certificate.KeyFile;
+            environment["ETCD_TRUSTED_CA_FILE"] = ca;
+            environment["ETCD_CLIENT_CERT_AUTH"] = "true";
+            // The node's certificate also serves as its client certificate towards the other members.
+            environment["ETCD_PEER_CERT_FILE"] = certificate.CertificateFile;
+            environment["ETCD_PEER_KEY_FILE"] = certificate.KeyFile;
+            environment["ETCD_PEER_TRUSTED_CA_FILE"] = ca;
+            environment["ETCD_PEER_CLIENT_CERT_AUTH"] = "true";
+            // etcd also wants a peer's source address among its certificate's names; on one machine every member
+            // connects from 127.0.0.1, whatever its own address. The certificate is still checked against the CA.
+            environment["ETCD_EXPERIMENTAL_PEER_SKIP_CLIENT_SAN_VERIFICATION"] = "true";
+        }
+
         return new LaunchSpec("etcd", []) { Environment = environment };
     }
 
@@ -29,7 +51,7 @@ public sealed class EtcdServer : Server
     {
         try
         {
-            using var health = await context.Http.GetAsync(new Uri(ClientUrl(node) + "/health"), cancellationToken);
+            using var health = await context.ServerHttp.GetAsync(new Uri(ClientUrl(node, context) + "/health"), cancellationToken);
             var body = await health.Content.ReadAsStringAsync(cancellationToken);
             if (!health.IsSuccessStatusCode || !body.Contains("\"true\"", StringComparison.Ordinal))
             {
@@ -37,7 +59,7 @@ public sealed class EtcdServer : Server
             }
 
             // Which member leads the Raft group (status needs no authentication).
-            using var status = await context.Http.PostAsync(new Uri(ClientUrl(node) + "/v3/maintenance/status"), new StringContent("{}"), cancellationToken);
+            using var status = await context.ServerHttp.PostAsync(new Uri(ClientUrl(node, context) + "/v3/maintenance/status"), new StringContent("{}"), cancellationToken);
             using var json = JsonDocument.Parse(await status.Content.ReadAsStringAsync(cancellationToken));
             var self = json.RootElement.GetProperty("header").GetProperty("member_id").GetString();
             var leader = json.RootElement.GetProperty("leader").GetString();
@@ -49,7 +71,9 @@ public sealed class EtcdServer : Server
         }
     }
 
-    public static string ClientUrl(Node node) => $"http://{node.Address}:{node.Ports[0].Number.ToString(CultureInfo.InvariantCulture)}";
+    public static string ClientUrl(Node node, StackContext context) =>
+        $"{context.HttpScheme}://{node.Address}:{node.Ports[0].Number.ToString(CultureInfo.InvariantCulture)}";
 
-    public static string PeerUrl(Node node) => $"http://{node.Address}:{node.Ports[1].Number.ToString(CultureInfo.InvariantCulture)}";
+    public static string PeerUrl(Node node, StackContext context) =>
+        $"{context.HttpScheme}://{node.Address}:{node.Ports[1].Number.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Topology;
 
@@ -9,9 +10,12 @@ namespace StatelessApp.Stack.Servers;
 /// A Patroni-managed PostgreSQL node. Patroni elects the primary through etcd; the other node streams as a hot
 /// standby. Everything per node comes as PATRONI_* variables over deploy/patroni/patroni.yml.
 /// </summary>
-public sealed class PatroniServer : Server
+public sealed partial class PatroniServer : Server
 {
     public const string PostgresUser = "postgres";
+
+    /// <summary>Written next to the copy of deploy/patroni/patroni.yml; Patroni reads it after (name order).</summary>
+    public const string NodeConfigFile = "stack-node.yml";
 
     public override NodeKind Kind => NodeKind.Postgres;
 
@@ -24,6 +28,32 @@ public sealed class PatroniServer : Server
     public static string Home(Node node, StackContext context) => context.Paths.ServiceAccountDataOf(node.Name);
 
     private static string ConfigFolder(Node node, StackContext context) => Path.Combine(Home(node, context), "config");
+
+    /// <summary>The node's Unix socket folder: the only way in for the superuser.</summary>
+    public static string SocketDirectory(Node node, StackContext context) => Path.Combine(Home(node, context), "socket");
+
+    /// <summary>
+    /// The node's TLS files, owned by postgres (PostgreSQL refuses a key others can read): ca.crt, node.crt, node.key,
+    /// the names a container finds in /run/secrets/tls. patroni.yml points PostgreSQL at ../tls from the data folder.
+    /// </summary>
+    public static string TlsFolder(Node node, StackContext context) => Path.Combine(Home(node, context), "tls");
+
+    /// <summary>The superuser on <paramref name="node"/>, through its Unix socket (pg_hba refuses it from the network).</summary>
+    public static string SuperuserConnectionString(Node node, StackContext context, string database = "shop")
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(context);
+        return $"Host={SocketDirectory(node, context)};Port={node.Port.ToString(CultureInfo.InvariantCulture)};Database={database};"
+            + $"Username={PostgresUser};Password={context.Secrets.PostgresSuperuserPassword}";
+    }
+
+    /// <summary>A URL of the node's REST API (https with TLS on).</summary>
+    public static Uri RestUri(Node node, StackContext context, string path)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(context);
+        return new Uri($"{context.HttpScheme}://{node.Address}:{node.Ports[1].Number.ToString(CultureInfo.InvariantCulture)}/{path}");
+    }
 
     public override void Prepare(Node node, StackContext context)
     {
@@ -39,13 +69,60 @@ public sealed class PatroniServer : Server
             File.Copy(file, Path.Combine(config, Path.GetFileName(file)), overwrite: true);
         }
 
+        File.WriteAllText(Path.Combine(config, NodeConfigFile), NodeConfiguration(node, context, File.ReadAllText(Path.Combine(config, "patroni.yml"))));
+
+        var tls = TlsFolder(node, context);
+        if (context.Tls)
+        {
+            Directory.CreateDirectory(tls);
+            var certificate = context.Certificates.For(node);
+            File.Copy(context.Certificates.CaCertificateFile, Path.Combine(tls, "ca.crt"), overwrite: true);
+            File.Copy(certificate.CertificateFile, Path.Combine(tls, "node.crt"), overwrite: true);
+            FileModes.WritePrivate(Path.Combine(tls, "node.key"), File.ReadAllText(certificate.KeyFile));
+            // Patroni reaches etcd through its HTTP gateway, which refuses a client certificate with a Common Name.
+            var etcdClient = context.Certificates.ClientWithoutCommonName(node.Name);
+            File.Copy(etcdClient.CertificateFile, Path.Combine(tls, "etcd-client.crt"), overwrite: true);
+            FileModes.WritePrivate(Path.Combine(tls, "etcd-client.key"), File.ReadAllText(etcdClient.KeyFile));
+            FileModes.Set(tls, FileModes.OwnerOnlyFolder);
+        }
+
         // initdb and PostgreSQL insist on a private data folder owned by the user that runs them.
         FileModes.Set(home, FileModes.OwnerOnlyFolder);
         if (HostTools.IsRoot)
         {
             ChangeOwner(home);
+            if (context.Tls)
+            {
+                ChangeOwner(tls, recursive: true);
+            }
         }
     }
+
+    /// <summary>
+    /// What differs from deploy/patroni/patroni.yml for this node: its own socket folder (two nodes share a machine),
+    /// and for a plaintext stack (the bench's twin) ssl off and each hostssl line of <paramref name="sharedConfig"/> as host.
+    /// </summary>
+    internal static string NodeConfiguration(Node node, StackContext context, string sharedConfig)
+    {
+        var lines = new List<string>
+        {
+            $"# Written by ./stack up for {node.Name} (src/StatelessApp.Stack/Servers/PatroniServer.cs); read after patroni.yml.",
+            "postgresql:",
+            "  parameters:",
+            $"    unix_socket_directories: {SocketDirectory(node, context)}",
+        };
+        if (!context.Tls)
+        {
+            lines.Add("    ssl: \"off\"");
+            lines.Add("  pg_hba:");
+            lines.AddRange(PgHbaLine().Matches(sharedConfig).Select(m => $"    - {m.Groups["kind"].Value.Replace("hostssl", "host", StringComparison.Ordinal)}{m.Groups["rest"].Value}"));
+        }
+
+        return string.Join('\n', lines) + "\n";
+    }
+
+    [GeneratedRegex(@"^\s+- (?<kind>local|hostssl)(?<rest> .+)$", RegexOptions.Multiline)]
+    private static partial Regex PgHbaLine();
 
     public override LaunchSpec Launch(Node node, StackContext context)
     {
@@ -56,8 +133,9 @@ public sealed class PatroniServer : Server
             ["PATRONI_NAME"] = node.Name,
             ["PATRONI_SCOPE"] = context.Topology.PatroniScope,
             ["PATRONI_ETCD3_HOSTS"] = string.Join(',', context.Topology.NodesOf(NodeKind.Etcd).Select(n => n.Endpoint)),
-            ["PATRONI_ETCD3_USERNAME"] = "root",
-            ["PATRONI_ETCD3_PASSWORD"] = context.Secrets.EtcdRootPassword,
+            // Patroni's own etcd user: its role reads and writes /service/<scope>/ and nothing else (EtcdAuthentication).
+            ["PATRONI_ETCD3_USERNAME"] = EtcdAuthentication.PatroniUser,
+            ["PATRONI_ETCD3_PASSWORD"] = context.Secrets.EtcdPatroniPassword,
             ["PATRONI_RESTAPI_LISTEN"] = $"{node.Address}:{rest}",
             ["PATRONI_RESTAPI_CONNECT_ADDRESS"] = $"{node.Address}:{rest}",
             ["PATRONI_RESTAPI_USERNAME"] = "patroni",
@@ -71,13 +149,24 @@ public sealed class PatroniServer : Server
             ["PATRONI_SUPERUSER_PASSWORD"] = context.Secrets.PostgresSuperuserPassword,
             ["PATRONI_REPLICATION_USERNAME"] = "replicator",
             ["PATRONI_REPLICATION_PASSWORD"] = context.Secrets.PostgresReplicationPassword,
+            // pg_rewind and Patroni's checks of the leader log in as rewind (Patroni creates it with only the functions
+            // pg_rewind needs), not as the superuser.
+            ["PATRONI_REWIND_USERNAME"] = "rewind",
+            ["PATRONI_REWIND_PASSWORD"] = context.Secrets.PostgresRewindPassword,
             ["PATRONI_LOG_LEVEL"] = "INFO",
             // Read by post-bootstrap.sh (Patroni removes PATRONI_* variables from its scripts' environment).
             ["SHOP_DB_PASSWORD"] = context.Secrets.ShopDbPassword,
+            ["SHOP_OWNER_DB_PASSWORD"] = context.Secrets.ShopOwnerDbPassword,
             ["HOME"] = home,
         };
+        if (context.Tls)
+        {
+            AddTls(environment, TlsFolder(node, context));
+        }
+
         var configFolder = ConfigFolder(node, context);
-        return new LaunchSpec("patroni", [Path.Combine(configFolder, "patroni.yml")])
+        // The folder: Patroni reads patroni.yml, then stack-node.yml.
+        return new LaunchSpec("patroni", [configFolder])
         {
             Environment = environment,
             // post_bootstrap in patroni.yml is relative to the working folder.
@@ -87,11 +176,39 @@ public sealed class PatroniServer : Server
         };
     }
 
+    /// <summary>
+    /// TLS on every link Patroni opens or serves, the files read from <paramref name="tls"/> (ca.crt, node.crt,
+    /// node.key, etcd-client.crt/.key): etcd (client certificate without a Common Name), its REST API (clients must present a certificate of the stack's CA: the
+    /// other member, patronictl, the controller), the standby's stream and pg_rewind (server verified by CA and address).
+    /// </summary>
+    private static void AddTls(Dictionary<string, string> environment, string tls)
+    {
+        var ca = Path.Combine(tls, "ca.crt");
+        var certificate = Path.Combine(tls, "node.crt");
+        var key = Path.Combine(tls, "node.key");
+        environment["PATRONI_ETCD3_PROTOCOL"] = "https";
+        environment["PATRONI_ETCD3_CACERT"] = ca;
+        environment["PATRONI_ETCD3_CERT"] = Path.Combine(tls, "etcd-client.crt");
+        environment["PATRONI_ETCD3_KEY"] = Path.Combine(tls, "etcd-client.key");
+        environment["PATRONI_RESTAPI_CERTFILE"] = certificate;
+        environment["PATRONI_RESTAPI_KEYFILE"] = key;
+        environment["PATRONI_RESTAPI_CAFILE"] = ca;
+        environment["PATRONI_RESTAPI_VERIFY_CLIENT"] = "required";
+        environment["PATRONI_CTL_CACERT"] = ca;
+        environment["PATRONI_CTL_CERTFILE"] = certificate;
+        environment["PATRONI_CTL_KEYFILE"] = key;
+        foreach (var role in new[] { "REPLICATION", "REWIND" })
+        {
+            environment[$"PATRONI_{role}_SSLMODE"] = "verify-full";
+            environment[$"PATRONI_{role}_SSLROOTCERT"] = ca;
+        }
+    }
+
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await context.Http.GetAsync(new Uri($"http://{node.Address}:{node.Ports[1].Number}/patroni"), cancellationToken);
+            using var response = await context.ServerHttp.GetAsync(RestUri(node, context, "patroni"), cancellationToken);
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             var root = json.RootElement;
             var state = root.TryGetProperty("state", out var s) ? s.GetString() ?? "" : "";
@@ -136,9 +253,9 @@ public sealed class PatroniServer : Server
         }
     }
 
-    private static void ChangeOwner(string path)
+    private static void ChangeOwner(string path, bool recursive = false)
     {
-        using var chown = System.Diagnostics.Process.Start("chown", [$"{PostgresUser}:{PostgresUser}", path]);
+        using var chown = System.Diagnostics.Process.Start("chown", recursive ? ["-R", $"{PostgresUser}:{PostgresUser}", path] : [$"{PostgresUser}:{PostgresUser}", path]);
         chown.WaitForExit();
         if (chown.ExitCode != 0)
         {

@@ -4,7 +4,7 @@ using StatelessApp.Stack.Topology;
 namespace StatelessApp.Stack.Servers;
 
 /// <summary>Everything a server definition needs to build a command line, render a config or probe a node.</summary>
-public sealed class StackContext(StackTopology topology, StackPaths paths, StackSecrets secrets, HostTools tools, ProxyKind proxyKind)
+public sealed class StackContext(StackTopology topology, StackPaths paths, StackSecrets secrets, HostTools tools, ProxyKind proxyKind) : IDisposable
 {
     public StackTopology Topology { get; } = topology;
 
@@ -52,6 +52,48 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     };
 
     /// <summary>
+    /// <see cref="Http"/> for the servers that speak HTTPS and ask for a client certificate (etcd, Patroni's REST API):
+    /// trusts the stack's CA only and presents the controller's certificate, <see cref="ControllerCertificate"/>.
+    /// </summary>
+    public HttpClient Https => LazyInitializer.EnsureInitialized(ref _https, ref _httpsLock, () => NewServerHttpClient(TimeSpan.FromSeconds(2)));
+
+    private HttpClient? _https;
+    private object? _httpsLock;
+
+    /// <summary>
+    /// The client certificate of the controller's own tools (etcdctl, probes, patronictl). Without a Common Name: etcd's
+    /// HTTP gateway refuses one (StackCertificates.ClientWithoutCommonName); the tools log in as an etcd user instead.
+    /// </summary>
+    public NodeCertificate ControllerCertificate => Certificates.ClientWithoutCommonName("stack");
+
+    /// <summary>
+    /// A client of its own for etcd and Patroni's REST API (with TLS on: the stack's CA only, the controller's client
+    /// certificate), for a caller that needs other timeouts or headers than <see cref="ServerHttp"/>'s.
+    /// </summary>
+    public HttpClient NewServerHttpClient(TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false };
+        if (Tls)
+        {
+            handler.SslOptions = StackTrust.ClientOptions(Certificates.CaCertificateFile, ControllerCertificate);
+        }
+
+        return new HttpClient(handler) { Timeout = timeout };
+    }
+
+    /// <summary>"https" with TLS on, else "http".</summary>
+    public string HttpScheme => Tls ? "https" : "http";
+
+    /// <summary>The client for etcd and Patroni's REST API: <see cref="Https"/> with TLS on, else <see cref="Http"/>.</summary>
+    public HttpClient ServerHttp => Tls ? Https : Http;
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        _https?.Dispose();
+    }
+
+    /// <summary>
     /// Sentinel form of the app's ConnectionStrings:Redis: all three Sentinels, the service name, the ACL user <c>app</c>
     /// and its password (the same on Redis and on the Sentinels), and TLS when the stack runs with it.
     /// </summary>
@@ -74,8 +116,19 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
         }
     }
 
-    /// <summary>Npgsql multi-host ConnectionStrings:Shop (both PostgreSQL nodes; the app picks primary or standby).</summary>
-    public string ShopConnectionString =>
-        "Host=" + string.Join(',', Topology.NodesOf(NodeKind.Postgres).Select(n => n.Endpoint))
-        + $";Database=shop;Username=shop;Password={Secrets.ShopDbPassword}";
+    /// <summary>Npgsql multi-host ConnectionStrings:Shop (both PostgreSQL nodes; the app picks primary or standby): role shop, rows only.</summary>
+    public string ShopConnectionString => PostgresConnectionString(Topology.NodesOf(NodeKind.Postgres), "shop", Secrets.ShopDbPassword);
+
+    /// <summary>ConnectionStrings:ShopOwner, for `migrate` only: role shop_owner, which owns the schema.</summary>
+    public string ShopOwnerConnectionString => PostgresConnectionString(Topology.NodesOf(NodeKind.Postgres), "shop_owner", Secrets.ShopOwnerDbPassword);
+
+    /// <summary>
+    /// A connection string to <paramref name="nodes"/> over the network as <paramref name="role"/>: with TLS on,
+    /// encrypted and the server verified against the stack's CA and its address (SSL Mode=VerifyFull).
+    /// </summary>
+    public string PostgresConnectionString(IEnumerable<Node> nodes, string role, string password, string database = "shop")
+    {
+        var connection = "Host=" + string.Join(',', nodes.Select(n => n.Endpoint)) + $";Database={database};Username={role};Password={password}";
+        return Tls ? connection + $";SSL Mode=VerifyFull;Root Certificate={Certificates.CaCertificateFile}" : connection;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using StatelessApp.Stack;
+using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -34,14 +35,12 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
 
     public Node Dns => Topology.NodesOf(NodeKind.Dns)[0];
 
-    /// <summary>Superuser connection to one PostgreSQL node (no pooling, short timeouts): probes and history checks.</summary>
-    public string AdminConnectionString(Node postgres) => new NpgsqlConnectionStringBuilder
+    /// <summary>
+    /// Superuser connection to one PostgreSQL node (no pooling, short timeouts): probes and history checks. Through the
+    /// node's Unix socket: pg_hba refuses the superuser from the network.
+    /// </summary>
+    public string AdminConnectionString(Node postgres) => new NpgsqlConnectionStringBuilder(PatroniServer.SuperuserConnectionString(postgres, Controller.Context))
     {
-        Host = postgres.Address.ToString(),
-        Port = postgres.Port,
-        Database = "shop",
-        Username = "postgres",
-        Password = Controller.Context.Secrets.PostgresSuperuserPassword,
         Pooling = false,
         Timeout = 1,
         CommandTimeout = 2,

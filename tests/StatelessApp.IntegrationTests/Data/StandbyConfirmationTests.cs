@@ -115,6 +115,7 @@ public sealed class StandbyConfirmationTests
     {
         await using var cluster = await PostgresCluster.StartAsync();
         await PostgresCluster.AdminScalarAsync(cluster.Primary, "CREATE ROLE no_stats LOGIN PASSWORD 'no-stats-password'");
+        await PostgresCluster.AdminScalarAsync(cluster.Primary, $"GRANT CONNECT ON DATABASE {PostgresCluster.DatabaseName} TO no_stats", PostgresCluster.DatabaseName);
         await cluster.WaitForReplicationAsync();
         var connectionString = new NpgsqlConnectionStringBuilder(cluster.PrimaryConnectionString)
         {
@@ -127,13 +128,13 @@ public sealed class StandbyConfirmationTests
 
         var refused = await Assert.ThrowsAsync<WriteNotConfirmedException>(() => confirmation.ConfirmCommitAsync(db, CancellationToken.None));
 
-        Assert.Contains("pg_read_all_stats", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(StandbyConfirmation<NotesContext>.StandbysFunction, refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_shop_role_setup_grants_what_the_confirmation_reads()
     {
-        // deploy/patroni/post-bootstrap.sh grants the same; without it every order would be refused.
+        // deploy/patroni/shop-privileges.sql (the test kit runs it too); without it every order would be refused.
         await using var cluster = await PostgresCluster.StartAsync();
         await using var host = await StartHostAsync(cluster);
         await using var scope = host.Services.CreateAsyncScope();
@@ -141,7 +142,8 @@ public sealed class StandbyConfirmationTests
         await db.Database.OpenConnectionAsync();
 
         Assert.Equal(StandbyConfirmationState.Confirmed, await confirmation.ConfirmCommitAsync(db, CancellationToken.None));
-        Assert.True(await ScalarAsync<bool>(db, "SELECT pg_has_role('pg_read_all_stats', 'USAGE')"));
+        Assert.False(await ScalarAsync<bool>(db, "SELECT pg_has_role('pg_read_all_stats', 'USAGE')"));
+        Assert.True(await ScalarAsync<bool>(db, $"SELECT has_function_privilege('{StandbyConfirmation<NotesContext>.StandbysFunction}', 'EXECUTE')"));
     }
 
     /// <summary>The same confirmation on a clock of the test's: what the app resolves, with time that costs nothing.</summary>

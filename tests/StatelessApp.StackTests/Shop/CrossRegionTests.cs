@@ -85,7 +85,7 @@ public partial class CrossRegionTests(StackFixture stack)
         // On the primary, whichever region holds it now (Patroni decides; the status says which).
         var primary = await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
         await using (var connection = new NpgsqlConnection(
-            $"Host={primary.Address};Port={primary.Port};Database=shop;Username=shop;Password={stack.Controller.Context.Secrets.ShopDbPassword}"))
+            stack.Controller.Context.PostgresConnectionString([primary], "shop", stack.Controller.Context.Secrets.ShopDbPassword)))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("""SELECT "Total", pg_is_in_recovery() FROM orders WHERE "Id" = $1""", connection);

@@ -30,7 +30,9 @@ public sealed class ReadYourWritesTests(StackFixture stack, ITestOutputHelper ou
         // ALTER SYSTEM recovery_min_apply_delay) as it manages its node, so the cluster is put in Patroni's
         // maintenance mode for the test; failover is off meanwhile, which this test does not need.
         await SetPatroniPausedAsync(primary, paused: true);
-        await using var admin = await OpenAsync(standby, "postgres", "postgres", stack.Controller.Context.Secrets.PostgresSuperuserPassword);
+        // The superuser, through the standby's Unix socket (pg_hba refuses it from the network).
+        await using var admin = new NpgsqlConnection(PatroniServer.SuperuserConnectionString(standby, stack.Controller.Context) + ";Pooling=false");
+        await admin.OpenAsync();
         using var stopLagging = new CancellationTokenSource();
         Task? lagging = null;
         try
@@ -134,7 +136,8 @@ public sealed class ReadYourWritesTests(StackFixture stack, ITestOutputHelper ou
     /// <summary>Patroni's maintenance mode on or off (PATCH /config), and waits until the node reports it.</summary>
     private async Task SetPatroniPausedAsync(Node node, bool paused)
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://{node.Address}:{node.Ports[1].Number}/"), Timeout = TimeSpan.FromSeconds(10) };
+        using var client = stack.Controller.Context.NewServerHttpClient(TimeSpan.FromSeconds(10));
+        client.BaseAddress = PatroniServer.RestUri(node, stack.Controller.Context, "");
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"patroni:{stack.Controller.Context.Secrets.PatroniRestPassword}")));
         // A buffered body: Patroni's REST server wants a Content-Length (411 for a chunked one).
@@ -162,13 +165,10 @@ public sealed class ReadYourWritesTests(StackFixture stack, ITestOutputHelper ou
         return (id, placed.Headers.GetValues(TokenHeader).Single());
     }
 
-    private Task<NpgsqlConnection> OpenAsync(Node node) =>
-        OpenAsync(node, "shop", "shop", stack.Controller.Context.Secrets.ShopDbPassword);
-
-    private static async Task<NpgsqlConnection> OpenAsync(Node node, string database, string user, string password)
+    private async Task<NpgsqlConnection> OpenAsync(Node node)
     {
-        var connection = new NpgsqlConnection(
-            $"Host={node.Address};Port={node.Port};Database={database};Username={user};Password={password};Pooling=false");
+        var context = stack.Controller.Context;
+        var connection = new NpgsqlConnection(context.PostgresConnectionString([node], "shop", context.Secrets.ShopDbPassword) + ";Pooling=false");
         await connection.OpenAsync();
         return connection;
     }

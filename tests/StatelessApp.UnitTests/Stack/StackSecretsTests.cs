@@ -13,7 +13,8 @@ public sealed class StackSecretsTests : IDisposable
     {
         var secrets = StackSecrets.LoadOrCreate(File, _ => null);
 
-        var passwords = new[] { secrets.RedisAdminPassword, secrets.RedisAppPassword, secrets.RedisReplicaPassword, secrets.RedisSentinelPassword, secrets.PostgresSuperuserPassword, secrets.PostgresReplicationPassword, secrets.ShopDbPassword, secrets.PatroniRestPassword, secrets.EtcdRootPassword };
+        var passwords = new[] { secrets.RedisAdminPassword, secrets.RedisAppPassword, secrets.RedisReplicaPassword, secrets.RedisSentinelPassword, secrets.PostgresSuperuserPassword, secrets.PostgresReplicationPassword, secrets.ShopDbPassword, secrets.PatroniRestPassword, secrets.EtcdRootPassword,
+            secrets.ShopOwnerDbPassword, secrets.PostgresRewindPassword, secrets.EtcdPatroniPassword };
         Assert.Equal(passwords.Length, passwords.Distinct().Count());
         Assert.All(passwords, p => Assert.Matches("^[0-9a-f]{32}$", p));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, OperatingSystem.IsWindows() ? UnixFileMode.None : System.IO.File.GetUnixFileMode(File));
