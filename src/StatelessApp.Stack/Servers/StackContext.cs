@@ -1,3 +1,4 @@
+using System.Net.Security;
 using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Topology;
 
@@ -34,11 +35,32 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// </summary>
     public string? AppAssembly { get; set; }
 
-    /// <summary>Short timeouts: a probe must answer "not yet" quickly, the caller polls.</summary>
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false })
+    /// <summary>
+    /// The stack's own HTTPS client (probes of apps and proxies): trusts the stack's CA alone. Short timeouts: a probe
+    /// must answer "not yet" quickly, the caller polls.
+    /// </summary>
+    public HttpClient Http
     {
-        Timeout = TimeSpan.FromSeconds(2),
-    };
+        get
+        {
+            // Made on first use (the CA may not exist before); probes run in parallel, so under a lock.
+            lock (_httpGate)
+            {
+                return _http ??= new HttpClient(new SocketsHttpHandler
+                {
+                    ConnectTimeout = TimeSpan.FromSeconds(1),
+                    UseProxy = false,
+                    SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Certificates.ServerValidator() },
+                })
+                {
+                    Timeout = TimeSpan.FromSeconds(2),
+                };
+            }
+        }
+    }
+
+    private readonly Lock _httpGate = new();
+    private HttpClient? _http;
 
     /// <summary>Sentinel form of the app's ConnectionStrings:Redis (all three Sentinels, the service name, the password).</summary>
     public string RedisConnectionString =>

@@ -54,7 +54,15 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
     public void Dispose() => _output.Dispose();
 
     /// <summary>A client that reaches the app by its DNS name through the given region's proxy (see <see cref="RegionClients"/>).</summary>
-    public RegionClients NewShopper() => new(Topology);
+    public RegionClients NewShopper() => new(Topology, Controller.Context.Certificates.ServerValidator());
+
+    /// <summary>A client of one node's HTTPS port by its address (an app instance, bypassing the proxies), trusting the stack's CA.</summary>
+    public HttpClient DirectTo(Node node) =>
+        new(new SocketsHttpHandler { UseProxy = false, SslOptions = new() { RemoteCertificateValidationCallback = Controller.Context.Certificates.ServerValidator() } })
+        {
+            BaseAddress = new Uri($"https://{node.Endpoint}/"),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
 
     private void Report() =>
         _diagnostics.OnMessage(new DiagnosticMessage("stack up (test range):" + Environment.NewLine + _output));
