@@ -299,7 +299,7 @@ public sealed class StackController : IDisposable
         return [.. nodes.Zip(probes)];
     }
 
-    public void Dispose() => Context.Http.Dispose();
+    public void Dispose() => Context.Dispose();
 
     private void StartAll(IReadOnlyList<Node> nodes)
     {

@@ -17,7 +17,7 @@ public static class CaTrust
     /// <summary>A validation callback trusting only the PEM certificate in <paramref name="caCertificateFile"/>.</summary>
     public static RemoteCertificateValidationCallback ServerValidator(string caCertificateFile)
     {
-        var ca = X509Certificate2.CreateFromPemFile(caCertificateFile);
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caCertificateFile));
         return (_, certificate, _, errors) => IsTrusted(ca, certificate, errors);
     }
 

@@ -5,7 +5,7 @@ using StatelessApp.Stack.Topology;
 namespace StatelessApp.Stack.Servers;
 
 /// <summary>Everything a server definition needs to build a command line, render a config or probe a node.</summary>
-public sealed class StackContext(StackTopology topology, StackPaths paths, StackSecrets secrets, HostTools tools, ProxyKind proxyKind)
+public sealed class StackContext(StackTopology topology, StackPaths paths, StackSecrets secrets, HostTools tools, ProxyKind proxyKind) : IDisposable
 {
     public StackTopology Topology { get; } = topology;
 
@@ -61,6 +61,16 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     private readonly Lock _httpGate = new();
     private HttpClient? _http;
+
+    /// <summary>Disposes the HTTPS client if one was made (never makes one: `down` may run before any certificate exists).</summary>
+    public void Dispose()
+    {
+        lock (_httpGate)
+        {
+            _http?.Dispose();
+            _http = null;
+        }
+    }
 
     /// <summary>Sentinel form of the app's ConnectionStrings:Redis (all three Sentinels, the service name, the password).</summary>
     public string RedisConnectionString =>
