@@ -129,9 +129,10 @@ public class EdgeTlsTests(StackFixture stack)
     [Fact]
     public async Task The_app_sees_the_clients_scheme_https_through_the_proxies()
     {
-        using var shopper = stack.NewShopper();
         foreach (var region in StackTopology.DataRegions)
         {
+            // A new shopper each time: one who has the cookies already is not sent them again.
+            using var shopper = stack.NewShopper();
             // The shopper cookie is Secure only when the app sees the request as HTTPS (X-Forwarded-Proto from a known proxy).
             using var response = await shopper.Through(region).GetAsync("");
 
