@@ -24,7 +24,13 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
         {
             await using var stack = await SystemUnderTest.UpAsync(output, settings.KeepLogs ? logsCopy : null, cancellationToken);
             await PostgresStatementCounter.EnsureReadyAsync(stack, cancellationToken);
-            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, UseProxy = false, MaxConnectionsPerServer = 16 })
+            using var http = new HttpClient(new SocketsHttpHandler
+            {
+                UseCookies = false,
+                UseProxy = false,
+                MaxConnectionsPerServer = 16,
+                SslOptions = new() { RemoteCertificateValidationCallback = stack.Context.Certificates.ServerValidator() },
+            })
             {
                 Timeout = TimeSpan.FromSeconds(30),
             };

@@ -411,7 +411,7 @@ public sealed class StackController : IDisposable
         if (problems.Count > 0)
         {
             throw new StackException(string.Join(Environment.NewLine, problems)
-                + Environment.NewLine + "Stop that process, or move the stack with an override (e.g. PROXY_PORT=9080 ./stack up; keys in deploy/topology.env).");
+                + Environment.NewLine + "Stop that process, or move the stack with an override (e.g. PROXY_PORT=9443 ./stack up; keys in deploy/topology.env).");
         }
     }
 
@@ -454,13 +454,15 @@ public sealed class StackController : IDisposable
         var proxies = Topology.NodesOf(NodeKind.Proxy);
         var dns = Topology.NodesOf(NodeKind.Dns)[0];
         _output.WriteLine();
+        var ca = Path.GetRelativePath(Environment.CurrentDirectory, Context.Certificates.CaCertificateFile);
         foreach (var proxy in proxies)
         {
-            _output.WriteLine($"  region {proxy.Region}: http://{proxy.Endpoint}/");
+            _output.WriteLine($"  region {proxy.Region}: https://{proxy.Endpoint}/  (plain http://{proxy.Address}:{ProxyServer.RedirectPort(proxy)}/ only redirects)");
         }
 
+        _output.WriteLine($"  CA:       {ca} (trust it, and only for this stack: curl --cacert {ca} …)");
         _output.WriteLine($"  DNS:      {dns.Address} port {dns.Port} answers {Topology.Domain} (dig @{dns.Address} -p {dns.Port} {Topology.Domain})");
-        _output.WriteLine($"  by name:  curl --resolve {Topology.Domain}:{proxies[0].Port}:{string.Join(',', proxies.Select(p => p.Address))} http://{Topology.Domain}:{proxies[0].Port}/");
+        _output.WriteLine($"  by name:  curl --cacert {ca} --resolve {Topology.Domain}:{proxies[0].Port}:{string.Join(',', proxies.Select(p => p.Address))} https://{Topology.Domain}:{proxies[0].Port}/");
         _output.WriteLine("  ./stack status | logs NAME | kill NAME|region-a|region-b|witness | start … | down");
     }
 

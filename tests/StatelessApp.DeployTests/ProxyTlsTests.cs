@@ -1,125 +1,119 @@
 using StatelessApp.DeployTests.Infrastructure;
+using StatelessApp.Stack;
+using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.DeployTests;
 
 /// <summary>
-/// TLS at the proxies, with the real HAProxy and nginx and the same config files the local stack runs: off unless
-/// PROXY_TLS_BIND has a value (the local stack never sets it, and then nothing changes); on, the proxy serves HTTPS
-/// with the certificate file and redirects plain HTTP, except the health endpoints.
-/// No app runs behind them: a 503/502 from the proxy itself proves the request got through TLS to the proxy.
+/// HTTPS at the proxies, with the real HAProxy and nginx, the same config files and the same variables the local stack
+/// gives them (the controller's own ProxyServer, its certificates from a scratch state folder; nginx rendered by
+/// render.sh as its container does): HTTPS with the proxy's certificate and HSTS, plain HTTP answered by a redirect only,
+/// health endpoints included. No app runs behind them: the proxy's own 503/502 proves the request got through TLS.
 /// </summary>
 public sealed class ProxyTlsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("proxy-tls-").FullName;
     private readonly int _http = LoopbackPorts.FreeTcp();
     private readonly int _https = LoopbackPorts.FreeTcp();
+    private readonly StackContext _context;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Certificate => Path.Combine(_folder, "proxy.pem");
-
-    /// <summary>The variables the controller gives a proxy (ProxyServer.Variables), pointing at ports where nothing listens.</summary>
-    private Dictionary<string, string> LocalStackVariables() => new(StringComparer.Ordinal)
+    public ProxyTlsTests()
     {
-        ["PROXY_REGION"] = "a",
-        ["PROXY_BIND"] = $"127.0.0.1:{_http}",
-        ["LOCAL_APP1"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
-        ["LOCAL_APP2"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
-        ["REMOTE_APP1"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
-        ["REMOTE_APP2"] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}",
-    };
+        var paths = new StackPaths(Repository.Root, Path.Combine(_folder, "state"));
+        _context = new StackContext(Repository.Topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy);
+    }
 
-    private async Task<Dictionary<string, string>> TlsVariablesAsync()
+    public void Dispose()
     {
-        var key = Path.Combine(_folder, "key.pem");
-        var certificate = Path.Combine(_folder, "certificate.pem");
-        var made = await CommandLine.RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=app.stateless.test", "-keyout", key, "-out", certificate]);
-        Assert.True(made.Succeeded, made.ToString());
-        await File.WriteAllTextAsync(Certificate, await File.ReadAllTextAsync(certificate) + await File.ReadAllTextAsync(key));
-        var variables = LocalStackVariables();
-        variables["PROXY_TLS_BIND"] = $"127.0.0.1:{_https}";
-        variables["PROXY_TLS_CERT"] = Certificate;
+        _context.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private string Domain => _context.Topology.Domain;
+
+    /// <summary>What the controller gives proxy-a, moved to free ports on 127.0.0.1 with apps where nothing listens.</summary>
+    private Dictionary<string, string> Variables()
+    {
+        var proxy = _context.Topology.Node("proxy-a");
+        var variables = new Dictionary<string, string>(new HaproxyServer().Launch(proxy, _context).Environment, StringComparer.Ordinal)
+        {
+            ["PROXY_BIND"] = $"127.0.0.1:{_https}",
+            ["PROXY_HTTP_BIND"] = $"127.0.0.1:{_http}",
+            ["PROXY_HTTPS_PORT"] = _https.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var app in new[] { "LOCAL_APP1", "LOCAL_APP2", "REMOTE_APP1", "REMOTE_APP2" })
+        {
+            variables[app] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}";
+        }
+
         return variables;
     }
 
-    private static Task<CommandResult> CurlAsync(string url) =>
-        CommandLine.RunAsync("curl", ["-sk", "--max-time", "5", "-o", "/dev/null", "-D", "-", "-w", "STATUS %{http_code} %{redirect_url}\n", url]);
-
-    private Task<RunningServer> StartHaproxyAsync(IReadOnlyDictionary<string, string> variables) =>
-        RunningServer.StartAsync("haproxy", ["-db", "-f", Repository.PathOf("deploy", "haproxy", "haproxy.cfg")], variables, _http);
-
-    /// <summary>Runs nginx as the controller does (template rendered into a prefix folder) and, for TLS, as the container does (tls.d).</summary>
-    private async Task<RunningServer> StartNginxAsync(IReadOnlyDictionary<string, string> variables, bool tls)
+    private async Task<RunningServer> StartAsync(ProxyKind kind)
     {
-        var prefix = Path.Combine(_folder, "nginx");
-        Directory.CreateDirectory(Path.Combine(prefix, "temp"));
-        await RenderAsync("deploy/nginx/nginx.conf.template", Path.Combine(prefix, "nginx.conf"), variables);
-        if (tls)
+        var variables = Variables();
+        if (kind == ProxyKind.Haproxy)
         {
-            Directory.CreateDirectory(Path.Combine(prefix, "tls.d"));
-            await RenderAsync("deploy/nginx/tls.conf.template", Path.Combine(prefix, "tls.d", "tls.conf"), variables);
+            return await RunningServer.StartAsync("haproxy", ["-db", "-f", Repository.PathOf("deploy", "haproxy", "haproxy.cfg")], variables, _https);
         }
 
+        var prefix = Path.Combine(_folder, "nginx");
+        Directory.CreateDirectory(Path.Combine(prefix, "temp"));
+        var rendered = await CommandLine.RunAsync("env", ["-i", .. variables.Select(v => $"{v.Key}={v.Value}"), "sh",
+            Repository.PathOf("deploy", "compose", "render.sh"), Repository.PathOf("deploy", "nginx", "nginx.conf.template"), Path.Combine(prefix, "nginx.conf")]);
+        Assert.True(rendered.Succeeded, rendered.ToString());
         return await RunningServer.StartAsync("nginx", ["-p", prefix + "/", "-c", Path.Combine(prefix, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
-            new Dictionary<string, string>(), _http);
+            new Dictionary<string, string>(), _https);
     }
 
-    private static async Task RenderAsync(string template, string output, IReadOnlyDictionary<string, string> variables)
+    /// <summary>curl by the app's name (resolved to 127.0.0.1), trusting the stack's CA only when <paramref name="trustCa"/>.</summary>
+    private Task<CommandResult> CurlAsync(string url, bool trustCa = true) =>
+        CommandLine.RunAsync("curl", [
+            "-s", "--max-time", "5", "-o", "/dev/null", "-D", "-", "-w", "STATUS %{http_code} %{redirect_url}\n",
+            "--resolve", $"{Domain}:{_https}:127.0.0.1", "--resolve", $"{Domain}:{_http}:127.0.0.1",
+            .. trustCa ? new[] { "--cacert", _context.Certificates.CaCertificateFile } : [],
+            url]);
+
+    public static TheoryData<ProxyKind> Kinds => new(ProxyKind.Haproxy, ProxyKind.Nginx);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_proxy_serves_HTTPS_with_the_stack_certificate_and_HSTS(ProxyKind kind)
     {
-        var result = await CommandLine.RunAsync("env", ["-i", .. variables.Select(v => $"{v.Key}={v.Value}"), "sh", Repository.PathOf("deploy", "compose", "render.sh"), Repository.PathOf(template), output]);
-        Assert.True(result.Succeeded, result.ToString());
+        using var proxy = await StartAsync(kind);
+
+        var secure = await CurlAsync($"https://{Domain}:{_https}/cart");
+
+        // No app is up: the proxy's own answer, through TLS verified against the stack's CA for the app's name.
+        Assert.Contains(kind == ProxyKind.Haproxy ? "STATUS 503" : "STATUS 502", secure.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/2", secure.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("strict-transport-security: max-age=31536000", secure.StandardOutput, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task HAProxy_with_the_local_stacks_variables_serves_plain_HTTP_only()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Plain_HTTP_gets_a_redirect_to_the_HTTPS_port_and_nothing_else_health_included(ProxyKind kind)
     {
-        using var haproxy = await StartHaproxyAsync(LocalStackVariables());
+        using var proxy = await StartAsync(kind);
 
-        var plain = await CurlAsync($"http://127.0.0.1:{_http}/");
+        foreach (var path in new[] { "/cart?x=1", "/health/ready", "/" })
+        {
+            var plain = await CurlAsync($"http://{Domain}:{_http}{path}");
 
-        // HAProxy's own 503 (no server up) skips the http-response rules: the status alone says it answered.
-        Assert.Contains("STATUS 503", plain.StandardOutput, StringComparison.Ordinal);
-        Assert.False(await RunningServer.AcceptsAsync(_https), "no HTTPS listener without PROXY_TLS_BIND");
+            Assert.Contains($"STATUS 301 https://{Domain}:{_https}{path}", plain.StandardOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("set-cookie", plain.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
-    [Fact]
-    public async Task HAProxy_with_TLS_on_serves_HTTPS_and_redirects_plain_HTTP_except_health()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_client_without_the_stack_CA_gets_no_answer(ProxyKind kind)
     {
-        using var haproxy = await StartHaproxyAsync(await TlsVariablesAsync());
+        using var proxy = await StartAsync(kind);
 
-        var secure = await CurlAsync($"https://127.0.0.1:{_https}/cart");
-        var plain = await CurlAsync($"http://127.0.0.1:{_http}/cart");
-        var health = await CurlAsync($"http://127.0.0.1:{_http}/health/ready");
+        var stranger = await CurlAsync($"https://{Domain}:{_https}/cart", trustCa: false);
 
-        Assert.Contains("STATUS 503", secure.StandardOutput, StringComparison.Ordinal);
-        Assert.StartsWith("HTTP/2 503", secure.StandardOutput, StringComparison.Ordinal); // TLS with ALPN h2, as configured
-        Assert.Contains($"STATUS 301 https://127.0.0.1:{_http}/cart", plain.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("STATUS 503", health.StandardOutput, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task nginx_as_the_local_stack_renders_it_serves_plain_HTTP_only()
-    {
-        using var nginx = await StartNginxAsync(LocalStackVariables(), tls: false);
-
-        var plain = await CurlAsync($"http://127.0.0.1:{_http}/");
-
-        Assert.Contains("STATUS 502", plain.StandardOutput, StringComparison.Ordinal);
-        Assert.False(await RunningServer.AcceptsAsync(_https), "no HTTPS listener without tls.d");
-    }
-
-    [Fact]
-    public async Task nginx_with_the_TLS_snippet_serves_HTTPS_and_redirects_plain_HTTP_except_health()
-    {
-        using var nginx = await StartNginxAsync(await TlsVariablesAsync(), tls: true);
-
-        var secure = await CurlAsync($"https://127.0.0.1:{_https}/cart");
-        var plain = await CurlAsync($"http://127.0.0.1:{_http}/cart");
-        var health = await CurlAsync($"http://127.0.0.1:{_http}/health/ready");
-
-        Assert.Contains("STATUS 502", secure.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("x-proxy-region: a", secure.StandardOutput, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("STATUS 301 https://127.0.0.1/cart", plain.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("STATUS 502", health.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(60, stranger.ExitCode); // curl: peer certificate cannot be authenticated with known CA certificates
     }
 }

@@ -24,10 +24,10 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
     {
         await stack.RestoreAsync();
         var proxy = stack.Topology.NodesOf(NodeKind.Proxy)[0];
-        var site = new Uri($"http://{stack.Topology.Domain}:{proxy.Port}/");
+        var site = new Uri($"https://{stack.Topology.Domain}:{proxy.Port}/");
         var appLogOffsets = HistoryCheck.AppLogOffsets(stack);
         await using var watch = PrimaryWatch.Start(stack);
-        await using var load = new ShopLoad(Shoppers, site, stack.Dns.Endpoint);
+        await using var load = new ShopLoad(Shoppers, site, stack.Dns.Endpoint, stack.Controller.Context.Certificates.ServerValidator());
         load.Start();
 
         // Freshly started instances answer their first requests slowly (JIT, pools, key ring): the fault must hit a

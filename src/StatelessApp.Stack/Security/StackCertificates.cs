@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using StatelessApp.Stack.Processes;
@@ -33,6 +34,9 @@ public sealed class StackCertificates
     public string CaCertificateFile => Path.Combine(_folder, "ca.crt");
 
     private string CaKeyFile => Path.Combine(_folder, "ca.key");
+
+    /// <summary>How the stack's .NET clients check a server: against this CA alone (<see cref="CaTrust"/>).</summary>
+    public RemoteCertificateValidationCallback ServerValidator() => CaTrust.ServerValidator(CaCertificateFile);
 
     /// <summary>Makes the CA if there is none and a fitting certificate for every node of <paramref name="topology"/>.</summary>
     public static StackCertificates LoadOrCreate(StackPaths paths, StackTopology topology, TimeProvider? time = null)
@@ -81,8 +85,13 @@ public sealed class StackCertificates
     private NodeCertificate FilesOf(string name) =>
         new(Path.Combine(_folder, name + ".crt"), Path.Combine(_folder, name + ".key"), Path.Combine(_folder, name + ".pem"));
 
-    private static IReadOnlyList<string> NamesOf(Node node, StackTopology topology) =>
-        node.Kind == NodeKind.Proxy ? [node.Name, topology.Domain] : [node.Name];
+    // Proxies carry the name clients use; apps the one name the proxies check for the whole pool (APP_TLS_NAME).
+    private static IReadOnlyList<string> NamesOf(Node node, StackTopology topology) => node.Kind switch
+    {
+        NodeKind.Proxy => [node.Name, topology.Domain],
+        NodeKind.App => [node.Name, topology.AppTlsName],
+        _ => [node.Name],
+    };
 
     /// <summary>True when the saved certificate is signed by the current CA, names exactly these subjects and is not near expiry.</summary>
     private bool Fits(NodeCertificate files, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> dnsNames)

@@ -5,7 +5,10 @@ using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Servers;
 
-/// <summary>An instance of the shop (the published StatelessApp.Web), configured by the CONTRACT's keys as environment variables.</summary>
+/// <summary>
+/// An instance of the shop (the published StatelessApp.Web), configured by the CONTRACT's keys as environment variables.
+/// It listens on HTTPS only, with its node certificate (Kestrel's own settings: no code in the app).
+/// </summary>
 public sealed class AppServer : Server
 {
     public override NodeKind Kind => NodeKind.App;
@@ -15,9 +18,12 @@ public sealed class AppServer : Server
 
     public override LaunchSpec Launch(Node node, StackContext context)
     {
+        var certificate = context.Certificates.For(node);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["ASPNETCORE_URLS"] = $"http://{node.Endpoint}",
+            ["ASPNETCORE_URLS"] = $"https://{node.Endpoint}",
+            ["Kestrel__Certificates__Default__Path"] = certificate.CertificateFile,
+            ["Kestrel__Certificates__Default__KeyPath"] = certificate.KeyFile,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Shop"] = context.ShopConnectionString,
             ["Instance__Region"] = node.Region,
@@ -62,7 +68,7 @@ public sealed class AppServer : Server
         {
             // Healthy means every check passed: /health/ready also answers 200 when the instance is only Degraded (Redis or
             // the PostgreSQL primary unreachable: it stays in the proxies), and `up` must wait for a fully working app.
-            using var response = await context.Http.GetAsync(new Uri($"http://{node.Endpoint}/health/ready"), cancellationToken);
+            using var response = await context.Http.GetAsync(new Uri($"https://{node.Endpoint}/health/ready"), cancellationToken);
             var status = await OverallStatusAsync(response, cancellationToken);
             return new NodeProbe(response.IsSuccessStatusCode && status == "Healthy", ServerRole.None, $"/health/ready {(int)response.StatusCode} {status}");
         }

@@ -4,8 +4,9 @@ using StatelessApp.Stack.Topology;
 namespace StatelessApp.Stack.Servers;
 
 /// <summary>
-/// What the two proxies share: the same variables (bind address, own region's apps, other region's apps) and the
-/// same probe — the proxy answers, and says whether it can reach a ready app (/health/ready through it).
+/// What the two proxies share: the same variables (listeners, certificate, the CA and name the apps' certificates must
+/// have, own region's apps, other region's apps) and the same probe — the proxy answers over HTTPS, and says whether it
+/// can reach a ready app (/health/ready through it).
 /// </summary>
 public abstract class ProxyServer : Server
 {
@@ -17,10 +18,17 @@ public abstract class ProxyServer : Server
     {
         var local = context.Topology.NodesIn(node.Region).Where(n => n.Kind == NodeKind.App).OrderBy(n => n.Ordinal).ToList();
         var remote = context.Topology.NodesIn(StackTopology.OtherRegion(node.Region)).Where(n => n.Kind == NodeKind.App).OrderBy(n => n.Ordinal).ToList();
+        var certificate = context.Certificates.For(node);
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PROXY_REGION"] = node.Region,
             ["PROXY_BIND"] = node.Endpoint,
+            ["PROXY_HTTP_BIND"] = $"{node.Address}:{RedirectPort(node).ToString(CultureInfo.InvariantCulture)}",
+            ["PROXY_HTTPS_PORT"] = node.Port.ToString(CultureInfo.InvariantCulture),
+            ["PROXY_TLS_CERT"] = certificate.CertificateFile,
+            ["PROXY_TLS_KEY"] = certificate.KeyFile,
+            ["PROXY_TLS_CA"] = context.Certificates.CaCertificateFile,
+            ["APP_TLS_NAME"] = context.Topology.AppTlsName,
         };
         for (var i = 0; i < StackTopology.AppsPerRegion; i++)
         {
@@ -32,11 +40,14 @@ public abstract class ProxyServer : Server
         return variables;
     }
 
+    /// <summary>The plain HTTP port, which only redirects to HTTPS (PROXY_HTTP_PORT).</summary>
+    public static int RedirectPort(Node node) => node.Ports[1].Number;
+
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await context.Http.GetAsync(new Uri($"http://{node.Endpoint}/health/ready"), cancellationToken);
+            using var response = await context.Http.GetAsync(new Uri($"https://{node.Endpoint}/health/ready"), cancellationToken);
             return new NodeProbe(true, ServerRole.None, $"{ProxyKind.ToString().ToLowerInvariant()}, app via proxy: {(int)response.StatusCode}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Topology;
 
@@ -45,20 +46,22 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     private KeyRingCertificate? _keyRingCertificate;
 
-    /// <summary>Short timeouts: a probe must answer "not yet" quickly, the caller polls.</summary>
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false })
-    {
-        Timeout = TimeSpan.FromSeconds(2),
-    };
+    /// <summary>
+    /// The stack's own client for the apps and proxies (HTTPS with TLS on, trusting the stack's CA alone). Short timeouts:
+    /// a probe must answer "not yet" quickly, the caller polls.
+    /// </summary>
+    public HttpClient Http => LazyInitializer.EnsureInitialized(ref _http, ref _httpGate, () => NewClient(ProbeTimeout, clientCertificate: null));
 
     /// <summary>
-    /// <see cref="Http"/> for the servers that speak HTTPS and ask for a client certificate (etcd, Patroni's REST API):
-    /// trusts the stack's CA only and presents the controller's certificate, <see cref="ControllerCertificate"/>.
+    /// The client for etcd and Patroni's REST API, which ask for a client certificate: <see cref="Http"/>'s trust, and it
+    /// presents the controller's certificate, <see cref="ControllerCertificate"/>.
     /// </summary>
-    public HttpClient Https => LazyInitializer.EnsureInitialized(ref _https, ref _httpsLock, () => NewServerHttpClient(TimeSpan.FromSeconds(2)));
+    public HttpClient ServerHttp => LazyInitializer.EnsureInitialized(ref _serverHttp, ref _httpGate, () => NewServerHttpClient(ProbeTimeout));
 
-    private HttpClient? _https;
-    private object? _httpsLock;
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    private HttpClient? _http;
+    private HttpClient? _serverHttp;
+    private object? _httpGate;
 
     /// <summary>
     /// The client certificate of the controller's own tools (etcdctl, probes, patronictl). Without a Common Name: etcd's
@@ -67,30 +70,30 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     public NodeCertificate ControllerCertificate => Certificates.ClientWithoutCommonName("stack");
 
     /// <summary>
-    /// A client of its own for etcd and Patroni's REST API (with TLS on: the stack's CA only, the controller's client
-    /// certificate), for a caller that needs other timeouts or headers than <see cref="ServerHttp"/>'s.
+    /// A client of its own for etcd and Patroni's REST API, for a caller that needs other timeouts or headers than
+    /// <see cref="ServerHttp"/>'s.
     /// </summary>
-    public HttpClient NewServerHttpClient(TimeSpan timeout)
+    public HttpClient NewServerHttpClient(TimeSpan timeout) => NewClient(timeout, ControllerCertificate);
+
+    /// <summary>"https" with TLS on, else "http".</summary>
+    public string HttpScheme => Tls ? "https" : "http";
+
+    private HttpClient NewClient(TimeSpan timeout, NodeCertificate? clientCertificate)
     {
         var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false };
         if (Tls)
         {
-            handler.SslOptions = StackTrust.ClientOptions(Certificates.CaCertificateFile, ControllerCertificate);
+            handler.SslOptions = CaTrust.ClientOptions(Certificates.CaCertificateFile, clientCertificate);
         }
 
         return new HttpClient(handler) { Timeout = timeout };
     }
 
-    /// <summary>"https" with TLS on, else "http".</summary>
-    public string HttpScheme => Tls ? "https" : "http";
-
-    /// <summary>The client for etcd and Patroni's REST API: <see cref="Https"/> with TLS on, else <see cref="Http"/>.</summary>
-    public HttpClient ServerHttp => Tls ? Https : Http;
-
+    /// <summary>Disposes the clients that were made (never makes one: `down` may run before any certificate exists).</summary>
     public void Dispose()
     {
-        Http.Dispose();
-        _https?.Dispose();
+        _http?.Dispose();
+        _serverHttp?.Dispose();
     }
 
     /// <summary>

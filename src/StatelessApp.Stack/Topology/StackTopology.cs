@@ -21,11 +21,12 @@ public sealed partial class StackTopology
     /// <summary>App instances per region.</summary>
     public const int AppsPerRegion = 2;
 
-    private StackTopology(IReadOnlyDictionary<string, string> values, string domain, ProxyKind proxyKind, string redisMasterName,
+    private StackTopology(IReadOnlyDictionary<string, string> values, string domain, string appTlsName, ProxyKind proxyKind, string redisMasterName,
         string patroniScope, string redisInitialPrimary, string postgresInitialLeader, IReadOnlyList<Region> regions, IReadOnlyList<Node> nodes)
     {
         Values = values;
         Domain = domain;
+        AppTlsName = appTlsName;
         ProxyKind = proxyKind;
         RedisMasterName = redisMasterName;
         PatroniScope = patroniScope;
@@ -40,6 +41,9 @@ public sealed partial class StackTopology
 
     /// <summary>The DNS name of the app (two A records: both proxies).</summary>
     public string Domain { get; }
+
+    /// <summary>The DNS name every app instance's certificate carries, which the proxies check (APP_TLS_NAME).</summary>
+    public string AppTlsName { get; }
 
     /// <summary>The default proxy; `up --proxy` can choose the other one.</summary>
     public ProxyKind ProxyKind { get; }
@@ -97,6 +101,12 @@ public sealed partial class StackTopology
             reader.Error($"STACK_DOMAIN '{domain}' is not a DNS name with at least two labels (e.g. app.stateless.test)");
         }
 
+        var appTlsName = reader.Required("APP_TLS_NAME");
+        if (appTlsName is not null && !DomainPattern().IsMatch(appTlsName))
+        {
+            reader.Error($"APP_TLS_NAME '{appTlsName}' is not a DNS name with at least two labels (e.g. apps.stateless.test)");
+        }
+
         var proxyKindText = reader.Required("STACK_PROXY_KIND");
         ProxyKind proxyKind = default;
         if (proxyKindText is not null && !TryParseProxyKind(proxyKindText, out proxyKind))
@@ -136,8 +146,8 @@ public sealed partial class StackTopology
             [NodeKind.Postgres] = [new("postgres", reader.Port("POSTGRES_PORT")), new("patroni-rest", reader.Port("PATRONI_PORT"))],
             [NodeKind.Redis] = [new("redis", reader.Port("REDIS_PORT"))],
             [NodeKind.Sentinel] = [new("sentinel", reader.Port("SENTINEL_PORT"))],
-            [NodeKind.App] = [new("http", reader.Port("APP_PORT"))],
-            [NodeKind.Proxy] = [new("http", reader.Port("PROXY_PORT"))],
+            [NodeKind.App] = [new("https", reader.Port("APP_PORT"))],
+            [NodeKind.Proxy] = [new("https", reader.Port("PROXY_PORT")), new("http-redirect", reader.Port("PROXY_HTTP_PORT"))],
             [NodeKind.Dns] = [new("dns", reader.Port("DNS_PORT"), IsUdp: true), new("dns-tcp", reader.Port("DNS_PORT"))],
         };
 
@@ -172,7 +182,7 @@ public sealed partial class StackTopology
             throw new TopologyException(reader.Errors);
         }
 
-        return new StackTopology(values, domain!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, regions,
+        return new StackTopology(values, domain!, appTlsName!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, regions,
             [.. nodes.OrderBy(n => n.Kind).ThenBy(n => n.Region, StringComparer.Ordinal).ThenBy(n => n.Ordinal)]);
     }
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using System.Net.Security;
 
 namespace StatelessApp.Drills.Load;
 
 /// <summary>
 /// A bounded mixed load: <c>shoppers</c> virtual shoppers, each on its own failover-capable client through the stack's
-/// DNS name, until stopped. The clock starts with the load; faults are marked on the same clock.
+/// DNS name (HTTPS, the server checked with <c>serverValidator</c>), until stopped. The clock starts with the load; faults are marked on the same clock.
 /// </summary>
 public sealed class ShopLoad : IAsyncDisposable
 {
@@ -13,11 +14,11 @@ public sealed class ShopLoad : IAsyncDisposable
     private readonly List<Task> _running = [];
     private readonly List<(TimeSpan At, string What)> _marks = [];
 
-    public ShopLoad(int shoppers, Uri site, string dnsServer)
+    public ShopLoad(int shoppers, Uri site, string dnsServer, RemoteCertificateValidationCallback serverValidator)
     {
         StartTimestamp = Stopwatch.GetTimestamp();
         Clock = Stopwatch.StartNew();
-        _shoppers = [.. Enumerable.Range(1, shoppers).Select(i => new VirtualShopper(i, site, dnsServer, Clock))];
+        _shoppers = [.. Enumerable.Range(1, shoppers).Select(i => new VirtualShopper(i, site, dnsServer, serverValidator, Clock))];
     }
 
     public Stopwatch Clock { get; }

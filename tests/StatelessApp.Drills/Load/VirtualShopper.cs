@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Security;
 using System.Text.Json;
 using StatelessApp.Hosting.Clients;
 
@@ -29,7 +30,7 @@ public sealed class VirtualShopper : IDisposable
     private string? _sessionCookie;
     private string? _shopperCookie;
 
-    public VirtualShopper(int id, Uri site, string dnsServer, Stopwatch clock)
+    public VirtualShopper(int id, Uri site, string dnsServer, RemoteCertificateValidationCallback serverValidator, Stopwatch clock)
     {
         _id = id;
         _site = site;
@@ -48,6 +49,7 @@ public sealed class VirtualShopper : IDisposable
             sockets.CookieContainer = _cookies;
             sockets.UseCookies = true;
             sockets.AllowAutoRedirect = false;
+            sockets.SslOptions.RemoteCertificateValidationCallback = serverValidator;
         }))
         {
             BaseAddress = site,

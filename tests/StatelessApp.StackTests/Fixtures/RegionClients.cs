@@ -1,19 +1,22 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.StackTests.Fixtures;
 
 /// <summary>
-/// One shopper (one cookie jar) who reaches the app by its DNS name, http://app.stateless.test:PORT/, landing on
+/// One shopper (one cookie jar) who reaches the app by its DNS name, https://app.stateless.test:PORT/, landing on
 /// region A's or region B's proxy — what a browser does when DNS gives it one address and then the other. The name
-/// is the same for both, so cookies (session, antiforgery, shopper id) travel from one region to the other.
+/// is the same for both, so cookies (session, antiforgery, shopper id) travel from one region to the other. The
+/// proxies' certificate is checked with <c>serverValidator</c> (null: the machine's trust store, which lacks the
+/// stack's CA: a client that does not trust the stack).
 /// </summary>
 public sealed class RegionClients : IDisposable
 {
     private readonly Dictionary<string, HttpClient> _clients = [];
 
-    public RegionClients(StackTopology topology)
+    public RegionClients(StackTopology topology, RemoteCertificateValidationCallback? serverValidator)
     {
         var cookies = new CookieContainer();
         foreach (var region in StackTopology.DataRegions)
@@ -24,6 +27,7 @@ public sealed class RegionClients : IDisposable
                 CookieContainer = cookies,
                 AllowAutoRedirect = false,
                 UseProxy = false,
+                SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = serverValidator },
                 ConnectCallback = async (_, cancellationToken) =>
                 {
                     var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -41,7 +45,7 @@ public sealed class RegionClients : IDisposable
             };
             _clients[region] = new HttpClient(handler)
             {
-                BaseAddress = new Uri($"http://{topology.Domain}:{proxy.Port}/"),
+                BaseAddress = new Uri($"https://{topology.Domain}:{proxy.Port}/"),
                 Timeout = TimeSpan.FromSeconds(30),
             };
         }

@@ -8,7 +8,8 @@ namespace StatelessApp.StackTests.Fixtures;
 /// <summary>
 /// Brings the whole two-region stack up once for the stack tests and down at the end. It runs from the repository's
 /// topology with every region moved by 100 in the second octet (127.1.x → 127.101.x, …) and with its own state folder
-/// under the temp folder, so it never collides with a stack the developer started with `./stack up`.
+/// under the temp folder, so it never collides with a stack the developer started with `./stack up`. The proxy is the
+/// topology's unless STACK_PROXY_KIND names the other (`STACK_PROXY_KIND=nginx dotnet test …`).
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime, IDisposable
 {
@@ -20,7 +21,8 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
         _diagnostics = diagnostics;
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-stack-tests-").FullName);
         Topology = StackTopology.LoadOnMovedRange(paths.TopologyFile, secondOctetOffset: 100);
-        Controller = new StackController(paths, Topology, TextWriter.Synchronized(_output));
+        var proxy = StackTopology.TryParseProxyKind(Environment.GetEnvironmentVariable("STACK_PROXY_KIND") ?? "", out var kind) ? kind : (ProxyKind?)null;
+        Controller = new StackController(paths, Topology, TextWriter.Synchronized(_output), proxy);
     }
 
     public StackTopology Topology { get; }
@@ -54,7 +56,15 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
     public void Dispose() => _output.Dispose();
 
     /// <summary>A client that reaches the app by its DNS name through the given region's proxy (see <see cref="RegionClients"/>).</summary>
-    public RegionClients NewShopper() => new(Topology);
+    public RegionClients NewShopper() => new(Topology, Controller.Context.Certificates.ServerValidator());
+
+    /// <summary>A client of one node's HTTPS port by its address (an app instance, bypassing the proxies), trusting the stack's CA.</summary>
+    public HttpClient DirectTo(Node node) =>
+        new(new SocketsHttpHandler { UseProxy = false, SslOptions = new() { RemoteCertificateValidationCallback = Controller.Context.Certificates.ServerValidator() } })
+        {
+            BaseAddress = new Uri($"https://{node.Endpoint}/"),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
 
     private void Report() =>
         _diagnostics.OnMessage(new DiagnosticMessage("stack up (test range):" + Environment.NewLine + _output));

@@ -109,7 +109,7 @@ public sealed class ReadYourWritesTests(StackFixture stack, ITestOutputHelper ou
             output.WriteLine($"{shoppers * cyclesEach} cycles, reads served by: {string.Join(", ", servedBy.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}");
             foreach (var app in stack.Topology.NodesOf(NodeKind.App))
             {
-                using var direct = new HttpClient { BaseAddress = new Uri($"http://{app.Address}:{app.Port}/"), Timeout = TimeSpan.FromSeconds(10) };
+                using var direct = stack.DirectTo(app);
                 var status = JsonDocument.Parse(await direct.GetStringAsync("api/status")).RootElement;
                 output.WriteLine($"{app.Name}: {status.GetProperty("readRouting")}");
             }

@@ -20,7 +20,19 @@ public sealed class AppServerTests : IDisposable
         var environment = server.Launch(app, context).Environment;
 
         Assert.Equal("00:05:00", environment["Sessions__IdleTimeout"]);
-        Assert.Equal($"http://{app.Endpoint}", environment["ASPNETCORE_URLS"]);
+    }
+
+    [Fact]
+    public void An_instance_listens_on_HTTPS_only_with_its_node_certificate()
+    {
+        var context = Context();
+        var app = context.Topology.Node("app-a1");
+
+        var environment = new AppServer().Launch(app, context).Environment;
+
+        Assert.Equal($"https://{app.Endpoint}", environment["ASPNETCORE_URLS"]);
+        Assert.Equal(context.Certificates.For(app).CertificateFile, environment["Kestrel__Certificates__Default__Path"]);
+        Assert.Equal(context.Certificates.For(app).KeyFile, environment["Kestrel__Certificates__Default__KeyPath"]);
     }
 
     [Fact]

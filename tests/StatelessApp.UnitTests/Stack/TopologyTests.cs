@@ -144,7 +144,7 @@ public class TopologyTests
     {
         var error = Invalid(v => v["A_APP2_ADDR"] = "127.1.0.11");
 
-        Assert.Contains(error.Errors, e => e.Contains("127.1.0.11:5080/tcp is used by app-a1 (http) and app-a2 (http)", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("127.1.0.11:5443/tcp is used by app-a1 (https) and app-a2 (https)", StringComparison.Ordinal));
     }
 
     [Fact]
