@@ -153,7 +153,15 @@ shown="deploy/compose/site-secrets.sh"
 for word in "${secrets_args[@]}"; do shown="$shown $(quote "$word")"; done
 echo "+ $shown"
 # Local, like step 1: it proves every password and certificate this site needs is there, in a dry run too.
-site_secrets_output=$("$root/deploy/compose/site-secrets.sh" "${secrets_args[@]}" 2>&1) || fail "deploy/compose/site-secrets.sh failed: ${site_secrets_output##*site-secrets.sh: }"
+status=0
+site_secrets_output=$("$root/deploy/compose/site-secrets.sh" "${secrets_args[@]}" 2>&1) || status=$?
+if [ "$status" -ne 0 ]; then
+  reason=$(grep -m1 'site-secrets.sh: ' <<<"$site_secrets_output" || true)
+  reason=${reason#*site-secrets.sh: }
+  # Its refusals (exit 2: a missing or unusable password, bad TLS material) are this script's refusals.
+  if [ "$status" -eq 2 ]; then refuse "${reason:-deploy/compose/site-secrets.sh refused: run it by hand to see why}"; fi
+  fail "deploy/compose/site-secrets.sh failed: ${reason:-run it by hand to see why}"
+fi
 tar -czf "$work/secrets.tar.gz" -C "$work/secrets" .
 services_shipped=$(find "$work/secrets" -mindepth 1 -maxdepth 1 -type d | wc -l)
 
