@@ -265,10 +265,10 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
 
         var script = service.Command[2]
             .Replace("$$", "$", StringComparison.Ordinal)
+            .Replace("/tmp/", temporary + "/", StringComparison.Ordinal)
             .Replace("/etc/stateless/redis/", mounts + "/", StringComparison.Ordinal)
             .Replace("/data/", data + "/", StringComparison.Ordinal)
             .Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)
-            .Replace("/tmp/", temporary + "/", StringComparison.Ordinal)
             .Replace("exec docker-entrypoint.sh", "exec true", StringComparison.Ordinal);
         var result = await CommandLine.RunAsync("env", ["-i", "PATH=/usr/bin:/bin", .. service.Environment.Select(p => $"{p.Key}={p.Value}"), "sh", "-c", script]);
         Assert.True(result.Succeeded, result.ToString());
@@ -294,7 +294,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         var output = compose.Env.Scratch($"{name}-{Path.GetFileName(template)}");
         var secrets = Directory.CreateDirectory(compose.Env.Scratch($"{name}-secrets")).FullName;
         var environment = service.Environment.ToDictionary(p => p.Key, p => (string?)p.Value.Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal), StringComparer.Ordinal);
-        foreach (var (key, file) in environment.Where(p => p.Key.EndsWith("_FILE", StringComparison.Ordinal) && p.Value!.StartsWith(secrets, StringComparison.Ordinal)).OrderBy(p => StackSecrets.Keys.Contains(p.Key[..^"_FILE".Length])))
+        foreach (var (key, file) in environment.Where(p => p.Key.EndsWith("_PASSWORD_FILE", StringComparison.Ordinal) && p.Value!.StartsWith(secrets, StringComparison.Ordinal)).OrderBy(p => StackSecrets.Keys.Contains(p.Key[..^"_FILE".Length])))
         {
             await File.WriteAllTextAsync(file!, compose.Env.Secrets.Values[key[..^"_FILE".Length]]);
         }

@@ -158,8 +158,8 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         var passwords = Path.Combine(material.Folder, "without-shop.env");
         await File.WriteAllLinesAsync(passwords, material.Secrets.Values.Where(p => p.Key != "SHOP_DB_PASSWORD").Select(p => $"{p.Key}={p.Value}"));
 
-        var forRegion = await CommandLine.BashAsync(Script, ["--site", "a", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", passwords, "-o", Path.Combine(material.Folder, "refused")], TestSecrets.NoneSet());
-        var forWitness = await CommandLine.BashAsync(Script, ["--site", "w", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", passwords, "-o", Path.Combine(material.Folder, "witness-ok")], TestSecrets.NoneSet());
+        var forRegion = await CommandLine.BashAsync(Script, ["--site", "a", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", passwords, "-o", Path.Combine(material.Folder, "refused")], TestSecrets.NoneSet(), DeploymentMaterial.ScriptTimeout);
+        var forWitness = await CommandLine.BashAsync(Script, ["--site", "w", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", passwords, "-o", Path.Combine(material.Folder, "witness-ok")], TestSecrets.NoneSet(), DeploymentMaterial.ScriptTimeout);
 
         Assert.Equal(2, forRegion.ExitCode);
         Assert.Contains("missing password(s) for site a: SHOP_DB_PASSWORD ", forRegion.StandardError, StringComparison.Ordinal);
@@ -176,7 +176,7 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         environment["REDIS_SENTINEL_PASSWORD"] = "from-the-environment";
         var output = Path.Combine(material.Folder, "from-environment");
 
-        var result = await CommandLine.BashAsync(Script, ["--site", "w", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", material.PasswordsFile, "-o", output], environment);
+        var result = await CommandLine.BashAsync(Script, ["--site", "w", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", material.PasswordsFile, "-o", output], environment, DeploymentMaterial.ScriptTimeout);
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Equal("from-the-environment", File.ReadAllText(Path.Combine(output, "sentinel-w", "redis-sentinel-password")));
@@ -194,7 +194,7 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         var environment = TestSecrets.NoneSet();
         environment["SHOP_DB_PASSWORD"] = password;
 
-        var result = await CommandLine.BashAsync(Script, ["--site", "b", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", material.PasswordsFile, "-o", Path.Combine(material.Folder, "bad")], environment);
+        var result = await CommandLine.BashAsync(Script, ["--site", "b", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", material.PasswordsFile, "-o", Path.Combine(material.Folder, "bad")], environment, DeploymentMaterial.ScriptTimeout);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("SHOP_DB_PASSWORD contains", result.StandardError, StringComparison.Ordinal);
@@ -208,7 +208,7 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         var example = Repository.PathOf("deploy", "secrets.env.example");
 
         // The example carries names only: used as is, every password of every site is reported missing.
-        var result = await CommandLine.BashAsync(Script, ["--site", "all", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", example, "-o", Path.Combine(material.Folder, "example")], TestSecrets.NoneSet());
+        var result = await CommandLine.BashAsync(Script, ["--site", "all", "--tls", material.Tls, "--env", material.EnvFile, "--passwords", example, "-o", Path.Combine(material.Folder, "example")], TestSecrets.NoneSet(), DeploymentMaterial.ScriptTimeout);
 
         Assert.Equal(2, result.ExitCode);
         var deployment = Regex.Match(result.StandardError, @"missing password\(s\) for site all: ([A-Z_ ]+) \(").Groups[1].Value.Split(' ');

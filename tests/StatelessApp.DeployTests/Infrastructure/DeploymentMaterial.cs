@@ -9,6 +9,9 @@ public sealed class DeploymentMaterial
 {
     public static readonly string[] PublicNames = ["shop.example.com", "203.0.113.10"];
 
+    /// <summary>The scripts fork openssl, cp and chown dozens of times: on a loaded 2-core machine that takes minutes.</summary>
+    public static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
+
     private static readonly Lazy<Task<DeploymentMaterial>> Made = new(MakeAsync);
 
     private DeploymentMaterial(string folder, TestSecrets secrets)
@@ -37,7 +40,7 @@ public sealed class DeploymentMaterial
     {
         var output = Path.Combine(Folder, $"site-{site}-{Guid.NewGuid():N}");
         var result = await CommandLine.BashAsync("deploy/compose/site-secrets.sh",
-            ["--site", site, "--tls", Tls, "--env", EnvFile, "--passwords", PasswordsFile, "-o", output, .. more], TestSecrets.NoneSet());
+            ["--site", site, "--tls", Tls, "--env", EnvFile, "--passwords", PasswordsFile, "-o", output, .. more], TestSecrets.NoneSet(), ScriptTimeout);
         Assert.True(result.Succeeded, result.ToString());
         Assert.Empty(Secrets.FoundIn(result.Output));
         return output;
@@ -52,7 +55,7 @@ public sealed class DeploymentMaterial
         Assert.True(environment.Succeeded, environment.ToString());
         await File.WriteAllLinesAsync(material.PasswordsFile, material.Secrets.Values.Select(p => $"{p.Key}={p.Value}"));
         var issued = await CommandLine.BashAsync("deploy/issue-certificates.sh",
-            ["--out", material.Tls, "--env", material.EnvFile, .. PublicNames.SelectMany(name => new[] { "--public-name", name })]);
+            ["--out", material.Tls, "--env", material.EnvFile, .. PublicNames.SelectMany(name => new[] { "--public-name", name })], timeout: ScriptTimeout);
         Assert.True(issued.Succeeded, issued.ToString());
         return material;
     }
