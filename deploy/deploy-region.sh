@@ -2,22 +2,22 @@
 # Puts one site of the two-region stack (region a, region b or the witness w) on a host over SSH: checks the host,
 # creates the cross-host networks if missing, copies the bundle (the committed tree: `git archive HEAD`; outside a
 # git repository, the folder minus build output and local state), writes its env file (generated here by
-# deploy/compose/compose-env.sh: the same file for all three hosts), runs
-# `docker compose up -d --build --wait` with the site's compose file, and reports. docs/deploy.md has the whole walk.
+# deploy/compose/compose-env.sh: the same file for all three hosts, and no password in it), ships the site's
+# secrets (deploy/compose/site-secrets.sh: only the files this site's services use, each folder owned by its
+# service's uid), runs `docker compose up -d --build --wait` with the site's compose file, and reports.
+# docs/deploy.md has the whole walk.
 #
 # --dry-run prints every command it would run and runs none of them: no host is contacted. It still checks the
-# arguments and that every password is present, so a dry run that passes has everything the real run needs.
-# No password is ever printed: the env file travels on ssh's stdin and is shown as "< (env file ...)".
+# arguments and builds the site's secrets locally, so a dry run that passes has everything the real run needs.
+# No password or key is ever printed: files travel on ssh's stdin and are shown as "< (what, not shown)".
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-secret_keys=(REDIS_PASSWORD POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD SHOP_DB_PASSWORD
-  PATRONI_REST_PASSWORD ETCD_ROOT_PASSWORD)
 networks=(region-a:A_NETWORK region-b:B_NETWORK witness:W_NETWORK)
 
 usage() {
   cat <<'USAGE'
-Usage: deploy/deploy-region.sh --region a|b|w --host [USER@]HOST --public-a IP --public-b IP [options]
+Usage: deploy/deploy-region.sh --region a|b|w --host [USER@]HOST --public-a IP --public-b IP --tls DIR [options]
 
 Puts one site of the stack on HOST over SSH, waits until every container is healthy and reports.
 Deploy the witness first, then region a, then region b (docs/deploy.md).
@@ -27,13 +27,16 @@ Required:
   --host [USER@]HOST    where to put it (SSH; key-based login, the user may run docker)
   --public-a IP         public address of region A's host   } the witness DNS answers with both;
   --public-b IP         public address of region B's host   } the same on every host
+  --tls DIR             the deployment's TLS material (deploy/issue-certificates.sh); the same for all hosts
 
 Options:
-  --secrets FILE        the six passwords, KEY=VALUE (names: deploy/secrets.env.example); a password set in the
-                        environment wins. Use the SAME passwords for all three hosts.
-  --dir DIR             folder on the host (default /opt/stateless)
-  --tls-cert FILE       certificate chain (PEM) and its private key: the proxies serve HTTPS on 443
-  --tls-key FILE        (regions a and b; both or neither; see docs/deploy.md "TLS")
+  --secrets FILE        the passwords, KEY=VALUE (names: deploy/secrets.env.example); a password set in the
+                        environment wins. Use the SAME passwords for all three hosts; each gets only its own.
+  --dir DIR             folder on the host (default /opt/stateless); the SSH user must be root (the secret
+                        folders are given to the services' uids)
+  --tls-cert FILE       the proxies' public certificate chain (PEM) and its private key (regions a and b; both
+  --tls-key FILE        or neither). Without them the proxies serve their node certificate (deployment CA)
+  --ca-bundle FILE      ship this CA bundle instead of TLS_DIR/ca.crt (CA rotation: docs/deploy.md)
   --timeout SECONDS     how long to wait for health (default 600)
   --dry-run             print every command, run none, contact no host
   -h, --help            this text
@@ -46,10 +49,11 @@ script=deploy-region.sh
 # shellcheck source=SCRIPTDIR/lib/script-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/script-common.sh"
 
-region="" host="" public_a="" public_b="" secrets_file="" dir=/opt/stateless tls_cert="" tls_key="" timeout=600 dry_run=0
+region="" host="" public_a="" public_b="" secrets_file="" dir=/opt/stateless tls_dir="" tls_cert="" tls_key="" ca_bundle=""
+timeout=600 dry_run=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --region | --host | --public-a | --public-b | --secrets | --dir | --tls-cert | --tls-key | --timeout)
+    --region | --host | --public-a | --public-b | --secrets | --dir | --tls | --tls-cert | --tls-key | --ca-bundle | --timeout)
       if [ $# -lt 2 ] || [ -z "$2" ] || [[ $2 == --* ]]; then refuse "$1 needs a value"; fi
       case "$1" in
         --region) region=$2 ;;
@@ -58,7 +62,9 @@ while [ $# -gt 0 ]; do
         --public-b) public_b=$2 ;;
         --secrets) secrets_file=$2 ;;
         --dir) dir=$2 ;;
+        --tls) tls_dir=$2 ;;
         --tls-cert) tls_cert=$2 ;;
+        --ca-bundle) ca_bundle=$2 ;;
         --tls-key) tls_key=$2 ;;
         --timeout) timeout=$2 ;;
       esac
@@ -92,15 +98,9 @@ fi
 if [ -n "$secrets_file" ] && [ ! -r "$secrets_file" ]; then
   refuse "cannot read the secrets file $secrets_file"
 fi
-
-# Every password present (from the environment or the file), checked by name only.
-missing=()
-for key in "${secret_keys[@]}"; do
-  if [ -z "${!key:-}" ] && ! { [ -n "$secrets_file" ] && grep -Eq "^${key}=.+" "$secrets_file"; }; then
-    missing+=("$key")
-  fi
-done
-[ ${#missing[@]} -eq 0 ] || refuse "missing password(s): ${missing[*]} (environment or --secrets FILE; names: deploy/secrets.env.example)"
+[ -n "$tls_dir" ] || refuse "--tls DIR is required (the output of deploy/issue-certificates.sh)"
+[ -r "$tls_dir/ca.crt" ] || refuse "$tls_dir has no ca.crt: run deploy/issue-certificates.sh --out $tls_dir"
+[ -z "$ca_bundle" ] || [ -r "$ca_bundle" ] || refuse "cannot read the CA bundle $ca_bundle"
 
 case "$region" in
   a) compose_file=deploy/compose/region-a.yml ;;
@@ -135,16 +135,35 @@ remote_input() { local input=$1 label=$2; shift 2; run --input "$input" "$label"
 
 echo "==> region $region on $host (${dir}; compose file $compose_file)$([ "$dry_run" -eq 1 ] && echo ', DRY RUN: nothing is run')"
 
-echo "==> 1. the env file (generated here from deploy/topology.env; holds the passwords, never printed)"
-env_args=(-o "$work/env" --public-a "$public_a" --public-b "$public_b" --http-port 80)
-[ -z "$tls_cert" ] || env_args+=(--tls --https-port 443)
-[ -z "$secrets_file" ] || env_args+=(--secrets "$secrets_file")
+echo "==> 1. the env file (generated here from deploy/topology.env; no password in it)"
+env_args=(-o "$work/env" --public-a "$public_a" --public-b "$public_b" --http-port 80 --secrets-dir "$dir/secrets")
 # Local and harmless (a temporary file), so it runs in a dry run too: it proves the inputs are complete.
 shown="deploy/compose/compose-env.sh"
 for word in "${env_args[@]}"; do shown="$shown $(quote "$word")"; done
 echo "+ $shown"
 "$root/deploy/compose/compose-env.sh" "${env_args[@]}" 2>/dev/null || fail "deploy/compose/compose-env.sh failed: run it by hand to see why"
 network_subnet() { grep -E "^$1=" "$work/env" | cut -d= -f2; }
+
+echo "==> 1b. the site's secrets (only what its own services use; built here, never printed)"
+secrets_args=(--site "$region" --tls "$tls_dir" --env "$work/env" -o "$work/secrets")
+[ -z "$secrets_file" ] || secrets_args+=(--passwords "$secrets_file")
+[ -z "$ca_bundle" ] || secrets_args+=(--ca-bundle "$ca_bundle")
+[ -z "$tls_cert" ] || secrets_args+=(--proxy-cert "$tls_cert" --proxy-key "$tls_key")
+shown="deploy/compose/site-secrets.sh"
+for word in "${secrets_args[@]}"; do shown="$shown $(quote "$word")"; done
+echo "+ $shown"
+# Local, like step 1: it proves every password and certificate this site needs is there, in a dry run too.
+status=0
+site_secrets_output=$("$root/deploy/compose/site-secrets.sh" "${secrets_args[@]}" 2>&1) || status=$?
+if [ "$status" -ne 0 ]; then
+  reason=$(grep -m1 'site-secrets.sh: ' <<<"$site_secrets_output" || true)
+  reason=${reason#*site-secrets.sh: }
+  # Its refusals (exit 2: a missing or unusable password, bad TLS material) are this script's refusals.
+  if [ "$status" -eq 2 ]; then refuse "${reason:-deploy/compose/site-secrets.sh refused: run it by hand to see why}"; fi
+  fail "deploy/compose/site-secrets.sh failed: ${reason:-run it by hand to see why}"
+fi
+tar -czf "$work/secrets.tar.gz" -C "$work/secrets" .
+services_shipped=$(find "$work/secrets" -mindepth 1 -maxdepth 1 -type d | wc -l)
 
 echo "==> 2. the host: Docker with compose, a Swarm manager (docs/deploy.md, 'Hosts and networks')"
 remote "docker compose version >/dev/null && test \"\$(docker info --format '{{.Swarm.ControlAvailable}}')\" = true || { echo 'this host is not a Docker Swarm manager with docker compose: see docs/deploy.md' >&2; exit 1; }"
@@ -164,21 +183,17 @@ if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   run git -C "$root" archive --format=tar.gz -o "$work/bundle.tar.gz" HEAD
 else
   # Not a git repository yet (a solution fresh from `dotnet new`): the folder, minus build output, local state and
-  # env files (passwords). The same fixed list as the deploy tests' listing (RepositoryFiles.SkippedFolders).
+  # env files, secret folders. The same fixed list as the deploy tests' listing (RepositoryFiles.SkippedFolders).
   echo "==> 4. the bundle: the folder as it is (not a git repository), minus build output, local state and .env files"
   run tar -czf "$work/bundle.tar.gz" -C "$root" --exclude=./.git --exclude=bin --exclude=obj --exclude=.stack \
-    --exclude=TestResults --exclude=artifacts --exclude=.vs --exclude=.idea --exclude=.env .
+    --exclude=TestResults --exclude=artifacts --exclude=.vs --exclude=.idea --exclude=.env --exclude=secrets .
 fi
 run scp -q "${ssh_options[@]}" "$work/bundle.tar.gz" "$host:/tmp/stateless-bundle.tar.gz"
 remote "mkdir -p $dir && tar -xzf /tmp/stateless-bundle.tar.gz -C $dir && rm -f /tmp/stateless-bundle.tar.gz"
 
-echo "==> 5. the env file on the host (mode 600)"
-remote_input "$work/env" "env file: topology + 6 passwords, not shown" "umask 077 && cat > $dir/.env"
-if [ -n "$tls_cert" ]; then
-  cat "$tls_cert" "$tls_key" >"$work/proxy.pem"
-  # Owned by uid 99, the user the official haproxy image runs as: readable by the proxy, by nobody else.
-  remote_input "$work/proxy.pem" "certificate chain + private key, not shown" "umask 077 && cat > $dir/deploy/compose/tls/proxy.pem && chown 99:99 $dir/deploy/compose/tls/proxy.pem"
-fi
+echo "==> 5. the env file and the site's secrets on the host (each service folder owned by its service's uid)"
+remote_input "$work/env" "env file: topology, no password" "umask 077 && cat > $dir/.env"
+remote_input "$work/secrets.tar.gz" "secrets of site $region: $services_shipped service folders, not shown" "umask 077 && rm -rf $dir/secrets.new && mkdir -p $dir/secrets.new && tar -xzf - -C $dir/secrets.new && rm -rf $dir/secrets && mv $dir/secrets.new $dir/secrets && bash $dir/deploy/compose/site-secrets.sh --owners-only $dir/secrets --env $dir/.env"
 
 echo "==> 6. up, and wait until every container is healthy (at most ${timeout}s)"
 remote "cd $dir && $compose up -d --build --wait --wait-timeout $timeout"
@@ -187,6 +202,9 @@ echo "==> 7. report"
 remote "cd $dir && $compose ps"
 if [ "$region" != w ]; then
   public=$([ "$region" = a ] && echo "$public_a" || echo "$public_b")
-  run curl -fsS --max-time 10 -o /dev/null -w "%{http_code} from http://$public/health/ready\n" "http://$public/health/ready"
+  # The deployment CA when the proxies serve their node certificate; the system's trust for an operator's chain.
+  ca_option=()
+  [ -n "$tls_cert" ] || ca_option=(--cacert "${ca_bundle:-$tls_dir/ca.crt}")
+  run curl -fsS --max-time 10 "${ca_option[@]}" -o /dev/null -w "%{http_code} from https://$public/health/ready\n" "https://$public/health/ready"
 fi
 echo "==> region $region: $([ "$dry_run" -eq 1 ] && echo 'dry run complete, nothing was run' || echo 'up and healthy')"

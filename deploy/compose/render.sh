@@ -4,6 +4,8 @@
 # environment, a placeholder without a value is an error (never an empty string), and anything else — nginx's own
 # $variables, lower-case or brace-less — is left alone. POSIX sh + awk: the official Redis, nginx and Debian images
 # all have both, none has envsubst with these rules. tests/StatelessApp.DeployTests compares it with the controller.
+# A placeholder NAME that is not in the environment but NAME_FILE is takes that file's content (the `*_FILE`
+# convention: a container's passwords are files under /run/secrets, never environment values).
 #   render.sh TEMPLATE OUTPUT      (OUTPUT is created readable by its owner only: it may hold a password)
 set -eu
 if [ $# -ne 2 ]; then
@@ -22,6 +24,8 @@ awk -v template="$template" '
       name = substr(rest, RSTART + 2, RLENGTH - 3)
       if (name in ENVIRON) {
         value = ENVIRON[name]
+      } else if ((name "_FILE") in ENVIRON && (getline value < ENVIRON[name "_FILE"]) > 0) {
+        close(ENVIRON[name "_FILE"])
       } else {
         value = substr(rest, RSTART, RLENGTH)
         missing[name] = 1

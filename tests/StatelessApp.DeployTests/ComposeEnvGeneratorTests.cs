@@ -1,6 +1,5 @@
 using System.Net;
 using StatelessApp.DeployTests.Infrastructure;
-using StatelessApp.Stack;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.DeployTests;
@@ -26,63 +25,25 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
     }
 
     [Fact]
-    public void The_file_holds_the_passwords_and_only_its_owner_can_read_it()
+    public void The_file_holds_no_password_only_the_folder_of_the_secret_files()
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(env.FilePath));
-        foreach (var (key, value) in env.Secrets.Values)
-        {
-            Assert.Equal(value, env.Values[key]);
-        }
+        Assert.Empty(env.Secrets.FoundIn(File.ReadAllText(env.FilePath)));
+        Assert.DoesNotContain(env.Values.Keys, key => key.Contains("PASSWORD", StringComparison.Ordinal));
+        Assert.Equal(Repository.PathOf("deploy", "compose", "secrets"), env.Values["SECRETS_DIR"]);
     }
 
     [Fact]
-    public async Task A_missing_password_is_refused_by_name_and_no_value_is_printed()
+    public async Task The_secrets_folder_is_where_the_host_keeps_it_and_must_be_absolute()
     {
-        var secrets = env.Secrets.AsEnvironment();
-        secrets["SHOP_DB_PASSWORD"] = null;
-        var output = env.Scratch("missing.env");
+        var output = env.Scratch("secrets-dir.env");
+        var moved = await CommandLine.BashAsync(Script, ["-o", output, "--secrets-dir", "/opt/stateless/secrets"], TestSecrets.NoneSet());
+        var relative = await CommandLine.BashAsync(Script, ["-o", env.Scratch("relative.env"), "--secrets-dir", "secrets"], TestSecrets.NoneSet());
 
-        var result = await CommandLine.BashAsync(Script, ["-o", output], secrets);
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("missing password(s): SHOP_DB_PASSWORD", result.StandardError, StringComparison.Ordinal);
-        Assert.Empty(env.Secrets.FoundIn(result.Output));
-        Assert.False(File.Exists(output));
-    }
-
-    [Fact]
-    public async Task Passwords_come_from_the_secrets_file_and_one_set_in_the_environment_wins()
-    {
-        var fromFile = new TestSecrets();
-        var secretsFile = env.Scratch("secrets.env");
-        await File.WriteAllLinesAsync(secretsFile, fromFile.Values.Select(p => $"{p.Key}={p.Value}"));
-        var environment = TestSecrets.NoneSet();
-        environment["REDIS_PASSWORD"] = "from-the-environment";
-        var output = env.Scratch("from-file.env");
-
-        var result = await CommandLine.BashAsync(Script, ["-o", output, "--secrets", secretsFile], environment);
-
-        Assert.True(result.Succeeded, result.ToString());
-        var values = GeneratedComposeEnv.ReadEnvFile(output);
-        Assert.Equal("from-the-environment", values["REDIS_PASSWORD"]);
-        Assert.Equal(fromFile.Values["SHOP_DB_PASSWORD"], values["SHOP_DB_PASSWORD"]);
-        Assert.Empty(fromFile.FoundIn(result.Output));
-    }
-
-    [Theory]
-    [InlineData("has$dollar")]
-    [InlineData("has space")]
-    [InlineData("has\"quote")]
-    public async Task A_password_an_env_file_cannot_carry_is_refused_without_printing_it(string password)
-    {
-        var secrets = env.Secrets.AsEnvironment();
-        secrets["PATRONI_REST_PASSWORD"] = password;
-
-        var result = await CommandLine.BashAsync(Script, ["-o", env.Scratch("bad.env")], secrets);
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("PATRONI_REST_PASSWORD contains", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(password, result.Output, StringComparison.Ordinal);
+        Assert.True(moved.Succeeded, moved.ToString());
+        Assert.Equal("/opt/stateless/secrets", GeneratedComposeEnv.ReadEnvFile(output)["SECRETS_DIR"]);
+        Assert.NotEqual(0, relative.ExitCode);
+        Assert.Contains("--secrets-dir 'secrets' must be an absolute path", relative.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,7 +71,7 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
         Assert.Equal(topology.NodeOf(NodeKind.Proxy, "b").Address.ToString(), env.Values["PUBLISH_B_PROXY"]);
         Assert.Equal(topology.NodeOf(NodeKind.Dns, "w").Address.ToString(), env.Values["PUBLISH_W_DNS"]);
         Assert.Equal(topology.Values["PROXY_PORT"], env.Values["PUBLISH_HTTP_PORT"]);
-        Assert.Equal("", env.Values["PROXY_TLS_BIND"]);
+        Assert.Equal("0.0.0.0:8443", env.Values["PROXY_TLS_BIND"]);
     }
 
     [Fact]
@@ -119,7 +80,7 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
         var output = env.Scratch("public.env");
 
         var result = await CommandLine.BashAsync(Script,
-            ["-o", output, "--public-a", "203.0.113.10", "--public-b", "198.51.100.20", "--http-port", "80", "--tls"], env.Secrets.AsEnvironment());
+            ["-o", output, "--public-a", "203.0.113.10", "--public-b", "198.51.100.20", "--http-port", "80"], env.Secrets.AsEnvironment());
 
         Assert.True(result.Succeeded, result.ToString());
         var values = GeneratedComposeEnv.ReadEnvFile(output);
@@ -154,7 +115,7 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
     }
 
     [Fact]
-    public async Task The_dry_run_shows_every_line_but_no_password_and_writes_nothing()
+    public async Task The_dry_run_shows_every_line_and_writes_nothing()
     {
         var output = env.Scratch("dry-run.env");
 
@@ -163,21 +124,7 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
         Assert.True(result.Succeeded, result.ToString());
         Assert.False(File.Exists(output));
         Assert.Empty(env.Secrets.FoundIn(result.Output));
-        Assert.All(StackSecrets.Keys, key => Assert.Contains($"{key}=(set, not shown)", result.StandardOutput, StringComparison.Ordinal));
         Assert.Contains($"A_PROXY_ADDR={env.Values["A_PROXY_ADDR"]}", result.StandardOutput, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task The_example_secrets_file_names_exactly_the_passwords_the_generator_and_the_controller_need()
-    {
-        var example = Repository.PathOf("deploy", "secrets.env.example");
-
-        // The example carries names only: used as is, every one of them is reported missing.
-        var result = await CommandLine.BashAsync(Script, ["-o", env.Scratch("example.env"), "--secrets", example], TestSecrets.NoneSet());
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains($"missing password(s): {string.Join(' ', StackSecrets.Keys)} ", result.StandardError, StringComparison.Ordinal);
-        Assert.Equal(StackSecrets.Keys, GeneratedComposeEnv.ReadEnvFile(example).Keys);
     }
 
     [Fact]
@@ -186,7 +133,7 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
         var result = await CommandLine.BashAsync(Script, ["-h"]);
 
         Assert.True(result.Succeeded, result.ToString());
-        foreach (var option in new[] { "--output", "--secrets", "--public-a", "--public-b", "--http-port", "--tls", "--https-port", "--dry-run", "COMPOSE_ADDRESS_BASE" })
+        foreach (var option in new[] { "--output", "--secrets-dir", "--public-a", "--public-b", "--http-port", "--https-port", "--dry-run", "COMPOSE_ADDRESS_BASE" })
         {
             Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
         }

@@ -77,14 +77,14 @@ public sealed partial class ComposeFileValidationTests(GeneratedComposeEnv env) 
 
     [Theory]
     [MemberData(nameof(ComposeFiles))]
-    public async Task A_missing_password_is_refused_by_name(string file)
+    public async Task Without_the_folder_of_the_secret_files_compose_refuses(string file)
     {
-        var withoutRedisPassword = env.Scratch("no-redis-password.env");
-        await File.WriteAllLinesAsync(withoutRedisPassword, File.ReadAllLines(env.FilePath).Where(l => !l.StartsWith("REDIS_PASSWORD=", StringComparison.Ordinal)));
+        var withoutSecrets = env.Scratch("no-secrets-dir.env");
+        await File.WriteAllLinesAsync(withoutSecrets, File.ReadAllLines(env.FilePath).Where(l => !l.StartsWith("SECRETS_DIR=", StringComparison.Ordinal)));
 
-        var result = await ComposeConfig.RunConfigAsync(file, withoutRedisPassword);
+        var result = await ComposeConfig.RunConfigAsync(file, withoutSecrets);
 
         Assert.False(result.Succeeded, result.ToString());
-        Assert.Contains("REDIS_PASSWORD is not set", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("SECRETS_DIR", result.StandardError, StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,7 @@ namespace StatelessApp.DeployTests;
 /// <summary>Every file a service mounts exists and is the one in deploy/ (no second copy); every image is pinned.</summary>
 public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose) : IClassFixture<ResolvedCompose>
 {
-    private static readonly string[] Dockerfiles = ["Dockerfile", "deploy/patroni/Dockerfile", "deploy/dns/Dockerfile"];
+    private static readonly string[] Dockerfiles = ["Dockerfile", "deploy/patroni/Dockerfile", "deploy/dns/Dockerfile", "deploy/etcd/Dockerfile"];
 
     public static TheoryData<string> ComposeFiles => new(Repository.ComposeUses);
 
@@ -15,7 +15,8 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
     public void Every_mounted_file_exists_and_is_the_one_in_deploy(string file)
     {
         var deploy = Repository.PathOf("deploy") + Path.DirectorySeparatorChar;
-        var mounts = compose[file].Services.Values.SelectMany(s => s.BindMounts.Select(m => (Service: s.Name, m.Source))).ToList();
+        // The secrets folder is the host's, written by site-secrets.sh (SiteSecretsTests checks it).
+        var mounts = compose[file].Services.Values.SelectMany(s => s.BindMounts.Where(m => m.Target != "/run/secrets").Select(m => (Service: s.Name, m.Source))).ToList();
 
         Assert.NotEmpty(mounts);
         foreach (var (service, source) in mounts)
@@ -87,7 +88,30 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
         }
     }
 
-    /// <summary>Official registries/namespaces only, and a tag with a full version number (never "latest", never a bare major).</summary>
-    [GeneratedRegex(@"^(mcr\.microsoft\.com/dotnet/[a-z]+|gcr\.io/etcd-development/etcd|redis|haproxy|nginx|postgres|debian):v?[0-9]+\.[0-9]+(\.[0-9]+)?(-[a-z0-9-]+)?$")]
+    /// <summary>
+    /// Redis's Lua scripting is remotely exploitable before these releases (CVE-2025-49844 and its siblings); the 7.0
+    /// line never got the fix upstream. Each line's first fixed release.
+    /// </summary>
+    private static readonly Dictionary<string, int> RedisFixedPatch = new(StringComparer.Ordinal) { ["7.2"] = 11, ["7.4"] = 6, ["8.0"] = 4, ["8.2"] = 2 };
+
+    [Fact]
+    public void The_Redis_image_is_a_release_with_the_Lua_fixes()
+    {
+        var images = Repository.ComposeUses.SelectMany(use => compose[use].Services.Values).Select(s => s.Image!).Where(i => i.StartsWith("redis:", StringComparison.Ordinal)).Distinct().ToList();
+
+        Assert.NotEmpty(images);
+        foreach (var image in images)
+        {
+            var version = Regex.Match(image, @"^redis:(?<line>[0-9]+\.[0-9]+)\.(?<patch>[0-9]+)");
+            Assert.True(version.Success && RedisFixedPatch.TryGetValue(version.Groups["line"].Value, out var fixedPatch) && int.Parse(version.Groups["patch"].Value) >= fixedPatch,
+                $"{image} does not carry the fix for CVE-2025-49844");
+        }
+    }
+
+    /// <summary>
+    /// Official registries/namespaces only, and a tag with a full version number (never "latest", never a bare
+    /// major), optionally pinned further by digest.
+    /// </summary>
+    [GeneratedRegex(@"^(mcr\.microsoft\.com/dotnet/[a-z]+|gcr\.io/etcd-development/etcd|redis|haproxy|nginx|postgres|debian):v?[0-9]+\.[0-9]+(\.[0-9]+)?(-[a-z0-9-]+)?(@sha256:[0-9a-f]{64})?$")]
     private static partial Regex PinnedImage();
 }

@@ -1,4 +1,5 @@
 using StatelessApp.DeployTests.Infrastructure;
+using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 
@@ -9,6 +10,9 @@ namespace StatelessApp.DeployTests;
 /// server definition (the code `./stack up` runs) produces the environment, command line or rendered config, and
 /// the compose service must carry the same, addresses moved into the container space. The few differences are
 /// listed here, each with its reason; any other difference fails.
+/// Secrets never match by value: a container gets each password as a file (KEY_FILE, or the app's config/ folder).
+/// TLS (issue 13) is on in the containers on every link; the keys and URL schemes it adds are listed in
+/// <see cref="ContainerTls"/> until the controller's own TLS settings are reconciled with them.
 /// </summary>
 public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixture<ResolvedCompose>
 {
@@ -33,6 +37,32 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["PROXY_BIND"] = "0.0.0.0 and the topology port",
     };
 
+    /// <summary>TLS and least-privilege settings of the containers (issue 13): paths under /run/secrets, etcd users.</summary>
+    private static readonly Dictionary<string, string> ContainerTls = new(StringComparer.Ordinal)
+    {
+        ["ETCD_CERT_FILE"] = "etcd client TLS", ["ETCD_KEY_FILE"] = "etcd client TLS", ["ETCD_TRUSTED_CA_FILE"] = "etcd client TLS",
+        ["ETCD_CLIENT_CERT_AUTH"] = "client certificates required", ["ETCD_PEER_CERT_FILE"] = "etcd peer TLS", ["ETCD_PEER_KEY_FILE"] = "etcd peer TLS",
+        ["ETCD_PEER_TRUSTED_CA_FILE"] = "etcd peer TLS", ["ETCD_PEER_CLIENT_CERT_AUTH"] = "peer certificates required",
+        ["PATRONI_ETCD3_PROTOCOL"] = "Patroni to etcd over TLS", ["PATRONI_ETCD3_CACERT"] = "Patroni to etcd over TLS",
+        ["PATRONI_ETCD3_CERT"] = "Patroni's etcd client certificate", ["PATRONI_ETCD3_KEY"] = "Patroni's etcd client certificate",
+        ["PATRONI_ETCD3_USERNAME"] = "Patroni's own etcd user, patroni, not root",
+        ["PATRONI_RESTAPI_CERTFILE"] = "REST API over TLS", ["PATRONI_RESTAPI_KEYFILE"] = "REST API over TLS", ["PATRONI_RESTAPI_CAFILE"] = "REST API over TLS",
+        ["PATRONI_CTL_CACERT"] = "patronictl trusts the deployment CA",
+        ["PATRONI_SUPERUSER_SSLMODE"] = "verify-full", ["PATRONI_SUPERUSER_SSLROOTCERT"] = "the deployment CA",
+        ["PATRONI_REPLICATION_SSLMODE"] = "verify-full", ["PATRONI_REPLICATION_SSLROOTCERT"] = "the deployment CA",
+        ["SHOP_OWNER_DB_PASSWORD_FILE"] = "the schema owner's password, for post-bootstrap.sh",
+        ["Kestrel__Certificates__Default__Path"] = "HTTPS at the app", ["Kestrel__Certificates__Default__KeyPath"] = "HTTPS at the app",
+        ["Tls__CaCertificateFile"] = "the deployment CA, the only one the app trusts", ["Tls__CertificateFile"] = "the app's client certificate",
+        ["Tls__KeyFile"] = "the app's client certificate", ["KeyRing__CertificatesPath"] = "the key-ring certificates",
+        ["PROXY_CA_FILE"] = "the proxy checks the apps' certificates",
+    };
+
+    /// <summary>Passwords and the values that embed them: a container gets them as files, never as values.</summary>
+    private static bool IsSecret(string key) => key.EndsWith("PASSWORD", StringComparison.Ordinal) || key.StartsWith("ConnectionStrings__", StringComparison.Ordinal);
+
+    /// <summary>The container's value with TLS taken back out of it: every URL of the stack is https:// in a container.</summary>
+    private static string WithoutTls(string value) => value.Replace("https://", "http://", StringComparison.Ordinal);
+
     /// <summary>Keys only the containers have.</summary>
     private static readonly Dictionary<string, string> ContainerExtras = new(StringComparer.Ordinal)
     {
@@ -53,14 +83,22 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var expected = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Environment;
             var actual = Services[node.Name].Environment;
 
-            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key)))
+            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key)))
             {
+                if (IsSecret(key))
+                {
+                    Assert.False(actual.ContainsKey(key), $"{node.Name}: {key} is a secret, and a value in the compose service");
+                    Assert.True(!key.EndsWith("PASSWORD", StringComparison.Ordinal) || actual.ContainsKey($"{key}_FILE"), $"{node.Name}: {key} reaches the container neither as a value nor as {key}_FILE");
+                    continue;
+                }
+
                 Assert.True(actual.TryGetValue(key, out var containerValue), $"{node.Name}: {key} is missing from the compose service");
-                Assert.True(ContainerAddress.Translate(value) == containerValue,
+                Assert.True(ContainerAddress.Translate(value) == WithoutTls(containerValue),
                     $"{node.Name}: {key} differs\n  controller (translated): {ContainerAddress.Translate(value)}\n  compose:                 {containerValue}");
             }
 
-            var unexplained = actual.Keys.Where(k => !expected.ContainsKey(k) && !ContainerExtras.ContainsKey(k) && !ContainerOnly.ContainsKey(k));
+            var unexplained = actual.Keys.Where(k => !expected.ContainsKey(k) && !ContainerExtras.ContainsKey(k) && !ContainerOnly.ContainsKey(k) && !ContainerTls.ContainsKey(k)
+                && !(k.EndsWith("_FILE", StringComparison.Ordinal) && expected.ContainsKey(k[..^"_FILE".Length])));
             Assert.True(!unexplained.Any(), $"{node.Name}: compose sets {string.Join(", ", unexplained)}, which the controller does not");
         }
     }
@@ -159,9 +197,11 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
     {
         foreach (var node in Topology.NodesOf(NodeKind.Redis).Concat(Topology.NodesOf(NodeKind.Dns)))
         {
+            // Passwords come from files in a container, and its only port is the TLS one (written with the secrets).
             var options = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Arguments
                 .Where(a => a.StartsWith("--", StringComparison.Ordinal))
-                .Select(a => a.Split('=')[0]);
+                .Select(a => a.Split('=')[0])
+                .Where(option => option is not ("--requirepass" or "--masterauth" or "--port"));
             var command = string.Join(' ', Services[node.Name].Command);
 
             Assert.All(options, option => Assert.Contains(option, command, StringComparison.Ordinal));
@@ -211,6 +251,13 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         Assert.Equal(["sh", "-c"], service.Command.Take(2));
         var data = Directory.CreateDirectory(compose.Env.Scratch($"{name}-data")).FullName;
         var mounts = Directory.CreateDirectory(compose.Env.Scratch($"{name}-etc")).FullName;
+        var secrets = Directory.CreateDirectory(compose.Env.Scratch($"{name}-secrets")).FullName;
+        var temporary = Directory.CreateDirectory(compose.Env.Scratch($"{name}-tmp")).FullName;
+        foreach (var user in new[] { "admin", "app", "replica", "sentinel" })
+        {
+            await File.WriteAllTextAsync(Path.Combine(secrets, $"redis-{user}-password"), compose.Env.Secrets.Values[$"REDIS_{user.ToUpperInvariant()}_PASSWORD"]);
+        }
+
         foreach (var (source, target) in service.BindMounts.Where(m => m.Target.StartsWith("/etc/stateless/redis/", StringComparison.Ordinal)))
         {
             File.Copy(source, Path.Combine(mounts, Path.GetFileName(target)), overwrite: true);
@@ -218,19 +265,40 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
 
         var script = service.Command[2]
             .Replace("$$", "$", StringComparison.Ordinal)
+            .Replace("/tmp/", temporary + "/", StringComparison.Ordinal)
             .Replace("/etc/stateless/redis/", mounts + "/", StringComparison.Ordinal)
             .Replace("/data/", data + "/", StringComparison.Ordinal)
+            .Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)
             .Replace("exec docker-entrypoint.sh", "exec true", StringComparison.Ordinal);
-        var result = await CommandLine.RunAsync("env", ["-i", .. service.Environment.Select(p => $"{p.Key}={p.Value}"), "sh", "-c", script]);
+        var result = await CommandLine.RunAsync("env", ["-i", "PATH=/usr/bin:/bin", .. service.Environment.Select(p => $"{p.Key}={p.Value}"), "sh", "-c", script]);
         Assert.True(result.Succeeded, result.ToString());
+
+        // What came from secrets: TLS only, the users with hashes of their passwords (never the passwords), `default` off.
+        var users = await File.ReadAllTextAsync(Path.Combine(temporary, "users.acl"));
+        var included = await File.ReadAllTextAsync(Path.Combine(temporary, "secrets.conf"));
+        Assert.Contains("user default off", users, StringComparison.Ordinal);
+        Assert.Contains($"user app on #{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(compose.Env.Secrets.Values["REDIS_APP_PASSWORD"])))} ", users, StringComparison.Ordinal);
+        Assert.Empty(compose.Env.Secrets.FoundIn(users));
+        Assert.Contains("port 0\ntls-port ", included, StringComparison.Ordinal);
+        Assert.Contains("tls-replication yes", included, StringComparison.Ordinal);
+        Assert.Equal(["REDIS_REPLICA_PASSWORD"], compose.Env.Secrets.FoundIn(included));
         return [.. (await File.ReadAllLinesAsync(Path.Combine(data, "redis.conf"))).Select(line => line.Replace(mounts + "/", "/etc/stateless/redis/", StringComparison.Ordinal))];
     }
 
-    /// <summary>Runs deploy/compose/render.sh as the container's start script does, with the compose service's environment.</summary>
+    /// <summary>
+    /// Runs deploy/compose/render.sh as the container's start script does, with the compose service's environment;
+    /// its /run/secrets files hold this run's passwords (a file several KEY_FILEs name holds the controller's KEY).
+    /// </summary>
     private async Task<string[]> RenderInContainerAsync(string name, ComposeService service, string template)
     {
         var output = compose.Env.Scratch($"{name}-{Path.GetFileName(template)}");
-        var environment = service.Environment.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+        var secrets = Directory.CreateDirectory(compose.Env.Scratch($"{name}-secrets")).FullName;
+        var environment = service.Environment.ToDictionary(p => p.Key, p => (string?)p.Value.Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal), StringComparer.Ordinal);
+        foreach (var (key, file) in environment.Where(p => p.Key.EndsWith("_PASSWORD_FILE", StringComparison.Ordinal) && p.Value!.StartsWith(secrets, StringComparison.Ordinal)).OrderBy(p => StackSecrets.Keys.Contains(p.Key[..^"_FILE".Length])))
+        {
+            await File.WriteAllTextAsync(file!, compose.Env.Secrets.Values[key[..^"_FILE".Length]]);
+        }
+
         var result = await CommandLine.RunAsync("env", ["-i", .. environment.Select(p => $"{p.Key}={p.Value}"), "sh", Repository.PathOf("deploy", "compose", "render.sh"), Repository.PathOf(template), output]);
         Assert.True(result.Succeeded, result.ToString());
         return await File.ReadAllLinesAsync(output);

@@ -6,10 +6,10 @@ namespace StatelessApp.DeployTests;
 
 /// <summary>
 /// deploy/deploy-region.sh: the dry run prints the exact command sequence and contacts nothing; bad arguments are
-/// refused with a clear message; no password is ever printed; against stand-in ssh/scp/curl the env file reaches the
-/// host only on stdin and a failing step stops the run, named.
+/// refused with a clear message; no password is ever printed; against stand-in ssh/scp/curl the env file and the
+/// site's secrets reach the host only on stdin, each host only its own, and a failing step stops the run, named.
 /// </summary>
-public sealed partial class DeployRegionScriptTests : IDisposable
+public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetime
 {
     private const string Script = "deploy/deploy-region.sh";
     private const string PublicA = "203.0.113.10";
@@ -19,13 +19,19 @@ public sealed partial class DeployRegionScriptTests : IDisposable
     private readonly FakeTools _tools = new();
     private readonly TestSecrets _secrets = new();
 
+    private string _tls = "";
+
     public void Dispose() => _tools.Dispose();
 
-    private static string[] Arguments(string region, string host, params string[] more) =>
-        ["--region", region, "--host", host, "--public-a", PublicA, "--public-b", PublicB, .. more];
+    public async Task InitializeAsync() => _tls = (await DeploymentMaterial.GetAsync()).Tls;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private string[] Arguments(string region, string host, params string[] more) =>
+        ["--region", region, "--host", host, "--public-a", PublicA, "--public-b", PublicB, "--tls", _tls, .. more];
 
     private Task<CommandResult> RunAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
-        CommandLine.BashAsync(Script, arguments, _tools.Environment(environment ?? _secrets.AsEnvironment()));
+        CommandLine.BashAsync(Script, arguments, _tools.Environment(environment ?? _secrets.AsEnvironment()), DeploymentMaterial.ScriptTimeout);
 
     /// <summary>
     /// The printed commands, with the run's temporary folder written as $WORK. The repository itself may be a `mktemp -d`
@@ -44,11 +50,13 @@ public sealed partial class DeployRegionScriptTests : IDisposable
     [GeneratedRegex(@"/tmp/tmp\.[A-Za-z0-9]+")]
     private static partial Regex TemporaryFolder();
 
-    private static IEnumerable<string> ExpectedCommands(string region, string host, string publicAddress)
+    private IEnumerable<string> ExpectedCommands(string region, string host, string publicAddress)
     {
         var composeFile = region == StackTopology.WitnessRegion ? "deploy/compose/witness.yml" : $"deploy/compose/region-{region}.yml";
         var compose = $"docker compose -p stateless-{region} --env-file .env -f {composeFile}";
-        yield return $"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80";
+        var services = region == StackTopology.WitnessRegion ? 3 : 9;
+        yield return $"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80 --secrets-dir /opt/stateless/secrets";
+        yield return $"deploy/compose/site-secrets.sh --site {region} --tls {_tls} --env $WORK/env -o $WORK/secrets";
         yield return $"{Ssh} {host} 'docker compose version >/dev/null && test \"$(docker info --format '\\''{{{{.Swarm.ControlAvailable}}}}'\\'')\" = true || {{ echo '\\''this host is not a Docker Swarm manager with docker compose: see docs/deploy.md'\\'' >&2; exit 1; }}'";
         foreach (var site in Repository.Topology.Regions)
         {
@@ -58,15 +66,16 @@ public sealed partial class DeployRegionScriptTests : IDisposable
 
         yield return RepositoryFiles.IsGitWorkTree(Repository.Root)
             ? $"git -C {Repository.Root} archive --format=tar.gz -o $WORK/bundle.tar.gz HEAD"
-            : $"tar -czf $WORK/bundle.tar.gz -C {Repository.Root} --exclude=./.git --exclude=bin --exclude=obj --exclude=.stack --exclude=TestResults --exclude=artifacts --exclude=.vs --exclude=.idea --exclude=.env .";
+            : $"tar -czf $WORK/bundle.tar.gz -C {Repository.Root} --exclude=./.git --exclude=bin --exclude=obj --exclude=.stack --exclude=TestResults --exclude=artifacts --exclude=.vs --exclude=.idea --exclude=.env --exclude=secrets .";
         yield return $"scp -q -o BatchMode=yes -o ConnectTimeout=10 $WORK/bundle.tar.gz {host}:/tmp/stateless-bundle.tar.gz";
         yield return $"{Ssh} {host} 'mkdir -p /opt/stateless && tar -xzf /tmp/stateless-bundle.tar.gz -C /opt/stateless && rm -f /tmp/stateless-bundle.tar.gz'";
-        yield return $"{Ssh} {host} 'umask 077 && cat > /opt/stateless/.env' < (env file: topology + 6 passwords, not shown)";
+        yield return $"{Ssh} {host} 'umask 077 && cat > /opt/stateless/.env' < (env file: topology, no password)";
+        yield return $"{Ssh} {host} 'umask 077 && rm -rf /opt/stateless/secrets.new && mkdir -p /opt/stateless/secrets.new && tar -xzf - -C /opt/stateless/secrets.new && rm -rf /opt/stateless/secrets && mv /opt/stateless/secrets.new /opt/stateless/secrets && bash /opt/stateless/deploy/compose/site-secrets.sh --owners-only /opt/stateless/secrets --env /opt/stateless/.env' < (secrets of site {region}: {services} service folders, not shown)";
         yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} up -d --build --wait --wait-timeout 600'";
         yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} ps'";
         if (region != StackTopology.WitnessRegion)
         {
-            yield return $"curl -fsS --max-time 10 -o /dev/null -w '%{{http_code}} from http://{publicAddress}/health/ready\\n' http://{publicAddress}/health/ready";
+            yield return $"curl -fsS --max-time 10 --cacert {_tls}/ca.crt -o /dev/null -w '%{{http_code}} from https://{publicAddress}/health/ready\\n' https://{publicAddress}/health/ready";
         }
     }
 
@@ -85,7 +94,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable
     }
 
     [Fact]
-    public async Task With_a_certificate_the_dry_run_turns_TLS_on_and_ships_the_certificate_unprinted()
+    public async Task With_a_public_certificate_the_proxies_get_it_in_their_secrets_and_nothing_is_printed()
     {
         var certificate = Path.Combine(_tools.Folder, "fullchain.pem");
         var key = Path.Combine(_tools.Folder, "privkey.pem");
@@ -96,8 +105,8 @@ public sealed partial class DeployRegionScriptTests : IDisposable
 
         Assert.True(result.Succeeded, result.ToString());
         var commands = PrintedCommands(result);
-        Assert.Equal($"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80 --tls --https-port 443", commands[0]);
-        Assert.Contains($"{Ssh} root@203.0.113.10 'umask 077 && cat > /opt/stateless/deploy/compose/tls/proxy.pem && chown 99:99 /opt/stateless/deploy/compose/tls/proxy.pem' < (certificate chain + private key, not shown)", commands);
+        Assert.Equal($"deploy/compose/site-secrets.sh --site a --tls {_tls} --env $WORK/env -o $WORK/secrets --proxy-cert {certificate} --proxy-key {key}", commands[1]);
+        Assert.StartsWith($"curl -fsS --max-time 10 -o /dev/null", commands[^1], StringComparison.Ordinal);
         Assert.DoesNotContain("key-body", result.Output, StringComparison.Ordinal);
     }
 
@@ -115,21 +124,30 @@ public sealed partial class DeployRegionScriptTests : IDisposable
         Assert.Empty(_secrets.FoundIn(fromFile.Output));
     }
 
-    [Fact]
-    public async Task Against_stand_in_hosts_the_env_file_travels_only_on_stdin_and_the_site_comes_up()
+    [Theory]
+    [InlineData("a", "pg-a")]
+    [InlineData("w", "redis-w")]
+    public async Task Against_stand_in_hosts_the_env_file_and_only_the_sites_secrets_travel_on_stdin(string region, string oneOfItsServices)
     {
-        var result = await RunAsync(Arguments("a", "root@203.0.113.10"));
+        var result = await RunAsync(Arguments(region, "root@203.0.113.10"));
 
         Assert.True(result.Succeeded, result.ToString());
         var calls = _tools.Calls;
-        Assert.Equal(["ssh", "ssh", "ssh", "ssh", "scp", "ssh", "ssh", "ssh", "ssh", "curl"], calls.Select(c => c.Split(' ')[0]));
+        string[] tools = ["ssh", "ssh", "ssh", "ssh", "scp", "ssh", "ssh", "ssh", "ssh", "ssh"];
+        Assert.Equal(region == "w" ? tools : [.. tools, "curl"], calls.Select(c => c.Split(' ')[0]));
         var envCall = calls.ToList().FindIndex(c => c.Contains("cat > /opt/stateless/.env", StringComparison.Ordinal)) + 1;
         var delivered = GeneratedComposeEnv.ReadEnvFile(WriteTemporary(_tools.StandardInputOf(envCall)));
-        Assert.All(_secrets.Values, secret => Assert.Equal(secret.Value, delivered[secret.Key]));
         Assert.Equal(PublicA, delivered["PUBLIC_A_PROXY"]);
+        Assert.Equal("/opt/stateless/secrets", delivered["SECRETS_DIR"]);
+        Assert.Empty(_secrets.FoundIn(_tools.StandardInputOf(envCall)));
+
+        var secretsCall = calls.ToList().FindIndex(c => c.Contains("--owners-only", StringComparison.Ordinal)) + 1;
+        var folders = TopFolders(_tools.StandardInputFileOf(secretsCall));
+        Assert.Contains(oneOfItsServices, folders);
+        Assert.Equal(region == "w" ? ["etcd-w", "redis-w", "sentinel-w"] : folders.Where(f => !f.EndsWith("-w", StringComparison.Ordinal)).ToList(), folders);
         Assert.Empty(_secrets.FoundIn(string.Join('\n', calls)));
         Assert.Empty(_secrets.FoundIn(result.Output));
-        Assert.Contains("region a: up and healthy", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"region {region}: up and healthy", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,6 +178,8 @@ public sealed partial class DeployRegionScriptTests : IDisposable
         { ["--region", "w", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--tls-cert", "/etc/hostname", "--tls-key", "/etc/hostname"], "the witness has no proxy" },
         { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--timeout", "soon"], "--timeout 'soon' must be a number of seconds" },
         { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--secrets", "/nonexistent/secrets.env"], "cannot read the secrets file /nonexistent/secrets.env" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB], "--tls DIR is required" },
+        { ["--region", "a", "--host", "h", "--public-a", PublicA, "--public-b", PublicB, "--tls", "/nonexistent"], "/nonexistent has no ca.crt" },
         { ["--region"], "--region needs a value" },
         { ["--region", "--dry-run"], "--region needs a value" },
         { ["--dryrun"], "unknown argument '--dryrun'" },
@@ -186,7 +206,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable
         var result = await RunAsync([.. Arguments("a", "h"), "--dry-run"], environment);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("missing password(s): ETCD_ROOT_PASSWORD", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("deploy-region.sh: missing password(s) for site a: ETCD_ROOT_PASSWORD", result.StandardError, StringComparison.Ordinal);
         Assert.Empty(_secrets.FoundIn(result.Output));
     }
 
@@ -196,10 +216,29 @@ public sealed partial class DeployRegionScriptTests : IDisposable
         var result = await RunAsync(["-h"]);
 
         Assert.True(result.Succeeded, result.ToString());
-        foreach (var option in new[] { "--region", "--host", "--public-a", "--public-b", "--secrets", "--dir", "--tls-cert", "--tls-key", "--timeout", "--dry-run" })
+        foreach (var option in new[] { "--region", "--host", "--public-a", "--public-b", "--tls", "--secrets", "--dir", "--tls-cert", "--tls-key", "--ca-bundle", "--timeout", "--dry-run" })
         {
             Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The top-level folders of a .tar.gz.</summary>
+    private static List<string> TopFolders(string archive)
+    {
+        using var file = File.OpenRead(archive);
+        using var unzipped = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new System.Formats.Tar.TarReader(unzipped);
+        var folders = new SortedSet<string>(StringComparer.Ordinal);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            var top = entry.Name.TrimStart('.', '/').Split('/')[0];
+            if (top.Length > 0)
+            {
+                folders.Add(top);
+            }
+        }
+
+        return [.. folders];
     }
 
     private string WriteTemporary(string content)

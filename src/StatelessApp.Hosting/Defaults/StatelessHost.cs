@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Health;
@@ -22,6 +23,12 @@ namespace StatelessApp.Hosting.Defaults;
 public static class StatelessHost
 {
     public const string MigrateVerb = "migrate";
+
+    /// <summary>
+    /// Configuration values that hold secrets, one file each (name = key, "__" for ":"): a container's connection
+    /// strings arrive here, never in its environment (deploy/compose/site-secrets.sh). Absent outside containers.
+    /// </summary>
+    public const string SecretFilesDirectory = "/run/secrets/config";
 
     /// <param name="args">The process's arguments: a verb, or configuration.</param>
     /// <param name="configure">Registers the app's services (AddStatelessDefaults, its DbContext, its own parts).</param>
@@ -56,6 +63,7 @@ public static class StatelessHost
 
         var migrate = args is [MigrateVerb, ..];
         var builder = WebApplication.CreateBuilder(migrate ? args[1..] : args);
+        builder.Configuration.AddKeyPerFile(SecretFilesDirectory, optional: true);
         configure(builder);
         var app = builder.Build();
         if (migrate)

@@ -54,6 +54,6 @@ public static class CommandLine
     }
 
     /// <summary>Runs a bash script of the repository (by its path relative to the root).</summary>
-    public static Task<CommandResult> BashAsync(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
-        RunAsync("bash", [Repository.PathOf(script), .. arguments], environment);
+    public static Task<CommandResult> BashAsync(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        RunAsync("bash", [Repository.PathOf(script), .. arguments], environment, timeout: timeout);
 }

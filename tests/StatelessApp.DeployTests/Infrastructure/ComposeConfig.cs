@@ -89,10 +89,22 @@ public sealed class ComposeConfig
                 StringComparer.Ordinal),
             List(node, "command"),
             node.Children.TryGetValue("healthcheck", out var health) && health is YamlMappingNode h ? List(h, "test") : [],
-            node.Children.TryGetValue("restart", out var restart) ? Scalar(restart) : null);
+            node.Children.TryGetValue("restart", out var restart) ? Scalar(restart) : null,
+            new ContainerLimits(
+                node.Children.TryGetValue("read_only", out var readOnly) && Scalar(readOnly) == "true",
+                List(node, "cap_drop"),
+                List(node, "cap_add"),
+                List(node, "security_opt"),
+                OptionalScalar(node, "user"),
+                OptionalScalar(node, "mem_limit"),
+                OptionalScalar(node, "pids_limit"),
+                List(node, "entrypoint")));
     }
 
     private static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value ?? "";
+
+    private static string? OptionalScalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(key, out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
 
     private static YamlMappingNode Mapping(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(key, out var value) && value is YamlMappingNode mapping ? mapping : new YamlMappingNode();

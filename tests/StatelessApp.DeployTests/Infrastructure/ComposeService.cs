@@ -13,7 +13,8 @@ public sealed record ComposeService(
     IReadOnlyDictionary<string, string> DependsOn,
     IReadOnlyList<string> Command,
     IReadOnlyList<string> HealthCheck,
-    string? Restart)
+    string? Restart,
+    ContainerLimits Limits)
 {
     /// <summary>The stack node kind this service runs ("etcd", "app", ...), or "job" for a one-shot task.</summary>
     public string Kind => Labels.GetValueOrDefault("stateless.kind", "");
@@ -30,3 +31,14 @@ public sealed record ComposeService(
     public IEnumerable<(string Source, string Target)> BindMounts =>
         Volumes.Select(v => v.Split(':')).Where(parts => parts[0].StartsWith('/')).Select(parts => (parts[0], parts[1]));
 }
+
+/// <summary>What a service's container may do: root file system, capabilities, privileges, user, resources.</summary>
+public sealed record ContainerLimits(
+    bool ReadOnly,
+    IReadOnlyList<string> CapDrop,
+    IReadOnlyList<string> CapAdd,
+    IReadOnlyList<string> SecurityOpt,
+    string? User,
+    string? MemLimit,
+    string? PidsLimit,
+    IReadOnlyList<string> Entrypoint);

@@ -37,7 +37,10 @@ public sealed class FakeTools : IDisposable
     public IReadOnlyList<string> Calls => File.Exists(LogFile) ? File.ReadAllLines(LogFile) : [];
 
     /// <summary>What call number <paramref name="call"/> (1-based) read on stdin.</summary>
-    public string StandardInputOf(int call) => File.ReadAllText(Path.Combine(Folder, $"stdin-{call}"));
+    public string StandardInputOf(int call) => File.ReadAllText(StandardInputFileOf(call));
+
+    /// <summary>The file holding what call number <paramref name="call"/> (1-based) read on stdin (binary as it came).</summary>
+    public string StandardInputFileOf(int call) => Path.Combine(Folder, $"stdin-{call}");
 
     /// <summary>PATH with the fakes first, plus the given variables.</summary>
     public Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string?>? extra = null)

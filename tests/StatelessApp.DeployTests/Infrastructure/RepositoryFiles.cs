@@ -11,7 +11,7 @@ namespace StatelessApp.DeployTests.Infrastructure;
 public static class RepositoryFiles
 {
     /// <summary>Build output, local state and tool folders, skipped at any depth outside git (deploy/deploy-region.sh's bundle skips the same).</summary>
-    public static IReadOnlyList<string> SkippedFolders { get; } = ["bin", "obj", ".git", ".stack", "TestResults", "artifacts", ".vs", ".idea"];
+    public static IReadOnlyList<string> SkippedFolders { get; } = ["bin", "obj", ".git", ".stack", "TestResults", "artifacts", ".vs", ".idea", "secrets"];
 
     public static IReadOnlyList<string> List(string root) => IsGitWorkTree(root) ? ListWithGit(root) : Walk(root);
 

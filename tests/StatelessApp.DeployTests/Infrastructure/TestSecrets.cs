@@ -10,10 +10,14 @@ namespace StatelessApp.DeployTests.Infrastructure;
 public sealed class TestSecrets
 {
     public TestSecrets() =>
-        Values = StackSecrets.Keys.ToDictionary(
+        Values = Keys.ToDictionary(
             key => key,
             key => $"{key.ToLowerInvariant().Replace('_', '-')}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}",
             StringComparer.Ordinal);
+
+    /// <summary>Every password name: the local stack's and a deployment's (deploy/secrets.env.example lists both).</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        [.. StackSecrets.Keys.Union(GeneratedComposeEnv.ReadEnvFile(Repository.PathOf("deploy", "secrets.env.example")).Keys, StringComparer.Ordinal)];
 
     public IReadOnlyDictionary<string, string> Values { get; }
 
@@ -21,7 +25,7 @@ public sealed class TestSecrets
     public Dictionary<string, string?> AsEnvironment() => Values.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
 
     /// <summary>An environment in which none of the passwords is set (a developer's shell may have them).</summary>
-    public static Dictionary<string, string?> NoneSet() => StackSecrets.Keys.ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
+    public static Dictionary<string, string?> NoneSet() => Keys.ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
 
     /// <summary>The passwords that appear in <paramref name="text"/> (by name, never by value).</summary>
     public IReadOnlyList<string> FoundIn(string text) => [.. Values.Where(p => text.Contains(p.Value, StringComparison.Ordinal)).Select(p => p.Key)];
