@@ -6,6 +6,9 @@ namespace StatelessApp.Bench;
 /// </summary>
 public sealed record BenchConfiguration(string Name, string? StateMode, string Description)
 {
+    /// <summary>TLS on every link between nodes (the shipped stack); false runs on the plaintext twin stack.</summary>
+    public bool Tls { get; init; } = true;
+
     public static readonly BenchConfiguration Stateless =
         new("stateless", null, "as shipped: session store and key ring in Redis");
 
@@ -15,9 +18,15 @@ public sealed record BenchConfiguration(string Name, string? StateMode, string D
     public static readonly BenchConfiguration StockRedis =
         new("stock-redis", "StockRedis", "stateless with Microsoft's RedisCache session provider");
 
+    public static readonly BenchConfiguration Plaintext =
+        new("plaintext", null, "as shipped, on a twin stack whose links between nodes are all plaintext: what TLS costs") { Tls = false };
+
     /// <summary>In run order; the first is the one the ratios are about.</summary>
-    public static readonly IReadOnlyList<BenchConfiguration> All = [Stateless, Stateful, StockRedis];
+    public static readonly IReadOnlyList<BenchConfiguration> All = [Stateless, Stateful, StockRedis, Plaintext];
+
+    /// <summary>The configuration named <paramref name="name"/>, or null.</summary>
+    public static BenchConfiguration? Named(string name) => All.FirstOrDefault(c => c.Name == name);
 
     /// <summary>How the progress lines name the build.</summary>
-    public string Build => StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}";
+    public string Build => (StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}") + (Tls ? "" : ", plaintext twin stack");
 }

@@ -28,6 +28,17 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
                paired.CpuPredictedMedian),
     ];
 
+    /// <summary>The configurations measured besides stateless, each with its number in the tables (its place in <see cref="BenchConfiguration.All"/>).</summary>
+    public IReadOnlyList<(BenchConfiguration Configuration, int Number)> ComparedConfigurations =>
+    [
+        .. BenchConfiguration.All.Select((c, i) => (Configuration: c, Number: i + 1))
+            .Where(c => c.Configuration != BenchConfiguration.Stateless && Settings.Configurations.Contains(c.Configuration)),
+    ];
+
+    /// <summary>Stateless against <paramref name="other"/> in <paramref name="scenario"/>, if both were measured.</summary>
+    public Ratio? RatioOf(Scenario scenario, BenchConfiguration other) =>
+        Ratios.FirstOrDefault(r => r.Scenario == scenario.Name && r.Versus == other.Name);
+
     /// <summary>The targets, each with what was measured.</summary>
     public IReadOnlyList<TargetCheck> Targets
     {
@@ -38,6 +49,11 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
             {
                 checks.Add(new TargetCheck(Invariant($"{ratio.Scenario}: stateless throughput >= {RoundRatios.Target:0.00}x stateful"), Invariant($"{ratio.Throughput:0.00}x"), ratio.Throughput >= RoundRatios.Target));
                 checks.Add(new TargetCheck($"{ratio.Scenario}: the same, from server CPU per request (load-independent)", Invariant($"{ratio.CpuCapacity:0.00}x"), ratio.CpuCapacity >= RoundRatios.Target));
+            }
+
+            foreach (var ratio in Ratios.Where(r => r.Versus == BenchConfiguration.Plaintext.Name))
+            {
+                checks.Add(new TargetCheck(Invariant($"{ratio.Scenario}: throughput with TLS >= {TlsTarget:0.00}x plaintext"), Invariant($"{ratio.Throughput:0.00}x"), ratio.Throughput >= TlsTarget));
             }
 
             if (Find(BenchConfiguration.Stateless, Scenario.SessionRead) is { } read)
@@ -58,6 +74,9 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
             return checks;
         }
     }
+
+    /// <summary>The security issue's aim: TLS on every link costs at most 10 % of the throughput, connections reused.</summary>
+    public const double TlsTarget = 0.90;
 
     public Measurement? Find(BenchConfiguration configuration, Scenario scenario) =>
         Measurements.FirstOrDefault(m => m.Configuration == configuration.Name && m.Scenario == scenario.Name);

@@ -7,11 +7,12 @@ public sealed record BenchSettings
 {
     public const string Usage = """
         Usage: bench/run [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N] [--threads N]
-                         [--shoppers N] [--scenarios LIST] [--keep-logs] [--output FOLDER]
+                         [--shoppers N] [--scenarios LIST] [--configurations LIST] [--keep-logs] [--output FOLDER]
                bench/run --replot [--output FOLDER]
 
-        Brings up the two-region stack on its own address range (127.121-123.x, own state folder). In each round, for
-        each configuration (stateless as shipped, stateful, stateless with Microsoft's RedisCache session; the order
+        Brings up the two-region stack on its own address range (127.121-123.x, own state folder), and its plaintext
+        twin (127.131-133.x) for the plaintext configuration. In each round, for each configuration (stateless as
+        shipped, stateful, stateless with Microsoft's RedisCache session, stateless on the plaintext twin; the order
         reversed every other round) it starts ONE app instance behind region A's proxy and drives every scenario with
         wrk for a fixed time: floor (/health/live), catalogue (GET /api/products), session-read (GET /api/cart),
         cart-change (POST /api/cart/items), checkout (POST /api/checkout, a fresh cart each). Prints progress and a
@@ -27,6 +28,7 @@ public sealed record BenchSettings
           --threads N      wrk threads (default 2)
           --shoppers N     shoppers with a session and a 3-line cart, shared by the session scenarios (default 256)
           --scenarios LIST comma-separated subset, e.g. session-read,cart-change (checkout needs cart-change)
+          --configurations LIST  comma-separated subset, stateless first, e.g. stateless,plaintext (the TLS cost)
           --keep-logs      copy the servers' logs to OUTPUT/logs before the stack's state folder is removed
           --output DIR     where results.csv, results.json and benchmarks.png go (default: bench/results
                            with the plot in docs/benchmarks.png; bench/results/quick with --quick)
@@ -48,6 +50,9 @@ public sealed record BenchSettings
     public bool Quick { get; init; }
 
     public IReadOnlyList<Scenario> Scenarios { get; init; } = Scenario.All;
+
+    /// <summary>The builds measured, <see cref="BenchConfiguration.Stateless"/> always first (the ratios are about it).</summary>
+    public IReadOnlyList<BenchConfiguration> Configurations { get; init; } = BenchConfiguration.All;
 
     public bool KeepLogs { get; init; }
 
@@ -100,6 +105,9 @@ public sealed record BenchSettings
                 case "--scenarios":
                     settings = settings with { Scenarios = ScenarioList(Text(args, ++i, "--scenarios")) };
                     break;
+                case "--configurations":
+                    settings = settings with { Configurations = ConfigurationList(Text(args, ++i, "--configurations")) };
+                    break;
                 case "--output":
                     settings = settings with { OutputFolder = Text(args, ++i, "--output") };
                     break;
@@ -138,6 +146,23 @@ public sealed record BenchSettings
         }
 
         return [.. Scenario.All.Where(s => names.Contains(s.Name))];
+    }
+
+    private static List<BenchConfiguration> ConfigurationList(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(name => BenchConfiguration.Named(name) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"--configurations: unknown {string.Join(", ", unknown)} (known: {string.Join(", ", BenchConfiguration.All.Select(c => c.Name))})");
+        }
+
+        if (!names.Contains(BenchConfiguration.Stateless.Name))
+        {
+            throw new ArgumentException($"--configurations: every ratio is {BenchConfiguration.Stateless.Name} against another build, so it needs {BenchConfiguration.Stateless.Name}");
+        }
+
+        return [.. BenchConfiguration.All.Where(c => names.Contains(c.Name))];
     }
 
     private static string Text(IReadOnlyList<string> args, int index, string name) =>

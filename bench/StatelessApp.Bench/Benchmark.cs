@@ -17,52 +17,48 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
     {
         var machineBefore = MachineSnapshot.Take();
-        _progress.Line($"load average before: {machineBefore.LoadAverage}; stack up on 127.{1 + SystemUnderTest.SecondOctetOffset}-{3 + SystemUnderTest.SecondOctetOffset}.x (fresh, own state folder)");
+        var plaintext = settings.Configurations.Any(c => !c.Tls);
+        _progress.Line($"load average before: {machineBefore.LoadAverage}; stack up on 127.{1 + SystemUnderTest.SecondOctetOffset}-{3 + SystemUnderTest.SecondOctetOffset}.x"
+            + (plaintext ? $" and its plaintext twin on 127.{1 + SystemUnderTest.PlaintextSecondOctetOffset}-{3 + SystemUnderTest.PlaintextSecondOctetOffset}.x" : "") + " (fresh, own state folders)");
         var runs = new List<Measurement>();
         var pools = Directory.CreateTempSubdirectory("statelessapp-bench-pools-");
         try
         {
-            await using var stack = await SystemUnderTest.UpAsync(output, settings.KeepLogs ? logsCopy : null, cancellationToken);
-            await PostgresStatementCounter.EnsureReadyAsync(stack, cancellationToken);
-            using var http = new HttpClient(new SocketsHttpHandler
-            {
-                UseCookies = false,
-                UseProxy = false,
-                MaxConnectionsPerServer = 16,
-                SslOptions = new() { RemoteCertificateValidationCallback = stack.Context.Certificates.ServerValidator() },
-            })
-            {
-                Timeout = TimeSpan.FromSeconds(30),
-            };
-            var shoppers = new ShopperPool(http, stack.Proxy);
+            await using var shipped = await LoadTarget.UpAsync(output, settings.KeepLogs ? logsCopy : null, tls: true, cancellationToken);
+            // Up for the whole run when measured, so that both stacks' background work weighs on every configuration alike.
+            await using var twin = plaintext
+                ? await LoadTarget.UpAsync(output, settings.KeepLogs ? Path.Combine(logsCopy, "plaintext") : null, tls: false, cancellationToken)
+                : null;
+            LoadTarget TargetOf(BenchConfiguration configuration) => configuration.Tls ? shipped : twin!;
             var wrk = new Wrk(Path.Combine(repositoryRoot, "bench", "wrk", "shop.lua"), settings);
 
-            var products = await shoppers.ProductIdsAsync(cancellationToken);
+            var products = await shipped.Shoppers.ProductIdsAsync(cancellationToken);
             var cartProducts = products.Take(CartLines).ToList();
             for (var round = 1; round <= settings.Rounds; round++)
             {
                 // Each round runs every configuration on a freshly started instance, the order reversed every other
                 // round (A B C, C B A, ...): on a machine whose load comes and goes, no configuration always gets
                 // the same moment, and the median of the rounds is what the report shows.
-                foreach (var configuration in round % 2 == 1 ? BenchConfiguration.All : BenchConfiguration.All.Reverse())
+                foreach (var configuration in round % 2 == 1 ? settings.Configurations : settings.Configurations.Reverse())
                 {
+                    var target = TargetOf(configuration);
                     var name = $"round {round}/{settings.Rounds} {configuration.Name}";
                     await _progress.StepAsync($"{name}: {SystemUnderTest.AppUnderTest} (re)started alone behind proxy a: {configuration.Build}",
-                        () => stack.RunAppAsync(configuration, cancellationToken));
+                        () => target.Stack.RunAppAsync(configuration, cancellationToken));
                     var poolFile = Path.Combine(pools.FullName, $"{round}-{configuration.Name}-shoppers.txt");
                     await _progress.StepAsync($"{name}: {settings.Shoppers} shoppers with a {CartLines}-line cart", async () =>
-                        await ShopperPool.WriteAsync(poolFile, await shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
+                        await ShopperPool.WriteAsync(poolFile, await target.Shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
                     foreach (var scenario in settings.Scenarios)
                     {
                         var measurement = scenario == Scenario.Checkout
-                            ? await MeasureCheckoutAsync(stack, wrk, shoppers, configuration, cartProducts, runs, pools.FullName, round, cancellationToken)
-                            : await MeasureAsync(stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, round, cancellationToken);
+                            ? await MeasureCheckoutAsync(target.Stack, wrk, target.Shoppers, configuration, cartProducts, runs, pools.FullName, round, cancellationToken)
+                            : await MeasureAsync(target.Stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, round, cancellationToken);
                         runs.Add(measurement);
                     }
                 }
             }
 
-            _progress.Line("measured; taking the stack down");
+            _progress.Line(plaintext ? "measured; taking both stacks down" : "measured; taking the stack down");
         }
         finally
         {

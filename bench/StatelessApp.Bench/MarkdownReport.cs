@@ -20,7 +20,7 @@ public static class MarkdownReport
         text.AppendLine("|---|---|---:|---|---:|---:|---:|---|---|---:|---|");
         foreach (var scenario in Scenario.All)
         {
-            foreach (var configuration in BenchConfiguration.All)
+            foreach (var configuration in report.Settings.Configurations)
             {
                 if (report.Find(configuration, scenario) is not { } m)
                 {
@@ -36,15 +36,17 @@ public static class MarkdownReport
         }
 
         text.AppendLine();
-        text.AppendLine("| scenario | req/s (1)/(2) | p50 (1)/(2) | p99 (1)/(2) | CPU-predicted req/s (1)/(2) | req/s (1)/(3) | p50 (1)/(3) | p99 (1)/(3) | CPU-predicted req/s (1)/(3) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var others = report.ComparedConfigurations;
+        text.AppendLine("(1) stateless, " + string.Join(", ", others.Select(o => $"({o.Number}) {o.Configuration.Name}")) + ".");
+        text.AppendLine();
+        text.AppendLine("| scenario |" + string.Concat(others.Select(o => $" req/s (1)/({o.Number}) | p50 (1)/({o.Number}) | p99 (1)/({o.Number}) | CPU-predicted req/s (1)/({o.Number}) |")));
+        text.AppendLine("|---|" + string.Concat(others.Select(_ => "---:|---:|---:|---:|")));
         foreach (var scenario in Scenario.All)
         {
-            var stateful = report.Ratios.FirstOrDefault(r => r.Scenario == scenario.Name && r.Versus == BenchConfiguration.Stateful.Name);
-            var stock = report.Ratios.FirstOrDefault(r => r.Scenario == scenario.Name && r.Versus == BenchConfiguration.StockRedis.Name);
-            if (stateful is not null && stock is not null)
+            var ratios = others.Select(o => report.RatioOf(scenario, o.Configuration)).ToList();
+            if (ratios.All(r => r is not null))
             {
-                text.AppendLine(Invariant($"| {scenario.Name} | {stateful.Throughput:0.00} | {stateful.P50:0.00} | {stateful.P99:0.00} | {stateful.CpuCapacity:0.00} | {stock.Throughput:0.00} | {stock.P50:0.00} | {stock.P99:0.00} | {stock.CpuCapacity:0.00} |"));
+                text.AppendLine($"| {scenario.Name} |" + string.Concat(ratios.Select(r => Invariant($" {r!.Throughput:0.00} | {r.P50:0.00} | {r.P99:0.00} | {r.CpuCapacity:0.00} |"))));
             }
         }
 

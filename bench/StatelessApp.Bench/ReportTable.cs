@@ -13,7 +13,7 @@ public static class ReportTable
         text.AppendLine(Invariant($"{"scenario",-13}{"configuration",-13}{"req/s",8} {"(rounds)",-18}{"p50 ms",8}{"p99 ms",9}{"errors",8}{"redis/req",11}{"pg primary/req",16}{"pg standby/req",16}{"pg resets/req",15}{"CPU ms/req app",16}{"all",7}"));
         foreach (var scenario in Scenario.All)
         {
-            foreach (var configuration in BenchConfiguration.All)
+            foreach (var configuration in report.Settings.Configurations)
             {
                 if (report.Find(configuration, scenario) is { } m)
                 {
@@ -24,16 +24,29 @@ public static class ReportTable
         }
 
         text.AppendLine();
-        text.AppendLine("ratios, stateless (1) / stateful (2) and stateless (1) / stock-redis (3): throughput > 1 and latency < 1 favour stateless;");
+        var others = report.ComparedConfigurations;
+        text.AppendLine("ratios, stateless (1) / " + string.Join(", / ", others.Select(o => $"{o.Configuration.Name} ({o.Number})"))
+            + ": throughput > 1 and latency < 1 favour stateless;");
         text.AppendLine("CPU = the throughput ratio predicted by the servers' CPU per request (theirs / stateless's), > 1 favours stateless");
-        text.AppendLine(Invariant($"{"scenario",-13}{"req/s 1/2",11}{"p50 1/2",9}{"p99 1/2",9}{"CPU 1/2",9}{"req/s 1/3",11}{"p50 1/3",9}{"p99 1/3",9}{"CPU 1/3",9}"));
+        text.Append(Invariant($"{"scenario",-13}"));
+        foreach (var (_, n) in others)
+        {
+            text.Append(Invariant($"{$"req/s 1/{n}",11}{$"p50 1/{n}",9}{$"p99 1/{n}",9}{$"CPU 1/{n}",9}"));
+        }
+
+        text.AppendLine();
         foreach (var scenario in Scenario.All)
         {
-            var stateful = report.Ratios.FirstOrDefault(r => r.Scenario == scenario.Name && r.Versus == BenchConfiguration.Stateful.Name);
-            var stock = report.Ratios.FirstOrDefault(r => r.Scenario == scenario.Name && r.Versus == BenchConfiguration.StockRedis.Name);
-            if (stateful is not null && stock is not null)
+            var ratios = others.Select(o => report.RatioOf(scenario, o.Configuration)).ToList();
+            if (ratios.All(r => r is not null))
             {
-                text.AppendLine(Invariant($"{scenario.Name,-13}{stateful.Throughput,11:0.00}{stateful.P50,9:0.00}{stateful.P99,9:0.00}{stateful.CpuCapacity,9:0.00}{stock.Throughput,11:0.00}{stock.P50,9:0.00}{stock.P99,9:0.00}{stock.CpuCapacity,9:0.00}"));
+                text.Append(Invariant($"{scenario.Name,-13}"));
+                foreach (var ratio in ratios)
+                {
+                    text.Append(Invariant($"{ratio!.Throughput,11:0.00}{ratio.P50,9:0.00}{ratio.P99,9:0.00}{ratio.CpuCapacity,9:0.00}"));
+                }
+
+                text.AppendLine();
             }
         }
 

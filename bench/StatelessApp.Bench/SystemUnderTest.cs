@@ -15,7 +15,11 @@ namespace StatelessApp.Bench;
 /// </summary>
 public sealed class SystemUnderTest : IAsyncDisposable
 {
+    /// <summary>Where the stack with TLS (as shipped) runs: 127.121-123.x.</summary>
     public const int SecondOctetOffset = 120;
+
+    /// <summary>Where the plaintext twin runs, when a configuration needs it: 127.131-133.x.</summary>
+    public const int PlaintextSecondOctetOffset = 130;
 
     /// <summary>The instance under test; the other three stay stopped.</summary>
     public const string AppUnderTest = "app-a1";
@@ -41,12 +45,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
     /// <summary>
     /// A fresh stack (publishes the app and the bench host from the working tree), each step reported on <paramref name="output"/>;
-    /// its servers' logs are copied to <paramref name="logsCopy"/> (if given) when it goes down.
+    /// its servers' logs are copied to <paramref name="logsCopy"/> (if given) when it goes down. With <paramref name="tls"/>
+    /// false, the plaintext twin: the same stack on its own range with every link between nodes in plaintext, the
+    /// baseline that prices TLS.
     /// </summary>
-    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, CancellationToken cancellationToken)
+    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, bool tls, CancellationToken cancellationToken)
     {
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-bench-").FullName);
-        var controller = new StackController(paths, StackTopology.LoadOnMovedRange(paths.TopologyFile, SecondOctetOffset), output);
+        var offset = tls ? SecondOctetOffset : PlaintextSecondOctetOffset;
+        var controller = new StackController(paths, StackTopology.LoadOnMovedRange(paths.TopologyFile, offset), output, tls: tls);
         var stack = new SystemUnderTest(controller, logsCopy);
         try
         {

@@ -46,6 +46,8 @@ public class BenchSettingsTests
     [InlineData(new[] { "--shoppers", "20" }, "--shoppers (20) must be at least twice --connections (16)")]
     [InlineData(new[] { "--scenarios", "floor,login" }, "--scenarios: unknown login (known: floor, catalogue, session-read, cart-change, checkout)")]
     [InlineData(new[] { "--scenarios", "checkout" }, "--scenarios: checkout sizes its cart pool from cart-change's rate, so it needs cart-change too")]
+    [InlineData(new[] { "--configurations", "stateless,tls" }, "--configurations: unknown tls (known: stateless, stateful, stock-redis, plaintext)")]
+    [InlineData(new[] { "--configurations", "plaintext" }, "--configurations: every ratio is stateless against another build, so it needs stateless")]
     public void Bad_arguments_are_named(string[] args, string message) =>
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => BenchSettings.Parse(args)).Message);
 
@@ -55,5 +57,14 @@ public class BenchSettingsTests
         var settings = BenchSettings.Parse(["--scenarios", "checkout,floor,cart-change"])!;
 
         Assert.Equal([Scenario.Floor, Scenario.CartChange, Scenario.Checkout], settings.Scenarios);
+    }
+
+    [Fact]
+    public void A_configuration_subset_keeps_the_run_order_and_only_plaintext_runs_on_the_twin_stack()
+    {
+        var settings = BenchSettings.Parse(["--configurations", "plaintext,stateless"])!;
+
+        Assert.Equal([BenchConfiguration.Stateless, BenchConfiguration.Plaintext], settings.Configurations);
+        Assert.Equal([true, false], settings.Configurations.Select(c => c.Tls));
     }
 }
