@@ -35,6 +35,9 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["HOME"] = "set by deploy/patroni/Dockerfile (volume path)",
         // A proxy container listens on all its interfaces: Docker forwards the published port to one of its networks.
         ["PROXY_BIND"] = "0.0.0.0 and the topology port",
+        // The key ring certificate is a secret file: its path is where the container mounts it, not the stack's tls folder.
+        ["KeyRing__Certificate__Path"] = "the key ring certificate inside the container",
+        ["KeyRing__Certificate__KeyPath"] = "its private key inside the container",
     };
 
     /// <summary>TLS and least-privilege settings of the containers (issue 13): paths under /run/secrets, etcd users.</summary>

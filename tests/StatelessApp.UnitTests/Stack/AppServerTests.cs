@@ -36,6 +36,17 @@ public sealed class AppServerTests : IDisposable
     }
 
     [Fact]
+    public void Instances_get_the_stacks_key_ring_certificate()
+    {
+        var context = Context();
+        var environment = new AppServer().Launch(context.Topology.Node("app-a1"), context).Environment;
+
+        Assert.Equal(Path.Combine(context.Paths.Tls, "keyring.crt"), environment["KeyRing__Certificate__Path"]);
+        Assert.Equal(Path.Combine(context.Paths.Tls, "keyring.key"), environment["KeyRing__Certificate__KeyPath"]);
+        Assert.True(File.Exists(environment["KeyRing__Certificate__KeyPath"]));
+    }
+
+    [Fact]
     public void Instances_run_the_published_app_unless_another_assembly_is_given()
     {
         var context = Context();
