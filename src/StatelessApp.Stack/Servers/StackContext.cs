@@ -15,6 +15,12 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     public HostTools Tools { get; } = tools;
 
+    /// <summary>
+    /// TLS on every link between nodes (the default). Off only for a stack that measures what TLS costs (bench/run runs a
+    /// plaintext twin next to the TLS stack); every server's config and every client setting follows it.
+    /// </summary>
+    public bool Tls { get; init; } = true;
+
     /// <summary>The stack's CA and every node's certificate, made on first use and kept across restarts.</summary>
     public StackCertificates Certificates => _certificates ??= StackCertificates.LoadOrCreate(Paths, Topology);
 
