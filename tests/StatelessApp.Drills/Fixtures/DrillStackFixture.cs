@@ -96,7 +96,7 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
             {
                 try
                 {
-                    using var response = await Controller.Context.Http.GetAsync(new Uri($"https://{proxy.Endpoint}/health/ready"), cancellationToken);
+                    using var response = await Controller.Context.Http.GetAsync(new Uri($"{Controller.Context.HttpScheme}://{proxy.Endpoint}/health/ready"), cancellationToken);
                     var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.First() : "";
                     if (!servedBy.StartsWith(proxy.Region + "/", StringComparison.Ordinal))
                     {
