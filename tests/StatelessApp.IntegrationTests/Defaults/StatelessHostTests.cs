@@ -22,18 +22,7 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
     {
         var address = $"http://127.0.0.1:{LoopbackPorts.FreeTcp()}";
         using var stop = new CancellationTokenSource();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serving = StatelessHost.RunAsync<NotesContext>(
-            ["--urls", address],
-            builder => builder.AddStatelessHealthChecks(),
-            app =>
-            {
-                app.Lifetime.ApplicationStarted.Register(started.SetResult);
-                app.MapStatelessDefaults();
-            },
-            stop.Token);
-        await Task.WhenAny(started.Task, serving);
-        Assert.True(started.Task.IsCompleted, serving.Exception?.ToString());
+        var serving = await StartServingAsync(["--urls", address], stop.Token);
 
         var live = await ProbeAsync(address);
         await stop.CancelAsync();
@@ -54,18 +43,7 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
         var (otherCertificate, _) = WriteSelfSigned(folder, "other");
         var address = $"https://127.0.0.1:{LoopbackPorts.FreeTcp()}";
         using var stop = new CancellationTokenSource();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serving = StatelessHost.RunAsync<NotesContext>(
-            ["--urls", address, "--Kestrel:Certificates:Default:Path=" + certificate, "--Kestrel:Certificates:Default:KeyPath=" + key],
-            builder => builder.AddStatelessHealthChecks(),
-            app =>
-            {
-                app.Lifetime.ApplicationStarted.Register(started.SetResult);
-                app.MapStatelessDefaults();
-            },
-            stop.Token);
-        await Task.WhenAny(started.Task, serving);
-        Assert.True(started.Task.IsCompleted, serving.Exception?.ToString());
+        var serving = await StartServingAsync(["--urls", address, "--Kestrel:Certificates:Default:Path=" + certificate, "--Kestrel:Certificates:Default:KeyPath=" + key], stop.Token);
 
         var own = await ProbeAsync(address, certificate);
         var other = await ProbeAsync(address, otherCertificate);
@@ -98,6 +76,24 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
         var db = scope.ServiceProvider.GetRequiredService<NotesContext>();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(["20261125000000_CreateNotes"], await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    /// <summary>Runs the host with <paramref name="args"/> until <paramref name="stop"/>; returns once it serves.</summary>
+    private static async Task<Task<int>> StartServingAsync(string[] args, CancellationToken stop)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serving = StatelessHost.RunAsync<NotesContext>(
+            args,
+            builder => builder.AddStatelessHealthChecks(),
+            app =>
+            {
+                app.Lifetime.ApplicationStarted.Register(started.SetResult);
+                app.MapStatelessDefaults();
+            },
+            stop);
+        await Task.WhenAny(started.Task, serving);
+        Assert.True(started.Task.IsCompleted, serving.Exception?.ToString());
+        return serving;
     }
 
     /// <summary>
