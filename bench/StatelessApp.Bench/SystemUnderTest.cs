@@ -40,8 +40,8 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
     public StackContext Context => _controller.Context;
 
-    /// <summary>Region A's proxy (HTTPS, like every client of the stack): every request of the benchmark goes through it.</summary>
-    public Uri Proxy => new($"https://{Topology.NodeOf(NodeKind.Proxy, "a").Endpoint}");
+    /// <summary>Region A's proxy (HTTPS like every client of the stack, unless this is the plaintext twin): every request of the benchmark goes through it.</summary>
+    public Uri Proxy => new($"{Context.HttpScheme}://{Topology.NodeOf(NodeKind.Proxy, "a").Endpoint}");
 
     /// <summary>
     /// A fresh stack (publishes the app and the bench host from the working tree), each step reported on <paramref name="output"/>;

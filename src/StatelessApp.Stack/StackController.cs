@@ -457,7 +457,9 @@ public sealed class StackController : IDisposable
         var ca = Path.GetRelativePath(Environment.CurrentDirectory, Context.Certificates.CaCertificateFile);
         foreach (var proxy in proxies)
         {
-            _output.WriteLine($"  region {proxy.Region}: https://{proxy.Endpoint}/  (plain http://{proxy.Address}:{ProxyServer.RedirectPort(proxy)}/ only redirects)");
+            _output.WriteLine(Context.Tls
+                ? $"  region {proxy.Region}: https://{proxy.Endpoint}/  (plain http://{proxy.Address}:{ProxyServer.RedirectPort(proxy)}/ only redirects)"
+                : $"  region {proxy.Region}: http://{proxy.Endpoint}/  (TLS OFF: the plaintext twin that measures what TLS costs)");
         }
 
         _output.WriteLine($"  CA:       {ca} (trust it, and only for this stack: curl --cacert {ca} …)");

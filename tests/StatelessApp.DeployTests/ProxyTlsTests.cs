@@ -33,10 +33,11 @@ public sealed class ProxyTlsTests : IDisposable
     private string Domain => _context.Topology.Domain;
 
     /// <summary>What the controller gives proxy-a, moved to free ports on 127.0.0.1 with apps where nothing listens.</summary>
-    private Dictionary<string, string> Variables()
+    private Dictionary<string, string> Variables(bool tls)
     {
-        var proxy = _context.Topology.Node("proxy-a");
-        var variables = new Dictionary<string, string>(new HaproxyServer().Launch(proxy, _context).Environment, StringComparer.Ordinal)
+        var context = tls ? _context : new StackContext(_context.Topology, _context.Paths, _context.Secrets, _context.Tools, ProxyKind.Haproxy) { Tls = false };
+        var proxy = context.Topology.Node("proxy-a");
+        var variables = new Dictionary<string, string>(new HaproxyServer().Launch(proxy, context).Environment, StringComparer.Ordinal)
         {
             ["PROXY_BIND"] = $"127.0.0.1:{_https}",
             ["PROXY_HTTP_BIND"] = $"127.0.0.1:{_http}",
@@ -50,9 +51,9 @@ public sealed class ProxyTlsTests : IDisposable
         return variables;
     }
 
-    private async Task<RunningServer> StartAsync(ProxyKind kind)
+    private async Task<RunningServer> StartAsync(ProxyKind kind, bool tls = true)
     {
-        var variables = Variables();
+        var variables = Variables(tls);
         if (kind == ProxyKind.Haproxy)
         {
             return await RunningServer.StartAsync("haproxy", ["-db", "-f", Repository.PathOf("deploy", "haproxy", "haproxy.cfg")], variables, _https);
@@ -115,5 +116,16 @@ public sealed class ProxyTlsTests : IDisposable
         var stranger = await CurlAsync($"https://{Domain}:{_https}/cart", trustCa: false);
 
         Assert.Equal(60, stranger.ExitCode); // curl: peer certificate cannot be authenticated with known CA certificates
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task The_plaintext_twin_that_measures_TLS_serves_plain_HTTP_on_the_proxy_port(ProxyKind kind)
+    {
+        using var proxy = await StartAsync(kind, tls: false);
+
+        var plain = await CurlAsync($"http://{Domain}:{_https}/cart");
+
+        Assert.Contains(kind == ProxyKind.Haproxy ? "STATUS 503" : "STATUS 502", plain.StandardOutput, StringComparison.Ordinal);
     }
 }

@@ -58,7 +58,8 @@ public static class StatelessHost
 
         if (args is [LivenessProbe.Verb])
         {
-            return await LivenessProbe.RunAsync(output, environment("ASPNETCORE_URLS"), environment("ASPNETCORE_HTTP_PORTS"), cancellationToken);
+            return await LivenessProbe.RunAsync(output, environment("ASPNETCORE_URLS"), environment("ASPNETCORE_HTTP_PORTS"),
+                environment(LivenessProbe.CertificateVariable), cancellationToken);
         }
 
         var migrate = args is [MigrateVerb, ..];

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace StatelessApp.Hosting.Health;
 
 /// <summary>
@@ -10,19 +12,25 @@ public static class LivenessProbe
 {
     public const string Verb = "healthcheck";
 
+    /// <summary>Kestrel's own certificate setting, as an environment variable (an HTTPS instance's certificate file, PEM).</summary>
+    public const string CertificateVariable = "Kestrel__Certificates__Default__Path";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     private static readonly string[] Wildcards = ["[::]", "0.0.0.0", "+", "*"];
 
     /// <summary>
     /// Probes the instance's listen address: the first of ASPNETCORE_URLS, else the first of ASPNETCORE_HTTP_PORTS
-    /// (the runtime image's default, 8080). Prints one line.
+    /// (the runtime image's default, 8080). Prints one line. Over HTTPS the one certificate accepted is the instance's
+    /// own (Kestrel__Certificates__Default__Path) when it is set: the probe asks this very instance, by a loopback
+    /// address its certificate does not name, and the container trusts no private CA.
     /// </summary>
     public static Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken = default) =>
-        RunAsync(output, Environment.GetEnvironmentVariable("ASPNETCORE_URLS"), Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"), cancellationToken);
+        RunAsync(output, Environment.GetEnvironmentVariable("ASPNETCORE_URLS"), Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"),
+            Environment.GetEnvironmentVariable(CertificateVariable), cancellationToken);
 
-    /// <summary>The same, for the given values of ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS.</summary>
-    internal static async Task<int> RunAsync(TextWriter output, string? urls, string? ports, CancellationToken cancellationToken)
+    /// <summary>The same, for the given values of ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS and the instance's certificate file.</summary>
+    internal static async Task<int> RunAsync(TextWriter output, string? urls, string? ports, string? ownCertificateFile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (string.IsNullOrWhiteSpace(urls) && !string.IsNullOrWhiteSpace(ports))
@@ -35,7 +43,7 @@ public static class LivenessProbe
         timeout.CancelAfter(Timeout);
         try
         {
-            using var client = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            using var client = new HttpClient(Handler(ownCertificateFile)) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
             using var response = await client.GetAsync(target, timeout.Token);
             await output.WriteLineAsync($"{target}: {(int)response.StatusCode}");
             return response.IsSuccessStatusCode ? 0 : 1;
@@ -50,6 +58,19 @@ public static class LivenessProbe
             await output.WriteLineAsync($"{target}: no answer within {Timeout.TotalSeconds:0} s");
             return 1;
         }
+    }
+
+    private static SocketsHttpHandler Handler(string? ownCertificateFile)
+    {
+        var handler = new SocketsHttpHandler { UseProxy = false };
+        if (!string.IsNullOrWhiteSpace(ownCertificateFile))
+        {
+            var own = X509Certificate2.CreateFromPem(File.ReadAllText(ownCertificateFile));
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(own.RawData);
+        }
+
+        return handler;
     }
 
     /// <summary>

@@ -18,12 +18,9 @@ public sealed class AppServer : Server
 
     public override LaunchSpec Launch(Node node, StackContext context)
     {
-        var certificate = context.Certificates.For(node);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["ASPNETCORE_URLS"] = $"https://{node.Endpoint}",
-            ["Kestrel__Certificates__Default__Path"] = certificate.CertificateFile,
-            ["Kestrel__Certificates__Default__KeyPath"] = certificate.KeyFile,
+            ["ASPNETCORE_URLS"] = $"{context.HttpScheme}://{node.Endpoint}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Shop"] = context.ShopConnectionString,
             ["Instance__Region"] = node.Region,
@@ -34,6 +31,13 @@ public sealed class AppServer : Server
             ["Logging__LogLevel__Npgsql"] = "Warning",
         };
         context.AddRedisSettings(environment);
+        if (context.Tls)
+        {
+            var certificate = context.Certificates.For(node);
+            environment["Kestrel__Certificates__Default__Path"] = certificate.CertificateFile;
+            environment["Kestrel__Certificates__Default__KeyPath"] = certificate.KeyFile;
+        }
+
         var proxies = context.Topology.NodesOf(NodeKind.Proxy);
         for (var i = 0; i < proxies.Count; i++)
         {
@@ -68,7 +72,7 @@ public sealed class AppServer : Server
         {
             // Healthy means every check passed: /health/ready also answers 200 when the instance is only Degraded (Redis or
             // the PostgreSQL primary unreachable: it stays in the proxies), and `up` must wait for a fully working app.
-            using var response = await context.Http.GetAsync(new Uri($"https://{node.Endpoint}/health/ready"), cancellationToken);
+            using var response = await context.Http.GetAsync(new Uri($"{context.HttpScheme}://{node.Endpoint}/health/ready"), cancellationToken);
             var status = await OverallStatusAsync(response, cancellationToken);
             return new NodeProbe(response.IsSuccessStatusCode && status == "Healthy", ServerRole.None, $"/health/ready {(int)response.StatusCode} {status}");
         }

@@ -22,6 +22,11 @@ public abstract class ProxyServer : Server
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PROXY_REGION"] = node.Region,
+            // "off" only in the plaintext twin that measures what TLS costs (StackContext.Tls).
+            ["PROXY_TLS"] = context.Tls ? "on" : "off",
+            // The same switch as nginx needs it (a template has no conditionals): the listener's options, the apps' scheme.
+            ["PROXY_LISTEN_TLS"] = context.Tls ? "ssl http2" : "",
+            ["APP_SCHEME"] = context.HttpScheme,
             ["PROXY_BIND"] = node.Endpoint,
             ["PROXY_HTTP_BIND"] = $"{node.Address}:{RedirectPort(node).ToString(CultureInfo.InvariantCulture)}",
             ["PROXY_HTTPS_PORT"] = node.Port.ToString(CultureInfo.InvariantCulture),
@@ -47,7 +52,7 @@ public abstract class ProxyServer : Server
     {
         try
         {
-            using var response = await context.Http.GetAsync(new Uri($"https://{node.Endpoint}/health/ready"), cancellationToken);
+            using var response = await context.Http.GetAsync(new Uri($"{context.HttpScheme}://{node.Endpoint}/health/ready"), cancellationToken);
             return new NodeProbe(true, ServerRole.None, $"{ProxyKind.ToString().ToLowerInvariant()}, app via proxy: {(int)response.StatusCode}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

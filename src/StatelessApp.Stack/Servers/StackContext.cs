@@ -21,6 +21,9 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// </summary>
     public bool Tls { get; init; } = true;
 
+    /// <summary>The scheme of every HTTP link of the stack (clients → proxies, proxies → apps): https unless <see cref="Tls"/> is off.</summary>
+    public string HttpScheme => Tls ? "https" : "http";
+
     /// <summary>The stack's CA and every node's certificate, made on first use and kept across restarts.</summary>
     public StackCertificates Certificates => _certificates ??= StackCertificates.LoadOrCreate(Paths, Topology);
 

@@ -29,7 +29,7 @@ public static class ReadinessChecks
         {
             try
             {
-                using var response = await context.Http.GetAsync(new Uri($"https://{proxy.Endpoint}/health/ready"), cancellationToken);
+                using var response = await context.Http.GetAsync(new Uri($"{context.HttpScheme}://{proxy.Endpoint}/health/ready"), cancellationToken);
                 return response.IsSuccessStatusCode ? null : $"{proxy.Name}: /health/ready {(int)response.StatusCode}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

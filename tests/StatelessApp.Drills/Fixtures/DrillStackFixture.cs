@@ -53,7 +53,8 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         {
             await Controller.UpAsync(new UpOptions { Fresh = true });
             var primary = await Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
-            await using var connection = new NpgsqlConnection(AdminConnectionString(primary));
+            // The first connection loads the type catalogue: on a loaded machine that took longer than the probes' 1 s.
+            await using var connection = new NpgsqlConnection(AdminConnectionString(primary) + ";Timeout=15;Command Timeout=15");
             await connection.OpenAsync();
             // Written by the split-brain probe on every node that claims to be primary; replicated like everything else.
             await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS drill_probe (node text NOT NULL, at timestamptz NOT NULL DEFAULT now())", connection);
@@ -95,7 +96,7 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
             {
                 try
                 {
-                    using var response = await Controller.Context.Http.GetAsync(new Uri($"https://{proxy.Endpoint}/health/ready"), cancellationToken);
+                    using var response = await Controller.Context.Http.GetAsync(new Uri($"{Controller.Context.HttpScheme}://{proxy.Endpoint}/health/ready"), cancellationToken);
                     var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.First() : "";
                     if (!servedBy.StartsWith(proxy.Region + "/", StringComparison.Ordinal))
                     {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -20,18 +22,7 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
     {
         var address = $"http://127.0.0.1:{LoopbackPorts.FreeTcp()}";
         using var stop = new CancellationTokenSource();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serving = StatelessHost.RunAsync<NotesContext>(
-            ["--urls", address],
-            builder => builder.AddStatelessHealthChecks(),
-            app =>
-            {
-                app.Lifetime.ApplicationStarted.Register(started.SetResult);
-                app.MapStatelessDefaults();
-            },
-            stop.Token);
-        await Task.WhenAny(started.Task, serving);
-        Assert.True(started.Task.IsCompleted, serving.Exception?.ToString());
+        var serving = await StartServingAsync(["--urls", address], stop.Token);
 
         var live = await ProbeAsync(address);
         await stop.CancelAsync();
@@ -42,6 +33,28 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
         Assert.Equal(0, servedExit);
         Assert.Equal(1, gone.ExitCode);
         Assert.StartsWith($"{address}/health/live: ", gone.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_healthcheck_verb_accepts_an_HTTPS_instance_by_its_own_certificate_only()
+    {
+        var folder = Directory.CreateTempSubdirectory("healthcheck-tls-").FullName;
+        var (certificate, key) = WriteSelfSigned(folder, "instance");
+        var (otherCertificate, _) = WriteSelfSigned(folder, "other");
+        var address = $"https://127.0.0.1:{LoopbackPorts.FreeTcp()}";
+        using var stop = new CancellationTokenSource();
+        var serving = await StartServingAsync(["--urls", address, "--Kestrel:Certificates:Default:Path=" + certificate, "--Kestrel:Certificates:Default:KeyPath=" + key], stop.Token);
+
+        var own = await ProbeAsync(address, certificate);
+        var other = await ProbeAsync(address, otherCertificate);
+        var none = await ProbeAsync(address);
+        await stop.CancelAsync();
+        await serving;
+        Directory.Delete(folder, recursive: true);
+
+        Assert.Equal((0, $"{address}/health/live: 200"), own);
+        Assert.Equal(1, other.ExitCode);
+        Assert.Equal(1, none.ExitCode); // the machine's trust store does not hold a self-signed certificate
     }
 
     [Fact]
@@ -65,8 +78,29 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
         Assert.Equal(["20261125000000_CreateNotes"], await db.Database.GetAppliedMigrationsAsync());
     }
 
-    /// <summary>The <c>healthcheck</c> verb as the container runs it, with ASPNETCORE_URLS = <paramref name="address"/>.</summary>
-    private static async Task<(int ExitCode, string Output)> ProbeAsync(string address)
+    /// <summary>Runs the host with <paramref name="args"/> until <paramref name="stop"/>; returns once it serves.</summary>
+    private static async Task<Task<int>> StartServingAsync(string[] args, CancellationToken stop)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serving = StatelessHost.RunAsync<NotesContext>(
+            args,
+            builder => builder.AddStatelessHealthChecks(),
+            app =>
+            {
+                app.Lifetime.ApplicationStarted.Register(started.SetResult);
+                app.MapStatelessDefaults();
+            },
+            stop);
+        await Task.WhenAny(started.Task, serving);
+        Assert.True(started.Task.IsCompleted, serving.Exception?.ToString());
+        return serving;
+    }
+
+    /// <summary>
+    /// The <c>healthcheck</c> verb as the container runs it, with ASPNETCORE_URLS = <paramref name="address"/> and Kestrel's
+    /// certificate setting = <paramref name="certificateFile"/>.
+    /// </summary>
+    private static async Task<(int ExitCode, string Output)> ProbeAsync(string address, string? certificateFile = null)
     {
         using var output = new StringWriter();
         var exit = await StatelessHost.RunAsync<NotesContext>(
@@ -74,8 +108,29 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
             _ => throw new InvalidOperationException("healthcheck must not build a host"),
             _ => throw new InvalidOperationException("healthcheck must not build a pipeline"),
             output,
-            name => name == "ASPNETCORE_URLS" ? address : null,
+            name => name switch
+            {
+                "ASPNETCORE_URLS" => address,
+                LivenessProbe.CertificateVariable => certificateFile,
+                _ => null,
+            },
             CancellationToken.None);
         return (exit, output.ToString().Trim());
+    }
+
+    /// <summary>A self-signed server certificate for 127.0.0.1, as PEM certificate and key files.</summary>
+    private static (string Certificate, string Key) WriteSelfSigned(string folder, string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var certificateFile = Path.Combine(folder, name + ".crt");
+        var keyFile = Path.Combine(folder, name + ".key");
+        File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
+        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        return (certificateFile, keyFile);
     }
 }
