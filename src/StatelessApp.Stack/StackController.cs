@@ -17,7 +17,7 @@ public sealed class StackController : IDisposable
     private readonly ProcessSupervisor _supervisor;
     private readonly TextWriter _output;
 
-    public StackController(StackPaths paths, StackTopology topology, TextWriter? output = null, ProxyKind? proxy = null)
+    public StackController(StackPaths paths, StackTopology topology, TextWriter? output = null, ProxyKind? proxy = null, bool tls = true)
     {
         Paths = paths;
         Topology = topology;
@@ -25,7 +25,10 @@ public sealed class StackController : IDisposable
         _supervisor = new ProcessSupervisor(paths);
         Directory.CreateDirectory(paths.StateRoot);
         Context = new StackContext(topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile), HostTools.Discover(),
-            proxy ?? StackState.Read(paths.StateFile).Proxy ?? topology.ProxyKind);
+            proxy ?? StackState.Read(paths.StateFile).Proxy ?? topology.ProxyKind)
+        {
+            Tls = tls,
+        };
     }
 
     public StackPaths Paths { get; }

@@ -37,6 +37,9 @@ public sealed class StackPaths
 
     public string SecretsFile => Path.Combine(StateRoot, "secrets.env");
 
+    /// <summary>The stack's CA and node certificates (<see cref="Security.StackCertificates"/>).</summary>
+    public string Tls => Path.Combine(StateRoot, "tls");
+
     /// <summary>Choices made by the last `up` that later commands must honour (the proxy kind).</summary>
     public string StateFile => Path.Combine(StateRoot, "state.env");
 

@@ -1,3 +1,4 @@
+using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Servers;
@@ -12,6 +13,17 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     public StackSecrets Secrets { get; } = secrets;
 
     public HostTools Tools { get; } = tools;
+
+    /// <summary>
+    /// TLS on every link between nodes (the default). Off only for a stack that measures what TLS costs (bench/run runs a
+    /// plaintext twin next to the TLS stack); every server's config and every client setting follows it.
+    /// </summary>
+    public bool Tls { get; init; } = true;
+
+    /// <summary>The stack's CA and every node's certificate, made on first use and kept across restarts.</summary>
+    public StackCertificates Certificates => _certificates ??= StackCertificates.LoadOrCreate(Paths, Topology);
+
+    private StackCertificates? _certificates;
 
     /// <summary>The proxy this run uses (the topology's default, or `up --proxy`).</summary>
     public ProxyKind ProxyKind { get; } = proxyKind;
