@@ -17,7 +17,6 @@
 # Keys are created with mode 600 and never printed. Re-running reissues every node and client certificate.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 script=issue-certificates.sh
 # shellcheck source=SCRIPTDIR/lib/script-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/script-common.sh"
@@ -86,15 +85,7 @@ command -v openssl >/dev/null || fail "openssl is missing (Debian: apt-get insta
 umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ -z "$env_file" ]; then
-  env_file="$work/compose.env"
-  "$root/deploy/compose/compose-env.sh" -o "$env_file" 2>/dev/null || fail "deploy/compose/compose-env.sh failed: run it by hand to see why"
-fi
-[ -r "$env_file" ] || refuse "cannot read the env file $env_file"
-declare -A env=()
-while IFS= read -r line || [ -n "$line" ]; do
-  [[ $line == *=* ]] && [[ $line != \#* ]] && env[${line%%=*}]=${line#*=}
-done <"$env_file"
+load_compose_env "$env_file" "$work/compose.env"
 [ -n "${env[STACK_DOMAIN]:-}" ] || fail "$env_file has no STACK_DOMAIN: is it a file compose-env.sh wrote?"
 
 mkdir -p "$out/nodes" "$out/clients" "$out/keyring"

@@ -109,15 +109,7 @@ done
 umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ -z "$env_file" ]; then
-  env_file="$work/compose.env"
-  "$root/deploy/compose/compose-env.sh" -o "$env_file" 2>/dev/null || fail "deploy/compose/compose-env.sh failed: run it by hand to see why"
-fi
-[ -r "$env_file" ] || refuse "cannot read the env file $env_file"
-declare -A env=()
-while IFS= read -r line || [ -n "$line" ]; do
-  [[ $line == *=* ]] && [[ $line != \#* ]] && env[${line%%=*}]=${line#*=}
-done <"$env_file"
+load_compose_env "$env_file" "$work/compose.env"
 proxy_uid=${proxy_uids[${env[STACK_PROXY_KIND]:-}]:-}
 [ -n "$proxy_uid" ] || fail "$env_file: STACK_PROXY_KIND must be haproxy or nginx"
 

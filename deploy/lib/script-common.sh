@@ -20,3 +20,21 @@ quote() {
     printf "'%s'" "${1//$single/$escaped}"
   fi
 }
+
+# load_compose_env GIVEN SCRATCH: reads a compose env file (deploy/compose/compose-env.sh's output) into the
+# associative array `env` and sets `env_file`: GIVEN, or, when empty, one generated for the topology at SCRATCH.
+load_compose_env() {
+  # shellcheck disable=SC2034 # env_file and env are this function's results, read by the sourcing script
+  env_file=${1:-$2}
+  if [ -z "$1" ]; then
+    "$(dirname "${BASH_SOURCE[0]}")/../compose/compose-env.sh" -o "$env_file" 2>/dev/null ||
+      fail "deploy/compose/compose-env.sh failed: run it by hand to see why"
+  fi
+  [ -r "$env_file" ] || refuse "cannot read the env file $env_file"
+  declare -gA env=()
+  local line
+  # shellcheck disable=SC2034 # see above
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ $line == *=* ]] && [[ $line != \#* ]] && env[${line%%=*}]=${line#*=}
+  done <"$env_file"
+}

@@ -32,7 +32,7 @@ public sealed class ComposeConfig
     public static Task<CommandResult> RunConfigAsync(string use, string envFile) =>
         CommandLine.RunAsync("docker-compose",
             ["--env-file", envFile, "-f", Repository.PathOf(Repository.ParseUse(use).File), "config"],
-            TestSecrets.NoneSet());
+            TestSecrets.NoneSet(), timeout: TimeSpan.FromMinutes(5));
 
     public static async Task<ComposeConfig> LoadAsync(string composeFiles, string envFile)
     {
