@@ -78,9 +78,6 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// </summary>
     public HttpClient NewServerHttpClient(TimeSpan timeout) => NewClient(timeout, ControllerCertificate);
 
-    /// <summary>"https" with TLS on, else "http".</summary>
-    public string HttpScheme => Tls ? "https" : "http";
-
     private HttpClient NewClient(TimeSpan timeout, NodeCertificate? clientCertificate)
     {
         var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false };
