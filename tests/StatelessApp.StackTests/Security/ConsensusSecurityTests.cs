@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Servers;
@@ -154,18 +153,16 @@ public sealed class ConsensusSecurityTests(StackFixture stack)
         }
     }
 
+    /// <summary>The most specific message: the TLS alert or socket error rather than "error while sending the request".</summary>
     private static string Innermost(Exception e)
     {
-        var messages = new List<string>();
-        for (Exception? current = e; current is not null; current = current.InnerException)
+        var innermost = e;
+        while (innermost.InnerException is { } inner)
         {
-            if (current is not SocketException || messages.Count == 0)
-            {
-                messages.Add(current.Message);
-            }
+            innermost = inner;
         }
 
-        return string.Join(" → ", messages.Distinct());
+        return innermost.Message;
     }
 
     private static string LastLine(string output) =>
