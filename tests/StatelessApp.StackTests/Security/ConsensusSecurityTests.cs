@@ -52,24 +52,13 @@ public sealed class ConsensusSecurityTests(StackFixture stack)
         Assert.True(own.Succeeded, own.Output);
         Assert.Contains("/leader", own.Output, StringComparison.Ordinal);
 
-        var outside = await EtcdctlAsPatroniAsync(["put", "/security-probe", "written by patroni"]);
-
-        var refused = !outside.Succeeded && outside.Output.Contains("permission denied", StringComparison.Ordinal);
-        SecurityAttempts.Record($"etcd client ({Etcd.Name} {EtcdServer.ClientUrl(Etcd, Context)})",
-            "user patroni (right password, client certificate) writes /security-probe, outside /service/<scope>/", LastLine(outside.Output), refused);
-        Assert.True(refused, outside.Output);
+        await AssertPatroniRefusedAsync(["put", "/security-probe", "written by patroni"],
+            "user patroni (right password, client certificate) writes /security-probe, outside /service/<scope>/");
     }
 
     [Fact]
-    public async Task Patronis_etcd_user_may_not_administer_etcd()
-    {
-        var grant = await EtcdctlAsPatroniAsync(["user", "grant-role", EtcdAuthentication.PatroniUser, "root"]);
-
-        var refused = !grant.Succeeded && grant.Output.Contains("permission denied", StringComparison.Ordinal);
-        SecurityAttempts.Record($"etcd client ({Etcd.Name} {EtcdServer.ClientUrl(Etcd, Context)})",
-            "user patroni grants itself the root role", LastLine(grant.Output), refused);
-        Assert.True(refused, grant.Output);
-    }
+    public Task Patronis_etcd_user_may_not_administer_etcd() =>
+        AssertPatroniRefusedAsync(["user", "grant-role", EtcdAuthentication.PatroniUser, "root"], "user patroni grants itself the root role");
 
     [Fact]
     public async Task Patronis_REST_API_refuses_plaintext()
@@ -103,6 +92,16 @@ public sealed class ConsensusSecurityTests(StackFixture stack)
         using var response = await Context.ServerHttp.GetAsync(PatroniServer.RestUri(node, Context, "patroni"));
 
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}");
+    }
+
+    /// <summary>Runs etcdctl as Patroni's user; refused means etcd answered "permission denied".</summary>
+    private async Task AssertPatroniRefusedAsync(IReadOnlyList<string> arguments, string attempt)
+    {
+        var result = await EtcdctlAsPatroniAsync(arguments);
+
+        var refused = !result.Succeeded && result.Output.Contains("permission denied", StringComparison.Ordinal);
+        SecurityAttempts.Record($"etcd client ({Etcd.Name} {EtcdServer.ClientUrl(Etcd, Context)})", attempt, LastLine(result.Output), refused);
+        Assert.True(refused, result.Output);
     }
 
     private string Url(string port) => port == "client" ? EtcdServer.ClientUrl(Etcd, Context) : EtcdServer.PeerUrl(Etcd, Context);

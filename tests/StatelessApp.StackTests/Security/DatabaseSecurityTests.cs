@@ -16,20 +16,8 @@ public sealed class DatabaseSecurityTests(StackFixture stack)
     private StackContext Context => stack.Controller.Context;
 
     [Fact]
-    public async Task A_plaintext_connection_is_refused()
-    {
-        var primary = await PrimaryAsync();
-        var plaintext = new NpgsqlConnectionStringBuilder(Context.PostgresConnectionString([primary], "shop", Context.Secrets.ShopDbPassword))
-        {
-            SslMode = SslMode.Disable,
-            Pooling = false,
-        };
-
-        var (refused, answer) = await TryOpenAsync(plaintext.ConnectionString);
-
-        Record(primary, "plaintext connection as shop, right password (sslmode=disable)", answer, refused);
-        Assert.True(refused, answer);
-    }
+    public Task A_plaintext_connection_is_refused() =>
+        AssertLoginRefusedAsync("shop", Context.Secrets.ShopDbPassword, SslMode.Disable, "plaintext connection as shop, right password (sslmode=disable)");
 
     [Fact]
     public async Task A_plaintext_replication_connection_is_refused()
@@ -59,19 +47,9 @@ public sealed class DatabaseSecurityTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task The_superuser_is_refused_from_the_network_even_over_TLS_with_its_password()
-    {
-        var primary = await PrimaryAsync();
-        var superuser = new NpgsqlConnectionStringBuilder(Context.PostgresConnectionString([primary], "postgres", Context.Secrets.PostgresSuperuserPassword))
-        {
-            Pooling = false,
-        };
-
-        var (refused, answer) = await TryOpenAsync(superuser.ConnectionString);
-
-        Record(primary, "superuser postgres over TLS (verify-full), right password", answer, refused);
-        Assert.True(refused, answer);
-    }
+    public Task The_superuser_is_refused_from_the_network_even_over_TLS_with_its_password() =>
+        AssertLoginRefusedAsync("postgres", Context.Secrets.PostgresSuperuserPassword, SslMode.VerifyFull,
+            "superuser postgres over TLS (verify-full), right password");
 
     [Theory]
     [InlineData("CREATE TABLE", "CREATE TABLE security_probe (id int)")]
@@ -126,19 +104,31 @@ public sealed class DatabaseSecurityTests(StackFixture stack)
     private async Task<Node> PrimaryAsync() =>
         await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
 
-    /// <summary>Refused: the server answered 28000 (no pg_hba.conf line lets this connection in).</summary>
-    private static async Task<(bool Refused, string Answer)> TryOpenAsync(string connectionString)
+    /// <summary>Logs in to the primary as <paramref name="role"/>; refused means 28000 (no pg_hba.conf line lets it in).</summary>
+    private async Task AssertLoginRefusedAsync(string role, string password, SslMode sslMode, string attempt)
     {
+        var primary = await PrimaryAsync();
+        var connectionString = new NpgsqlConnectionStringBuilder(Context.PostgresConnectionString([primary], role, password))
+        {
+            SslMode = sslMode,
+            Pooling = false,
+        };
+
+        bool refused;
+        string answer;
         try
         {
-            await using var connection = new NpgsqlConnection(connectionString);
+            await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
             await connection.OpenAsync();
-            return (false, "connected");
+            (refused, answer) = (false, "connected");
         }
         catch (PostgresException e)
         {
-            return (e.SqlState == PostgresErrorCodes.InvalidAuthorizationSpecification, $"{e.SqlState}: {e.MessageText}");
+            (refused, answer) = (e.SqlState == PostgresErrorCodes.InvalidAuthorizationSpecification, $"{e.SqlState}: {e.MessageText}");
         }
+
+        Record(primary, attempt, answer, refused);
+        Assert.True(refused, answer);
     }
 
     private static void Record(Node node, string attempt, string answer, bool refused) =>
