@@ -8,14 +8,14 @@
 #      As for `./stack`, a variable set in the environment overrides a key the file defines.
 #   2. values derived from them that compose cannot compute (the initial Redis primary's address, etcd's member
 #      list, the proxies' published and public addresses, TLS on or off);
-#   3. the six passwords (names: deploy/secrets.env.example), from the environment or --secrets FILE.
+#   3. the passwords (names: deploy/secrets.env.example), from the environment or --secrets FILE.
 # The file holds passwords: it is created with mode 600 and never printed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 topology_file="$root/deploy/topology.env"
 secret_keys=(REDIS_PASSWORD POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD SHOP_DB_PASSWORD
-  PATRONI_REST_PASSWORD ETCD_ROOT_PASSWORD)
+  SHOP_OWNER_DB_PASSWORD POSTGRES_REWIND_PASSWORD PATRONI_REST_PASSWORD ETCD_ROOT_PASSWORD ETCD_PATRONI_PASSWORD)
 
 usage() {
   cat <<USAGE
@@ -25,7 +25,7 @@ Writes the docker-compose env file (mode 600) from deploy/topology.env and the p
 
 Options:
   -o, --output FILE     where to write (required); e.g. .env for docker-compose.yml at the repository root
-  --secrets FILE        KEY=VALUE file with the six passwords (see deploy/secrets.env.example); a password set
+  --secrets FILE        KEY=VALUE file with the passwords (see deploy/secrets.env.example); a password set
                         in the environment wins over the file
   --public-a ADDR       region A's public address (real hosts): the proxies then publish on 0.0.0.0 and the
   --public-b ADDR       witness DNS answers with these two addresses. Default (one Docker host): the proxies

@@ -22,8 +22,8 @@ public sealed class StackSecrets
 
     public static readonly IReadOnlyList<string> Keys =
     [
-        RedisPasswordKey, PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey,
-        PatroniRestPasswordKey, EtcdRootPasswordKey, ShopOwnerDbPasswordKey, PostgresRewindPasswordKey, EtcdPatroniPasswordKey,
+        RedisPasswordKey, PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey, ShopOwnerDbPasswordKey,
+        PostgresRewindPasswordKey, PatroniRestPasswordKey, EtcdRootPasswordKey, EtcdPatroniPasswordKey,
     ];
 
     private readonly IReadOnlyDictionary<string, string> _values;

@@ -53,7 +53,8 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         {
             await Controller.UpAsync(new UpOptions { Fresh = true });
             var primary = await Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
-            await using var connection = new NpgsqlConnection(AdminConnectionString(primary));
+            // Once, before any measurement: the probes' 1 s budget is for a warm process, not this first connection.
+            await using var connection = new NpgsqlConnection(AdminConnectionString(primary) + ";Timeout=15;Command Timeout=15");
             await connection.OpenAsync();
             // Written by the split-brain probe on every node that claims to be primary; replicated like everything else.
             await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS drill_probe (node text NOT NULL, at timestamptz NOT NULL DEFAULT now())", connection);
