@@ -26,8 +26,8 @@ public sealed class StackSecrets
     public static readonly IReadOnlyList<string> Keys =
     [
         RedisAdminPasswordKey, RedisAppPasswordKey, RedisReplicaPasswordKey, RedisSentinelPasswordKey,
-        PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey, PatroniRestPasswordKey, EtcdRootPasswordKey,
-        ShopOwnerDbPasswordKey, PostgresRewindPasswordKey, EtcdPatroniPasswordKey,
+        PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey, ShopOwnerDbPasswordKey,
+        PostgresRewindPasswordKey, PatroniRestPasswordKey, EtcdRootPasswordKey, EtcdPatroniPasswordKey,
     ];
 
     private readonly IReadOnlyDictionary<string, string> _values;

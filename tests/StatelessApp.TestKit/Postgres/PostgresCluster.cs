@@ -186,6 +186,18 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(MultiHostConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Adds a login role that may only read and write rows of <see cref="DatabaseName"/> (deploy/patroni/shop-privileges.sql
+    /// with <see cref="RoleName"/> as the owner) and returns the multi-host connection string for it: the production split
+    /// of the schema's owner, who migrates, and the app's role.
+    /// </summary>
+    public async Task<string> AddRowsOnlyRoleAsync(string role, string password)
+    {
+        await AdminScalarAsync(Primary, $"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        await ShopPrivileges.ApplyAsync(Primary, DatabaseName, RoleName, role);
+        return new NpgsqlConnectionStringBuilder(MultiHostConnectionString) { Username = role, Password = password }.ConnectionString;
+    }
+
     /// <summary>Runs one statement as superuser over the node's Unix socket (works while the node is a standby too).</summary>
     public static async Task<object?> AdminScalarAsync(PostgresNode node, string sql, string database = "postgres")
     {

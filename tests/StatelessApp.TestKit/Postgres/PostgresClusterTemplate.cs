@@ -77,41 +77,11 @@ internal static class PostgresClusterTemplate
             }
         }
 
-        await ApplyShopPrivilegesAsync(node, root);
+        // deploy/patroni/shop-privileges.sql with one role as both owner and app (the tests migrate with the app's own
+        // connection string): the function the standby confirmation reads, and its grant.
+        await ShopPrivileges.ApplyAsync(node, PostgresCluster.DatabaseName, PostgresCluster.RoleName, PostgresCluster.RoleName);
         await node.StopAsync(StopMode.Fast);
         return new Template(node.DataDirectory, password);
-    }
-
-    /// <summary>
-    /// deploy/patroni/shop-privileges.sql, as post-bootstrap.sh runs it, with one role as both owner and app (the tests
-    /// migrate with the app's own connection string): the function the standby confirmation reads and its grant.
-    /// </summary>
-    private static async Task ApplyShopPrivilegesAsync(PostgresNode node, string root)
-    {
-        // A copy the postgres account can read (the repository may sit under a private home folder).
-        var script = Path.Combine(root, "shop-privileges.sql");
-        File.Copy(RepositoryFile("deploy", "patroni", "shop-privileges.sql"), script);
-        await PostgresCommands.ChownToPostgresAsync(script);
-        await PostgresCommands.RunAsync(PostgresCommands.Tool("psql"),
-        [
-            "-X", "-q", "-h", node.SocketDirectory, "-p", node.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-U", "postgres", "-d", PostgresCluster.DatabaseName, "-v", "ON_ERROR_STOP=1",
-            "-v", "owner=" + PostgresCluster.RoleName, "-v", "app=" + PostgresCluster.RoleName, "-f", script,
-        ]);
-    }
-
-    private static string RepositoryFile(params string[] parts)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine([folder.FullName, .. parts]);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{Path.Combine(parts)} not found above {AppContext.BaseDirectory}");
     }
 
     // The test host is not always given the chance to run ProcessExit handlers; a template holds no running server,

@@ -47,6 +47,16 @@ public sealed class ReplicatedDatabaseOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData("", "ConnectionStrings:ShopOwner is empty")]
+    [InlineData("Host=a,b;Username=shop_owner", "ConnectionStrings:ShopOwner has no Database")]
+    [InlineData("Host=a,b;Database=shop;Target Session Attributes=primary", "ConnectionStrings:ShopOwner must not set Target Session Attributes")]
+    public void A_faulty_owner_connection_string_names_its_setting(string ownerConnectionString, string expected)
+    {
+        var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = Valid, OwnerConnectionString = ownerConnectionString }));
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(nameof(ReplicatedDatabaseOptions.HostRecheckSeconds), 0, "Database:HostRecheckSeconds must be between 1 and 300")]
     [InlineData(nameof(ReplicatedDatabaseOptions.HostRecheckSeconds), 301, "Database:HostRecheckSeconds must be between 1 and 300")]
     [InlineData(nameof(ReplicatedDatabaseOptions.ConnectTimeoutSeconds), 0, "Database:ConnectTimeoutSeconds must be between 1 and 120")]
