@@ -117,7 +117,7 @@ public sealed class ConsensusSecurityTests(StackFixture stack)
         new(new SocketsHttpHandler
         {
             UseProxy = false,
-            SslOptions = StackTrust.ClientOptions(Context.Certificates.CaCertificateFile, clientCertificate),
+            SslOptions = CaTrust.ClientOptions(Context.Certificates.CaCertificateFile, clientCertificate),
         })
         { Timeout = TimeSpan.FromSeconds(10) };
 
