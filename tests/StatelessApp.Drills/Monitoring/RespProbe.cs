@@ -1,9 +1,9 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
-using StatelessApp.TestKit.Tls;
 
 namespace StatelessApp.Drills.Monitoring;
 
@@ -59,7 +59,7 @@ internal static class RespProbe
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = node.Address.ToString(),
-            RemoteCertificateValidationCallback = TrustedCa.Callback(context.Certificates.CaCertificateFile),
+            RemoteCertificateValidationCallback = CaTrust.ServerValidator(context.Certificates.CaCertificateFile),
         }, cancellationToken);
         return tls;
     }

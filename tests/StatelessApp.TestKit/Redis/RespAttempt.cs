@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
-using StatelessApp.TestKit.Tls;
+using StatelessApp.Stack.Security;
 
 namespace StatelessApp.TestKit.Redis;
 
@@ -77,7 +77,7 @@ public static class RespAttempt
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = address.ToString(),
-            RemoteCertificateValidationCallback = TrustedCa.Callback(caCertificateFile),
+            RemoteCertificateValidationCallback = CaTrust.ServerValidator(caCertificateFile),
         }, cancellationToken);
         return tls;
     }
