@@ -35,6 +35,11 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["HOME"] = "set by deploy/patroni/Dockerfile (volume path)",
         // A proxy container listens on all its interfaces: Docker forwards the published port to one of its networks.
         ["PROXY_BIND"] = "0.0.0.0 and the topology port",
+        ["PROXY_HTTP_BIND"] = "0.0.0.0 and the topology's redirect port",
+        // TLS files are the service's own secrets folder, not the stack's .stack/tls.
+        ["PROXY_TLS_CERT"] = "the proxy's certificate inside the container",
+        ["PROXY_TLS_KEY"] = "its private key inside the container",
+        ["PROXY_TLS_CA"] = "the deployment CA inside the container",
         // The key ring certificate is a secret file: its path is where the container mounts it, not the stack's tls folder.
         ["KeyRing__Certificate__Path"] = "the key ring certificate inside the container",
         ["KeyRing__Certificate__KeyPath"] = "its private key inside the container",
@@ -55,9 +60,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["PATRONI_REPLICATION_SSLMODE"] = "verify-full", ["PATRONI_REPLICATION_SSLROOTCERT"] = "the deployment CA",
         ["SHOP_OWNER_DB_PASSWORD_FILE"] = "the schema owner's password, for post-bootstrap.sh",
         ["Kestrel__Certificates__Default__Path"] = "HTTPS at the app", ["Kestrel__Certificates__Default__KeyPath"] = "HTTPS at the app",
-        ["Tls__CaCertificateFile"] = "the deployment CA, the only one the app trusts", ["Tls__CertificateFile"] = "the app's client certificate",
-        ["Tls__KeyFile"] = "the app's client certificate", ["KeyRing__CertificatesPath"] = "the key-ring certificates",
-        ["PROXY_CA_FILE"] = "the proxy checks the apps' certificates",
+        ["Redis__CaCertificatePath"] = "the deployment CA inside the container, the only one the app trusts for Redis",
     };
 
     /// <summary>Passwords and the values that embed them: a container gets them as files, never as values.</summary>
@@ -72,9 +75,6 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         // A proxy reaches the other region's apps from a Docker-assigned address on that region's network.
         ["Proxy__KnownNetworks__0"] = "region A's network",
         ["Proxy__KnownNetworks__1"] = "region B's network",
-        // HTTPS for real hosts (off here: empty).
-        ["PROXY_TLS_BIND"] = "TLS listener, empty = off",
-        ["PROXY_TLS_CERT"] = "TLS certificate path",
     };
 
     [Theory]
