@@ -56,7 +56,8 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["PATRONI_ETCD3_USERNAME"] = "Patroni's own etcd user, patroni, not root",
         ["PATRONI_RESTAPI_CERTFILE"] = "REST API over TLS", ["PATRONI_RESTAPI_KEYFILE"] = "REST API over TLS", ["PATRONI_RESTAPI_CAFILE"] = "REST API over TLS",
         ["PATRONI_CTL_CACERT"] = "patronictl trusts the deployment CA",
-        ["PATRONI_SUPERUSER_SSLMODE"] = "verify-full", ["PATRONI_SUPERUSER_SSLROOTCERT"] = "the deployment CA",
+        ["PATRONI_CTL_CERTFILE"] = "patronictl's client certificate", ["PATRONI_CTL_KEYFILE"] = "patronictl's client certificate",
+        ["PATRONI_REWIND_SSLROOTCERT"] = "the deployment CA",
         ["PATRONI_REPLICATION_SSLMODE"] = "verify-full", ["PATRONI_REPLICATION_SSLROOTCERT"] = "the deployment CA",
         ["SHOP_OWNER_DB_PASSWORD_FILE"] = "the schema owner's password, for post-bootstrap.sh",
         ["Kestrel__Certificates__Default__Path"] = "HTTPS at the app", ["Kestrel__Certificates__Default__KeyPath"] = "HTTPS at the app",
@@ -136,6 +137,14 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var local = await File.ReadAllLinesAsync(SentinelServer.NodeConfig(node, Controller));
 
             var container = await RenderInContainerAsync(node.Name, Services[node.Name], "deploy/redis/sentinel.conf");
+
+            // With TLS the controller appends the include of the shared tls.conf; the container's start script appends
+            // the same line, naming the mount point (render.sh renders the template only).
+            var include = $"include {Repository.PathOf("deploy", "redis", "tls.conf")}";
+            Assert.Equal(include, local[^1]);
+            Assert.Contains("echo \"include /etc/stateless/redis/tls.conf\" >> /data/sentinel.conf", string.Join('\n', Services[node.Name].Command), StringComparison.Ordinal);
+            Assert.Contains((Repository.PathOf("deploy", "redis", "tls.conf"), "/etc/stateless/redis/tls.conf"), Services[node.Name].BindMounts);
+            local = local[..^1];
 
             Assert.Equal(local.Length, container.Length);
             for (var i = 0; i < local.Length; i++)
@@ -270,20 +279,26 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             .Replace("$$", "$", StringComparison.Ordinal)
             .Replace("/tmp/", temporary + "/", StringComparison.Ordinal)
             .Replace("/etc/stateless/redis/", mounts + "/", StringComparison.Ordinal)
+            .Replace("/etc/stateless/compose/", Repository.PathOf("deploy", "compose") + "/", StringComparison.Ordinal)
             .Replace("/data/", data + "/", StringComparison.Ordinal)
             .Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)
             .Replace("exec docker-entrypoint.sh", "exec true", StringComparison.Ordinal);
-        var result = await CommandLine.RunAsync("env", ["-i", "PATH=/usr/bin:/bin", .. service.Environment.Select(p => $"{p.Key}={p.Value}"), "sh", "-c", script]);
+        var environment = service.Environment.Select(p => $"{p.Key}={p.Value.Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)}");
+        var result = await CommandLine.RunAsync("env", ["-i", "PATH=/usr/bin:/bin", .. environment, "sh", "-c", script]);
         Assert.True(result.Succeeded, result.ToString());
 
-        // What came from secrets: TLS only, the users with hashes of their passwords (never the passwords), `default` off.
-        var users = await File.ReadAllTextAsync(Path.Combine(temporary, "users.acl"));
+        // What came from secrets: the shared deploy/redis/users.acl with hashes of the passwords (never the passwords),
+        // `default` off, no comment line (an ACL file holds `user` lines only); the replica's own user and password.
+        // TLS is not a secret: the shared tls.conf is in the node config (FirstStartConfig), the files on the command line.
+        var users = await File.ReadAllLinesAsync(Path.Combine(temporary, "users.acl"));
         var included = await File.ReadAllTextAsync(Path.Combine(temporary, "secrets.conf"));
-        Assert.Contains("user default off", users, StringComparison.Ordinal);
-        Assert.Contains($"user app on #{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(compose.Env.Secrets.Values["REDIS_APP_PASSWORD"])))} ", users, StringComparison.Ordinal);
-        Assert.Empty(compose.Env.Secrets.FoundIn(users));
-        Assert.Contains("port 0\ntls-port ", included, StringComparison.Ordinal);
-        Assert.Contains("tls-replication yes", included, StringComparison.Ordinal);
+        var shared = File.ReadAllLines(Repository.PathOf("deploy", "redis", "users.acl")).Where(line => !line.StartsWith('#')).ToArray();
+        Assert.Equal(shared.Length, users.Length);
+        Assert.All(users, line => Assert.StartsWith("user ", line, StringComparison.Ordinal));
+        Assert.Contains(users, line => line.StartsWith("user default off ", StringComparison.Ordinal));
+        Assert.Contains($"user app on #{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(compose.Env.Secrets.Values["REDIS_APP_PASSWORD"])))} ", string.Join('\n', users), StringComparison.Ordinal);
+        Assert.Empty(compose.Env.Secrets.FoundIn(string.Join('\n', users)));
+        Assert.Contains("masteruser replica\n", included, StringComparison.Ordinal);
         Assert.Equal(["REDIS_REPLICA_PASSWORD"], compose.Env.Secrets.FoundIn(included));
         return [.. (await File.ReadAllLinesAsync(Path.Combine(data, "redis.conf"))).Select(line => line.Replace(mounts + "/", "/etc/stateless/redis/", StringComparison.Ordinal))];
     }
