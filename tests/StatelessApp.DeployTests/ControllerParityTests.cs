@@ -11,8 +11,8 @@ namespace StatelessApp.DeployTests;
 /// the compose service must carry the same, addresses moved into the container space. The few differences are
 /// listed here, each with its reason; any other difference fails.
 /// Secrets never match by value: a container gets each password as a file (KEY_FILE, or the app's config/ folder).
-/// TLS (issue 13) is on in the containers on every link; the keys and URL schemes it adds are listed in
-/// <see cref="ContainerTls"/> until the controller's own TLS settings are reconciled with them.
+/// TLS (issue 13) is on in the containers and in the controller alike; the TLS keys whose values are file paths (under
+/// /run/secrets in a container) are listed in <see cref="ContainerTls"/>.
 /// </summary>
 public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixture<ResolvedCompose>
 {
@@ -45,6 +45,14 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["KeyRing__Certificate__KeyPath"] = "its private key inside the container",
     };
 
+    /// <summary>Keys only the local processes have, each with the reason the containers must not.</summary>
+    private static readonly Dictionary<string, string> StackOnly = new(StringComparer.Ordinal)
+    {
+        // One machine: every local peer connects from 127.0.0.1, not from the address its certificate names. Containers
+        // connect from their own addresses, so they keep etcd's check of the peer's address.
+        ["ETCD_EXPERIMENTAL_PEER_SKIP_CLIENT_SAN_VERIFICATION"] = "local peers all connect from 127.0.0.1",
+    };
+
     /// <summary>TLS and least-privilege settings of the containers (issue 13): paths under /run/secrets, etcd users.</summary>
     private static readonly Dictionary<string, string> ContainerTls = new(StringComparer.Ordinal)
     {
@@ -67,9 +75,6 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
     /// <summary>Passwords and the values that embed them: a container gets them as files, never as values.</summary>
     private static bool IsSecret(string key) => key.EndsWith("PASSWORD", StringComparison.Ordinal) || key.StartsWith("ConnectionStrings__", StringComparison.Ordinal);
 
-    /// <summary>The container's value with TLS taken back out of it: every URL of the stack is https:// in a container.</summary>
-    private static string WithoutTls(string value) => value.Replace("https://", "http://", StringComparison.Ordinal);
-
     /// <summary>Keys only the containers have.</summary>
     private static readonly Dictionary<string, string> ContainerExtras = new(StringComparer.Ordinal)
     {
@@ -87,7 +92,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var expected = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Environment;
             var actual = Services[node.Name].Environment;
 
-            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key)))
+            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key) && !StackOnly.ContainsKey(e.Key)))
             {
                 if (IsSecret(key))
                 {
@@ -97,7 +102,8 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
                 }
 
                 Assert.True(actual.TryGetValue(key, out var containerValue), $"{node.Name}: {key} is missing from the compose service");
-                Assert.True(ContainerAddress.Translate(value) == WithoutTls(containerValue),
+                // The controller runs TLS on by default too (StackContext.Tls): the URLs compare as they are.
+                Assert.True(ContainerAddress.Translate(value) == containerValue,
                     $"{node.Name}: {key} differs\n  controller (translated): {ContainerAddress.Translate(value)}\n  compose:                 {containerValue}");
             }
 
@@ -124,7 +130,19 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
 
         foreach (var node in Topology.NodesOf(NodeKind.Proxy))
         {
-            Assert.Equal($"0.0.0.0:{node.Port}", Services[node.Name].Environment["PROXY_BIND"]);
+            var environment = Services[node.Name].Environment;
+            Assert.Equal($"0.0.0.0:{node.Port}", environment["PROXY_BIND"]);
+            Assert.Equal($"0.0.0.0:{ProxyServer.RedirectPort(node)}", environment["PROXY_HTTP_BIND"]);
+            Assert.Equal("/run/secrets/tls/node.crt", environment["PROXY_TLS_CERT"]);
+            Assert.Equal("/run/secrets/tls/node.key", environment["PROXY_TLS_KEY"]);
+            Assert.Equal("/run/secrets/tls/ca.crt", environment["PROXY_TLS_CA"]);
+        }
+
+        // Without a key-ring certificate the app and migrate refuse to start outside Development.
+        foreach (var name in Topology.NodesOf(NodeKind.App).Select(n => n.Name).Append("migrate"))
+        {
+            Assert.Equal("/run/secrets/keyring/keyring.crt", Services[name].Environment["KeyRing__Certificate__Path"]);
+            Assert.Equal("/run/secrets/keyring/keyring.key", Services[name].Environment["KeyRing__Certificate__KeyPath"]);
         }
     }
 
@@ -186,11 +204,18 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
 
             Assert.StartsWith("nginx:", withNginx[node.Name].Image, StringComparison.Ordinal);
             Assert.Equal(local.Length, container.Length);
+            var certificate = Controller.Certificates.For(node);
+            var secrets = compose.Env.Scratch($"{node.Name}-secrets") + "/";
             for (var i = 0; i < local.Length; i++)
             {
-                // The one container-only value: the proxy listens on every interface (see ContainerOnly).
-                var expected = local[i].Replace($"listen {node.Endpoint};", $"listen 0.0.0.0:{node.Port};", StringComparison.Ordinal);
-                Assert.Equal(ContainerAddress.Translate(expected), container[i]);
+                // The container-only values (see ContainerOnly): the proxy listens on every interface, on both ports, and
+                // its TLS files are its secrets folder's.
+                var expected = local[i]
+                    .Replace($"listen {node.Address}:", "listen 0.0.0.0:", StringComparison.Ordinal)
+                    .Replace(certificate.CertificateFile, "/run/secrets/tls/node.crt", StringComparison.Ordinal)
+                    .Replace(certificate.KeyFile, "/run/secrets/tls/node.key", StringComparison.Ordinal)
+                    .Replace(Controller.Certificates.CaCertificateFile, "/run/secrets/tls/ca.crt", StringComparison.Ordinal);
+                Assert.Equal(ContainerAddress.Translate(expected), container[i].Replace(secrets, "/run/secrets/", StringComparison.Ordinal));
             }
         }
 
