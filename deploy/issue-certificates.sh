@@ -10,8 +10,11 @@
 # proxies' certificates also carry STACK_DOMAIN and every --public-name.
 #   DIR/ca.crt                 the CA bundle every node trusts: this CA + each --also-trust file (rotation)
 #   DIR/ca-own.crt, ca.key     the CA this run signed with (ca.key only when generated here; mode 600)
-#   DIR/nodes/NODE.crt|.key    one per node (ECDSA P-256, serverAuth + clientAuth); NODE.pem = cert + key (HAProxy)
-#   DIR/clients/NAME.crt|.key  etcd-root (CN root), patroni (CN patroni), app (CN app: the migrate job)
+#   DIR/nodes/NODE.crt|.key    one per node (ECDSA P-256, serverAuth + clientAuth); the apps' also carry APP_TLS_NAME
+#                              (the one name the proxies check on every instance)
+#   DIR/clients/NAME.crt|.key  etcd-root (CN root), patroni (OU=patroni, no CN: etcd's gateway refuses a CN when
+#                              authentication is on, etcd-io/etcd#10366; Patroni logs in with its password), app
+#                              (CN app: the migrate job)
 #   DIR/keyring/keyring.crt|.key   RSA 3072; kept across runs (a new one only with --rotate-keyring, the old pair
 #                              then moves to keyring/previous-DATE.*, still shipped so old keys can be read)
 # Keys are created with mode 600 and never printed. Re-running reissues every node and client certificate.
@@ -111,9 +114,10 @@ chmod 644 "$out/ca-own.crt"
 cat "$out/ca-own.crt" "${also_trust[@]}" >"$out/ca.crt"
 chmod 644 "$out/ca.crt"
 
-# issue FILE_STEM CN KEY_ALGORITHM EXTENDED_KEY_USAGE [SAN...]: key (mode 600) + certificate signed by the CA.
+# issue FILE_STEM SUBJECT KEY_ALGORITHM EXTENDED_KEY_USAGE DAYS [SAN...]: key (mode 600) + certificate signed by the
+# CA. SUBJECT is a Common Name, or a whole subject when it starts with / (/OU=patroni).
 issue() {
-  local stem=$1 cn=$2 algorithm=$3 usage=$4 valid=$5
+  local stem=$1 subject=$2 algorithm=$3 usage=$4 valid=$5
   shift 5
   local sans="" san key_usage=digitalSignature
   for san in "$@"; do
@@ -130,7 +134,8 @@ issue() {
     [ -z "$usage" ] || echo "extendedKeyUsage=$usage"
     [ -z "$sans" ] || echo "subjectAltName=$sans"
   } >"$work/extensions"
-  openssl req -new -key "$stem.key" -subj "/CN=$cn" -out "$work/request" 2>/dev/null
+  [[ $subject == /* ]] || subject="/CN=$subject"
+  openssl req -new -key "$stem.key" -subj "$subject" -out "$work/request" 2>/dev/null
   openssl x509 -req -in "$work/request" -CA "$signing_cert" -CAkey "$signing_key" -set_serial "0x$(openssl rand -hex 16)" \
     -days "$valid" -sha256 -extfile "$work/extensions" -out "$stem.crt" 2>/dev/null || fail "could not sign $stem.crt with $signing_cert"
   chmod 644 "$stem.crt"
@@ -147,18 +152,17 @@ for key in "${!env[@]}"; do
   [[ $role =~ ^APP([0-9])$ ]] && node="$node${BASH_REMATCH[1]}"
   names=("$node" "${env[$key]}")
   [ "$role" != PROXY ] || names+=("${env[STACK_DOMAIN]}" "${public_names[@]}")
+  [ "${kinds[$role]}" != app ] || [ -z "${env[APP_TLS_NAME]:-}" ] || names+=("${env[APP_TLS_NAME]}")
   issue "$out/nodes/$node" "$node" ec serverAuth,clientAuth "$days" "${names[@]}"
-  cat "$out/nodes/$node.crt" "$out/nodes/$node.key" >"$out/nodes/$node.pem"
-  chmod 600 "$out/nodes/$node.pem"
   count=$((count + 1))
 done
 echo "node certificates: $count in $out/nodes (names and container addresses from $env_file)"
 
 # Client-only certificates: the etcd users (etcd maps a client certificate's CN to its user) and the app's jobs.
-for client in etcd-root:root patroni:patroni app:app; do
+for client in etcd-root:root patroni:/OU=patroni app:app; do
   issue "$out/clients/${client%%:*}" "${client#*:}" ec clientAuth "$days"
 done
-echo "client certificates: etcd-root (CN root), patroni, app in $out/clients"
+echo "client certificates: etcd-root (CN root), patroni (OU=patroni), app in $out/clients"
 
 keyring="$out/keyring/keyring"
 if [ "$rotate_keyring" -eq 1 ] && [ -f "$keyring.crt" ]; then

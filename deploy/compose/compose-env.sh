@@ -29,8 +29,9 @@ Options:
   --public-a ADDR       region A's public address (real hosts): the proxies then publish on 0.0.0.0 and the
   --public-b ADDR       witness DNS answers with these two addresses. Default (one Docker host): the proxies
                         publish on the topology's loopback addresses, exactly where ./stack puts them
-  --http-port PORT      host port the proxies publish for HTTP (it only redirects to HTTPS; default: PROXY_PORT)
-  --https-port PORT     host port the proxies publish for HTTPS (default 443 with --public-*, else 8443)
+  --http-port PORT      host port the proxies publish for HTTP (it only redirects to HTTPS; default 80 with
+                        --public-*, else PROXY_HTTP_PORT)
+  --https-port PORT     host port the proxies publish for HTTPS (default 443 with --public-*, else PROXY_PORT)
   --dry-run             print what would be written, write nothing
   -h, --help            this text
 
@@ -135,17 +136,18 @@ if [ -n "$public_a" ]; then
   lines+=("PUBLISH_A_PROXY=0.0.0.0" "PUBLISH_B_PROXY=0.0.0.0" "PUBLISH_W_DNS=0.0.0.0")
   lines+=("PUBLIC_A_PROXY=$public_a" "PUBLIC_B_PROXY=$public_b")
   https_port=${https_port:-443}
+  http_port=${http_port:-80}
 else
   # One Docker host: published where ./stack listens (the topology's own loopback addresses), so a client (and
   # the stack's tests) cannot tell the two apart.
   lines+=("PUBLISH_A_PROXY=${original[A_PROXY_ADDR]}" "PUBLISH_B_PROXY=${original[B_PROXY_ADDR]}" "PUBLISH_W_DNS=${original[W_DNS_ADDR]}")
   lines+=("PUBLIC_A_PROXY=${original[A_PROXY_ADDR]}" "PUBLIC_B_PROXY=${original[B_PROXY_ADDR]}")
-  https_port=${https_port:-8443}
+  https_port=${https_port:-${topology[PROXY_PORT]}}
+  http_port=${http_port:-${topology[PROXY_HTTP_PORT]}}
 fi
-lines+=("PUBLISH_HTTP_PORT=${http_port:-${topology[PROXY_PORT]}}" "PUBLISH_HTTPS_PORT=$https_port")
-# Inside the container the HTTPS listener is PROXY_TLS_PORT, always on: plain HTTP only redirects. The certificate
-# is the proxy's file in its secrets folder (site-secrets.sh: the operator's public chain, or the node certificate).
-lines+=("PROXY_TLS_PORT=8443" "PROXY_TLS_CERT=/run/secrets/tls/proxy.pem" "PROXY_TLS_BIND=0.0.0.0:8443")
+# Inside its container a proxy listens on the topology's PROXY_PORT (HTTPS) and PROXY_HTTP_PORT (redirects only);
+# these are the host ports Docker publishes them on (PUBLISH_HTTPS_PORT is also the redirects' target port).
+lines+=("PUBLISH_HTTP_PORT=$http_port" "PUBLISH_HTTPS_PORT=$https_port")
 lines+=("SECRETS_DIR=$secrets_dir")
 
 if [ "$dry_run" -eq 1 ]; then

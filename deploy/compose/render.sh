@@ -5,7 +5,9 @@
 # $variables, lower-case or brace-less — is left alone. POSIX sh + awk: the official Redis, nginx and Debian images
 # all have both, none has envsubst with these rules. tests/StatelessApp.DeployTests compares it with the controller.
 # A placeholder NAME that is not in the environment but NAME_FILE is takes that file's content (the `*_FILE`
-# convention: a container's passwords are files under /run/secrets, never environment values).
+# convention: a container's passwords are files under /run/secrets, never environment values), and a placeholder
+# NAME_SHA256 takes the SHA-256 (hex) of the file NAME_FILE names (the ACL files hold hashes, never passwords; the
+# content without its trailing newlines, as `$(cat FILE)` reads it).
 #   render.sh TEMPLATE OUTPUT      (OUTPUT is created readable by its owner only: it may hold a password)
 set -eu
 if [ $# -ne 2 ]; then
@@ -26,6 +28,13 @@ awk -v template="$template" '
         value = ENVIRON[name]
       } else if ((name "_FILE") in ENVIRON && (getline value < ENVIRON[name "_FILE"]) > 0) {
         close(ENVIRON[name "_FILE"])
+      } else if (name ~ /_SHA256$/ && (substr(name, 1, length(name) - 7) "_FILE") in ENVIRON) {
+        # The file is named by the variable, expanded by the shell: no path is pasted into the command.
+        command = "f=\"$" substr(name, 1, length(name) - 7) "_FILE\"; [ -s \"$f\" ] && printf %s \"$(cat \"$f\")\" | sha256sum"
+        value = ""
+        if ((command | getline value) > 0) { split(value, words, " "); value = words[1] }
+        close(command)
+        if (value !~ /^[0-9a-f]+$/ || length(value) != 64) { value = substr(rest, RSTART, RLENGTH); missing[name] = 1; failed = 1 }
       } else {
         value = substr(rest, RSTART, RLENGTH)
         missing[name] = 1

@@ -25,21 +25,22 @@ declare -A password_files=(
   [REDIS_APP_PASSWORD]=redis-app-password [REDIS_REPLICA_PASSWORD]=redis-replica-password
   [REDIS_SENTINEL_PASSWORD]=redis-sentinel-password [REDIS_ADMIN_PASSWORD]=redis-admin-password
   [POSTGRES_SUPERUSER_PASSWORD]=postgres-superuser-password [POSTGRES_REPLICATION_PASSWORD]=postgres-replication-password
+  [POSTGRES_REWIND_PASSWORD]=postgres-rewind-password
   [SHOP_OWNER_DB_PASSWORD]=shop-owner-db-password [SHOP_DB_PASSWORD]=shop-db-password
   [PATRONI_REST_PASSWORD]=patroni-rest-password
   [ETCD_ROOT_PASSWORD]=etcd-root-password [ETCD_PATRONI_PASSWORD]=etcd-patroni-password
 )
 password_keys=(REDIS_APP_PASSWORD REDIS_REPLICA_PASSWORD REDIS_SENTINEL_PASSWORD REDIS_ADMIN_PASSWORD
-  POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD SHOP_OWNER_DB_PASSWORD SHOP_DB_PASSWORD
+  POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD POSTGRES_REWIND_PASSWORD SHOP_OWNER_DB_PASSWORD SHOP_DB_PASSWORD
   PATRONI_REST_PASSWORD ETCD_ROOT_PASSWORD ETCD_PATRONI_PASSWORD)
 
 # What each kind of service gets: its passwords (by key) and whether it has a node certificate.
 declare -A kind_passwords=(
   [etcd]=""
   [etcd-auth]="ETCD_ROOT_PASSWORD ETCD_PATRONI_PASSWORD"
-  [pg]="POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD PATRONI_REST_PASSWORD ETCD_PATRONI_PASSWORD SHOP_OWNER_DB_PASSWORD SHOP_DB_PASSWORD"
+  [pg]="POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD POSTGRES_REWIND_PASSWORD PATRONI_REST_PASSWORD ETCD_PATRONI_PASSWORD SHOP_OWNER_DB_PASSWORD SHOP_DB_PASSWORD"
   [redis]="REDIS_APP_PASSWORD REDIS_REPLICA_PASSWORD REDIS_SENTINEL_PASSWORD REDIS_ADMIN_PASSWORD"
-  [sentinel]="REDIS_SENTINEL_PASSWORD REDIS_APP_PASSWORD"
+  [sentinel]="REDIS_SENTINEL_PASSWORD REDIS_APP_PASSWORD REDIS_ADMIN_PASSWORD"
   [app]="" [migrate]="" [proxy]=""
 )
 # The uid each kind's process runs as (the images' own users; deploy/etcd/Dockerfile's etcd user; proxy: per kind).
@@ -209,14 +210,15 @@ for service in $services; do
   case "$kind" in
     pg) copy "$tls/clients/patroni.crt" "$folder/tls/etcd-client.crt"; copy "$tls/clients/patroni.key" "$folder/tls/etcd-client.key" ;;
     proxy)
-      if [ -n "$proxy_cert" ]; then cat "$proxy_cert" "$proxy_key" >"$folder/tls/proxy.pem"; else copy "$tls/nodes/$service.pem" "$folder/tls/proxy.pem"; fi
+      # The public chain the operator gives replaces the node certificate; its key lies beside it (node.key).
+      if [ -n "$proxy_cert" ]; then copy "$proxy_cert" "$folder/tls/node.crt"; copy "$proxy_key" "$folder/tls/node.key"; fi
       ;;
     app | migrate)
       put "$folder/config/ConnectionStrings__Redis" "$(connection_redis)"
+      put "$folder/config/ConnectionStrings__Shop" "$(connection_shop shop SHOP_DB_PASSWORD)"
+      # migrate runs the migrations as the schema's owner; the app's own role has DML only.
       if [ "$kind" = migrate ]; then
-        put "$folder/config/ConnectionStrings__Shop" "$(connection_shop shop_owner SHOP_OWNER_DB_PASSWORD)"
-      else
-        put "$folder/config/ConnectionStrings__Shop" "$(connection_shop shop SHOP_DB_PASSWORD)"
+        put "$folder/config/ConnectionStrings__ShopOwner" "$(connection_shop shop_owner SHOP_OWNER_DB_PASSWORD)"
       fi
       for file in "$tls"/keyring/*.crt "$tls"/keyring/*.key; do
         [ -f "$file" ] && copy "$file" "$folder/keyring/$(basename "$file")"

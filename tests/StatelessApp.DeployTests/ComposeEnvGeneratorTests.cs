@@ -70,8 +70,8 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
         Assert.Equal(topology.NodeOf(NodeKind.Proxy, "a").Address.ToString(), env.Values["PUBLISH_A_PROXY"]);
         Assert.Equal(topology.NodeOf(NodeKind.Proxy, "b").Address.ToString(), env.Values["PUBLISH_B_PROXY"]);
         Assert.Equal(topology.NodeOf(NodeKind.Dns, "w").Address.ToString(), env.Values["PUBLISH_W_DNS"]);
-        Assert.Equal(topology.Values["PROXY_PORT"], env.Values["PUBLISH_HTTP_PORT"]);
-        Assert.Equal("0.0.0.0:8443", env.Values["PROXY_TLS_BIND"]);
+        Assert.Equal(topology.Values["PROXY_HTTP_PORT"], env.Values["PUBLISH_HTTP_PORT"]);
+        Assert.Equal(topology.Values["PROXY_PORT"], env.Values["PUBLISH_HTTPS_PORT"]);
     }
 
     [Fact]
@@ -89,7 +89,6 @@ public sealed class ComposeEnvGeneratorTests(GeneratedComposeEnv env) : IClassFi
         Assert.Equal("198.51.100.20", values["PUBLIC_B_PROXY"]);
         Assert.Equal("80", values["PUBLISH_HTTP_PORT"]);
         Assert.Equal("443", values["PUBLISH_HTTPS_PORT"]);
-        Assert.Equal("0.0.0.0:8443", values["PROXY_TLS_BIND"]);
     }
 
     [Theory]

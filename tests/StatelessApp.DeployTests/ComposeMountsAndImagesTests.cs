@@ -31,8 +31,8 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
     {
         ["proxy"] = [],
         ["postgres"] = ["patroni"],
-        ["redis"] = ["redis/redis.conf"],
-        ["sentinel"] = ["redis/sentinel.conf", "compose/render.sh"],
+        ["redis"] = ["redis/redis.conf", "redis/tls.conf", "redis/users.acl", "compose/render.sh"],
+        ["sentinel"] = ["redis/sentinel.conf", "redis/tls.conf", "compose/render.sh"],
         ["dns"] = ["dns/dnsmasq.conf", "dns/app.hosts.template", "compose/render.sh"],
         ["etcd"] = [],
         ["app"] = [],
@@ -46,7 +46,7 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
         {
             var mounted = service.BindMounts.Select(m => m.Source).ToHashSet(StringComparer.Ordinal);
             var proxyConfigs = service.Image!.StartsWith("nginx:", StringComparison.Ordinal)
-                ? new[] { "nginx/nginx.conf.template", "nginx/tls.conf.template", "compose/render.sh" }
+                ? new[] { "nginx/nginx.conf.template", "compose/render.sh" }
                 : ["haproxy/haproxy.cfg"];
             foreach (var config in service.Kind == "proxy" ? proxyConfigs : ConfigsByKind[service.Kind])
             {

@@ -109,9 +109,9 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
     [Fact]
     public void On_one_host_the_proxies_and_the_DNS_are_published_at_their_local_stack_addresses_and_ports()
     {
-        var https = compose.Env.Values["PUBLISH_HTTPS_PORT"];
+        // Both of a proxy's ports: HTTPS (PROXY_PORT) and the redirect-only HTTP port (PROXY_HTTP_PORT).
         var expected = Topology.NodesOf(NodeKind.Proxy)
-            .SelectMany(p => new[] { $"{p.Name} {p.Address}:{p.Port}:{p.Port}/tcp", $"{p.Name} {p.Address}:{https}:{compose.Env.Values["PROXY_TLS_PORT"]}/tcp" })
+            .SelectMany(p => p.Ports.Select(port => $"{p.Name} {p.Address}:{port.Number}:{port.Number}/tcp"))
             .Concat(Topology.NodesOf(NodeKind.Dns).SelectMany(d => new[] { $"{d.Name} {d.Address}:{d.Port}:{d.Port}/udp", $"{d.Name} {d.Address}:{d.Port}:{d.Port}/tcp" }));
 
         var published = compose["docker-compose.yml"].Services.Values.SelectMany(s => s.Ports.Select(p => $"{s.Name} {p}"));

@@ -11,8 +11,8 @@ namespace StatelessApp.DeployTests;
 /// the compose service must carry the same, addresses moved into the container space. The few differences are
 /// listed here, each with its reason; any other difference fails.
 /// Secrets never match by value: a container gets each password as a file (KEY_FILE, or the app's config/ folder).
-/// TLS (issue 13) is on in the containers on every link; the keys and URL schemes it adds are listed in
-/// <see cref="ContainerTls"/> until the controller's own TLS settings are reconciled with them.
+/// TLS (issue 13) is on in the containers and in the controller alike; the TLS keys whose values are file paths (under
+/// /run/secrets in a container) are listed in <see cref="ContainerTls"/>.
 /// </summary>
 public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixture<ResolvedCompose>
 {
@@ -35,9 +35,22 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["HOME"] = "set by deploy/patroni/Dockerfile (volume path)",
         // A proxy container listens on all its interfaces: Docker forwards the published port to one of its networks.
         ["PROXY_BIND"] = "0.0.0.0 and the topology port",
+        ["PROXY_HTTP_BIND"] = "0.0.0.0 and the topology's redirect port",
+        // TLS files are the service's own secrets folder, not the stack's .stack/tls.
+        ["PROXY_TLS_CERT"] = "the proxy's certificate inside the container",
+        ["PROXY_TLS_KEY"] = "its private key inside the container",
+        ["PROXY_TLS_CA"] = "the deployment CA inside the container",
         // The key ring certificate is a secret file: its path is where the container mounts it, not the stack's tls folder.
         ["KeyRing__Certificate__Path"] = "the key ring certificate inside the container",
         ["KeyRing__Certificate__KeyPath"] = "its private key inside the container",
+    };
+
+    /// <summary>Keys only the local processes have, each with the reason the containers must not.</summary>
+    private static readonly Dictionary<string, string> StackOnly = new(StringComparer.Ordinal)
+    {
+        // One machine: every local peer connects from 127.0.0.1, not from the address its certificate names. Containers
+        // connect from their own addresses, so they keep etcd's check of the peer's address.
+        ["ETCD_EXPERIMENTAL_PEER_SKIP_CLIENT_SAN_VERIFICATION"] = "local peers all connect from 127.0.0.1",
     };
 
     /// <summary>TLS and least-privilege settings of the containers (issue 13): paths under /run/secrets, etcd users.</summary>
@@ -51,20 +64,16 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["PATRONI_ETCD3_USERNAME"] = "Patroni's own etcd user, patroni, not root",
         ["PATRONI_RESTAPI_CERTFILE"] = "REST API over TLS", ["PATRONI_RESTAPI_KEYFILE"] = "REST API over TLS", ["PATRONI_RESTAPI_CAFILE"] = "REST API over TLS",
         ["PATRONI_CTL_CACERT"] = "patronictl trusts the deployment CA",
-        ["PATRONI_SUPERUSER_SSLMODE"] = "verify-full", ["PATRONI_SUPERUSER_SSLROOTCERT"] = "the deployment CA",
+        ["PATRONI_CTL_CERTFILE"] = "patronictl's client certificate", ["PATRONI_CTL_KEYFILE"] = "patronictl's client certificate",
+        ["PATRONI_REWIND_SSLROOTCERT"] = "the deployment CA",
         ["PATRONI_REPLICATION_SSLMODE"] = "verify-full", ["PATRONI_REPLICATION_SSLROOTCERT"] = "the deployment CA",
         ["SHOP_OWNER_DB_PASSWORD_FILE"] = "the schema owner's password, for post-bootstrap.sh",
         ["Kestrel__Certificates__Default__Path"] = "HTTPS at the app", ["Kestrel__Certificates__Default__KeyPath"] = "HTTPS at the app",
-        ["Tls__CaCertificateFile"] = "the deployment CA, the only one the app trusts", ["Tls__CertificateFile"] = "the app's client certificate",
-        ["Tls__KeyFile"] = "the app's client certificate", ["KeyRing__CertificatesPath"] = "the key-ring certificates",
-        ["PROXY_CA_FILE"] = "the proxy checks the apps' certificates",
+        ["Redis__CaCertificatePath"] = "the deployment CA inside the container, the only one the app trusts for Redis",
     };
 
     /// <summary>Passwords and the values that embed them: a container gets them as files, never as values.</summary>
     private static bool IsSecret(string key) => key.EndsWith("PASSWORD", StringComparison.Ordinal) || key.StartsWith("ConnectionStrings__", StringComparison.Ordinal);
-
-    /// <summary>The container's value with TLS taken back out of it: every URL of the stack is https:// in a container.</summary>
-    private static string WithoutTls(string value) => value.Replace("https://", "http://", StringComparison.Ordinal);
 
     /// <summary>Keys only the containers have.</summary>
     private static readonly Dictionary<string, string> ContainerExtras = new(StringComparer.Ordinal)
@@ -72,9 +81,6 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         // A proxy reaches the other region's apps from a Docker-assigned address on that region's network.
         ["Proxy__KnownNetworks__0"] = "region A's network",
         ["Proxy__KnownNetworks__1"] = "region B's network",
-        // HTTPS for real hosts (off here: empty).
-        ["PROXY_TLS_BIND"] = "TLS listener, empty = off",
-        ["PROXY_TLS_CERT"] = "TLS certificate path",
     };
 
     [Theory]
@@ -86,7 +92,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var expected = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Environment;
             var actual = Services[node.Name].Environment;
 
-            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key)))
+            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key) && !StackOnly.ContainsKey(e.Key)))
             {
                 if (IsSecret(key))
                 {
@@ -96,7 +102,8 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
                 }
 
                 Assert.True(actual.TryGetValue(key, out var containerValue), $"{node.Name}: {key} is missing from the compose service");
-                Assert.True(ContainerAddress.Translate(value) == WithoutTls(containerValue),
+                // The controller runs TLS on by default too (StackContext.Tls): the URLs compare as they are.
+                Assert.True(ContainerAddress.Translate(value) == containerValue,
                     $"{node.Name}: {key} differs\n  controller (translated): {ContainerAddress.Translate(value)}\n  compose:                 {containerValue}");
             }
 
@@ -123,7 +130,19 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
 
         foreach (var node in Topology.NodesOf(NodeKind.Proxy))
         {
-            Assert.Equal($"0.0.0.0:{node.Port}", Services[node.Name].Environment["PROXY_BIND"]);
+            var environment = Services[node.Name].Environment;
+            Assert.Equal($"0.0.0.0:{node.Port}", environment["PROXY_BIND"]);
+            Assert.Equal($"0.0.0.0:{ProxyServer.RedirectPort(node)}", environment["PROXY_HTTP_BIND"]);
+            Assert.Equal("/run/secrets/tls/node.crt", environment["PROXY_TLS_CERT"]);
+            Assert.Equal("/run/secrets/tls/node.key", environment["PROXY_TLS_KEY"]);
+            Assert.Equal("/run/secrets/tls/ca.crt", environment["PROXY_TLS_CA"]);
+        }
+
+        // Without a key-ring certificate the app and migrate refuse to start outside Development.
+        foreach (var name in Topology.NodesOf(NodeKind.App).Select(n => n.Name).Append("migrate"))
+        {
+            Assert.Equal("/run/secrets/keyring/keyring.crt", Services[name].Environment["KeyRing__Certificate__Path"]);
+            Assert.Equal("/run/secrets/keyring/keyring.key", Services[name].Environment["KeyRing__Certificate__KeyPath"]);
         }
     }
 
@@ -136,6 +155,14 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var local = await File.ReadAllLinesAsync(SentinelServer.NodeConfig(node, Controller));
 
             var container = await RenderInContainerAsync(node.Name, Services[node.Name], "deploy/redis/sentinel.conf");
+
+            // With TLS the controller appends the include of the shared tls.conf; the container's start script appends
+            // the same line, naming the mount point (render.sh renders the template only).
+            var include = $"include {Repository.PathOf("deploy", "redis", "tls.conf")}";
+            Assert.Equal(include, local[^1]);
+            Assert.Contains("echo \"include /etc/stateless/redis/tls.conf\" >> /data/sentinel.conf", string.Join('\n', Services[node.Name].Command), StringComparison.Ordinal);
+            Assert.Contains((Repository.PathOf("deploy", "redis", "tls.conf"), "/etc/stateless/redis/tls.conf"), Services[node.Name].BindMounts);
+            local = local[..^1];
 
             Assert.Equal(local.Length, container.Length);
             for (var i = 0; i < local.Length; i++)
@@ -177,11 +204,18 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
 
             Assert.StartsWith("nginx:", withNginx[node.Name].Image, StringComparison.Ordinal);
             Assert.Equal(local.Length, container.Length);
+            var certificate = Controller.Certificates.For(node);
+            var secrets = compose.Env.Scratch($"{node.Name}-secrets") + "/";
             for (var i = 0; i < local.Length; i++)
             {
-                // The one container-only value: the proxy listens on every interface (see ContainerOnly).
-                var expected = local[i].Replace($"listen {node.Endpoint};", $"listen 0.0.0.0:{node.Port};", StringComparison.Ordinal);
-                Assert.Equal(ContainerAddress.Translate(expected), container[i]);
+                // The container-only values (see ContainerOnly): the proxy listens on every interface, on both ports, and
+                // its TLS files are its secrets folder's.
+                var expected = local[i]
+                    .Replace($"listen {node.Address}:", "listen 0.0.0.0:", StringComparison.Ordinal)
+                    .Replace(certificate.CertificateFile, "/run/secrets/tls/node.crt", StringComparison.Ordinal)
+                    .Replace(certificate.KeyFile, "/run/secrets/tls/node.key", StringComparison.Ordinal)
+                    .Replace(Controller.Certificates.CaCertificateFile, "/run/secrets/tls/ca.crt", StringComparison.Ordinal);
+                Assert.Equal(ContainerAddress.Translate(expected), container[i].Replace(secrets, "/run/secrets/", StringComparison.Ordinal));
             }
         }
 
@@ -270,20 +304,26 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             .Replace("$$", "$", StringComparison.Ordinal)
             .Replace("/tmp/", temporary + "/", StringComparison.Ordinal)
             .Replace("/etc/stateless/redis/", mounts + "/", StringComparison.Ordinal)
+            .Replace("/etc/stateless/compose/", Repository.PathOf("deploy", "compose") + "/", StringComparison.Ordinal)
             .Replace("/data/", data + "/", StringComparison.Ordinal)
             .Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)
             .Replace("exec docker-entrypoint.sh", "exec true", StringComparison.Ordinal);
-        var result = await CommandLine.RunAsync("env", ["-i", "PATH=/usr/bin:/bin", .. service.Environment.Select(p => $"{p.Key}={p.Value}"), "sh", "-c", script]);
+        var environment = service.Environment.Select(p => $"{p.Key}={p.Value.Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)}");
+        var result = await CommandLine.RunAsync("env", ["-i", "PATH=/usr/bin:/bin", .. environment, "sh", "-c", script]);
         Assert.True(result.Succeeded, result.ToString());
 
-        // What came from secrets: TLS only, the users with hashes of their passwords (never the passwords), `default` off.
-        var users = await File.ReadAllTextAsync(Path.Combine(temporary, "users.acl"));
+        // What came from secrets: the shared deploy/redis/users.acl with hashes of the passwords (never the passwords),
+        // `default` off, no comment line (an ACL file holds `user` lines only); the replica's own user and password.
+        // TLS is not a secret: the shared tls.conf is in the node config (FirstStartConfig), the files on the command line.
+        var users = await File.ReadAllLinesAsync(Path.Combine(temporary, "users.acl"));
         var included = await File.ReadAllTextAsync(Path.Combine(temporary, "secrets.conf"));
-        Assert.Contains("user default off", users, StringComparison.Ordinal);
-        Assert.Contains($"user app on #{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(compose.Env.Secrets.Values["REDIS_APP_PASSWORD"])))} ", users, StringComparison.Ordinal);
-        Assert.Empty(compose.Env.Secrets.FoundIn(users));
-        Assert.Contains("port 0\ntls-port ", included, StringComparison.Ordinal);
-        Assert.Contains("tls-replication yes", included, StringComparison.Ordinal);
+        var shared = File.ReadAllLines(Repository.PathOf("deploy", "redis", "users.acl")).Where(line => !line.StartsWith('#')).ToArray();
+        Assert.Equal(shared.Length, users.Length);
+        Assert.All(users, line => Assert.StartsWith("user ", line, StringComparison.Ordinal));
+        Assert.Contains(users, line => line.StartsWith("user default off ", StringComparison.Ordinal));
+        Assert.Contains($"user app on #{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(compose.Env.Secrets.Values["REDIS_APP_PASSWORD"])))} ", string.Join('\n', users), StringComparison.Ordinal);
+        Assert.Empty(compose.Env.Secrets.FoundIn(string.Join('\n', users)));
+        Assert.Contains("masteruser replica\n", included, StringComparison.Ordinal);
         Assert.Equal(["REDIS_REPLICA_PASSWORD"], compose.Env.Secrets.FoundIn(included));
         return [.. (await File.ReadAllLinesAsync(Path.Combine(data, "redis.conf"))).Select(line => line.Replace(mounts + "/", "/etc/stateless/redis/", StringComparison.Ordinal))];
     }

@@ -74,7 +74,8 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
 
         Assert.Equal(["tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "etcd-w")));
         Assert.Equal(["redis-admin-password", "redis-app-password", "redis-replica-password", "redis-sentinel-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "redis-w")));
-        Assert.Equal(["redis-app-password", "redis-sentinel-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "sentinel-w")));
+        // The Sentinel's ACL users (admin, app, sentinel; deploy/redis/sentinel.conf) are hashes of these three.
+        Assert.Equal(["redis-admin-password", "redis-app-password", "redis-sentinel-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "sentinel-w")));
         Assert.Equal(["etcd-w", "redis-w", "sentinel-w"], Directory.GetDirectories(written).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         var everything = string.Join('\n', Files(written).Select(f => File.ReadAllText(Path.Combine(written, f))));
@@ -94,15 +95,17 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
             ["config/ConnectionStrings__Redis", "config/ConnectionStrings__Shop", "keyring/keyring.crt", "keyring/keyring.key", "tls/ca.crt", "tls/node.crt", "tls/node.key"],
             Files(Path.Combine(written, "app-a1")));
         Assert.Equal(
-            ["etcd-patroni-password", "patroni-rest-password", "postgres-replication-password", "postgres-superuser-password", "shop-db-password", "shop-owner-db-password",
+            ["etcd-patroni-password", "patroni-rest-password", "postgres-replication-password", "postgres-rewind-password", "postgres-superuser-password", "shop-db-password", "shop-owner-db-password",
              "tls/ca.crt", "tls/etcd-client.crt", "tls/etcd-client.key", "tls/node.crt", "tls/node.key"],
             Files(Path.Combine(written, "pg-a")));
-        Assert.Equal(["tls/ca.crt", "tls/node.crt", "tls/node.key", "tls/proxy.pem"], Files(Path.Combine(written, "proxy-a")));
+        Assert.Equal(["tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "proxy-a")));
         Assert.Equal(["etcd-patroni-password", "etcd-root-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "etcd-auth")));
 
-        // The app logs in as the DML-only role, migrate as the schema owner; both verify the servers' certificates.
+        // The app logs in as the DML-only role; migrate also has the schema owner's ConnectionStrings:ShopOwner (as the
+        // controller's MigrateAsync); both verify the servers' certificates.
         var shop = File.ReadAllText(Path.Combine(written, "app-a1", "config", "ConnectionStrings__Shop"));
-        var migrate = File.ReadAllText(Path.Combine(written, "migrate", "config", "ConnectionStrings__Shop"));
+        var migrate = File.ReadAllText(Path.Combine(written, "migrate", "config", "ConnectionStrings__ShopOwner"));
+        Assert.Equal(shop, File.ReadAllText(Path.Combine(written, "migrate", "config", "ConnectionStrings__Shop")));
         Assert.Contains($"Username=shop;Password={material.Secrets.Values["SHOP_DB_PASSWORD"]};SSL Mode=VerifyFull;Root Certificate=/run/secrets/tls/ca.crt", shop, StringComparison.Ordinal);
         Assert.Contains($"Username=shop_owner;Password={material.Secrets.Values["SHOP_OWNER_DB_PASSWORD"]};SSL Mode=VerifyFull", migrate, StringComparison.Ordinal);
         Assert.Contains($"user=app,password={material.Secrets.Values["REDIS_APP_PASSWORD"]},ssl=true", File.ReadAllText(Path.Combine(written, "app-a1", "config", "ConnectionStrings__Redis")), StringComparison.Ordinal);
@@ -232,10 +235,11 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         var defaults = await material.WriteSiteAsync("b");
         var written = await material.WriteSiteAsync("b", "--proxy-cert", chain, "--proxy-key", key, "--ca-bundle", bundle);
 
-        Assert.Equal(
-            File.ReadAllText(Path.Combine(material.Tls, "nodes", "proxy-b.crt")) + File.ReadAllText(Path.Combine(material.Tls, "nodes", "proxy-b.key")),
-            File.ReadAllText(Path.Combine(defaults, "proxy-b", "tls", "proxy.pem")));
-        Assert.Equal(File.ReadAllText(chain) + File.ReadAllText(key), File.ReadAllText(Path.Combine(written, "proxy-b", "tls", "proxy.pem")));
+        // The proxies read node.crt with node.key beside it (HAProxy's ssl-load-extra-del-ext, nginx's two files).
+        Assert.Equal(File.ReadAllText(Path.Combine(material.Tls, "nodes", "proxy-b.crt")), File.ReadAllText(Path.Combine(defaults, "proxy-b", "tls", "node.crt")));
+        Assert.Equal(File.ReadAllText(Path.Combine(material.Tls, "nodes", "proxy-b.key")), File.ReadAllText(Path.Combine(defaults, "proxy-b", "tls", "node.key")));
+        Assert.Equal(File.ReadAllText(chain), File.ReadAllText(Path.Combine(written, "proxy-b", "tls", "node.crt")));
+        Assert.Equal(File.ReadAllText(key), File.ReadAllText(Path.Combine(written, "proxy-b", "tls", "node.key")));
         Assert.All(Directory.GetDirectories(written), folder => Assert.Equal(File.ReadAllText(bundle), File.ReadAllText(Path.Combine(folder, "tls", "ca.crt"))));
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class TemplateRendererTests : IDisposable
     [Fact]
     public void The_templates_are_the_ones_the_containers_and_the_controller_render() =>
         Assert.Equal(
-            ["deploy/dns/app.hosts.template", "deploy/nginx/nginx.conf.template", "deploy/nginx/tls.conf.template", "deploy/redis/sentinel.conf"],
+            ["deploy/dns/app.hosts.template", "deploy/nginx/nginx.conf.template", "deploy/redis/sentinel.conf", "deploy/redis/users.acl"],
             TemplateFiles());
 
     [Theory]
