@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using StatelessApp.DeployTests.Infrastructure;
 using StatelessApp.Stack;
+using StatelessApp.TestKit.Security;
 
 namespace StatelessApp.DeployTests;
 
@@ -79,9 +80,13 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         Assert.Equal(["etcd-w", "redis-w", "sentinel-w"], Directory.GetDirectories(written).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         var everything = string.Join('\n', Files(written).Select(f => File.ReadAllText(Path.Combine(written, f))));
-        Assert.Equal(
-            ["REDIS_ADMIN_PASSWORD", "REDIS_APP_PASSWORD", "REDIS_REPLICA_PASSWORD", "REDIS_SENTINEL_PASSWORD"],
-            material.Secrets.FoundIn(everything).Order(StringComparer.Ordinal));
+        var found = material.Secrets.FoundIn(everything).Order(StringComparer.Ordinal).ToList();
+        var beyondRedis = found.Where(name => !name.StartsWith("REDIS_", StringComparison.Ordinal)).ToList();
+        SecurityAttempts.Record("witness host's secrets (site-secrets.sh --site w)",
+            "look for every deployment password and the key-ring certificate in all the files the witness receives",
+            $"passwords found: {string.Join(", ", found)}; key-ring files: {Directory.GetDirectories(written, "keyring", SearchOption.AllDirectories).Length}",
+            refused: beyondRedis.Count == 0);
+        Assert.Equal(["REDIS_ADMIN_PASSWORD", "REDIS_APP_PASSWORD", "REDIS_REPLICA_PASSWORD", "REDIS_SENTINEL_PASSWORD"], found);
         Assert.DoesNotContain("PRIVATE KEY", File.ReadAllText(Path.Combine(written, "etcd-w", "tls", "ca.crt")), StringComparison.Ordinal);
     }
 
