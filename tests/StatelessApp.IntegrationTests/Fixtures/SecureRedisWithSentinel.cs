@@ -9,6 +9,7 @@ using StatelessApp.Stack.Servers;
 using StatelessApp.TestKit.Network;
 using StatelessApp.TestKit.Polling;
 using RespAttempt = StatelessApp.TestKit.Redis.RespAttempt;
+using StackSentinel = StatelessApp.Stack.Servers.SentinelServer;
 
 namespace StatelessApp.IntegrationTests.Fixtures;
 
@@ -61,7 +62,7 @@ public sealed class SecureRedisWithSentinel : IAsyncLifetime
 
         var sentinelDirectory = Directory.CreateDirectory(Path.Combine(_directory, "sentinel")).FullName;
         var sentinelConfig = Path.Combine(sentinelDirectory, "sentinel.conf");
-        FileModes.WritePrivate(sentinelConfig, StatelessApp.Stack.Servers.SentinelServer.RenderConfig(deploy, $"127.0.0.1:{SentinelPort}", sentinelDirectory, ServiceName,
+        FileModes.WritePrivate(sentinelConfig, StackSentinel.RenderConfig(deploy, $"127.0.0.1:{SentinelPort}", sentinelDirectory, ServiceName,
             $"127.0.0.1:{RedisPort}", Secrets, tls: true));
         Start("redis-sentinel", [sentinelConfig, .. Tls(SentinelPort, node)]);
         await Poll.UntilAsync($"TLS Sentinel on port {SentinelPort} to name the primary", async cancellationToken =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Security;
 
 namespace StatelessApp.TestKit.Postgres;
@@ -26,7 +27,7 @@ public static class PostgresTls
             var key = Path.Combine(node.DataDirectory, "server.key");
             await File.WriteAllTextAsync(certificate, server.ExportCertificatePem() + "\n");
             await File.WriteAllTextAsync(key, server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
-            StatelessApp.Stack.Processes.FileModes.Set(key, StatelessApp.Stack.Processes.FileModes.OwnerReadWrite);
+            FileModes.Set(key, FileModes.OwnerReadWrite);
             await PostgresCommands.ChownToPostgresAsync(certificate);
             await PostgresCommands.ChownToPostgresAsync(key);
             // The Unix socket stays open to the fixture (trust); TCP only with TLS.
