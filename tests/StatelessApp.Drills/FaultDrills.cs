@@ -69,7 +69,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
             TimeSpan.FromSeconds(14),
             _ => Controller.StartAsync(killed!.Name));
 
-        DrillTargets.AssertMet(result, postgresWritableWithin: TimeSpan.FromSeconds(10));
+        DrillTargets.AssertMet(result, postgresWritableWithin: TimeSpan.FromSeconds(12));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
             _ => Task.FromResult(Controller.Kill("region-a")), TimeSpan.FromSeconds(14),
             _ => Controller.StartAsync("region-a"));
 
-        DrillTargets.AssertMet(result, postgresWritableWithin: TimeSpan.FromSeconds(10), redisWritableWithin: TimeSpan.FromSeconds(3));
+        DrillTargets.AssertMet(result, postgresWritableWithin: TimeSpan.FromSeconds(12), redisWritableWithin: TimeSpan.FromSeconds(3));
     }
 
     [Fact]
