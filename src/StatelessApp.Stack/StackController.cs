@@ -433,14 +433,12 @@ public sealed class StackController : IDisposable
     {
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Shop"] = Context.ShopConnectionString,
             // The schema's owner: only the migration changes the schema (the instances' role has rows only).
             ["ConnectionStrings__ShopOwner"] = Context.ShopOwnerConnectionString,
             ["Instance__Region"] = Topology.PostgresInitialLeaderRegion,
             ["Instance__Name"] = "migrate",
         };
-        AppServer.AddSettings(environment, Context.KeyRingCertificate.AppSettings); // migrate creates the ring's first key
-        Context.AddRedisSettings(environment);
+        Context.AddStateSettings(environment); // Redis and the key ring too: migrate creates the ring's first key
         var result = await CommandRunner.RunAsync(Context.Tools.Dotnet, [Paths.AppAssembly, "migrate"], TimeSpan.FromMinutes(2), environment,
             workingDirectory: Paths.App, logFile: Paths.LogOf("migrate"), cancellationToken: cancellationToken);
         if (!result.Succeeded)

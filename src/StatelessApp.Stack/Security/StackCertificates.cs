@@ -53,9 +53,6 @@ public sealed class StackCertificates
     /// <summary>The node's certificate: for its TLS server, and as its client certificate towards its peers.</summary>
     public NodeCertificate For(Node node) => FilesOf(node.Name);
 
-    /// <summary>A client-only certificate whose subject is <paramref name="name"/> (e.g. "stack", the controller's tools).</summary>
-    public NodeCertificate Client(string name) => Issue("client-" + name, [], [name], CertificateUse.Client, subject: name);
-
     /// <summary>
     /// A client-only certificate without a Common Name (subject OU=<paramref name="name"/>), for clients of etcd's HTTP
     /// gateway (Patroni, the controller's probes): with client-cert-auth and authentication on, etcd refuses every /v3

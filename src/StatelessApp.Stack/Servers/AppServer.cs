@@ -22,7 +22,6 @@ public sealed class AppServer : Server
         {
             ["ASPNETCORE_URLS"] = $"{context.HttpScheme}://{node.Endpoint}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Shop"] = context.ShopConnectionString,
             ["Instance__Region"] = node.Region,
             ["Instance__Name"] = $"app-{node.Ordinal.ToString(CultureInfo.InvariantCulture)}",
             // Workstation GC: four instances share two cores with every server of the stack.
@@ -30,7 +29,7 @@ public sealed class AppServer : Server
             // Two proxies probe /health/ready every 500 ms, each probe runs SQL: keep Npgsql's per-command lines out of the log.
             ["Logging__LogLevel__Npgsql"] = "Warning",
         };
-        context.AddRedisSettings(environment);
+        context.AddStateSettings(environment);
         if (context.Tls)
         {
             var certificate = context.Certificates.For(node);
@@ -44,7 +43,6 @@ public sealed class AppServer : Server
             environment[$"Proxy__KnownProxies__{i.ToString(CultureInfo.InvariantCulture)}"] = proxies[i].Address.ToString();
         }
 
-        AddSettings(environment, context.KeyRingCertificate.AppSettings);
         AddSettings(environment, context.AppSettings);
 
         var assembly = context.AppAssembly ?? context.Paths.AppAssembly;

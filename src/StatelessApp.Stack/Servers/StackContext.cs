@@ -106,17 +106,21 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
         + (Tls ? ",ssl=true" : "") + ",abortConnect=false";
 
     /// <summary>
-    /// Adds the app's Redis settings to an app process's environment: ConnectionStrings:Redis and, with TLS, the CA the
-    /// app checks the Redis and Sentinel certificates against (Redis:CaCertificatePath).
+    /// Adds what every process of the app needs to reach its state, the instances and `migrate` alike:
+    /// ConnectionStrings:Shop, ConnectionStrings:Redis and, with TLS, the CA the app checks the Redis and Sentinel
+    /// certificates against (Redis:CaCertificatePath), and the key ring's certificate.
     /// </summary>
-    public void AddRedisSettings(IDictionary<string, string> environment)
+    public void AddStateSettings(IDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        environment["ConnectionStrings__Shop"] = ShopConnectionString;
         environment["ConnectionStrings__Redis"] = RedisConnectionString;
         if (Tls)
         {
             environment["Redis__CaCertificatePath"] = Certificates.CaCertificateFile;
         }
+
+        AppServer.AddSettings(environment, KeyRingCertificate.AppSettings);
     }
 
     /// <summary>Npgsql multi-host ConnectionStrings:Shop (both PostgreSQL nodes; the app picks primary or standby): role shop, rows only.</summary>

@@ -132,18 +132,18 @@ public sealed class StackCertificatesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_client_certificate_of_the_stack_is_accepted_by_a_server_that_requires_one()
+    public async Task The_controllers_client_certificate_without_a_common_name_is_accepted_by_a_server_that_requires_one()
     {
         var certificates = StackCertificates.LoadOrCreate(_paths, _topology);
         var node = certificates.For(_topology.NodeOf(NodeKind.Etcd, "a"));
-        var client = certificates.Client("stack");
+        var client = certificates.ClientWithoutCommonName("stack");
         using var ca = Load(certificates.CaCertificateFile);
         using var server = X509Certificate2.CreateFromPemFile(node.CertificateFile, node.KeyFile);
         using var clientCertificate = X509Certificate2.CreateFromPemFile(client.CertificateFile, client.KeyFile);
 
         var seen = await HandshakeAsync(server, ca, targetHost: "etcd-a", clientCertificate);
 
-        Assert.Equal("CN=stack", seen?.Subject);
+        Assert.Equal("OU=stack", seen?.Subject);
     }
 
     /// <summary>A TLS 1.3 handshake over loopback; both sides trust the stack CA alone. Returns the client certificate the server saw.</summary>
