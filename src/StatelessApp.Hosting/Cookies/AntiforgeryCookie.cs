@@ -12,13 +12,4 @@ public static class AntiforgeryCookie
     {
         public void Configure(AntiforgeryOptions options) => HostCookie.Apply(options.Cookie, Name);
     }
-
-    /// <summary>Refuses to start when something reconfigured the cookie into one a browser would drop.</summary>
-    internal sealed class Validator : IValidateOptions<AntiforgeryOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, AntiforgeryOptions options) =>
-            HostCookie.Problem(options.Cookie, "AntiforgeryOptions.Cookie") is { } problem
-                ? ValidateOptionsResult.Fail(problem)
-                : ValidateOptionsResult.Success;
-    }
 }

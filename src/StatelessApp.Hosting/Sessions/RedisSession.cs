@@ -16,6 +16,8 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
     private Dictionary<string, byte[]> _values = new(StringComparer.Ordinal);
     private int _size = SessionSerializer.HeaderSize;
     private string? _id;
+    private string? _owner;
+    private string? _replacedId; // the stored id a regeneration replaces: deleted by the commit that saves the new one
     private bool _isNew;
     private bool _loaded;
     private bool _dirty;
@@ -128,7 +130,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         if (_values.Count > 0)
         {
             _values.Clear();
-            _size = SessionSerializer.HeaderSize;
+            Measure();
             _dirty = true;
         }
     }
@@ -144,6 +146,12 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         if (_values.Count == 0)
         {
             // Emptied (e.g. sign-out): delete it rather than keep an empty value alive in Redis.
+            if (_replacedId is not null)
+            {
+                await store.DeleteAsync(_replacedId, cancellationToken);
+                _replacedId = null;
+            }
+
             if (!_isNew)
             {
                 await store.DeleteAsync(_id!, cancellationToken);
@@ -165,7 +173,17 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
 
             // Protect first: if the key ring cannot be read, nothing is saved that no cookie would point to.
             var cookieValue = _isNew ? store.CookieProtector.Protect(_id!) : null;
-            await store.SaveAsync(_id!, SessionSerializer.Serialize(_values), cancellationToken);
+            var data = SessionSerializer.Serialize(_values, _owner);
+            if (_replacedId is not null)
+            {
+                await store.ReplaceAsync(_replacedId, _id!, data, cancellationToken);
+                _replacedId = null;
+            }
+            else
+            {
+                await store.SaveAsync(_id!, data, cancellationToken);
+            }
+
             if (cookieValue is not null)
             {
                 store.AppendCookie(context, cookieValue);
@@ -174,6 +192,27 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         }
 
         _dirty = false;
+    }
+
+    /// <summary>
+    /// A new id for the same content, bound to the request's current owner; the commit deletes the old id. See
+    /// <see cref="SessionRegeneration.RegenerateAsync"/>.
+    /// </summary>
+    internal async Task RegenerateAsync(CancellationToken cancellationToken)
+    {
+        EnsureChangeable();
+        await LoadAsync(cancellationToken);
+        if (!_isNew)
+        {
+            _replacedId = _id;
+        }
+
+        _id = SessionCookieProtector.NewId();
+        _isNew = true;
+        _owner = store.OwnerOf(context);
+        Measure();
+        _dirty = true;
+        SessionLog.Regenerated(store.Logger);
     }
 
     /// <summary>The last save, right before the response starts; later changes throw.</summary>
@@ -234,16 +273,30 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
             return;
         }
 
+        Dictionary<string, byte[]> values;
+        string? owner;
         try
         {
-            _values = SessionSerializer.Deserialize(data);
-            _size = SessionSerializer.HeaderSize + _values.Sum(entry => SessionSerializer.MeasureEntry(entry.Key, entry.Value.Length));
+            values = SessionSerializer.Deserialize(data, out owner);
         }
         catch (FormatException ex)
         {
             SessionLog.SessionUnreadable(store.Logger, ex.Message);
             StartNew();
+            return;
         }
+
+        if (!string.Equals(owner, store.OwnerOf(context), StringComparison.Ordinal))
+        {
+            // A genuine cookie naming someone else's session: planted by whoever created it, or copied from its owner.
+            SessionLog.OwnerMismatch(store.Logger);
+            StartNew();
+            return;
+        }
+
+        _values = values;
+        _owner = owner;
+        Measure();
     }
 
     private void StartNew()
@@ -251,8 +304,14 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         _id = SessionCookieProtector.NewId();
         _isNew = true;
         _values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        _size = SessionSerializer.HeaderSize;
+        _owner = store.OwnerOf(context);
+        Measure();
     }
+
+    /// <summary>The serialized size (an upper bound), from scratch: header, owner, entries.</summary>
+    private void Measure() =>
+        _size = SessionSerializer.HeaderSize + SessionSerializer.MeasureOwner(_owner)
+            + _values.Sum(entry => SessionSerializer.MeasureEntry(entry.Key, entry.Value.Length));
 
     private void EnsureChangeable()
     {

@@ -21,7 +21,8 @@ internal sealed class RedisSessionStore(
     IOptions<RedisSessionOptions> options,
     SessionCookieProtector cookieProtector,
     TimeProvider time,
-    ILogger<RedisSessionStore> logger)
+    ILogger<RedisSessionStore> logger,
+    ISessionOwner? owner = null)
 {
     public RedisSessionOptions Options => options.Value;
 
@@ -64,42 +65,45 @@ internal sealed class RedisSessionStore(
     }
 
     /// <inheritdoc cref="LoadAsync"/>
-    public async Task SaveAsync(string sessionId, byte[] data, CancellationToken cancellationToken)
-    {
-        using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
-        try
-        {
-            var database = WriteDatabase();
-            await budget.WaitAsync(database.StringSetAsync(Key(sessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None));
-            await ConfirmOnReplicasAsync(database, "session save", budget.Token);
-        }
-        catch (OperationCanceledException ex) when (budget.TimedOut)
-        {
-            throw TimedOut("save", budget.Timeout, ex);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex))
-        {
-            throw Unavailable("save", ex);
-        }
-    }
+    public Task SaveAsync(string sessionId, byte[] data, CancellationToken cancellationToken) =>
+        WriteAsync("save", database => database.StringSetAsync(Key(sessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None), cancellationToken);
 
     /// <inheritdoc cref="LoadAsync"/>
-    public async Task DeleteAsync(string sessionId, CancellationToken cancellationToken)
+    public Task DeleteAsync(string sessionId, CancellationToken cancellationToken) =>
+        WriteAsync("delete", database => database.KeyDeleteAsync(Key(sessionId)), cancellationToken);
+
+    /// <summary>A regenerated id: the old key deleted and the new one saved in one transaction (MULTI/EXEC), never one without the other.</summary>
+    /// <inheritdoc cref="LoadAsync"/>
+    public Task ReplaceAsync(string oldSessionId, string newSessionId, byte[] data, CancellationToken cancellationToken) =>
+        WriteAsync("regenerate", async database =>
+        {
+            var transaction = database.CreateTransaction();
+            var deleted = transaction.KeyDeleteAsync(Key(oldSessionId));
+            var saved = transaction.StringSetAsync(Key(newSessionId), data, options.Value.IdleTimeout, When.Always, CommandFlags.None);
+            await transaction.ExecuteAsync();
+            await Task.WhenAll(deleted, saved);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>The request's session owner (<see cref="ISessionOwner"/>), or null when the app binds sessions to no one.</summary>
+    public string? OwnerOf(HttpContext context) => owner?.OwnerOf(context);
+
+    private async Task WriteAsync<T>(string operation, Func<IDatabase, Task<T>> write, CancellationToken cancellationToken)
     {
         using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
         try
         {
             var database = WriteDatabase();
-            await budget.WaitAsync(database.KeyDeleteAsync(Key(sessionId)));
-            await ConfirmOnReplicasAsync(database, "session delete", budget.Token);
+            await budget.WaitAsync(write(database));
+            await ConfirmOnReplicasAsync(database, "session " + operation, budget.Token);
         }
         catch (OperationCanceledException ex) when (budget.TimedOut)
         {
-            throw TimedOut("delete", budget.Timeout, ex);
+            throw TimedOut(operation, budget.Timeout, ex);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
-            throw Unavailable("delete", ex);
+            throw Unavailable(operation, ex);
         }
     }
 

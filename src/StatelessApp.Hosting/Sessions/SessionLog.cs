@@ -31,4 +31,12 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
         Message = "Session store did not answer the {Operation} within {Timeout}")]
     public static partial void StoreTimedOut(ILogger logger, string operation, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information,
+        Message = "Session refused: it belongs to another owner (a planted or copied session id); starting a new session")]
+    public static partial void OwnerMismatch(ILogger logger);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug,
+        Message = "Session id regenerated: the old id is deleted when the session is saved")]
+    public static partial void Regenerated(ILogger logger);
 }

@@ -5,10 +5,14 @@ namespace StatelessApp.Hosting.Sessions;
 /// <summary>
 /// The session as one compact binary value: a format byte, the entry count, then per entry the UTF-8 key and
 /// the value bytes, each prefixed by its length as a 7-bit-encoded integer. No type names, no JSON overhead.
+/// A session bound to an owner (<see cref="ISessionOwner"/>) has format byte 2 and the owner, length-prefixed UTF-8,
+/// before the count.
 /// </summary>
 internal static class SessionSerializer
 {
     internal const byte FormatVersion = 1;
+
+    internal const byte OwnedFormatVersion = 2;
 
     /// <summary>Size of the header (format byte + a count of at most 5 bytes, an upper bound).</summary>
     internal const int HeaderSize = 1 + 5;
@@ -19,12 +23,22 @@ internal static class SessionSerializer
         return LengthPrefixSize(keyLength) + keyLength + LengthPrefixSize(valueLength) + valueLength;
     }
 
-    public static byte[] Serialize(IReadOnlyDictionary<string, byte[]> values)
+    /// <summary>What an owner adds to the serialized size.</summary>
+    public static int MeasureOwner(string? owner) => owner is null ? 0 : MeasureEntry(owner, 0) - 1;
+
+    public static byte[] Serialize(IReadOnlyDictionary<string, byte[]> values, string? owner = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(FormatVersion);
+            writer.Write(owner is null ? FormatVersion : OwnedFormatVersion);
+            if (owner is not null)
+            {
+                var ownerBytes = Encoding.UTF8.GetBytes(owner);
+                writer.Write7BitEncodedInt(ownerBytes.Length);
+                writer.Write(ownerBytes);
+            }
+
             writer.Write7BitEncodedInt(values.Count);
             foreach (var (key, value) in values)
             {
@@ -40,14 +54,22 @@ internal static class SessionSerializer
     }
 
     /// <exception cref="FormatException">The bytes are not a session of this format (corrupt or foreign data).</exception>
-    public static Dictionary<string, byte[]> Deserialize(ReadOnlyMemory<byte> data)
+    public static Dictionary<string, byte[]> Deserialize(ReadOnlyMemory<byte> data) => Deserialize(data, out _);
+
+    /// <inheritdoc cref="Deserialize(ReadOnlyMemory{byte})"/>
+    /// <param name="data">The serialized session.</param>
+    /// <param name="owner">The owner it was bound to, or null.</param>
+    public static Dictionary<string, byte[]> Deserialize(ReadOnlyMemory<byte> data, out string? owner)
     {
         var span = data.Span;
         var position = 0;
-        if (span.Length == 0 || span[position++] != FormatVersion)
+        var version = span.Length == 0 ? (byte)0 : span[position++];
+        if (version is not (FormatVersion or OwnedFormatVersion))
         {
             throw new FormatException("Unknown session format.");
         }
+
+        owner = version == OwnedFormatVersion ? Encoding.UTF8.GetString(Take(span, ref position, ReadLength(span, ref position))) : null;
 
         var count = ReadLength(span, ref position);
         var values = new Dictionary<string, byte[]>(Math.Min(count, 256), StringComparer.Ordinal);

@@ -32,11 +32,7 @@ internal static class CheckoutApi
                 context.Response.Headers[ReplayedHeader] = "true";
             }
 
-            if (outcome.ShouldEmpty(cart))
-            {
-                cart.Clear();
-                context.Session.SaveCart(cart);
-            }
+            await context.Session.CheckedOutAsync(cart, outcome, context.RequestAborted);
 
             return Results.Created($"/api/orders/{outcome.Order.Id}", OrderResponse.From(outcome.Order));
         }).WithTags("Checkout");

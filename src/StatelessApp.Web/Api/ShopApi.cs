@@ -16,6 +16,7 @@ internal static class ShopApi
             .MapCartApi()
             .MapCheckoutApi()
             .MapOrdersApi()
+            .MapShopperApi()
             .MapStatusApi();
         return endpoints;
     }

@@ -43,11 +43,7 @@ public sealed class CheckoutModel(Catalogue catalogue, Checkout checkout) : Page
             return RedirectToPage("/Cart");
         }
 
-        if (outcome.ShouldEmpty(cart))
-        {
-            cart.Clear();
-            HttpContext.Session.SaveCart(cart);
-        }
+        await HttpContext.Session.CheckedOutAsync(cart, outcome, cancellationToken);
 
         TempData["Message"] = "Thank you! Your order is placed.";
         return RedirectToPage("/Orders/Details", new { id = outcome.Order.Id });

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using StatelessApp.Hosting.Sessions;
 
 namespace StatelessApp.Web.Shop;
 
@@ -36,6 +37,21 @@ public static class CartSession
         {
             session.Set(Key, cart.ToBytes());
         }
+    }
+
+    /// <summary>
+    /// After a checkout: empties the cart when the order took it (<see cref="CheckoutOutcome.ShouldEmpty"/>) and gives the
+    /// session a new id, so an id seen before the order (planted, leaked) no longer names this shopper's session.
+    /// </summary>
+    public static async Task CheckedOutAsync(this ISession session, Cart cart, CheckoutOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.ShouldEmpty(cart))
+        {
+            cart.Clear();
+            session.SaveCart(cart);
+        }
+
+        await session.RegenerateAsync(cancellationToken);
     }
 
     /// <summary>True when an addition with this idempotency key is already in the cart (its answer was lost).</summary>

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace StatelessApp.Web.Shop;
+
+/// <summary>
+/// Checks every request's shopper cookie against the shopper's current stamp (<see cref="ShopperStamps"/>): a cookie
+/// whose stamp is no longer current was revoked, and is refused (the request then gets a new anonymous identity). One
+/// Redis GET per request that carries the cookie, so a revocation holds on every instance from the next request on.
+/// </summary>
+internal sealed partial class ShopperCookieEvents(ShopperStamps stamps, ILogger<ShopperCookieEvents> logger) : CookieAuthenticationEvents
+{
+    public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
+    {
+        var shopperId = context.Principal?.FindFirstValue(ShopperIdentity.ShopperIdClaim);
+        var stamp = context.Principal?.FindFirstValue(ShopperIdentity.StampClaim);
+        if (shopperId is null)
+        {
+            LogRefused("(none)", "it names no shopper");
+            context.RejectPrincipal();
+            return;
+        }
+
+        var current = await stamps.CurrentAsync(shopperId, context.HttpContext.RequestAborted);
+        if (current is not null && !string.Equals(stamp, current, StringComparison.Ordinal))
+        {
+            LogRefused(shopperId, stamp is null ? "it carries no stamp" : "its stamp was revoked");
+            context.RejectPrincipal();
+        }
+    }
+
+    // There is no login page: a request without identity gets one, never a redirect.
+    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Information,
+        Message = "Shopper cookie of {ShopperId} refused: {Reason}; the request gets a new anonymous identity")]
+    private partial void LogRefused(string shopperId, string reason);
+}
