@@ -55,6 +55,7 @@ public sealed class SessionTestApp : IAsyncDisposable
 
     public ListLoggerProvider Logs { get; }
 
+    /// <param name="services">Registrations of the test's own, before the app's (e.g. an <see cref="ISessionOwner"/>).</param>
     /// <param name="migrate">
     /// Creates the key ring's first key first when the ring has none, as the <c>migrate</c> verb does (instances outside
     /// Development never create it); false for an instance that must not touch Redis before it starts.
@@ -64,9 +65,11 @@ public sealed class SessionTestApp : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         SessionKind sessions = SessionKind.Redis,
         bool kestrel = false,
-        bool migrate = true)
+        bool migrate = true,
+        Action<IServiceCollection>? services = null)
     {
         var builder = NewBuilder(redis, settings);
+        services?.Invoke(builder.Services);
 
         var logs = new ListLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
@@ -247,6 +250,12 @@ public sealed class SessionTestApp : IAsyncDisposable
             var bytes = System.Text.Encoding.UTF8.GetBytes($"written {value}");
             bytes.CopyTo(context.Response.BodyWriter.GetSpan(bytes.Length));
             context.Response.BodyWriter.Advance(bytes.Length);
+        });
+
+        app.MapPost("/session-regenerate", async (HttpContext context) =>
+        {
+            await context.Session.RegenerateAsync(context.RequestAborted);
+            return context.Session.Id;
         });
 
         app.MapDelete("/session", async (HttpContext context) =>
