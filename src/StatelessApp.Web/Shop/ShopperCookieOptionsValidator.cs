@@ -2,13 +2,13 @@ using Microsoft.Extensions.Options;
 
 namespace StatelessApp.Web.Shop;
 
-internal sealed class ShopperCookieOptionsValidator : IValidateOptions<ShopperCookieOptions>
+public sealed class ShopperCookieOptionsValidator : IValidateOptions<ShopperCookieOptions>
 {
     /// <summary>Shorter turns every visitor into a new shopper within a visit or two.</summary>
-    internal static readonly TimeSpan MinLifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MinLifetime = TimeSpan.FromHours(1);
 
     /// <summary>Browsers cap a cookie's lifetime at 400 days (RFC 6265bis); a longer setting would silently not hold.</summary>
-    internal static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(400);
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(400);
 
     public ValidateOptionsResult Validate(string? name, ShopperCookieOptions options) =>
         options.Lifetime < MinLifetime || options.Lifetime > MaxLifetime

@@ -1,6 +1,7 @@
 using System.Net;
 using StackExchange.Redis;
 using StatelessApp.IntegrationTests.Fixtures;
+using StatelessApp.TestKit.Security;
 
 namespace StatelessApp.IntegrationTests.Sessions;
 
@@ -122,6 +123,11 @@ public sealed class SessionBehaviourTests(RedisServer redis) : IClassFixture<Red
             // Secure over plain HTTP too: a browser then never sends it unencrypted (and refuses to store it from an http page).
             Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
         }
+
+        var overHttpCookie = overHttp.Headers.GetValues("Set-Cookie").Single();
+        SecurityAttempts.Record("browser → app (sessions)", "a session created over plain HTTP (to get a cookie without the Secure flag)",
+            overHttpCookie[overHttpCookie.IndexOf(';', StringComparison.Ordinal)..].Trim(' ', ';'),
+            overHttpCookie.Contains("; secure", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

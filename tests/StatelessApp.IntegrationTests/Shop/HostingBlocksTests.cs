@@ -68,6 +68,8 @@ public sealed class HostingBlocksTests(ShopServers servers)
     [InlineData("Proxy:KnownNetworks:0", "10.0.0.1", "Proxy:KnownNetworks:0 must be a CIDR network")]
     [InlineData("Proxy:KnownProxies:0", "proxy.local", "Proxy:KnownProxies:0 must be an IP address")]
     [InlineData("Proxy:DrainDelay", "00:01:00", "Proxy:DrainDelay (00:01:00) must be shorter than Proxy:DrainTimeout")]
+    [InlineData("Shopper:Lifetime", "500.00:00:00", "Shopper:Lifetime must be between")]
+    [InlineData("Sessions:CookieName", ".StatelessApp.Session", "Sessions:CookieName must start with \"__Host-\"")]
     public void Instance_with_a_bad_setting_refuses_to_start_and_names_it(string key, string value, string message)
     {
         var error = Assert.ThrowsAny<Exception>(() =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using StatelessApp.Web.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop;
 
@@ -31,6 +32,14 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
                 await shopper.On(App).PostAsJsonAsync("api/cart/items", new { productId = 3, quantity = 1 }),
                 HttpStatusCode.ServiceUnavailable);
             await ProblemAssert.IsProblemAsync(await shopper.On(App).GetAsync("Cart"), HttpStatusCode.ServiceUnavailable);
+
+            // The shopper cookie's stamp cannot be checked: the cookie is accepted on its seal (not replaced, not a 5xx
+            // for a page that needs no Redis), and a revocation, which needs Redis, is a 503.
+            var identity = shopper.Cookie(App, ShopperIdentity.CookieName);
+            Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("api/products/2")).StatusCode);
+            Assert.Equal(identity, shopper.Cookie(App, ShopperIdentity.CookieName));
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).PostAsync("api/shopper/sign-out-everywhere", content: null),
+                HttpStatusCode.ServiceUnavailable);
         }
         finally
         {

@@ -54,4 +54,29 @@ public sealed class SessionSerializerTests
     [InlineData(new byte[] { 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF })]
     public void Corrupt_data_is_a_FormatException(byte[] data) =>
         Assert.Throws<FormatException>(() => SessionSerializer.Deserialize(data));
+
+    [Theory]
+    [InlineData("shopper-42")]
+    [InlineData("")]
+    [InlineData("ünïcödé owner")]
+    public void Owner_round_trips_in_format_2_and_is_measured(string owner)
+    {
+        var session = new Dictionary<string, byte[]> { ["cart"] = [1, 2, 3] };
+
+        var bytes = SessionSerializer.Serialize(session, owner);
+        var restored = SessionSerializer.Deserialize(bytes, out var restoredOwner);
+
+        Assert.Equal(SessionSerializer.OwnedFormatVersion, bytes[0]);
+        Assert.Equal(owner, restoredOwner);
+        Assert.Equal([1, 2, 3], restored["cart"]);
+        Assert.Equal(bytes.Length - SessionSerializer.Serialize(session).Length, SessionSerializer.MeasureOwner(owner));
+    }
+
+    [Fact]
+    public void Session_without_owner_stays_format_1_and_reads_as_ownerless()
+    {
+        SessionSerializer.Deserialize(SessionSerializer.Serialize(new Dictionary<string, byte[]>()), out var owner);
+
+        Assert.Null(owner);
+    }
 }
