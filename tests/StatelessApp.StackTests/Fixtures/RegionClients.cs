@@ -18,7 +18,7 @@ public sealed class RegionClients : IDisposable
 
     public RegionClients(StackTopology topology, RemoteCertificateValidationCallback? serverValidator)
     {
-        var cookies = new CookieContainer();
+        var cookies = Cookies;
         foreach (var region in StackTopology.DataRegions)
         {
             var proxy = topology.NodeOf(NodeKind.Proxy, region);
@@ -50,6 +50,9 @@ public sealed class RegionClients : IDisposable
             };
         }
     }
+
+    /// <summary>The shopper's cookie jar (a test copies it to play someone who stole the cookies).</summary>
+    public CookieContainer Cookies { get; } = new();
 
     /// <summary>Through region A's proxy.</summary>
     public HttpClient A => _clients["a"];
