@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
+using StatelessApp.Hosting.Failures;
+
 namespace StatelessApp.Hosting.Data;
 
 /// <summary>
@@ -37,7 +39,6 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
 {
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan NoStandbyLogInterval = TimeSpan.FromSeconds(10);
 
     private const string SnapshotColumns =
         """
@@ -58,7 +59,7 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         $"The database role may not read the standbys' positions (it needs EXECUTE on {StandbysFunction}, "
         + "deploy/patroni/shop-privileges.sql), so no commit can be confirmed.";
 
-    private long _lastNoStandbyLog;
+    private readonly AtMostEvery _noStandbyLog = new(TimeSpan.FromSeconds(10), time);
 
     /// <summary>How long a write waits for a standby before it fails; zero switches confirmation off.</summary>
     public TimeSpan Timeout => timeout;
@@ -145,10 +146,7 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
     // While a region is down every confirmed write would say so; once per interval is enough to see it in the logs.
     private void LogNoStandbyNowAndThen(NpgsqlLogSequenceNumber commit)
     {
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastNoStandbyLog);
-        if ((last == 0 || time.GetElapsedTime(last, now) >= NoStandbyLogInterval)
-            && Interlocked.CompareExchange(ref _lastNoStandbyLog, now, last) == last)
+        if (_noStandbyLog.Now())
         {
             LogNoStandby(commit);
         }

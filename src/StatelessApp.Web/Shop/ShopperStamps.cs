@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Failures;
 using StatelessApp.Hosting.Redis;
 using StatelessApp.Hosting.Sessions;
 
@@ -26,10 +27,8 @@ public sealed partial class ShopperStamps(
     /// <summary>The stamp of a shopper never revoked.</summary>
     public const string Initial = "0";
 
-    /// <summary>While Redis does not answer every request would say so; once per interval is enough to see it.</summary>
-    private static readonly TimeSpan UncheckedLogInterval = TimeSpan.FromSeconds(10);
-
-    private long _lastUncheckedLog;
+    // While Redis does not answer every request would say so; once per interval is enough to see it.
+    private readonly AtMostEvery _uncheckedLog = new(TimeSpan.FromSeconds(10), time);
 
     public static string NewStamp() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
@@ -47,7 +46,11 @@ public sealed partial class ShopperStamps(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogUncheckedNowAndThen(ex.Message);
+            if (_uncheckedLog.Now())
+            {
+                LogUnchecked(ex.Message);
+            }
+
             return null;
         }
     }
@@ -72,17 +75,6 @@ public sealed partial class ShopperStamps(
     private IDatabase WriteDatabase() => sessionOptions.Value.RequiredReplicas == 0
         ? Database()
         : services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites).GetDatabase();
-
-    private void LogUncheckedNowAndThen(string reason)
-    {
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastUncheckedLog);
-        if ((last == 0 || time.GetElapsedTime(last, now) >= UncheckedLogInterval)
-            && Interlocked.CompareExchange(ref _lastUncheckedLog, now, last) == last)
-        {
-            LogUnchecked(reason);
-        }
-    }
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Warning,
         Message = "Shopper stamps unavailable ({Reason}): shopper cookies are accepted without the revocation check until Redis answers (logged at most every 10 s)")]

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
+using static StatelessApp.StackTests.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 
@@ -101,17 +102,4 @@ public partial class CrossRegionTests(StackFixture stack)
         Assert.StartsWith("a/", ServedBy(readBack), StringComparison.Ordinal);
         Assert.Equal(total, (await ReadJsonAsync(readBack)).GetProperty("total").GetDecimal());
     }
-
-    private static async Task<int> FirstProductIdAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("api/products");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await ReadJsonAsync(response)).EnumerateArray().First().GetProperty("id").GetInt32();
-    }
-
-    private static string ServedBy(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-Served-By", out var values) ? values.Single() : "(no X-Served-By)";
-
-    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }

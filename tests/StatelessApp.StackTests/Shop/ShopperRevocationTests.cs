@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Security;
+using static StatelessApp.StackTests.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 
@@ -53,17 +54,4 @@ public sealed class ShopperRevocationTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await ReadJsonAsync(response)).GetProperty("itemCount").GetInt32();
     }
-
-    private static async Task<int> FirstProductIdAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("api/products");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await ReadJsonAsync(response)).EnumerateArray().First().GetProperty("id").GetInt32();
-    }
-
-    private static string ServedBy(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-Served-By", out var values) ? values.Single() : "(no X-Served-By)";
-
-    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }

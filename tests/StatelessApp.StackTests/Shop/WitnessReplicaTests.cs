@@ -7,6 +7,7 @@ using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using Xunit.Abstractions;
+using static StatelessApp.StackTests.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 
@@ -136,14 +137,4 @@ public class WitnessReplicaTests(StackFixture stack, ITestOutputHelper output)
             .Where(pair => pair.Key.StartsWith("slave", StringComparison.Ordinal) && char.IsDigit(pair.Key[^1]))
             .Select(pair => pair.Value.Split(',').Single(field => field.StartsWith("ip=", StringComparison.Ordinal))["ip=".Length..])];
     }
-
-    private static async Task<int> FirstProductIdAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("api/products");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await ReadJsonAsync(response)).EnumerateArray().First().GetProperty("id").GetInt32();
-    }
-
-    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }
