@@ -302,7 +302,8 @@ public sealed class VirtualShopper : IDisposable
         var cookies = _cookies.GetCookies(_site);
         var session = cookies[SessionCookie]?.Value;
         var shopper = cookies[ShopperCookie]?.Value;
-        if (_sessionCookie is not null && session is not null && session != _sessionCookie)
+        // A checkout gives the session a new id (the old one is deleted): a new cookie then is the rule, not a refusal.
+        if (_sessionCookie is not null && session is not null && session != _sessionCookie && caller != nameof(SendForOrderAsync))
         {
             CookieEvents.Add($"shopper {_id}: session cookie replaced at {_clock.Elapsed.TotalSeconds:0.0}s ({caller})");
         }
