@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace StatelessApp.Hosting.Redis;
 
 /// <summary>
-/// One PING and one INFO memory to the primary, pipelined, with a short deadline: cheap enough to run on every
+/// One PING and one INFO memory to the primary, concurrently, with a short deadline: cheap enough to run on every
 /// readiness probe, and it fails within about a second while the connection is down (the commands wait at most the
 /// 1 s deadline). Degraded as well once used_memory reaches <see cref="RedisMemoryOptions.MemoryDegradedFraction"/> of
 /// maxmemory: with noeviction, writes (new sessions, cart changes) fail for everyone at the limit, so operators hear of
@@ -24,13 +24,14 @@ internal sealed class RedisHealthCheck(IServiceProvider services, IOptions<Redis
         {
             // Resolved here, inside the try: in Sentinel mode resolving throws while no Sentinel answers.
             var redis = services.GetRequiredService<IConnectionMultiplexer>();
-            var database = redis.GetDatabase();
-            var ping = database.PingAsync(CommandFlags.DemandMaster);
-            var info = database.ExecuteAsync("INFO", ["memory"], CommandFlags.DemandMaster);
+            var ping = redis.GetDatabase().PingAsync(CommandFlags.DemandMaster);
+            var monitoring = services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.Monitoring);
+            var info = monitoring.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica)?.InfoRawAsync("memory")
+                ?? Task.FromResult<string?>(null);
             await Task.WhenAll(ping, info).WaitAsync(Timeout, cancellationToken);
 
             var latency = $"PING {(await ping).TotalMilliseconds:0.0} ms";
-            var usage = RedisMemoryInfo.Parse((string?)await info ?? string.Empty);
+            var usage = RedisMemoryInfo.Parse(await info ?? string.Empty);
             if (usage.UsedFraction is not { } fraction)
             {
                 return HealthCheckResult.Healthy($"{latency}; no maxmemory");

@@ -49,6 +49,8 @@ public static class RedisHostingExtensions
         // Connected on first use only (a deployment that requires no replica acknowledgement never opens it).
         builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites,
             (services, _) => services.GetRequiredService<RedisConnector>().Connect());
+        builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.Monitoring,
+            (services, _) => services.GetRequiredService<RedisConnector>().Connect(allowAdmin: true));
 
         // Degraded, not Unhealthy, when Redis does not answer or is nearly full: every instance shares it, so failing readiness would take
         // them all out of the proxies at once and turn "no cart" into "no site" (docs/failover.md).
