@@ -210,10 +210,12 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var secrets = compose.Env.Scratch($"{node.Name}-secrets") + "/";
             for (var i = 0; i < local.Length; i++)
             {
-                // The container-only values (see ContainerOnly): the proxy listens on every interface, on both ports, and
+                // The container-only values (see ContainerOnly): the proxy listens on every interface, on both ports, connects
+                // to the apps from its container's own address, and
                 // its TLS files are its secrets folder's.
                 var expected = local[i]
                     .Replace($"listen {node.Address}:", "listen 0.0.0.0:", StringComparison.Ordinal)
+                    .Replace($"proxy_bind {node.Address};", "proxy_bind 0.0.0.0;", StringComparison.Ordinal)
                     .Replace(certificate.CertificateFile, "/run/secrets/tls/node.crt", StringComparison.Ordinal)
                     .Replace(certificate.KeyFile, "/run/secrets/tls/node.key", StringComparison.Ordinal)
                     .Replace(Controller.Certificates.CaCertificateFile, "/run/secrets/tls/ca.crt", StringComparison.Ordinal);
