@@ -3,6 +3,7 @@ using StatelessApp.Stack;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Load;
 using StatelessApp.TestKit.Polling;
 
 namespace StatelessApp.Bench;
@@ -54,6 +55,8 @@ public sealed class SystemUnderTest : IAsyncDisposable
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-bench-").FullName);
         var offset = tls ? SecondOctetOffset : PlaintextSecondOctetOffset;
         var controller = new StackController(paths, StackTopology.LoadOnMovedRange(paths.TopologyFile, offset), output, tls: tls);
+        // wrk's shoppers all come from one address at the rate the machine allows: the limits count, but never refuse.
+        RateLimitSettings.ApplyTo(controller.Context.AppSettings, RateLimitSettings.OutOfTheWay);
         var stack = new SystemUnderTest(controller, logsCopy);
         try
         {

@@ -24,6 +24,7 @@ public static class ShopExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<Catalogue>();
         services.AddScoped<Checkout>();
+        services.AddOrderCap();                 // RateLimits:Orders per shopper → 429
         services.AddScoped<OrderHistory>();
         services.AddScoped<StatusReporter>();
         return builder;

@@ -36,6 +36,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         // A proxy container listens on all its interfaces: Docker forwards the published port to one of its networks.
         ["PROXY_BIND"] = "0.0.0.0 and the topology port",
         ["PROXY_HTTP_BIND"] = "0.0.0.0 and the topology's redirect port",
+        ["PROXY_SOURCE_ADDR"] = "0.0.0.0: the container's own address",
         // TLS files are the service's own secrets folder, not the stack's .stack/tls.
         ["PROXY_TLS_CERT"] = "the proxy's certificate inside the container",
         ["PROXY_TLS_KEY"] = "its private key inside the container",
@@ -133,6 +134,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var environment = Services[node.Name].Environment;
             Assert.Equal($"0.0.0.0:{node.Port}", environment["PROXY_BIND"]);
             Assert.Equal($"0.0.0.0:{ProxyServer.RedirectPort(node)}", environment["PROXY_HTTP_BIND"]);
+            Assert.Equal("0.0.0.0", environment["PROXY_SOURCE_ADDR"]);
             Assert.Equal("/run/secrets/tls/node.crt", environment["PROXY_TLS_CERT"]);
             Assert.Equal("/run/secrets/tls/node.key", environment["PROXY_TLS_KEY"]);
             Assert.Equal("/run/secrets/tls/ca.crt", environment["PROXY_TLS_CA"]);
@@ -208,10 +210,12 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var secrets = compose.Env.Scratch($"{node.Name}-secrets") + "/";
             for (var i = 0; i < local.Length; i++)
             {
-                // The container-only values (see ContainerOnly): the proxy listens on every interface, on both ports, and
+                // The container-only values (see ContainerOnly): the proxy listens on every interface, on both ports, connects
+                // to the apps from its container's own address, and
                 // its TLS files are its secrets folder's.
                 var expected = local[i]
                     .Replace($"listen {node.Address}:", "listen 0.0.0.0:", StringComparison.Ordinal)
+                    .Replace($"proxy_bind {node.Address};", "proxy_bind 0.0.0.0;", StringComparison.Ordinal)
                     .Replace(certificate.CertificateFile, "/run/secrets/tls/node.crt", StringComparison.Ordinal)
                     .Replace(certificate.KeyFile, "/run/secrets/tls/node.key", StringComparison.Ordinal)
                     .Replace(Controller.Certificates.CaCertificateFile, "/run/secrets/tls/ca.crt", StringComparison.Ordinal);

@@ -41,6 +41,7 @@ public sealed class ProxyTlsTests : IDisposable
         {
             ["PROXY_BIND"] = $"127.0.0.1:{_https}",
             ["PROXY_HTTP_BIND"] = $"127.0.0.1:{_http}",
+            ["PROXY_SOURCE_ADDR"] = "127.0.0.1",
             ["PROXY_HTTPS_PORT"] = _https.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var app in new[] { "LOCAL_APP1", "LOCAL_APP2", "REMOTE_APP1", "REMOTE_APP2" })

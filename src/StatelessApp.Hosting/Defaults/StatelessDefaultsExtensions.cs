@@ -6,6 +6,7 @@ using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.Identity;
 using StatelessApp.Hosting.KeyRing;
 using StatelessApp.Hosting.Proxy;
+using StatelessApp.Hosting.RateLimiting;
 using StatelessApp.Hosting.Redis;
 using StatelessApp.Hosting.Sessions;
 
@@ -28,6 +29,7 @@ public static class StatelessDefaultsExtensions
     public static IHostApplicationBuilder AddStatelessDefaults(this IHostApplicationBuilder builder)
     {
         builder.AddBasicStatelessDefaults();
+        builder.AddRedisRateLimits();   // per client address and per user, counted in Redis by every instance
         builder.AddRedisSessions();     // ISession in Redis, shared by every instance
         builder.AddRedisKeyRing();      // DataProtection keys shared by all: cookies, antiforgery
         return builder;
@@ -50,10 +52,14 @@ public static class StatelessDefaultsExtensions
         return builder;
     }
 
-    /// <summary><see cref="UseBasicStatelessDefaults"/>, then the Redis session around everything after it.</summary>
+    /// <summary>
+    /// <see cref="UseBasicStatelessDefaults"/>, the rate limits (a refused request never reaches the session), then the
+    /// Redis session around everything after it.
+    /// </summary>
     public static IApplicationBuilder UseStatelessDefaults(this IApplicationBuilder app)
     {
         app.UseBasicStatelessDefaults();
+        app.UseRedisRateLimits();
         app.UseRedisSessions();
         return app;
     }

@@ -44,13 +44,13 @@ public static class StatelessHealthChecksExtensions
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 return context.Response.WriteAsync(report.Status.ToString(), context.RequestAborted);
             },
-        }).DisableHttpMetrics();
+        }).DisableHttpMetrics().DisableRateLimiting(); // the proxies probe every 500 ms: never refused, never counted
 
         endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthTags.Ready),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        }).DisableHttpMetrics();
+        }).DisableHttpMetrics().DisableRateLimiting();
         return endpoints;
     }
 }

@@ -9,4 +9,11 @@ public static class RedisConnections
     /// up to the full timeout while a replica is down.
     /// </summary>
     public const string ReplicatedWrites = "StatelessApp.Redis.ReplicatedWrites";
+
+    /// <summary>
+    /// A third multiplexer, for the readiness probe's INFO memory: StackExchange.Redis sends INFO only on a connection in
+    /// its admin mode, which the connections that serve requests do not get. The server's ACL grants the app user INFO
+    /// and ROLE, nothing else of @dangerous, whichever connection asks.
+    /// </summary>
+    public const string Monitoring = "StatelessApp.Redis.Monitoring";
 }

@@ -22,7 +22,11 @@ internal sealed class RedisConnector(IOptions<RedisConnectionOptions> options, I
     private RedisConnectionException? _lastFailure;
     private DateTime _lastFailureAt;
 
-    public ConnectionMultiplexer Connect()
+    /// <param name="allowAdmin">
+    /// The client library's own guard for commands such as INFO (the monitoring connection only); the server's ACL, not
+    /// this, is what limits the app user.
+    /// </param>
+    public ConnectionMultiplexer Connect(bool allowAdmin = false)
     {
         lock (_lock)
         {
@@ -35,6 +39,7 @@ internal sealed class RedisConnector(IOptions<RedisConnectionOptions> options, I
             var settings = options.Value;
             var configuration = RedisConfiguration.Create(settings.ConnectionString!,
                 settings.CaCertificatePath is { } ca ? CertificateAuthorityTrust.Load(ca) : null);
+            configuration.AllowAdmin = allowAdmin;
             var sentinel = configuration.ServiceName is not null;
             ConnectionMultiplexer? redis = null;
             try

@@ -38,13 +38,21 @@ public static class RedisHostingExtensions
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<RedisConnectionOptions>, RedisConnectionOptionsValidator>());
 
+        builder.Services.AddOptions<RedisMemoryOptions>()
+            .BindConfiguration(RedisMemoryOptions.SectionName)
+            .Validate(memory => memory.MemoryDegradedFraction is > 0 and <= 1,
+                $"{RedisMemoryOptions.SectionName}:MemoryDegradedFraction must be above 0 and at most 1 (e.g. 0.8).")
+            .ValidateOnStart();
+
         builder.Services.TryAddSingleton<RedisConnector>();
         builder.Services.TryAddSingleton<IConnectionMultiplexer>(services => services.GetRequiredService<RedisConnector>().Connect());
         // Connected on first use only (a deployment that requires no replica acknowledgement never opens it).
         builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites,
             (services, _) => services.GetRequiredService<RedisConnector>().Connect());
+        builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.Monitoring,
+            (services, _) => services.GetRequiredService<RedisConnector>().Connect(allowAdmin: true));
 
-        // Degraded, not Unhealthy, when Redis does not answer: every instance shares it, so failing readiness would take
+        // Degraded, not Unhealthy, when Redis does not answer or is nearly full: every instance shares it, so failing readiness would take
         // them all out of the proxies at once and turn "no cart" into "no site" (docs/failover.md).
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: [HealthTags.Ready]);
         return builder;

@@ -28,6 +28,9 @@ public abstract class ProxyServer : Server
             ["PROXY_LISTEN_TLS"] = context.Tls ? "ssl http2" : "",
             ["APP_SCHEME"] = context.HttpScheme,
             ["PROXY_BIND"] = node.Endpoint,
+            // Connections to the apps leave from the proxy's own address (else, on loopback, from 127.0.0.1): the apps
+            // trust X-Forwarded-For only from Proxy:KnownProxies, and the client address is what rate limits count by.
+            ["PROXY_SOURCE_ADDR"] = node.Address.ToString(),
             ["PROXY_HTTP_BIND"] = $"{node.Address}:{RedirectPort(node).ToString(CultureInfo.InvariantCulture)}",
             ["PROXY_HTTPS_PORT"] = node.Port.ToString(CultureInfo.InvariantCulture),
             ["PROXY_TLS_CERT"] = certificate.CertificateFile,

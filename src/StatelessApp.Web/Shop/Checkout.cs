@@ -12,6 +12,7 @@ namespace StatelessApp.Web.Shop;
 public sealed partial class Checkout(
     ShopDbContext db,
     StandbyConfirmation<ShopDbContext> standbyConfirmation,
+    OrderCap orderCap,
     TimeProvider time,
     ILogger<Checkout> logger)
 {
@@ -93,6 +94,7 @@ public sealed partial class Checkout(
             return new CheckoutOutcome(already, IsReplay: false);
         }
 
+        await orderCap.EnsureAllowedAsync(db, shopperId, ct); // a replay above is never refused: it places nothing
         var placed = await BuildOrderAsync(orderId, shopperId, cart, ct);
         if (placed is null)
         {

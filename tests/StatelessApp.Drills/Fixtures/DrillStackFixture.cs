@@ -1,3 +1,4 @@
+using StatelessApp.TestKit.Load;
 using System.Diagnostics;
 using Npgsql;
 using StatelessApp.Stack;
@@ -24,6 +25,8 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-drills-").FullName);
         Topology = StackTopology.LoadOnMovedRange(paths.TopologyFile, secondOctetOffset: 200);
         Controller = new StackController(paths, Topology, TextWriter.Synchronized(_output));
+        // The load comes from one address (127.0.0.1) at the rate the machine allows; the flood tests set their own limits.
+        RateLimitSettings.ApplyTo(Controller.Context.AppSettings, RateLimitSettings.OutOfTheWay);
     }
 
     public StackTopology Topology { get; }

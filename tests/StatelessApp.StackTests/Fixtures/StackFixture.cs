@@ -1,3 +1,4 @@
+using StatelessApp.TestKit.Load;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Topology;
 using Xunit.Abstractions;
@@ -23,6 +24,8 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
         Topology = StackTopology.LoadOnMovedRange(paths.TopologyFile, secondOctetOffset: 100);
         var proxy = StackTopology.TryParseProxyKind(Environment.GetEnvironmentVariable("STACK_PROXY_KIND") ?? "", out var kind) ? kind : (ProxyKind?)null;
         Controller = new StackController(paths, Topology, TextWriter.Synchronized(_output), proxy);
+        // The load comes from one address (127.0.0.1) at the rate the machine allows; the flood tests set their own limits.
+        RateLimitSettings.ApplyTo(Controller.Context.AppSettings, RateLimitSettings.OutOfTheWay);
     }
 
     public StackTopology Topology { get; }

@@ -16,9 +16,15 @@ app =>
     app.UseStatelessDefaults();     // proxy support first, instance identity, errors → ProblemDetails, Redis sessions
     app.MapStatelessDefaults();     // /health/live, /health/ready
 
-    // Your pages and API go here. This one shows the blocks at work: reload it through the stack and the count goes
-    // on, whichever instance (X-Served-By) answers.
+    // Your pages and API go here. These two show the blocks at work: POST /visits through the stack a few times, then
+    // GET /, and the count goes on whichever instance (X-Served-By) answers. Reading stores nothing: a session (a Redis
+    // key and a cookie) exists only once something is written to it, so anonymous page views cost no state.
     app.MapGet("/", async (HttpContext context) =>
+    {
+        await context.Session.LoadAsync(context.RequestAborted);
+        return TypedResults.Ok(new { visits = context.Session.GetInt32("visits") ?? 0 });
+    });
+    app.MapPost("/visits", async (HttpContext context) =>
     {
         await context.Session.LoadAsync(context.RequestAborted);
         var visits = (context.Session.GetInt32("visits") ?? 0) + 1;

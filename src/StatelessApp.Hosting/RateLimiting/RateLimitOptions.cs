@@ -1,0 +1,33 @@
+using System.Security.Claims;
+
+namespace StatelessApp.Hosting.RateLimiting;
+
+/// <summary>
+/// Settings of the application's rate limits (section "RateLimits"): counters in the shared Redis, so every instance in
+/// both regions counts against the same limits. See docs/security.md.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    /// <summary>false turns the limits off (a benchmark of the app alone); the proxies' edge limits still apply.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Prefix of the counters' Redis keys; it must lie in the app user's ACL key pattern (StatelessApp:*).</summary>
+    public string KeyPrefix { get; set; } = "StatelessApp:RateLimit:";
+
+    /// <summary>
+    /// Bound of the one Redis round trip a request pays for its counters, linked to the request's cancellation; past it
+    /// (or while Redis is unreachable) the request passes unchecked: the limits fail open.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The claim naming the user (the shopper) the <see cref="User"/> limit counts by; none: that limit is skipped.</summary>
+    public string UserIdClaim { get; set; } = ClaimTypes.NameIdentifier;
+
+    /// <summary>Requests per client address (an IPv6 client by its /64), every request but the health probes.</summary>
+    public RateLimitPolicy Client { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Requests per authenticated user (<see cref="UserIdClaim"/>), on top of the client limit.</summary>
+    public RateLimitPolicy User { get; set; } = new() { PermitLimit = 150, Window = TimeSpan.FromSeconds(10) };
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace StatelessApp.Hosting.RateLimiting;
+
+internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+{
+    private const string Section = RateLimitOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.KeyPrefix))
+        {
+            failures.Add($"{Section}:KeyPrefix must be set (e.g. \"StatelessApp:RateLimit:\").");
+        }
+
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromSeconds(5))
+        {
+            failures.Add($"{Section}:Timeout must be positive and at most 00:00:05: every request waits for it (was {options.Timeout}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.UserIdClaim))
+        {
+            failures.Add($"{Section}:UserIdClaim must name a claim (e.g. {System.Security.Claims.ClaimTypes.NameIdentifier}).");
+        }
+
+        RateLimitPolicy.Validate($"{Section}:{nameof(RateLimitOptions.Client)}", options.Client, failures);
+        RateLimitPolicy.Validate($"{Section}:{nameof(RateLimitOptions.User)}", options.User, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

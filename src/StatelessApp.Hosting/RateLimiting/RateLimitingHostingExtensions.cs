@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace StatelessApp.Hosting.RateLimiting;
+
+public static class RateLimitingHostingExtensions
+{
+    /// <summary>
+    /// Rate limits shared by every instance (section "RateLimits": per client address, per user), counted in the shared
+    /// Redis without scripts. Needs <c>AddRedis</c>. The 429 answers: <see cref="TooManyRequests"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisRateLimits(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<RedisWindowCounter>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the limits; place it after proxy support (the client's address) and before anything that costs state
+    /// (the session), so a refused request costs one Redis round trip and nothing else.
+    /// </summary>
+    public static IApplicationBuilder UseRedisRateLimits(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var registered = app.ApplicationServices.GetService<IServiceProviderIsService>();
+        if (registered is not null && !registered.IsService(typeof(IConnectionMultiplexer)))
+        {
+            throw new InvalidOperationException("UseRedisRateLimits needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
+        }
+
+        if (registered is not null && !registered.IsService(typeof(RedisWindowCounter)))
+        {
+            throw new InvalidOperationException("UseRedisRateLimits needs builder.AddRedisRateLimits().");
+        }
+
+        return app.UseMiddleware<RateLimitMiddleware>();
+    }
+}

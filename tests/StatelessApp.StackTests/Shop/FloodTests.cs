@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
+using StatelessApp.StackTests.Fixtures;
+using StatelessApp.TestKit.Load;
+using StatelessApp.TestKit.Security;
+using Xunit.Abstractions;
+
+namespace StatelessApp.StackTests.Shop;
+
+/// <summary>
+/// Hostile loads from one client address through region A's proxy, with region A's two instances restarted under the
+/// limits below (the rest of the stack tests run with the limits out of the way): a flood of session-creating requests
+/// is refused with 429 once over the client limit, Redis memory stays under maxmemory, and other shoppers, from other
+/// addresses, keep being served; a flood of checkouts places the order cap's worth of orders and no more. Bounded by
+/// request count and time. Each attempt is recorded in the security table.
+/// </summary>
+[Collection(StackTestGroup.Name)]
+public sealed class FloodTests(StackFixture stack, ITestOutputHelper output)
+{
+    // Per address, per 10 s window (RateLimits:Client:Window's default): low, so that the flood is over it even on a busy
+    // 2-core machine, and the other shoppers' human pace (3 requests per 1.5 s at most) stays under it.
+    private const int ClientLimit = 30;
+    private const int OrderCap = 5;           // per shopper, per hour (RateLimits:Orders:Window's default)
+    private const int FloodRequests = 3000;
+    private const int FloodConcurrency = 16;
+    private static readonly TimeSpan FloodTime = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ClientWindow = TimeSpan.FromSeconds(10);
+
+    private static readonly Dictionary<string, string> FloodLimits = new(RateLimitSettings.OutOfTheWay)
+    {
+        ["RateLimits:Client:PermitLimit"] = ClientLimit.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Only the order cap low: the checkouts' own cart additions must not meet the client limit first.</summary>
+    private static readonly Dictionary<string, string> OrderLimits = new(RateLimitSettings.OutOfTheWay)
+    {
+        ["RateLimits:Orders:PermitLimit"] = OrderCap.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private StackContext Context => stack.Controller.Context;
+
+    [Fact]
+    public async Task A_session_flood_from_one_address_is_refused_and_other_shoppers_keep_being_served()
+    {
+        await RestartRegionAAsync(FloodLimits);
+        try
+        {
+            var redis = await stack.Controller.PrimaryAsync(NodeKind.Redis) ?? throw new InvalidOperationException("no Redis primary");
+            var sessionsBefore = await SessionCountAsync(redis);
+            var maxmemory = long.Parse((await MemoryAsync(redis))["maxmemory"], CultureInfo.InvariantCulture);
+            using var stop = new CancellationTokenSource(FloodTime);
+            var peak = 0L;
+            var sampler = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, long.Parse((await MemoryAsync(redis))["used_memory"], CultureInfo.InvariantCulture));
+                    await Task.Delay(500, CancellationToken.None);
+                }
+            });
+
+            var others = Enumerable.Range(1, 4).Select(i => OtherShopperAsync(IPAddress.Parse($"127.78.0.{i}"), stop.Token)).ToList();
+            var watch = Stopwatch.StartNew();
+            var flood = await FloodAsync(IPAddress.Parse("127.77.0.1"), stop);
+            var floodTime = watch.Elapsed;
+            await stop.CancelAsync();
+            var served = await Task.WhenAll(others);
+            await sampler;
+            var sessionsCreated = await SessionCountAsync(redis) - sessionsBefore;
+
+            var windows = (int)Math.Ceiling(floodTime / ClientWindow) + 1;
+            var refused = flood.GetValueOrDefault("429 with Retry-After");
+            var accepted = flood.GetValueOrDefault("200");
+            var otherRequests = served.Sum(s => s.Requests);
+            var otherFailures = served.SelectMany(s => s.Failures).ToList();
+            var summary = string.Join(", ", flood.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"));
+            output.WriteLine($"flood {floodTime.TotalSeconds:0.0} s: {summary}; sessions created {sessionsCreated}; Redis used_memory peak " +
+                $"{peak / 1048576.0:0.0} MB of maxmemory {maxmemory / 1048576.0:0} MB; other shoppers {otherRequests} requests, {otherFailures.Count} failed, " +
+                $"p50 {Percentile(served, 0.50):0.0} ms, p99 {Percentile(served, 0.99):0.0} ms");
+
+            var contained = refused > 0 && accepted <= ClientLimit * windows && flood.Keys.All(k => k is "200" or "429 with Retry-After")
+                && sessionsCreated <= ClientLimit * windows + served.Length && peak < maxmemory;
+            SecurityAttempts.Record("client → proxy → app",
+                $"flood of cookie-less POST /api/cart/items from one address ({flood.Values.Sum()} requests, {FloodConcurrency} connections, {floodTime.TotalSeconds:0} s)",
+                $"{refused} × 429 + Retry-After, {accepted} × 200; {sessionsCreated} sessions; Redis peak {peak / 1048576.0:0.0} of {maxmemory / 1048576.0:0} MB; " +
+                $"4 other shoppers: {otherFailures.Count} of {otherRequests} failed", contained && otherFailures.Count == 0);
+
+            Assert.True(refused > 0, $"the flood was never refused: {summary}");
+            Assert.All(flood.Keys, status => Assert.True(status is "200" or "429 with Retry-After", $"the flood got {status}: {summary}"));
+            Assert.InRange(accepted, 1, ClientLimit * windows);
+            Assert.InRange(sessionsCreated, 1, ClientLimit * windows + served.Length);
+            Assert.True(peak < maxmemory, $"Redis used_memory peaked at {peak} of {maxmemory}");
+            Assert.True(otherRequests > 0);
+            Assert.Empty(otherFailures);
+        }
+        finally
+        {
+            await RestartRegionAAsync(RateLimitSettings.OutOfTheWay);
+        }
+    }
+
+    [Fact]
+    public async Task An_order_flood_from_one_shopper_places_the_cap_and_is_refused_after()
+    {
+        await RestartRegionAAsync(OrderLimits);
+        try
+        {
+            using var shopper = SourceBoundClient.Create(stack.Topology, "a", IPAddress.Parse("127.77.0.2"), cookies: true,
+                Context.Certificates.ServerValidator());
+            var statuses = new List<string>();
+            for (var i = 0; i < 4 * OrderCap; i++)
+            {
+                using var add = await shopper.PostAsJsonAsync("api/cart/items", new { productId = 1 + (i % 5), quantity = 1 });
+                Assert.Equal(HttpStatusCode.OK, add.StatusCode);
+                using var checkout = new HttpRequestMessage(HttpMethod.Post, "api/checkout");
+                checkout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                using var answer = await shopper.SendAsync(checkout);
+                statuses.Add(answer.StatusCode == HttpStatusCode.TooManyRequests && answer.Headers.RetryAfter is not null
+                    ? "429 with Retry-After" : ((int)answer.StatusCode).ToString(CultureInfo.InvariantCulture));
+            }
+
+            using var orders = await shopper.GetAsync("api/orders");
+            var placed = (await orders.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetArrayLength();
+            var created = statuses.Count(s => s == "201");
+            var refused = statuses.Count(s => s == "429 with Retry-After");
+            SecurityAttempts.Record("client → proxy → app", $"{statuses.Count} checkouts from one shopper in a row (order cap {OrderCap} per hour)",
+                $"{created} × 201, {refused} × 429 + Retry-After; {placed} orders placed", created == OrderCap && refused == statuses.Count - OrderCap && placed == OrderCap);
+
+            Assert.Equal(OrderCap, created);
+            Assert.Equal(statuses.Count - OrderCap, refused);
+            Assert.Equal(OrderCap, placed);
+        }
+        finally
+        {
+            await RestartRegionAAsync(RateLimitSettings.OutOfTheWay);
+        }
+    }
+
+    /// <summary>Cookie-less cart additions from <paramref name="source"/> until the count or the time runs out: statuses counted.</summary>
+    private async Task<IReadOnlyDictionary<string, int>> FloodAsync(IPAddress source, CancellationTokenSource stop)
+    {
+        using var client = SourceBoundClient.Create(stack.Topology, "a", source, cookies: false, Context.Certificates.ServerValidator());
+        var statuses = new ConcurrentDictionary<string, int>();
+        var sent = 0;
+        await Task.WhenAll(Enumerable.Range(0, FloodConcurrency).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && Interlocked.Increment(ref sent) <= FloodRequests)
+            {
+                string status;
+                try
+                {
+                    using var response = await client.PostAsJsonAsync("api/cart/items", new { productId = 1, quantity = 1 }, stop.Token);
+                    status = response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter is not null
+                        ? "429 with Retry-After" : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (HttpRequestException e)
+                {
+                    status = e.HttpRequestError.ToString();
+                }
+
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            }
+        })));
+        return statuses;
+    }
+
+    private sealed record Served(int Requests, List<string> Failures, List<double> LatenciesMs);
+
+    /// <summary>A shopper from <paramref name="source"/> browsing and filling a cart at a human pace until stopped.</summary>
+    private async Task<Served> OtherShopperAsync(IPAddress source, CancellationToken stop)
+    {
+        using var client = SourceBoundClient.Create(stack.Topology, "a", source, cookies: true, Context.Certificates.ServerValidator());
+        var served = new Served(0, [], []);
+        var requests = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var request in new Func<Task<HttpResponseMessage>>[]
+            {
+                () => client.GetAsync("api/products", CancellationToken.None),
+                () => client.PostAsJsonAsync("api/cart/items", new { productId = 2, quantity = 1 }, CancellationToken.None),
+                () => client.GetAsync("api/cart", CancellationToken.None),
+            })
+            {
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    using var response = await request();
+                    served.LatenciesMs.Add(watch.Elapsed.TotalMilliseconds);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        served.Failures.Add($"{source}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
+                    }
+                }
+                catch (HttpRequestException e)
+                {
+                    served.Failures.Add($"{source}: {e.Message}");
+                }
+
+                requests++;
+            }
+
+            try
+            {
+                await Task.Delay(1500, stop); // a person, not a loop: under the limits per address and per shopper
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return served with { Requests = requests };
+    }
+
+    private static double Percentile(IEnumerable<Served> served, double p)
+    {
+        var all = served.SelectMany(s => s.LatenciesMs).Order().ToList();
+        return all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)Math.Ceiling(p * all.Count) - 1)];
+    }
+
+    /// <summary>
+    /// Region A's two instances (all region A's proxy sends to while they are up) restarted with <paramref name="settings"/>,
+    /// then waited for behind the proxy. Region B's keep theirs: they serve region A only while none of its own is ready.
+    /// </summary>
+    private async Task RestartRegionAAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var apps = stack.Topology.NodesOf(NodeKind.App).Where(n => n.Region == "a").ToList();
+        foreach (var app in apps)
+        {
+            stack.Controller.Kill(app.Name);
+        }
+
+        RateLimitSettings.ApplyTo(Context.AppSettings, settings);
+        try
+        {
+            foreach (var app in apps)
+            {
+                await stack.Controller.StartAsync(app.Name);
+            }
+        }
+        finally
+        {
+            RateLimitSettings.ApplyTo(Context.AppSettings, RateLimitSettings.OutOfTheWay);
+        }
+
+        using var probe = stack.NewShopper();
+        await Poll.UntilAsync("region A's proxy to route to region A's instances again", async cancellationToken =>
+        {
+            using var response = await probe.A.GetAsync("health/live", cancellationToken);
+            return response.Headers.TryGetValues("X-Served-By", out var by) && by.Single().StartsWith("a/", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), retryOn: e => e is HttpRequestException);
+    }
+
+    private async Task<int> SessionCountAsync(Node redis)
+    {
+        // As admin, a few thousand keys at most: KEYS inside a script answers with one number.
+        var count = await RedisCli.RunAsync(Context, redis, ["EVAL", "return #redis.call('KEYS', ARGV[1])", "0", "StatelessApp:Session:*"], CancellationToken.None)
+            ?? throw new InvalidOperationException("the Redis primary did not count the session keys");
+        return int.Parse(count.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> MemoryAsync(Node redis) =>
+        RedisCli.ParseInfo(await RedisCli.RunAsync(Context, redis, ["INFO", "memory"], CancellationToken.None)
+            ?? throw new InvalidOperationException("the Redis primary did not answer INFO"));
+}
