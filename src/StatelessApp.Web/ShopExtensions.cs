@@ -26,6 +26,7 @@ public static class ShopExtensions
         services.AddScoped<Checkout>();
         services.AddScoped<OrderHistory>();
         services.AddScoped<StatusReporter>();
+        services.AddSingleton<DatabaseNodesCache>();
         return builder;
     }
 
