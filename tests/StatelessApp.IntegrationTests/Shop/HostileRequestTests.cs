@@ -1,6 +1,7 @@
 using System.Net;
 using StatelessApp.TestKit.Http;
 using StatelessApp.TestKit.Security;
+using StatelessApp.TestKit.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop;
 

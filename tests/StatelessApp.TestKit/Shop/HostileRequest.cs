@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace StatelessApp.TestKit.Http;
+namespace StatelessApp.TestKit.Shop;
 
 /// <summary>
 /// A malformed or oversized request, the same for every link that is tested with it (the app in-process, each proxy kind):

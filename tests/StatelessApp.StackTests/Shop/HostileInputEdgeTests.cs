@@ -4,8 +4,9 @@ using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Http;
 using StatelessApp.TestKit.Security;
+using StatelessApp.TestKit.Shop;
 
-namespace StatelessApp.StackTests.Security;
+namespace StatelessApp.StackTests.Shop;
 
 /// <summary>
 /// The malformed and oversized requests of the in-process tests (HostileRequest.All), and the cross-site checkout, sent

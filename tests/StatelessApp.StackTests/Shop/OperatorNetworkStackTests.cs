@@ -5,7 +5,7 @@ using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Security;
 using Xunit.Abstractions;
 
-namespace StatelessApp.StackTests.Security;
+namespace StatelessApp.StackTests.Shop;
 
 /// <summary>
 /// The status endpoints answer only the operators' networks. Every client of the local stack is on loopback, which is the
