@@ -53,7 +53,10 @@ public static class RawHttpExchange
             try
             {
                 int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                // Until the answer is complete or the server closes: a proxy may keep the connection open after answering
+                // while it still waits for a body the client announced and never sent.
+                while (!RawHttpAnswer.IsComplete(received.GetBuffer().AsSpan(0, (int)received.Length))
+                       && (read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
                 {
                     received.Write(buffer, 0, read);
                 }
@@ -84,6 +87,26 @@ public sealed record RawHttpAnswer(int Status, string Head, string Body)
         var parts = head.Split(' ', 3);
         var status = parts.Length >= 2 && parts[0].StartsWith("HTTP/", StringComparison.Ordinal) && int.TryParse(parts[1], out var code) ? code : 0;
         return new RawHttpAnswer(status, head, body);
+    }
+
+    /// <summary>Whether <paramref name="received"/> holds a whole answer: its head and the body its Content-Length or chunks announce.</summary>
+    public static bool IsComplete(ReadOnlySpan<byte> received)
+    {
+        var text = Encoding.Latin1.GetString(received);
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        var answer = Parse(text);
+        if (answer.Header("Content-Length") is { } length && int.TryParse(length, out var bytes))
+        {
+            return Encoding.Latin1.GetByteCount(answer.Body) >= bytes;
+        }
+
+        return answer.Header("Transfer-Encoding") is { } encoding && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase)
+            && answer.Body.EndsWith("0\r\n\r\n", StringComparison.Ordinal);
     }
 
     /// <summary>A header's value from the head (the first of that name), or null.</summary>
