@@ -49,6 +49,6 @@ public sealed class HostileRequestTests(ShopServers servers)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         return await RawHttpExchange.SendAsync(new IPEndPoint(IPAddress.Parse(app.Host), app.Port),
-            app.Scheme == Uri.UriSchemeHttps ? app.Host : null, validator: null, request, timeout.Token);
+            app.Scheme == Uri.UriSchemeHttps ? app.Host : null, Fixtures.TestTls.ServerValidator, request, timeout.Token);
     }
 }

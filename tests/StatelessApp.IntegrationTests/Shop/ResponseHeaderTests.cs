@@ -57,7 +57,7 @@ public sealed class ResponseHeaderTests(ShopServers servers)
     [Fact]
     public async Task A_Host_the_app_does_not_serve_gets_400()
     {
-        using var client = new HttpClient { BaseAddress = App.BaseAddress };
+        using var client = new HttpClient(Fixtures.TestTls.Handler()) { BaseAddress = App.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/products");
         request.Headers.Host = "evil.example";
 
