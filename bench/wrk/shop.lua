@@ -49,7 +49,7 @@ function init(args)
     if scenario == "floor" then path = "/health/live"
     elseif scenario == "catalogue" then path = "/api/products"
     elseif scenario == "session-read" then path = "/api/cart"
-    elseif scenario == "checkout" then method, path, body = "POST", "/api/checkout", ""
+    elseif scenario == "checkout" then method, path, body = "POST", "/api/checkout", "{}" -- a JSON body: the API refuses a body-less POST
     else error("unknown scenario " .. tostring(scenario)) end
     for _, cookie in ipairs(cookies) do
       table.insert(requests, wrk.format(method, path, json_headers(cookie), body))

@@ -27,6 +27,7 @@ public static class ShopExtensions
         services.AddOrderCap();                 // RateLimits:Orders per shopper → 429
         services.AddScoped<OrderHistory>();
         services.AddScoped<StatusReporter>();
+        services.AddSingleton<DatabaseNodesCache>();
         return builder;
     }
 

@@ -76,6 +76,12 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
     /// <summary>Passwords and the values that embed them: a container gets them as files, never as values.</summary>
     private static bool IsSecret(string key) => key.EndsWith("PASSWORD", StringComparison.Ordinal) || key.StartsWith("ConnectionStrings__", StringComparison.Ordinal);
 
+    /// <summary>Keys whose container value is the controller's followed by more, each with what is added.</summary>
+    private static readonly Dictionary<string, string> ContainerAppends = new(StringComparer.Ordinal)
+    {
+        ["AllowedHosts"] = "the proxies' public addresses: deploy-region.sh checks /health/ready through them",
+    };
+
     /// <summary>Keys only the containers have.</summary>
     private static readonly Dictionary<string, string> ContainerExtras = new(StringComparer.Ordinal)
     {
@@ -103,6 +109,12 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
                 }
 
                 Assert.True(actual.TryGetValue(key, out var containerValue), $"{node.Name}: {key} is missing from the compose service");
+                if (ContainerAppends.ContainsKey(key))
+                {
+                    Assert.StartsWith(ContainerAddress.Translate(value) + ";", containerValue, StringComparison.Ordinal);
+                    continue;
+                }
+
                 // The controller runs TLS on by default too (StackContext.Tls): the URLs compare as they are.
                 Assert.True(ContainerAddress.Translate(value) == containerValue,
                     $"{node.Name}: {key} differs\n  controller (translated): {ContainerAddress.Translate(value)}\n  compose:                 {containerValue}");

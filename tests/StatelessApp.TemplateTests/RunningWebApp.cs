@@ -36,6 +36,8 @@ internal sealed class RunningWebApp : IAsyncDisposable
             ["Instance__Name"] = "app-1",
             ["ConnectionStrings__Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
             ["ConnectionStrings__Shop"] = "Host=127.0.0.1;Port=1;Database=app;Username=app;Password=unused;Timeout=2",
+            // Outside Development the app refuses to start without the hosts it answers.
+            ["AllowedHosts"] = "127.0.0.1",
         };
         var certificate = KeyRingCertificate.LoadOrCreate(Directory.CreateTempSubdirectory("template-keyring-").FullName);
         AppServer.AddSettings(settings, certificate.AppSettings);

@@ -5,9 +5,11 @@ using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.Identity;
 using StatelessApp.Hosting.KeyRing;
+using StatelessApp.Hosting.Operators;
 using StatelessApp.Hosting.Proxy;
 using StatelessApp.Hosting.RateLimiting;
 using StatelessApp.Hosting.Redis;
+using StatelessApp.Hosting.Requests;
 using StatelessApp.Hosting.Sessions;
 
 namespace StatelessApp.Hosting.Defaults;
@@ -37,14 +39,16 @@ public static class StatelessDefaultsExtensions
 
     /// <summary>
     /// The defaults without a session or a key ring, for a host that brings its own (or keeps none): instance identity,
-    /// proxy support with graceful drain, the shared Redis connection, health checks, ProblemDetails answers and
-    /// <c>__Host-</c> cookies.
+    /// proxy support with graceful drain, request hardening and the operators' networks, the shared Redis connection,
+    /// health checks, ProblemDetails answers and <c>__Host-</c> cookies.
     /// </summary>
     public static IHostApplicationBuilder AddBasicStatelessDefaults(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddInstanceIdentity();                  // X-Served-By: region/instance; in every log line too
         builder.AddProxySupport();                      // trusted X-Forwarded-*, graceful drain on shutdown
+        builder.AddRequestHardening();                  // AllowedHosts required outside Development, no Server header
+        builder.AddOperatorNetworks();                  // Operators:Networks, for RequireOperatorNetwork()
         builder.AddRedis(RedisConnectionName);          // one multiplexer (Sentinel finds the primary)
         builder.AddStatelessHealthChecks();             // /health/live, /health/ready
         builder.Services.AddStatelessProblemDetails();  // errors as ProblemDetails with a traceId, never a stack trace
@@ -65,17 +69,20 @@ public static class StatelessDefaultsExtensions
     }
 
     /// <summary>
-    /// Proxy support first (everything after sees the client's address and scheme), instance identity, then errors
-    /// as ProblemDetails: exceptions (the blocks' handlers answer outages with 503; anything unknown is a 500 without
-    /// details) and bare error statuses (404, 405...), in every environment.
+    /// Proxy support first (everything after sees the client's address and scheme), the security headers, instance
+    /// identity, then errors as ProblemDetails: exceptions (the blocks' handlers answer outages with 503; anything unknown
+    /// is a 500 without details) and bare error statuses (404, 405...), in every environment; last the operators' check,
+    /// whose 404 the status code pages dress like any other.
     /// </summary>
     public static IApplicationBuilder UseBasicStatelessDefaults(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseProxySupport();
+        app.UseSecurityHeaders();       // CSP, nosniff, Referrer-Policy, frame denial: on every answer
         app.UseInstanceIdentity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseOperatorNetworks();      // operator-only endpoints: 404 to anyone else
         return app;
     }
 

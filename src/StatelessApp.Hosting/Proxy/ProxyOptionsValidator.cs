@@ -49,7 +49,7 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
     /// A network with host bits set ("127.0.0.1/8") parses, but is most likely a typo for a single address or for a
     /// different network: refuse it rather than trust more than was meant.
     /// </summary>
-    private static bool IsCidr(string value) =>
+    internal static bool IsCidr(string value) =>
         IPNetwork.TryParse(value, out var network)
         && IPAddress.TryParse(value.AsSpan(0, value.IndexOf('/', StringComparison.Ordinal)), out var address)
         && address.Equals(network.BaseAddress);

@@ -43,6 +43,8 @@ public sealed class AppServer : Server
             environment[$"Proxy__KnownProxies__{i.ToString(CultureInfo.InvariantCulture)}"] = proxies[i].Address.ToString();
         }
 
+        environment["AllowedHosts"] = AllowedHosts(context.Topology);
+
         AddSettings(environment, context.AppSettings);
 
         var assembly = context.AppAssembly ?? context.Paths.AppAssembly;
@@ -51,6 +53,18 @@ public sealed class AppServer : Server
             Environment = environment,
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
+    }
+
+    /// <summary>
+    /// Every Host header a client of the stack sends: the DNS name (through either proxy; the proxies pass the client's
+    /// Host on) and the proxies' and instances' addresses (`curl https://127.1.0.10:8443/`, the controller's probes).
+    /// </summary>
+    public static string AllowedHosts(StackTopology topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        return string.Join(';', topology.NodesOf(NodeKind.Proxy).Concat(topology.NodesOf(NodeKind.App))
+            .Select(node => node.Address.ToString())
+            .Prepend(topology.Domain));
     }
 
     /// <summary>Adds configuration settings ("Section:Key") as the environment variables the app reads them from ("Section__Key").</summary>

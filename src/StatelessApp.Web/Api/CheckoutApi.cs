@@ -5,7 +5,9 @@ namespace StatelessApp.Web.Api;
 /// <summary>
 /// POST /api/checkout: places the session's cart as an order on the primary → 201 with the order. With an
 /// <c>Idempotency-Key</c> header the call is safe to resend: the same key returns the same order (201 again, marked
-/// <c>Idempotent-Replayed: true</c>), never a second one.
+/// <c>Idempotent-Replayed: true</c>), never a second one. Like every write of the API it must carry a JSON body
+/// (<c>{}</c>; the cart is the session's) or X-Requested-With, and no foreign Origin (ShopApi: RequireSameOrigin): a
+/// cross-site form cannot place an order with the shopper's cookies.
 /// </summary>
 internal static class CheckoutApi
 {

@@ -242,7 +242,7 @@ public sealed class VirtualShopper : IDisposable
         var start = _clock.Elapsed;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout") { Content = JsonContent.Create(new { }) };
             request.Headers.Add("Idempotency-Key", key);
             using var response = await _client.SendAsync(request);
             TrackCookies();

@@ -153,7 +153,7 @@ public sealed class BadInputTests(ShopServers servers)
     {
         using var shopper = new Shopper();
 
-        var response = await shopper.On(App).PostAsync("api/checkout", content: null);
+        var response = await shopper.On(App).PostAsJsonAsync("api/checkout", new { });
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("cart", out _));

@@ -82,7 +82,7 @@ public sealed class CrossInstanceTests(ShopServers servers)
         await shopper.AddToCartAsync(App1, productId: 10, quantity: 1);
         Assert.NotNull(shopper.Cookie(App1, ShopperIdentity.CookieName));
 
-        var checkout = await shopper.On(App1).PostAsync("api/checkout", content: null);
+        var checkout = await shopper.On(App1).PostAsJsonAsync("api/checkout", new { });
         Assert.Equal(HttpStatusCode.Created, checkout.StatusCode);
         var order = await checkout.ReadJsonAsync();
         var orderId = order.GetProperty("id").GetGuid();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using StatelessApp.Hosting.Failures;
 using StatelessApp.IntegrationTests.Fixtures;
@@ -161,7 +162,7 @@ public sealed partial class IdempotentCheckoutTests(ShopServers servers)
     {
         using var shopper = new Shopper();
         await shopper.AddToCartAsync(App1, productId: 2, quantity: 1);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout") { Content = JsonContent.Create(new { }) };
         request.Headers.TryAddWithoutValidation(IdempotencyKey.HeaderName, key);
 
         var problem = await ProblemAssert.IsProblemAsync(await shopper.On(App1).SendAsync(request), HttpStatusCode.BadRequest);
@@ -194,7 +195,7 @@ public sealed partial class IdempotentCheckoutTests(ShopServers servers)
 
     private static Task<HttpResponseMessage> CheckoutAsync(Shopper shopper, ShopInstance instance, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout");
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout") { Content = JsonContent.Create(new { }) };
         request.Headers.Add(IdempotencyKey.HeaderName, key);
         return shopper.On(instance).SendAsync(request);
     }

@@ -62,7 +62,7 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
         {
             await WaitForReadinessAsync(shopper, "\"postgres-primary\":\"Degraded\"");
             Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("health/live")).StatusCode);
-            await ProblemAssert.IsProblemAsync(await shopper.On(App).PostAsync("api/checkout", content: null), HttpStatusCode.ServiceUnavailable);
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).PostAsJsonAsync("api/checkout", new { }), HttpStatusCode.ServiceUnavailable);
             // Reads go to the standby, which is still up: the catalogue, and "my orders" of a shopper with no recent
             // write (a shopper whose token the standby has not reached would read the primary: 503).
             Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("api/products/4")).StatusCode);
@@ -77,7 +77,7 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
 
         await WaitForReadinessAsync(shopper, "\"status\":\"Healthy\"");
         await WaitForStatusAsync(shopper, "api/orders", HttpStatusCode.OK);
-        var checkout = await shopper.On(App).PostAsync("api/checkout", content: null);
+        var checkout = await shopper.On(App).PostAsJsonAsync("api/checkout", new { });
         Assert.Equal(HttpStatusCode.Created, checkout.StatusCode);
     }
 

@@ -28,6 +28,8 @@ public sealed class ShopInstance : WebApplicationFactory<Program>
             ["ConnectionStrings:Redis"] = redis,
             ["ConnectionStrings:Shop"] = shop,
             ["Proxy:DrainDelay"] = "00:00:00",
+            // Outside Development the app refuses to start without the hosts it answers: the test clients' (and TestServer's).
+            ["AllowedHosts"] = "127.0.0.1;localhost",
         };
         foreach (var (key, value) in Fixtures.TestKeyRingCertificates.SharedSettings)
         {

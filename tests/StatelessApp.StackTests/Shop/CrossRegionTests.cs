@@ -76,7 +76,7 @@ public partial class CrossRegionTests(StackFixture stack)
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         }
 
-        using var placed = await shopper.B.PostAsync("api/checkout", content: null);
+        using var placed = await shopper.B.PostAsJsonAsync("api/checkout", new { });
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         Assert.StartsWith("b/", ServedBy(placed), StringComparison.Ordinal);
         var order = await ReadJsonAsync(placed);

@@ -159,7 +159,7 @@ public sealed class ReadYourWritesTests(StackFixture stack, ITestOutputHelper ou
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         }
 
-        using var placed = await client.PostAsync("api/checkout", content: null);
+        using var placed = await client.PostAsJsonAsync("api/checkout", new { });
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var id = JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
         return (id, placed.Headers.GetValues(TokenHeader).Single());

@@ -36,6 +36,20 @@ public sealed class AppServerTests : IDisposable
     }
 
     [Fact]
+    public void Instances_accept_the_stacks_name_and_the_proxies_and_instances_addresses_as_Host_and_nothing_else()
+    {
+        var context = Context();
+
+        var allowed = new AppServer().Launch(context.Topology.Node("app-a1"), context).Environment["AllowedHosts"].Split(';');
+
+        Assert.Equal(context.Topology.Domain, allowed[0]);
+        Assert.Equal(
+            context.Topology.NodesOf(NodeKind.Proxy).Concat(context.Topology.NodesOf(NodeKind.App)).Select(node => node.Address.ToString()).Order(),
+            allowed[1..].Order());
+        Assert.DoesNotContain("*", allowed);
+    }
+
+    [Fact]
     public void Instances_get_the_stacks_key_ring_certificate()
     {
         var context = Context();

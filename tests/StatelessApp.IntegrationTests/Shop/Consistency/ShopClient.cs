@@ -26,7 +26,7 @@ internal sealed class ShopClient : IDisposable
     public async Task<Guid> PlaceOrderAsync(ShopInstance instance, int productId = 19)
     {
         await _browser.AddToCartAsync(instance, productId, 1);
-        var response = await _browser.On(instance).PostAsync("api/checkout", content: null);
+        var response = await _browser.On(instance).PostAsJsonAsync("api/checkout", new { });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Token = response.Headers.TryGetValues(ConsistencyScope.HeaderName, out var values) ? values.Single() : null;
         Assert.False(string.IsNullOrEmpty(Token), "checkout answered without a consistency token");
