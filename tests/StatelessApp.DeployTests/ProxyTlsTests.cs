@@ -36,37 +36,10 @@ public sealed class ProxyTlsTests : IDisposable
     private Dictionary<string, string> Variables(bool tls)
     {
         var context = tls ? _context : new StackContext(_context.Topology, _context.Paths, _context.Secrets, _context.Tools, ProxyKind.Haproxy) { Tls = false };
-        var proxy = context.Topology.Node("proxy-a");
-        var variables = new Dictionary<string, string>(new HaproxyServer().Launch(proxy, context).Environment, StringComparer.Ordinal)
-        {
-            ["PROXY_BIND"] = $"127.0.0.1:{_https}",
-            ["PROXY_HTTP_BIND"] = $"127.0.0.1:{_http}",
-            ["PROXY_HTTPS_PORT"] = _https.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var app in new[] { "LOCAL_APP1", "LOCAL_APP2", "REMOTE_APP1", "REMOTE_APP2" })
-        {
-            variables[app] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}";
-        }
-
-        return variables;
+        return ProxyVariables.Of(context, _https, _http, [.. Enumerable.Range(0, 4).Select(_ => $"127.0.0.1:{LoopbackPorts.FreeTcp()}")]);
     }
 
-    private async Task<RunningServer> StartAsync(ProxyKind kind, bool tls = true)
-    {
-        var variables = Variables(tls);
-        if (kind == ProxyKind.Haproxy)
-        {
-            return await RunningServer.StartAsync("haproxy", ["-db", "-f", Repository.PathOf("deploy", "haproxy", "haproxy.cfg")], variables, _https);
-        }
-
-        var prefix = Path.Combine(_folder, "nginx");
-        Directory.CreateDirectory(Path.Combine(prefix, "temp"));
-        var rendered = await CommandLine.RunAsync("env", ["-i", .. variables.Select(v => $"{v.Key}={v.Value}"), "sh",
-            Repository.PathOf("deploy", "compose", "render.sh"), Repository.PathOf("deploy", "nginx", "nginx.conf.template"), Path.Combine(prefix, "nginx.conf")]);
-        Assert.True(rendered.Succeeded, rendered.ToString());
-        return await RunningServer.StartAsync("nginx", ["-p", prefix + "/", "-c", Path.Combine(prefix, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
-            new Dictionary<string, string>(), _https);
-    }
+    private Task<RunningServer> StartAsync(ProxyKind kind, bool tls = true) => ProxyProcess.StartAsync(kind, Variables(tls), _folder, _https);
 
     /// <summary>curl by the app's name (resolved to 127.0.0.1), trusting the stack's CA only when <paramref name="trustCa"/>.</summary>
     private Task<CommandResult> CurlAsync(string url, bool trustCa = true) =>
