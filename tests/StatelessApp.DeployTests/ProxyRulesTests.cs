@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using StatelessApp.DeployTests.Infrastructure;
-using StatelessApp.Stack;
-using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.TestKit.Security;
 
@@ -17,34 +15,18 @@ namespace StatelessApp.DeployTests;
 /// </summary>
 public sealed class ProxyRulesTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("proxy-rules-").FullName;
-    private readonly int _http = LoopbackPorts.FreeTcp();
-    private readonly int _https = LoopbackPorts.FreeTcp();
-    private readonly StackContext _context;
+    private readonly ProxyScratch _scratch = new("proxy-rules", tls: false);
 
-    public ProxyRulesTests()
-    {
-        var paths = new StackPaths(Repository.Root, Path.Combine(_folder, "state"));
-        _context = new StackContext(Repository.Topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy)
-        {
-            Tls = false,
-        };
-    }
-
-    public void Dispose()
-    {
-        _context.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     public static TheoryData<ProxyKind> Kinds => new(ProxyKind.Haproxy, ProxyKind.Nginx);
 
-    private Uri Proxy => new($"http://127.0.0.1:{_https}/");
+    private Uri Proxy => new($"http://127.0.0.1:{_scratch.HttpsPort}/");
 
     /// <summary>The proxy in front of <paramref name="apps"/> (both local instances; the backups where nothing listens).</summary>
     private async Task<RunningServer> StartAsync(ProxyKind kind, CountingApps apps, IReadOnlyDictionary<string, string>? overrides = null, string? deadLocal = null)
     {
-        var variables = ProxyVariables.Of(_context, _https, _http, [
+        var variables = ProxyVariables.Of(_scratch.Context, _scratch.HttpsPort, _scratch.HttpPort, [
             deadLocal ?? $"127.0.0.1:{apps.Ports[0]}", $"127.0.0.1:{apps.Ports[1]}",
             $"127.0.0.1:{LoopbackPorts.FreeTcp()}", $"127.0.0.1:{LoopbackPorts.FreeTcp()}"]);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
@@ -52,7 +34,7 @@ public sealed class ProxyRulesTests : IDisposable
             variables[key] = value;
         }
 
-        var proxy = await ProxyProcess.StartAsync(kind, variables, _folder, _https);
+        var proxy = await ProxyProcess.StartAsync(kind, variables, _scratch.Folder, _scratch.HttpsPort);
         if (deadLocal is null)
         {
             // HAProxy's first checks: both local instances up, so a repeat has another instance to go to.
@@ -79,40 +61,40 @@ public sealed class ProxyRulesTests : IDisposable
 
     private static string Name(ProxyKind kind) => kind == ProxyKind.Haproxy ? "HAProxy" : "nginx";
 
-    [Theory]
-    [MemberData(nameof(Kinds))]
-    public async Task A_keyless_POST_or_PATCH_answered_503_is_sent_to_one_instance_only(ProxyKind kind)
+    /// <summary>Every proxy kind with every method that is not idempotent.</summary>
+    public static TheoryData<ProxyKind, string> KindsAndWrites => new()
     {
-        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Patch })
-        {
-            await using var apps = await CountingApps.StartAsync(instances: 2);
-            using var proxy = await StartAsync(kind, apps);
+        { ProxyKind.Haproxy, "POST" }, { ProxyKind.Haproxy, "PATCH" }, { ProxyKind.Nginx, "POST" }, { ProxyKind.Nginx, "PATCH" },
+    };
 
-            var status = await SendAsync(method, "unavailable");
+    [Theory]
+    [MemberData(nameof(KindsAndWrites))]
+    public async Task A_keyless_POST_or_PATCH_answered_503_is_sent_to_one_instance_only(ProxyKind kind, string method)
+    {
+        await using var apps = await CountingApps.StartAsync(instances: 2);
+        using var proxy = await StartAsync(kind, apps);
 
-            var sent = apps.Requests.Count;
-            SecurityAttempts.Record($"{Name(kind)} (deploy config) → apps", $"keyless {method} answered 503 by the instance", $"{(int)status}, sent to {sent} instance(s)", refused: sent == 1);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-            Assert.Equal(1, sent);
-        }
+        var status = await SendAsync(new HttpMethod(method), "unavailable");
+
+        var sent = apps.Requests.Count;
+        SecurityAttempts.Record($"{Name(kind)} (deploy config) → apps", $"keyless {method} answered 503 by the instance", $"{(int)status}, sent to {sent} instance(s)", refused: sent == 1);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(1, sent);
     }
 
     [Theory]
-    [MemberData(nameof(Kinds))]
-    public async Task A_keyed_POST_or_PATCH_answered_503_is_repeated_on_the_other_instance(ProxyKind kind)
+    [MemberData(nameof(KindsAndWrites))]
+    public async Task A_keyed_POST_or_PATCH_answered_503_is_repeated_on_the_other_instance(ProxyKind kind, string method)
     {
-        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Patch })
-        {
-            await using var apps = await CountingApps.StartAsync(instances: 2);
-            using var proxy = await StartAsync(kind, apps);
+        await using var apps = await CountingApps.StartAsync(instances: 2);
+        using var proxy = await StartAsync(kind, apps);
 
-            await SendAsync(method, "unavailable", idempotencyKey: "key-1");
+        await SendAsync(new HttpMethod(method), "unavailable", idempotencyKey: "key-1");
 
-            var received = apps.Requests;
-            Assert.True(received.Count > 1, $"{method} with a key was sent {received.Count} time(s)");
-            Assert.All(received, r => Assert.Equal("key-1", r.IdempotencyKey));
-            Assert.Equal(2, received.Select(r => r.Port).Distinct().Count());
-        }
+        var received = apps.Requests;
+        Assert.True(received.Count > 1, $"{method} with a key was sent {received.Count} time(s)");
+        Assert.All(received, r => Assert.Equal("key-1", r.IdempotencyKey));
+        Assert.Equal(2, received.Select(r => r.Port).Distinct().Count());
     }
 
     [Theory]
@@ -196,7 +178,7 @@ public sealed class ProxyRulesTests : IDisposable
     }
 
     private HttpClient ClientFrom(string source) =>
-        new(new SocketsHttpHandler { UseProxy = false, ConnectCallback = SourceAddressConnector.From(IPAddress.Parse(source), new IPEndPoint(IPAddress.Loopback, _https)) })
+        new(new SocketsHttpHandler { UseProxy = false, ConnectCallback = SourceAddressConnector.From(IPAddress.Parse(source), new IPEndPoint(IPAddress.Loopback, _scratch.HttpsPort)) })
         {
             BaseAddress = Proxy,
         };

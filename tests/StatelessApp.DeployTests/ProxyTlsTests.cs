@@ -1,5 +1,4 @@
 using StatelessApp.DeployTests.Infrastructure;
-using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 
@@ -13,40 +12,27 @@ namespace StatelessApp.DeployTests;
 /// </summary>
 public sealed class ProxyTlsTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("proxy-tls-").FullName;
-    private readonly int _http = LoopbackPorts.FreeTcp();
-    private readonly int _https = LoopbackPorts.FreeTcp();
-    private readonly StackContext _context;
+    private readonly ProxyScratch _scratch = new("proxy-tls");
 
-    public ProxyTlsTests()
-    {
-        var paths = new StackPaths(Repository.Root, Path.Combine(_folder, "state"));
-        _context = new StackContext(Repository.Topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy);
-    }
+    public void Dispose() => _scratch.Dispose();
 
-    public void Dispose()
-    {
-        _context.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private string Domain => _context.Topology.Domain;
+    private string Domain => _scratch.Context.Topology.Domain;
 
     /// <summary>What the controller gives proxy-a, moved to free ports on 127.0.0.1 with apps where nothing listens.</summary>
     private Dictionary<string, string> Variables(bool tls)
     {
-        var context = tls ? _context : new StackContext(_context.Topology, _context.Paths, _context.Secrets, _context.Tools, ProxyKind.Haproxy) { Tls = false };
-        return ProxyVariables.Of(context, _https, _http, [.. Enumerable.Range(0, 4).Select(_ => $"127.0.0.1:{LoopbackPorts.FreeTcp()}")]);
+        var context = tls ? _scratch.Context : new StackContext(_scratch.Context.Topology, _scratch.Context.Paths, _scratch.Context.Secrets, _scratch.Context.Tools, ProxyKind.Haproxy) { Tls = false };
+        return ProxyVariables.Of(context, _scratch.HttpsPort, _scratch.HttpPort, [.. Enumerable.Range(0, 4).Select(_ => $"127.0.0.1:{LoopbackPorts.FreeTcp()}")]);
     }
 
-    private Task<RunningServer> StartAsync(ProxyKind kind, bool tls = true) => ProxyProcess.StartAsync(kind, Variables(tls), _folder, _https);
+    private Task<RunningServer> StartAsync(ProxyKind kind, bool tls = true) => ProxyProcess.StartAsync(kind, Variables(tls), _scratch.Folder, _scratch.HttpsPort);
 
     /// <summary>curl by the app's name (resolved to 127.0.0.1), trusting the stack's CA only when <paramref name="trustCa"/>.</summary>
     private Task<CommandResult> CurlAsync(string url, bool trustCa = true) =>
         CommandLine.RunAsync("curl", [
             "-s", "--max-time", "5", "-o", "/dev/null", "-D", "-", "-w", "STATUS %{http_code} %{redirect_url}\n",
-            "--resolve", $"{Domain}:{_https}:127.0.0.1", "--resolve", $"{Domain}:{_http}:127.0.0.1",
-            .. trustCa ? new[] { "--cacert", _context.Certificates.CaCertificateFile } : [],
+            "--resolve", $"{Domain}:{_scratch.HttpsPort}:127.0.0.1", "--resolve", $"{Domain}:{_scratch.HttpPort}:127.0.0.1",
+            .. trustCa ? new[] { "--cacert", _scratch.Context.Certificates.CaCertificateFile } : [],
             url]);
 
     public static TheoryData<ProxyKind> Kinds => new(ProxyKind.Haproxy, ProxyKind.Nginx);
@@ -57,7 +43,7 @@ public sealed class ProxyTlsTests : IDisposable
     {
         using var proxy = await StartAsync(kind);
 
-        var secure = await CurlAsync($"https://{Domain}:{_https}/cart");
+        var secure = await CurlAsync($"https://{Domain}:{_scratch.HttpsPort}/cart");
 
         // No app is up: the proxy's own answer, through TLS verified against the stack's CA for the app's name.
         Assert.Contains(kind == ProxyKind.Haproxy ? "STATUS 503" : "STATUS 502", secure.StandardOutput, StringComparison.Ordinal);
@@ -73,9 +59,9 @@ public sealed class ProxyTlsTests : IDisposable
 
         foreach (var path in new[] { "/cart?x=1", "/health/ready", "/" })
         {
-            var plain = await CurlAsync($"http://{Domain}:{_http}{path}");
+            var plain = await CurlAsync($"http://{Domain}:{_scratch.HttpPort}{path}");
 
-            Assert.Contains($"STATUS 301 https://{Domain}:{_https}{path}", plain.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"STATUS 301 https://{Domain}:{_scratch.HttpsPort}{path}", plain.StandardOutput, StringComparison.Ordinal);
             Assert.DoesNotContain("set-cookie", plain.StandardOutput, StringComparison.OrdinalIgnoreCase);
         }
     }
@@ -86,7 +72,7 @@ public sealed class ProxyTlsTests : IDisposable
     {
         using var proxy = await StartAsync(kind);
 
-        var stranger = await CurlAsync($"https://{Domain}:{_https}/cart", trustCa: false);
+        var stranger = await CurlAsync($"https://{Domain}:{_scratch.HttpsPort}/cart", trustCa: false);
 
         Assert.Equal(60, stranger.ExitCode); // curl: peer certificate cannot be authenticated with known CA certificates
     }
@@ -97,7 +83,7 @@ public sealed class ProxyTlsTests : IDisposable
     {
         using var proxy = await StartAsync(kind, tls: false);
 
-        var plain = await CurlAsync($"http://{Domain}:{_https}/cart");
+        var plain = await CurlAsync($"http://{Domain}:{_scratch.HttpsPort}/cart");
 
         Assert.Contains(kind == ProxyKind.Haproxy ? "STATUS 503" : "STATUS 502", plain.StandardOutput, StringComparison.Ordinal);
     }

@@ -18,7 +18,10 @@ public sealed class AppLogWatch
     }
 
     /// <summary>The lines logged since by all instances that contain <paramref name="text"/>.</summary>
-    public int Count(string text) => _start.Sum(log => NewLines(log.Key, log.Value).Count(line => line.Contains(text, StringComparison.Ordinal)));
+    public int Count(string text) => Lines().Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Every line logged since, instance by instance (to explain a failure).</summary>
+    public IEnumerable<string> Lines() => _start.SelectMany(log => NewLines(log.Key, log.Value));
 
     private static string[] NewLines(string file, long from)
     {

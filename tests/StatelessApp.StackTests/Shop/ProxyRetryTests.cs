@@ -30,8 +30,7 @@ public sealed class ProxyRetryTests(StackFixture stack, ITestOutputHelper output
     {
         await using var proxies = await stack.ProxiesAsAsync(kind);
         using var shopper = stack.NewShopper();
-        await AddToCartAsync(shopper.A);
-        var log = new AppLogWatch(stack.Controller);
+        var log = await FillCartAsync(shopper.A);
 
         HttpStatusCode status;
         await using (await StandbyReceiverFreeze.StartAsync(stack.Controller))
@@ -59,19 +58,22 @@ public sealed class ProxyRetryTests(StackFixture stack, ITestOutputHelper output
     {
         await using var proxies = await stack.ProxiesAsAsync(kind);
         using var shopper = stack.NewShopper();
-        await AddToCartAsync(shopper.A);
-        var log = new AppLogWatch(stack.Controller);
+        var log = await FillCartAsync(shopper.A);
 
         Task<HttpResponseMessage> sending;
+        (int NotConfirmed, bool Answered) seen;
         await using (await StandbyReceiverFreeze.StartAsync(stack.Controller))
         {
             sending = shopper.A.SendAsync(Checkout(Guid.NewGuid().ToString("N")));
             // The first attempt committed and was answered 503; the standby comes back while the proxy repeats it.
-            await Poll.UntilAsync("an instance to answer the checkout 503 after its COMMIT", _ => Task.FromResult(log.Count(NotConfirmed) > 0),
-                TimeSpan.FromSeconds(10), interval: TimeSpan.FromMilliseconds(20));
+            seen = await Poll.UntilAsync("an instance to answer the checkout 503 after its COMMIT, or the checkout to be answered",
+                _ => Task.FromResult((log.Count(NotConfirmed), sending.IsCompleted)), seen => seen.Item1 > 0 || seen.Item2,
+                TimeSpan.FromSeconds(15), interval: TimeSpan.FromMilliseconds(20));
         }
 
         using var answer = await sending;
+        Assert.True(seen.NotConfirmed > 0, $"the checkout was answered {(int)answer.StatusCode} before any instance answered 503 after its COMMIT: "
+            + string.Join(Environment.NewLine, log.Lines().Where(line => line.Contains("rder", StringComparison.Ordinal) || line.Contains("tandby", StringComparison.Ordinal)).TakeLast(20)));
         var body = await answer.Content.ReadAsStringAsync();
         var replayed = answer.Headers.TryGetValues(ReplayedHeader, out var values) && values.Single() == "true";
         var orders = await OrdersAsync(shopper.A, atLeast: 1);
@@ -99,10 +101,12 @@ public sealed class ProxyRetryTests(StackFixture stack, ITestOutputHelper output
         return request;
     }
 
-    private static async Task AddToCartAsync(HttpClient client)
+    /// <summary>Puts a product in the shopper's cart, then watches the instances' logs from there on.</summary>
+    private async Task<AppLogWatch> FillCartAsync(HttpClient client)
     {
         using var added = await client.PostAsJsonAsync("api/cart/items", new { productId = 1, quantity = 1 });
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        return new AppLogWatch(stack.Controller);
     }
 
     /// <summary>The shopper's orders once "my orders" lists at least <paramref name="atLeast"/> (the standby catches up after the freeze).</summary>
