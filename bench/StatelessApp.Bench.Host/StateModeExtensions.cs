@@ -4,6 +4,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.KeyRing;
 using StatelessApp.Hosting.Sessions;
 
@@ -60,10 +61,7 @@ public static class StateModeExtensions
         var sessions = builder.Configuration.GetSection(RedisSessionOptions.SectionName).Get<RedisSessionOptions>() ?? new RedisSessionOptions();
         builder.Services.AddSession(options =>
         {
-            options.Cookie.Name = sessions.CookieName;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Lax;
-            options.Cookie.IsEssential = true;
+            HostCookie.Apply(options.Cookie, sessions.CookieName);
             options.IdleTimeout = sessions.IdleTimeout;
         });
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
+using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.Identity;
 using StatelessApp.Hosting.KeyRing;
@@ -34,7 +35,8 @@ public static class StatelessDefaultsExtensions
 
     /// <summary>
     /// The defaults without a session or a key ring, for a host that brings its own (or keeps none): instance identity,
-    /// proxy support with graceful drain, the shared Redis connection, health checks, and ProblemDetails answers.
+    /// proxy support with graceful drain, the shared Redis connection, health checks, ProblemDetails answers and
+    /// <c>__Host-</c> cookies.
     /// </summary>
     public static IHostApplicationBuilder AddBasicStatelessDefaults(this IHostApplicationBuilder builder)
     {
@@ -44,6 +46,7 @@ public static class StatelessDefaultsExtensions
         builder.AddRedis(RedisConnectionName);          // one multiplexer (Sentinel finds the primary)
         builder.AddStatelessHealthChecks();             // /health/live, /health/ready
         builder.Services.AddStatelessProblemDetails();  // errors as ProblemDetails with a traceId, never a stack trace
+        builder.AddHostCookies();                       // the antiforgery cookie __Host-, Secure always
         return builder;
     }
 

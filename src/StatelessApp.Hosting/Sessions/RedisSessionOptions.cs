@@ -8,8 +8,11 @@ public sealed class RedisSessionOptions
     /// <summary>How long an unused session lives; every read or write slides it (GETEX/SET ... EX).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
 
-    /// <summary>Name of the cookie carrying the protected session id.</summary>
-    public string CookieName { get; set; } = ".StatelessApp.Session";
+    /// <summary>
+    /// Name of the cookie carrying the protected session id. Must start with <c>__Host-</c>: the cookie is always
+    /// Secure, Path=/ and without Domain, and the prefix makes browsers insist on it (see <see cref="Cookies.HostCookie"/>).
+    /// </summary>
+    public string CookieName { get; set; } = "__Host-StatelessApp.Session";
 
     /// <summary>Prefix of the Redis keys ("prefix" + session id), so several apps can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "StatelessApp:Session:";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StatelessApp.Hosting.Cookies;
 
 namespace StatelessApp.Hosting.Sessions;
 
@@ -19,9 +20,9 @@ internal sealed class RedisSessionOptionsValidator : IValidateOptions<RedisSessi
             failures.Add($"{Section}:IdleTimeout must be positive and at least 00:00:01 (was {options.IdleTimeout}).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.CookieName) || !IsCookieToken(options.CookieName))
+        if (HostCookie.Problem(options.CookieName, $"{Section}:CookieName") is { } cookieName)
         {
-            failures.Add($"{Section}:CookieName must be a non-empty cookie name without spaces, control characters or ()<>@,;:\\\"/[]?={{}} (was \"{options.CookieName}\").");
+            failures.Add(cookieName);
         }
 
         if (string.IsNullOrWhiteSpace(options.KeyPrefix))
@@ -51,8 +52,4 @@ internal sealed class RedisSessionOptionsValidator : IValidateOptions<RedisSessi
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    /// <summary>RFC 6265 cookie-name = RFC 2616 token.</summary>
-    private static bool IsCookieToken(string name) =>
-        name.All(c => c is > ' ' and < (char)127 && !"()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal));
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.Failures;
 using StatelessApp.Hosting.Redis;
 
@@ -102,21 +103,12 @@ internal sealed class RedisSessionStore(
         }
     }
 
+    // Secure whatever the request's scheme: a __Host- cookie (the validator insists on the prefix).
     public void AppendCookie(HttpContext context, string protectedSessionId) =>
-        context.Response.Cookies.Append(options.Value.CookieName, protectedSessionId, CookieOptions(context));
+        context.Response.Cookies.Append(options.Value.CookieName, protectedSessionId, HostCookie.Options());
 
     public void DeleteCookie(HttpContext context) =>
-        context.Response.Cookies.Delete(options.Value.CookieName, CookieOptions(context));
-
-    private static CookieOptions CookieOptions(HttpContext context) => new()
-    {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Lax,
-        Secure = context.Request.IsHttps,
-        Path = "/",
-        // The session holds the cart: the app does not work without it, so consent banners must not drop it.
-        IsEssential = true,
-    };
+        context.Response.Cookies.Delete(options.Value.CookieName, HostCookie.Options());
 
     private RedisKey Key(string sessionId) => options.Value.KeyPrefix + sessionId;
 

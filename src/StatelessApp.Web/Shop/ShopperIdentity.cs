@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.Health;
 
 namespace StatelessApp.Web.Shop;
@@ -12,7 +13,7 @@ namespace StatelessApp.Web.Shop;
 /// </summary>
 public static class ShopperIdentity
 {
-    public const string CookieName = ".StatelessApp.Shopper";
+    public const string CookieName = HostCookie.Prefix + "StatelessApp.Shopper";
 
     /// <summary>The shopper id claim; NameIdentifier so antiforgery tokens are bound to the shopper.</summary>
     public const string ShopperIdClaim = ClaimTypes.NameIdentifier;
@@ -22,10 +23,7 @@ public static class ShopperIdentity
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>
             {
-                cookie.Cookie.Name = CookieName;
-                cookie.Cookie.HttpOnly = true;
-                cookie.Cookie.SameSite = SameSiteMode.Lax;
-                cookie.Cookie.IsEssential = true;
+                HostCookie.Apply(cookie.Cookie, CookieName);
                 cookie.ExpireTimeSpan = TimeSpan.FromDays(365);
                 cookie.SlidingExpiration = true;
                 // There is no login page: a request without identity gets one, never a redirect.

@@ -15,8 +15,8 @@ namespace StatelessApp.Drills.Load;
 /// </summary>
 public sealed class VirtualShopper : IDisposable
 {
-    public const string SessionCookie = ".StatelessApp.Session";
-    public const string ShopperCookie = ".StatelessApp.Shopper";
+    public const string SessionCookie = "__Host-StatelessApp.Session";
+    public const string ShopperCookie = "__Host-StatelessApp.Shopper";
 
     private readonly int _id;
     private readonly HttpClient _client;

@@ -131,7 +131,8 @@ public sealed class SessionTestApp : IAsyncDisposable
         }
 
         var server = app.GetTestServer();
-        return new SessionTestApp(app, server.CreateHandler, new Uri("http://localhost/"), logs);
+        // HTTPS, as the app is served: the session cookie is Secure.
+        return new SessionTestApp(app, server.CreateHandler, new Uri("https://localhost/"), logs);
     }
 
     /// <summary>
@@ -148,10 +149,13 @@ public sealed class SessionTestApp : IAsyncDisposable
         return KeyRingFirstKey.CreateIfMissing(app.Services);
     }
 
-    /// <summary>A client that sends and keeps <paramref name="browser"/>'s cookies; redirects are not followed.</summary>
-    public HttpClient CreateClient(Browser browser, bool https = false)
+    /// <summary>
+    /// A client that sends and keeps <paramref name="browser"/>'s cookies; redirects are not followed. HTTPS on TestServer
+    /// unless <paramref name="https"/> is false (a Kestrel instance serves plain HTTP: <see cref="Browser"/> keeps Secure cookies anyway).
+    /// </summary>
+    public HttpClient CreateClient(Browser browser, bool https = true)
     {
-        var address = https ? new UriBuilder(_baseAddress) { Scheme = "https", Port = -1 }.Uri : _baseAddress;
+        var address = https || _baseAddress.Scheme == Uri.UriSchemeHttp ? _baseAddress : new UriBuilder(_baseAddress) { Scheme = Uri.UriSchemeHttp, Port = -1 }.Uri;
         return new HttpClient(browser.CreateHandler(_serverHandler())) { BaseAddress = address };
     }
 

@@ -14,7 +14,7 @@ namespace StatelessApp.IntegrationTests.Sessions;
 /// </summary>
 public sealed class ReplicatedSessionWriteTests(RedisReplicaPair redis, ITestOutputHelper output) : IClassFixture<RedisReplicaPair>
 {
-    private const string CookieName = ".StatelessApp.Session";
+    private const string CookieName = "__Host-StatelessApp.Session";
 
     [Fact]
     public async Task Change_costs_GETEX_then_SETEX_and_WAIT_and_is_on_the_replica_when_answered()

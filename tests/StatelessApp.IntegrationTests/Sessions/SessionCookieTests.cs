@@ -5,7 +5,7 @@ namespace StatelessApp.IntegrationTests.Sessions;
 /// <summary>Whatever the cookie holds, a bad one only costs the client its session: 2xx, a fresh session, a log line.</summary>
 public sealed class SessionCookieTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private const string CookieName = ".StatelessApp.Session";
+    private const string CookieName = "__Host-StatelessApp.Session";
 
     public static TheoryData<string> BadCookies => ["tampered", "garbage", "oversized", "expired", "other-key-ring"];
 

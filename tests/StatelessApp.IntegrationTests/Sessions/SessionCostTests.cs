@@ -9,7 +9,7 @@ namespace StatelessApp.IntegrationTests.Sessions;
 /// </summary>
 public sealed class SessionCostTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>
 {
-    private const string CookieName = ".StatelessApp.Session";
+    private const string CookieName = "__Host-StatelessApp.Session";
 
     [Fact]
     public async Task Untouched_session_costs_no_command()

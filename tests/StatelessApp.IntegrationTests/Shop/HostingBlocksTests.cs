@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StatelessApp.IntegrationTests.Fixtures;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop;
@@ -38,21 +39,22 @@ public sealed class HostingBlocksTests(ShopServers servers)
     }
 
     [Fact]
-    public async Task Forwarded_proto_is_honoured_only_from_a_configured_proxy()
+    public async Task Cookies_are_Secure_whatever_scheme_a_proxy_forwards()
     {
         var behindProxy = servers.StartInstance("app-proxied", new Dictionary<string, string?> { ["Proxy:KnownNetworks:0"] = "127.0.0.0/8" });
 
-        var trusted = await FirstVisitAsync(behindProxy);
-        var untrusted = await FirstVisitAsync(servers.App1); // trusts no proxy: loopback is not trusted by default here
+        var trustedSaysHttp = await FirstVisitAsync(behindProxy, "http");
+        var untrustedSaysHttp = await FirstVisitAsync(servers.App1, "http"); // trusts no proxy: loopback is not trusted by default here
 
-        Assert.Contains("secure", trusted, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("secure", untrusted, StringComparison.OrdinalIgnoreCase);
+        // Once X-Forwarded-Proto decided Secure; now every cookie is a __Host- cookie, Secure always.
+        Assert.Contains("; secure", trustedSaysHttp, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("; secure", untrustedSaysHttp, StringComparison.OrdinalIgnoreCase);
 
-        static async Task<string> FirstVisitAsync(ShopInstance instance)
+        static async Task<string> FirstVisitAsync(ShopInstance instance, string scheme)
         {
-            using var client = new HttpClient { BaseAddress = instance.BaseAddress };
+            using var client = new HttpClient(TestTls.Handler()) { BaseAddress = instance.BaseAddress };
             using var request = new HttpRequestMessage(HttpMethod.Get, "api/products/1");
-            request.Headers.Add("X-Forwarded-Proto", "https");
+            request.Headers.Add("X-Forwarded-Proto", scheme);
             request.Headers.Add("X-Forwarded-For", "203.0.113.7");
             var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -40,12 +41,13 @@ public sealed class ShopInstance : WebApplicationFactory<Program>
 
         _settings = all;
         _configure = configure;
-        UseKestrel(0);
+        // HTTPS, as every instance serves in the stack: the app's cookies are Secure, so a client keeps them over HTTPS only.
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Fixtures.TestTls.ServerCertificate)));
     }
 
     public string Name { get; }
 
-    /// <summary>"http://127.0.0.1:port/" once started.</summary>
+    /// <summary>"https://127.0.0.1:port/" once started (clients: <see cref="Fixtures.TestTls.Handler"/>).</summary>
     public Uri BaseAddress
     {
         get

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using StatelessApp.IntegrationTests.Fixtures;
 
 namespace StatelessApp.IntegrationTests.Shop;
 
@@ -19,8 +20,7 @@ public sealed partial class Shopper : IDisposable
     {
         if (!_clients.TryGetValue(instance, out var client))
         {
-            var handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true };
-            client = new HttpClient(handler) { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            client = new HttpClient(TestTls.Handler(Cookies)) { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
             _clients[instance] = client;
         }
 
@@ -31,7 +31,7 @@ public sealed partial class Shopper : IDisposable
         Cookies.GetCookies(instance.BaseAddress)[name]?.Value;
 
     public void SetCookie(ShopInstance instance, string name, string value) =>
-        Cookies.Add(instance.BaseAddress, new Cookie(name, value));
+        Cookies.Add(instance.BaseAddress, new Cookie(name, value) { Secure = true });
 
     /// <summary>Adds to the cart through the API and returns the cart's JSON.</summary>
     public async Task<JsonElement> AddToCartAsync(ShopInstance instance, int productId, int quantity)

@@ -27,7 +27,11 @@ public sealed class RedisSessionOptionsValidatorTests
     [InlineData("semi;colon")]
     [InlineData("equals=sign")]
     [InlineData("ünïcode")]
-    public void CookieName_must_be_a_cookie_token(string cookieName)
+    [InlineData(".StatelessApp.Session")]     // no prefix: a subdomain or a plain-HTTP page could plant it
+    [InlineData("__Secure-StatelessApp.Session")]
+    [InlineData("__host-StatelessApp.Session")]
+    [InlineData("__Host-")]
+    public void CookieName_must_be_a_Host_prefixed_cookie_token(string cookieName)
     {
         var result = _validator.Validate(null, new RedisSessionOptions { CookieName = cookieName });
 

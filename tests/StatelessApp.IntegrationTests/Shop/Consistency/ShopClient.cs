@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StatelessApp.Hosting.Consistency;
+using StatelessApp.IntegrationTests.Fixtures;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop.Consistency;
@@ -87,7 +88,7 @@ internal sealed class ShopClient : IDisposable
         {
             if (!_bare.TryGetValue(instance, out var client))
             {
-                client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })
+                client = new HttpClient(TestTls.Handler())
                 {
                     BaseAddress = instance.BaseAddress,
                     Timeout = TimeSpan.FromSeconds(30),
