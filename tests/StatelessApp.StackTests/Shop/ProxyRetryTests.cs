@@ -28,9 +28,8 @@ public sealed class ProxyRetryTests(StackFixture stack, ITestOutputHelper output
     [MemberData(nameof(Kinds))]
     public async Task A_keyless_checkout_answered_503_after_its_commit_is_not_placed_again_by_the_proxy(ProxyKind kind)
     {
-        await using var proxies = await stack.ProxiesAsAsync(kind);
-        using var shopper = stack.NewShopper();
-        var log = await FillCartAsync(shopper.A);
+        await using var scene = await ShopperWithACartAsync(kind);
+        var (shopper, log) = (scene.Shopper, scene.Log);
 
         HttpStatusCode status;
         await using (await StandbyReceiverFreeze.StartAsync(stack.Controller))
@@ -56,9 +55,8 @@ public sealed class ProxyRetryTests(StackFixture stack, ITestOutputHelper output
     [MemberData(nameof(Kinds))]
     public async Task A_keyed_checkout_answered_503_after_its_commit_is_repeated_by_the_proxy_and_returns_the_same_order(ProxyKind kind)
     {
-        await using var proxies = await stack.ProxiesAsAsync(kind);
-        using var shopper = stack.NewShopper();
-        var log = await FillCartAsync(shopper.A);
+        await using var scene = await ShopperWithACartAsync(kind);
+        var (shopper, log) = (scene.Shopper, scene.Log);
 
         Task<HttpResponseMessage> sending;
         (int NotConfirmed, bool Answered) seen;
@@ -101,12 +99,23 @@ public sealed class ProxyRetryTests(StackFixture stack, ITestOutputHelper output
         return request;
     }
 
-    /// <summary>Puts a product in the shopper's cart, then watches the instances' logs from there on.</summary>
-    private async Task<AppLogWatch> FillCartAsync(HttpClient client)
+    /// <summary>The proxies as <paramref name="kind"/>, a shopper with a product in the cart, the instances' logs watched from there on.</summary>
+    private async Task<Scene> ShopperWithACartAsync(ProxyKind kind)
     {
-        using var added = await client.PostAsJsonAsync("api/cart/items", new { productId = 1, quantity = 1 });
+        var proxies = await stack.ProxiesAsAsync(kind);
+        var shopper = stack.NewShopper();
+        using var added = await shopper.A.PostAsJsonAsync("api/cart/items", new { productId = 1, quantity = 1 });
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-        return new AppLogWatch(stack.Controller);
+        return new Scene(proxies, shopper, new AppLogWatch(stack.Controller));
+    }
+
+    private sealed record Scene(ProxySwap Proxies, RegionClients Shopper, AppLogWatch Log) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Shopper.Dispose();
+            await Proxies.DisposeAsync();
+        }
     }
 
     /// <summary>The shopper's orders once "my orders" lists at least <paramref name="atLeast"/> (the standby catches up after the freeze).</summary>
