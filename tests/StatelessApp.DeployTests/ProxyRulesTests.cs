@@ -168,7 +168,7 @@ public sealed class ProxyRulesTests : IDisposable
         }
 
         var refused = statuses.Count(s => s == HttpStatusCode.TooManyRequests);
-        SecurityAttempts.Record($"{Name(kind)} edge limit (deploy config, 1/s + 5)", "30 requests at once from one client address",
+        SecurityAttempts.Record($"{Name(kind)} edge limit (deploy config, 1/s + 5)", "30 requests in a row from one client address",
             string.Create(CultureInfo.InvariantCulture, $"{refused} × 429 with Retry-After; another address: {(int)served.StatusCode}"), refused: refused > 0);
         Assert.InRange(refused, 1, 30 - 6);
         Assert.All(statuses.Take(6), s => Assert.Equal(HttpStatusCode.OK, s));
