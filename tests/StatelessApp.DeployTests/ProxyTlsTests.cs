@@ -1,5 +1,4 @@
 using StatelessApp.DeployTests.Infrastructure;
-using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 
@@ -13,68 +12,27 @@ namespace StatelessApp.DeployTests;
 /// </summary>
 public sealed class ProxyTlsTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("proxy-tls-").FullName;
-    private readonly int _http = LoopbackPorts.FreeTcp();
-    private readonly int _https = LoopbackPorts.FreeTcp();
-    private readonly StackContext _context;
+    private readonly ProxyScratch _scratch = new("proxy-tls");
 
-    public ProxyTlsTests()
-    {
-        var paths = new StackPaths(Repository.Root, Path.Combine(_folder, "state"));
-        _context = new StackContext(Repository.Topology, paths, StackSecrets.LoadOrCreate(paths.SecretsFile, _ => null), HostTools.Discover(), ProxyKind.Haproxy);
-    }
+    public void Dispose() => _scratch.Dispose();
 
-    public void Dispose()
-    {
-        _context.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private string Domain => _context.Topology.Domain;
+    private string Domain => _scratch.Context.Topology.Domain;
 
     /// <summary>What the controller gives proxy-a, moved to free ports on 127.0.0.1 with apps where nothing listens.</summary>
     private Dictionary<string, string> Variables(bool tls)
     {
-        var context = tls ? _context : new StackContext(_context.Topology, _context.Paths, _context.Secrets, _context.Tools, ProxyKind.Haproxy) { Tls = false };
-        var proxy = context.Topology.Node("proxy-a");
-        var variables = new Dictionary<string, string>(new HaproxyServer().Launch(proxy, context).Environment, StringComparer.Ordinal)
-        {
-            ["PROXY_BIND"] = $"127.0.0.1:{_https}",
-            ["PROXY_HTTP_BIND"] = $"127.0.0.1:{_http}",
-            ["PROXY_SOURCE_ADDR"] = "127.0.0.1",
-            ["PROXY_HTTPS_PORT"] = _https.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var app in new[] { "LOCAL_APP1", "LOCAL_APP2", "REMOTE_APP1", "REMOTE_APP2" })
-        {
-            variables[app] = $"127.0.0.1:{LoopbackPorts.FreeTcp()}";
-        }
-
-        return variables;
+        var context = tls ? _scratch.Context : new StackContext(_scratch.Context.Topology, _scratch.Context.Paths, _scratch.Context.Secrets, _scratch.Context.Tools, ProxyKind.Haproxy) { Tls = false };
+        return ProxyVariables.Of(context, _scratch.HttpsPort, _scratch.HttpPort, [.. Enumerable.Range(0, 4).Select(_ => $"127.0.0.1:{LoopbackPorts.FreeTcp()}")]);
     }
 
-    private async Task<RunningServer> StartAsync(ProxyKind kind, bool tls = true)
-    {
-        var variables = Variables(tls);
-        if (kind == ProxyKind.Haproxy)
-        {
-            return await RunningServer.StartAsync("haproxy", ["-db", "-f", Repository.PathOf("deploy", "haproxy", "haproxy.cfg")], variables, _https);
-        }
-
-        var prefix = Path.Combine(_folder, "nginx");
-        Directory.CreateDirectory(Path.Combine(prefix, "temp"));
-        var rendered = await CommandLine.RunAsync("env", ["-i", .. variables.Select(v => $"{v.Key}={v.Value}"), "sh",
-            Repository.PathOf("deploy", "compose", "render.sh"), Repository.PathOf("deploy", "nginx", "nginx.conf.template"), Path.Combine(prefix, "nginx.conf")]);
-        Assert.True(rendered.Succeeded, rendered.ToString());
-        return await RunningServer.StartAsync("nginx", ["-p", prefix + "/", "-c", Path.Combine(prefix, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
-            new Dictionary<string, string>(), _https);
-    }
+    private Task<RunningServer> StartAsync(ProxyKind kind, bool tls = true) => ProxyProcess.StartAsync(kind, Variables(tls), _scratch.Folder, _scratch.HttpsPort);
 
     /// <summary>curl by the app's name (resolved to 127.0.0.1), trusting the stack's CA only when <paramref name="trustCa"/>.</summary>
     private Task<CommandResult> CurlAsync(string url, bool trustCa = true) =>
         CommandLine.RunAsync("curl", [
             "-s", "--max-time", "5", "-o", "/dev/null", "-D", "-", "-w", "STATUS %{http_code} %{redirect_url}\n",
-            "--resolve", $"{Domain}:{_https}:127.0.0.1", "--resolve", $"{Domain}:{_http}:127.0.0.1",
-            .. trustCa ? new[] { "--cacert", _context.Certificates.CaCertificateFile } : [],
+            "--resolve", $"{Domain}:{_scratch.HttpsPort}:127.0.0.1", "--resolve", $"{Domain}:{_scratch.HttpPort}:127.0.0.1",
+            .. trustCa ? new[] { "--cacert", _scratch.Context.Certificates.CaCertificateFile } : [],
             url]);
 
     public static TheoryData<ProxyKind> Kinds => new(ProxyKind.Haproxy, ProxyKind.Nginx);
@@ -85,7 +43,7 @@ public sealed class ProxyTlsTests : IDisposable
     {
         using var proxy = await StartAsync(kind);
 
-        var secure = await CurlAsync($"https://{Domain}:{_https}/cart");
+        var secure = await CurlAsync($"https://{Domain}:{_scratch.HttpsPort}/cart");
 
         // No app is up: the proxy's own answer, through TLS verified against the stack's CA for the app's name.
         Assert.Contains(kind == ProxyKind.Haproxy ? "STATUS 503" : "STATUS 502", secure.StandardOutput, StringComparison.Ordinal);
@@ -101,9 +59,9 @@ public sealed class ProxyTlsTests : IDisposable
 
         foreach (var path in new[] { "/cart?x=1", "/health/ready", "/" })
         {
-            var plain = await CurlAsync($"http://{Domain}:{_http}{path}");
+            var plain = await CurlAsync($"http://{Domain}:{_scratch.HttpPort}{path}");
 
-            Assert.Contains($"STATUS 301 https://{Domain}:{_https}{path}", plain.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"STATUS 301 https://{Domain}:{_scratch.HttpsPort}{path}", plain.StandardOutput, StringComparison.Ordinal);
             Assert.DoesNotContain("set-cookie", plain.StandardOutput, StringComparison.OrdinalIgnoreCase);
         }
     }
@@ -114,7 +72,7 @@ public sealed class ProxyTlsTests : IDisposable
     {
         using var proxy = await StartAsync(kind);
 
-        var stranger = await CurlAsync($"https://{Domain}:{_https}/cart", trustCa: false);
+        var stranger = await CurlAsync($"https://{Domain}:{_scratch.HttpsPort}/cart", trustCa: false);
 
         Assert.Equal(60, stranger.ExitCode); // curl: peer certificate cannot be authenticated with known CA certificates
     }
@@ -125,7 +83,7 @@ public sealed class ProxyTlsTests : IDisposable
     {
         using var proxy = await StartAsync(kind, tls: false);
 
-        var plain = await CurlAsync($"http://{Domain}:{_https}/cart");
+        var plain = await CurlAsync($"http://{Domain}:{_scratch.HttpsPort}/cart");
 
         Assert.Contains(kind == ProxyKind.Haproxy ? "STATUS 503" : "STATUS 502", plain.StandardOutput, StringComparison.Ordinal);
     }

@@ -37,6 +37,10 @@ public abstract class ProxyServer : Server
             ["PROXY_TLS_KEY"] = certificate.KeyFile,
             ["PROXY_TLS_CA"] = context.Certificates.CaCertificateFile,
             ["APP_TLS_NAME"] = context.Topology.AppTlsName,
+            ["EDGE_REQUEST_RATE"] = context.Topology.EdgeLimits.RequestRate.ToString(CultureInfo.InvariantCulture),
+            ["EDGE_REQUEST_BURST"] = context.Topology.EdgeLimits.RequestBurst.ToString(CultureInfo.InvariantCulture),
+            ["EDGE_CONNECTIONS"] = context.Topology.EdgeLimits.Connections.ToString(CultureInfo.InvariantCulture),
+            ["EDGE_LIMIT_EXEMPT"] = context.Topology.EdgeLimits.Exempt.ToString(),
         };
         for (var i = 0; i < StackTopology.AppsPerRegion; i++)
         {

@@ -22,7 +22,8 @@ public sealed partial class StackTopology
     public const int AppsPerRegion = 2;
 
     private StackTopology(IReadOnlyDictionary<string, string> values, string domain, string appTlsName, ProxyKind proxyKind, string redisMasterName,
-        string patroniScope, string redisInitialPrimary, string postgresInitialLeader, IReadOnlyList<Region> regions, IReadOnlyList<Node> nodes)
+        string patroniScope, string redisInitialPrimary, string postgresInitialLeader, EdgeLimits edgeLimits, IReadOnlyList<Region> regions,
+        IReadOnlyList<Node> nodes)
     {
         Values = values;
         Domain = domain;
@@ -32,6 +33,7 @@ public sealed partial class StackTopology
         PatroniScope = patroniScope;
         RedisInitialPrimaryRegion = redisInitialPrimary;
         PostgresInitialLeaderRegion = postgresInitialLeader;
+        EdgeLimits = edgeLimits;
         Regions = regions;
         Nodes = nodes;
     }
@@ -55,6 +57,9 @@ public sealed partial class StackTopology
     public string RedisInitialPrimaryRegion { get; }
 
     public string PostgresInitialLeaderRegion { get; }
+
+    /// <summary>The proxies' limits per client address (EDGE_*).</summary>
+    public EdgeLimits EdgeLimits { get; }
 
     public IReadOnlyList<Region> Regions { get; }
 
@@ -118,6 +123,11 @@ public sealed partial class StackTopology
         var scope = reader.Name("PATRONI_SCOPE");
         var redisPrimary = reader.DataRegion("REDIS_INITIAL_PRIMARY");
         var postgresLeader = reader.DataRegion("POSTGRES_INITIAL_LEADER");
+        var edgeLimits = new EdgeLimits(
+            reader.Count("EDGE_REQUEST_RATE", minimum: 1),
+            reader.Count("EDGE_REQUEST_BURST", minimum: 0),
+            reader.Count("EDGE_CONNECTIONS", minimum: 1),
+            reader.AnyNetwork("EDGE_LIMIT_EXEMPT") ?? IPNetwork.Parse("127.0.0.1/32"));
 
         var regions = new List<Region>();
         foreach (var (name, isWitness) in DataRegions.Select(r => (r, false)).Append((WitnessRegion, true)))
@@ -182,7 +192,7 @@ public sealed partial class StackTopology
             throw new TopologyException(reader.Errors);
         }
 
-        return new StackTopology(values, domain!, appTlsName!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, regions,
+        return new StackTopology(values, domain!, appTlsName!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, edgeLimits, regions,
             [.. nodes.OrderBy(n => n.Kind).ThenBy(n => n.Region, StringComparer.Ordinal).ThenBy(n => n.Ordinal)]);
     }
 
@@ -237,8 +247,10 @@ public sealed partial class StackTopology
 
     private static string MoveLoopbackValue(string key, string value, int secondOctetOffset)
     {
+        // Only the nodes' addresses and the regions' networks move (as deploy/compose/compose-env.sh moves them into the
+        // containers' space); EDGE_LIMIT_EXEMPT names where clients come from, which a moved stack does not change.
         var match = LoopbackPrefix().Match(value);
-        if (!match.Success)
+        if (!match.Success || !(key.EndsWith("_ADDR", StringComparison.Ordinal) || key.EndsWith("_NETWORK", StringComparison.Ordinal)))
         {
             return value;
         }
@@ -318,6 +330,41 @@ public sealed partial class StackTopology
             }
 
             return port;
+        }
+
+        public int Count(string key, int minimum)
+        {
+            var value = Required(key);
+            if (value is null)
+            {
+                return 0;
+            }
+
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < minimum)
+            {
+                Error($"{key} '{value}' is not a whole number of at least {minimum.ToString(CultureInfo.InvariantCulture)}");
+                return 0;
+            }
+
+            return count;
+        }
+
+        /// <summary>A network in CIDR form, anywhere (not only on loopback): where some clients come from.</summary>
+        public IPNetwork? AnyNetwork(string key)
+        {
+            var value = Required(key);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (!value.Contains('/', StringComparison.Ordinal) || !IPNetwork.TryParse(value, out var network))
+            {
+                Error($"{key} '{value}' is not a network in CIDR form (e.g. 127.0.0.1/32)");
+                return null;
+            }
+
+            return network;
         }
 
         public IPNetwork? Network(string key)

@@ -61,6 +61,9 @@ public sealed class StackFixture : IAsyncLifetime, IDisposable
     /// <summary>A client that reaches the app by its DNS name through the given region's proxy (see <see cref="RegionClients"/>).</summary>
     public RegionClients NewShopper() => new(Topology, Controller.Context.Certificates.ServerValidator());
 
+    /// <summary>Both proxies as <paramref name="kind"/> until the result is disposed (see <see cref="ProxySwap"/>).</summary>
+    public Task<ProxySwap> ProxiesAsAsync(ProxyKind kind) => ProxySwap.ToAsync(Controller, kind, TextWriter.Synchronized(_output));
+
     /// <summary>A client of one node's HTTPS port by its address (an app instance, bypassing the proxies), trusting the stack's CA.</summary>
     public HttpClient DirectTo(Node node) =>
         new(new SocketsHttpHandler { UseProxy = false, SslOptions = new() { RemoteCertificateValidationCallback = Controller.Context.Certificates.ServerValidator() } })

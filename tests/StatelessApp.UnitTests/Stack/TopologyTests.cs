@@ -74,6 +74,26 @@ public class TopologyTests
         Assert.Equal("127.121.0.0/16", moved.Values["A_NETWORK"]);
         Assert.Equal("127.123.0.0/16", moved.Values["W_NETWORK"]);
         Assert.Equal(original.Domain, moved.Domain);
+        // Where exempt clients come from is not a node address: a moved stack's clients still come from 127.0.0.1.
+        Assert.Equal(original.EdgeLimits, moved.EdgeLimits);
+    }
+
+    [Fact]
+    public void The_edge_limits_are_read_and_checked()
+    {
+        var limits = StackTopology.Load(RepositoryTopology).EdgeLimits;
+        Assert.Equal(new EdgeLimits(100, 200, 100, IPNetwork.Parse("127.0.0.1/32")), limits);
+
+        var error = Invalid(values =>
+        {
+            values["EDGE_REQUEST_RATE"] = "0";
+            values["EDGE_REQUEST_BURST"] = "-1";
+            values["EDGE_LIMIT_EXEMPT"] = "127.0.0.1";
+        });
+
+        Assert.Contains(error.Errors, p => p.StartsWith("EDGE_REQUEST_RATE '0'", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, p => p.StartsWith("EDGE_REQUEST_BURST '-1'", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, p => p.StartsWith("EDGE_LIMIT_EXEMPT '127.0.0.1' is not a network in CIDR form", StringComparison.Ordinal));
     }
 
     [Fact]
