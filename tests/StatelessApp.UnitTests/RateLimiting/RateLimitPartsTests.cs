@@ -1,0 +1,50 @@
+using System.Net;
+using StatelessApp.Hosting.RateLimiting;
+using StatelessApp.Hosting.Redis;
+
+namespace StatelessApp.UnitTests.RateLimiting;
+
+public sealed class RateLimitPartsTests
+{
+    [Theory]
+    [InlineData("192.0.2.7", "192.0.2.7")]
+    [InlineData("::ffff:192.0.2.7", "192.0.2.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    public void A_client_is_counted_by_its_IPv4_address_or_its_IPv6_64(string address, string partition) =>
+        Assert.Equal(partition, ClientPartition.Of(IPAddress.Parse(address)));
+
+    [Fact]
+    public void A_window_is_aligned_on_the_epoch_and_Retry_After_is_its_end_in_whole_seconds()
+    {
+        var window = new FixedWindow(TimeSpan.FromSeconds(10), DateTimeOffset.FromUnixTimeMilliseconds(1_000_003_500));
+
+        Assert.Equal(100_000, window.Index);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_000_010_000), window.End);
+        Assert.Equal(7, window.RetryAfterSeconds);
+        Assert.Equal(TimeSpan.FromMilliseconds(7_500), window.CounterLifetime);
+    }
+
+    [Theory]
+    [InlineData(0, "00:00:10")]
+    [InlineData(5, "00:00:00.500")]
+    [InlineData(5, "2.00:00:00")]
+    public void A_policy_needs_a_permit_and_a_window_of_whole_seconds_up_to_a_day(int permits, string window)
+    {
+        var failures = new List<string>();
+        RateLimitPolicy.Validate("RateLimits:Client", new RateLimitPolicy { PermitLimit = permits, Window = TimeSpan.Parse(window, System.Globalization.CultureInfo.InvariantCulture) }, failures);
+
+        Assert.Single(failures);
+        Assert.StartsWith("RateLimits:Client:", failures[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Memory_use_is_read_from_INFO_memory()
+    {
+        var info = RedisMemoryInfo.Parse("# Memory\r\nused_memory:838860\r\nused_memory_human:819.20K\r\nmaxmemory:1048576\r\nmaxmemory_policy:noeviction\r\n");
+
+        Assert.Equal(838860, info.UsedBytes);
+        Assert.Equal(1048576, info.MaxBytes);
+        Assert.Equal(0.8, info.UsedFraction!.Value, precision: 3);
+        Assert.Null(RedisMemoryInfo.Parse("used_memory:5\r\nmaxmemory:0\r\n").UsedFraction);
+    }
+}
