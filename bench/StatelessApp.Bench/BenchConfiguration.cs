@@ -18,15 +18,24 @@ public sealed record BenchConfiguration(string Name, string? StateMode, string D
     public static readonly BenchConfiguration StockRedis =
         new("stock-redis", "StockRedis", "stateless with Microsoft's RedisCache session provider");
 
+    /// <summary>The app's shipped rate limits (RateLimits:* defaults) instead of raised out of the way: only the flood is about them.</summary>
+    public bool ShippedLimits { get; init; }
+
+    public static readonly BenchConfiguration Flood =
+        new("flood", null, "as shipped, shipped limits: other shoppers' p99 unloaded, then while one client floods (measured once, after the rounds)") { ShippedLimits = true };
+
     public static readonly BenchConfiguration Plaintext =
         new("plaintext", null, "as shipped, on a twin stack whose links between nodes are all plaintext: what TLS costs") { Tls = false };
 
     /// <summary>In run order; the first is the one the ratios are about.</summary>
-    public static readonly IReadOnlyList<BenchConfiguration> All = [Stateless, Stateful, StockRedis, Plaintext];
+    public static readonly IReadOnlyList<BenchConfiguration> All = [Stateless, Stateful, StockRedis, Plaintext, Flood];
+
+    /// <summary>The builds compared by wrk's scenarios, round by round (all but the flood, which has its own baseline).</summary>
+    public bool Compared => this != Flood;
 
     /// <summary>The configuration named <paramref name="name"/>, or null.</summary>
     public static BenchConfiguration? Named(string name) => All.FirstOrDefault(c => c.Name == name);
 
     /// <summary>How the progress lines name the build.</summary>
-    public string Build => (StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}") + (Tls ? "" : ", plaintext twin stack");
+    public string Build => (StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}") + (Tls ? "" : ", plaintext twin stack") + (ShippedLimits ? ", shipped rate limits" : "");
 }

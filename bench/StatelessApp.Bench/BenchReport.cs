@@ -28,11 +28,14 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
                paired.CpuPredictedMedian),
     ];
 
+    /// <summary>The flood configuration's figures, when it was measured.</summary>
+    public FloodMeasurement? Flood { get; init; }
+
     /// <summary>The configurations measured besides stateless, each with its number in the tables (its place in <see cref="BenchConfiguration.All"/>).</summary>
     public IReadOnlyList<(BenchConfiguration Configuration, int Number)> ComparedConfigurations =>
     [
         .. BenchConfiguration.All.Select((c, i) => (Configuration: c, Number: i + 1))
-            .Where(c => c.Configuration != BenchConfiguration.Stateless && Settings.Configurations.Contains(c.Configuration)),
+            .Where(c => c.Configuration != BenchConfiguration.Stateless && c.Configuration.Compared && Settings.Configurations.Contains(c.Configuration)),
     ];
 
     /// <summary>Stateless against <paramref name="other"/> in <paramref name="scenario"/>, if both were measured.</summary>
@@ -69,6 +72,13 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
             if (Find(BenchConfiguration.Stateless, Scenario.Catalogue) is { } catalogue)
             {
                 checks.Add(new TargetCheck("catalogue: >= 95% of statements on the standby", Invariant($"{catalogue.StandbyShare:0.0%}"), catalogue.StandbyShare >= 0.95));
+            }
+
+            if (Flood is { } flood)
+            {
+                checks.Add(new TargetCheck(Invariant($"flood: other shoppers' p99 while one client floods <= {FloodMeasurement.P99Target:0}x unloaded"), Invariant($"{flood.P99Ratio:0.00}x"), flood.P99Ratio <= FloodMeasurement.P99Target));
+                checks.Add(new TargetCheck("flood: 0 of the other shoppers' requests failed", Invariant($"{flood.Unloaded.Failures + flood.Flooded.Failures} of {flood.Unloaded.Requests + flood.Flooded.Requests}"), flood.Unloaded.Failures + flood.Flooded.Failures == 0));
+                checks.Add(new TargetCheck("flood: Redis used_memory stays under maxmemory", Invariant($"peak {flood.RedisUsedMemoryPeakFlooded / 1048576.0:0.0} of {flood.RedisMaxMemory / 1048576.0:0} MB"), flood.RedisUsedMemoryPeakFlooded < flood.RedisMaxMemory));
             }
 
             return checks;

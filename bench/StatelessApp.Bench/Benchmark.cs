@@ -21,6 +21,7 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
         _progress.Line($"load average before: {machineBefore.LoadAverage}; stack up on 127.{1 + SystemUnderTest.SecondOctetOffset}-{3 + SystemUnderTest.SecondOctetOffset}.x"
             + (plaintext ? $" and its plaintext twin on 127.{1 + SystemUnderTest.PlaintextSecondOctetOffset}-{3 + SystemUnderTest.PlaintextSecondOctetOffset}.x" : "") + " (fresh, own state folders)");
         var runs = new List<Measurement>();
+        FloodMeasurement? flood = null;
         var pools = Directory.CreateTempSubdirectory("statelessapp-bench-pools-");
         try
         {
@@ -39,7 +40,8 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
                 // Each round runs every configuration on a freshly started instance, the order reversed every other
                 // round (A B C, C B A, ...): on a machine whose load comes and goes, no configuration always gets
                 // the same moment, and the median of the rounds is what the report shows.
-                foreach (var configuration in round % 2 == 1 ? settings.Configurations : settings.Configurations.Reverse())
+                var compared = settings.Configurations.Where(c => c.Compared).ToList();
+                foreach (var configuration in round % 2 == 1 ? compared : Enumerable.Reverse(compared))
                 {
                     var target = TargetOf(configuration);
                     var name = $"round {round}/{settings.Rounds} {configuration.Name}";
@@ -58,6 +60,13 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
                 }
             }
 
+            if (settings.Configurations.Contains(BenchConfiguration.Flood))
+            {
+                await _progress.StepAsync($"flood: {SystemUnderTest.AppUnderTest} (re)started alone behind proxy a: {BenchConfiguration.Flood.Build}",
+                    () => shipped.Stack.RunAppAsync(BenchConfiguration.Flood, cancellationToken));
+                flood = await new FloodBenchmark(settings, shipped.Stack, _progress).RunAsync(cancellationToken);
+            }
+
             _progress.Line(plaintext ? "measured; taking both stacks down" : "measured; taking the stack down");
         }
         finally
@@ -67,7 +76,7 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
 
         var machineAfter = MachineSnapshot.Take();
         _progress.Line($"load average after: {machineAfter.LoadAverage}");
-        return new BenchReport(settings, machineBefore, machineAfter, RoundSummary.MediansOf(runs), runs);
+        return new BenchReport(settings, machineBefore, machineAfter, RoundSummary.MediansOf(runs), runs) { Flood = flood };
     }
 
     /// <summary>

@@ -32,7 +32,9 @@ var repository = StackPaths.FindRepositoryRoot();
 // A full run with the default output is the one docs/benchmarks.md quotes: its plot goes to docs/. Smoke runs and
 // other folders keep their plot next to their results, so they never overwrite the committed figures.
 var defaultOutput = Path.Combine(repository, "bench", "results");
-var output = Path.GetFullPath(settings.OutputFolder ?? (settings.Quick ? Path.Combine(defaultOutput, "quick") : defaultOutput));
+// A flood-only run has no rounds to plot: its own folder, so it never replaces the full run's results.
+var floodOnly = settings.Configurations.All(c => c == BenchConfiguration.Flood);
+var output = Path.GetFullPath(settings.OutputFolder ?? (settings.Quick ? Path.Combine(defaultOutput, "quick") : floodOnly ? Path.Combine(defaultOutput, "flood") : defaultOutput));
 var png = output == defaultOutput ? Path.Combine(repository, "docs", "benchmarks.png") : Path.Combine(output, "benchmarks.png");
 if (settings.Replot)
 {
@@ -64,8 +66,8 @@ try
     Console.WriteLine();
     Console.WriteLine(ReportTable.Render(report));
     var files = await ResultFiles.WriteAsync(report, output, CancellationToken.None);
-    var plotProblem = await PlotRenderer.RenderAsync(repository, files[1], png, CancellationToken.None);
-    Console.WriteLine("results: " + string.Join(", ", files.Append(png).Select(f => Path.GetRelativePath(repository, f))));
+    var plotProblem = floodOnly ? null : await PlotRenderer.RenderAsync(repository, files[1], png, CancellationToken.None);
+    Console.WriteLine("results: " + string.Join(", ", (floodOnly ? files : files.Append(png)).Select(f => Path.GetRelativePath(repository, f))));
     if (plotProblem is not null)
     {
         await Console.Error.WriteLineAsync("bench: no plot: " + plotProblem);

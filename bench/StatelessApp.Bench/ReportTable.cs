@@ -50,6 +50,12 @@ public static class ReportTable
             }
         }
 
+        if (report.Flood is { } flood)
+        {
+            text.AppendLine();
+            text.Append(FloodTable.Render(flood));
+        }
+
         text.AppendLine();
         text.AppendLine("targets");
         foreach (var target in report.Targets)

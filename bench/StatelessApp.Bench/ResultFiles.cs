@@ -38,6 +38,7 @@ public static class ResultFiles
             report.Ratios,
             report.Rounds,
             report.Targets,
+            report.Flood,
             RoundRatios = RoundRatios.Of(report.Rounds, BenchConfiguration.Stateful),
             RatioTarget = RoundRatios.Target,
         }, Json) + "\n", cancellationToken);

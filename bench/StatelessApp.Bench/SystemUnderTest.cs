@@ -109,6 +109,16 @@ public sealed class SystemUnderTest : IAsyncDisposable
             Context.AppSettings["StateMode"] = configuration.StateMode;
         }
 
+        foreach (var key in RateLimitSettings.OutOfTheWay.Keys)
+        {
+            Context.AppSettings.Remove(key);
+        }
+
+        if (!configuration.ShippedLimits)
+        {
+            RateLimitSettings.ApplyTo(Context.AppSettings, RateLimitSettings.OutOfTheWay);
+        }
+
         await _controller.StartAsync(AppUnderTest, cancellationToken);
 
         var expected = $"{Topology.Node(AppUnderTest).Region}/app-{Topology.Node(AppUnderTest).Ordinal}";

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -7,7 +6,9 @@ using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Load;
+using StatelessApp.TestKit.Network;
 using StatelessApp.TestKit.Security;
+using StatelessApp.TestKit.Statistics;
 using Xunit.Abstractions;
 
 namespace StatelessApp.StackTests.Shop;
@@ -74,7 +75,7 @@ public sealed class FloodTests(StackFixture stack, ITestOutputHelper output)
             var sessionsCreated = await SessionCountAsync(redis) - sessionsBefore;
 
             var windows = (int)Math.Ceiling(floodTime / ClientWindow) + 1;
-            var refused = flood.GetValueOrDefault("429 with Retry-After");
+            var refused = flood.GetValueOrDefault(CartFlood.Refused);
             var accepted = flood.GetValueOrDefault("200");
             var otherRequests = served.Sum(s => s.Requests);
             var otherFailures = served.SelectMany(s => s.Failures).ToList();
@@ -145,87 +146,17 @@ public sealed class FloodTests(StackFixture stack, ITestOutputHelper output)
     private async Task<IReadOnlyDictionary<string, int>> FloodAsync(IPAddress source, CancellationTokenSource stop)
     {
         using var client = SourceBoundClient.Create(stack.Topology, "a", source, cookies: false, Context.Certificates.ServerValidator());
-        var statuses = new ConcurrentDictionary<string, int>();
-        var sent = 0;
-        await Task.WhenAll(Enumerable.Range(0, FloodConcurrency).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested && Interlocked.Increment(ref sent) <= FloodRequests)
-            {
-                string status;
-                try
-                {
-                    using var response = await client.PostAsJsonAsync("api/cart/items", new { productId = 1, quantity = 1 }, stop.Token);
-                    status = response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter is not null
-                        ? "429 with Retry-After" : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (HttpRequestException e)
-                {
-                    status = e.HttpRequestError.ToString();
-                }
-
-                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-            }
-        })));
-        return statuses;
+        return (await CartFlood.RunAsync(client, FloodConcurrency, FloodRequests, stop.Token)).Statuses;
     }
-
-    private sealed record Served(int Requests, List<string> Failures, List<double> LatenciesMs);
 
     /// <summary>A shopper from <paramref name="source"/> browsing and filling a cart at a human pace until stopped.</summary>
-    private async Task<Served> OtherShopperAsync(IPAddress source, CancellationToken stop)
+    private async Task<ShopperLoad> OtherShopperAsync(IPAddress source, CancellationToken stop)
     {
         using var client = SourceBoundClient.Create(stack.Topology, "a", source, cookies: true, Context.Certificates.ServerValidator());
-        var served = new Served(0, [], []);
-        var requests = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            foreach (var request in new Func<Task<HttpResponseMessage>>[]
-            {
-                () => client.GetAsync("api/products", CancellationToken.None),
-                () => client.PostAsJsonAsync("api/cart/items", new { productId = 2, quantity = 1 }, CancellationToken.None),
-                () => client.GetAsync("api/cart", CancellationToken.None),
-            })
-            {
-                var watch = Stopwatch.StartNew();
-                try
-                {
-                    using var response = await request();
-                    served.LatenciesMs.Add(watch.Elapsed.TotalMilliseconds);
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        served.Failures.Add($"{source}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
-                    }
-                }
-                catch (HttpRequestException e)
-                {
-                    served.Failures.Add($"{source}: {e.Message}");
-                }
-
-                requests++;
-            }
-
-            try
-            {
-                await Task.Delay(1500, stop); // a person, not a loop: under the limits per address and per shopper
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        return served with { Requests = requests };
+        return await PacedShopper.RunAsync(client, source.ToString(), TimeSpan.FromMilliseconds(1500), stop);
     }
 
-    private static double Percentile(IEnumerable<Served> served, double p)
-    {
-        var all = served.SelectMany(s => s.LatenciesMs).Order().ToList();
-        return all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)Math.Ceiling(p * all.Count) - 1)];
-    }
+    private static double Percentile(IEnumerable<ShopperLoad> served, double p) => Percentiles.Of(served.SelectMany(s => s.LatenciesMs), p);
 
     /// <summary>
     /// Region A's two instances (all region A's proxy sends to while they are up) restarted with <paramref name="settings"/>,

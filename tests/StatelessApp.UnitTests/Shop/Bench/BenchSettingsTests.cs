@@ -46,7 +46,7 @@ public class BenchSettingsTests
     [InlineData(new[] { "--shoppers", "20" }, "--shoppers (20) must be at least twice --connections (16)")]
     [InlineData(new[] { "--scenarios", "floor,login" }, "--scenarios: unknown login (known: floor, catalogue, session-read, cart-change, checkout)")]
     [InlineData(new[] { "--scenarios", "checkout" }, "--scenarios: checkout sizes its cart pool from cart-change's rate, so it needs cart-change too")]
-    [InlineData(new[] { "--configurations", "stateless,tls" }, "--configurations: unknown tls (known: stateless, stateful, stock-redis, plaintext)")]
+    [InlineData(new[] { "--configurations", "stateless,tls" }, "--configurations: unknown tls (known: stateless, stateful, stock-redis, plaintext, flood)")]
     [InlineData(new[] { "--configurations", "plaintext" }, "--configurations: every ratio is stateless against another build, so it needs stateless")]
     public void Bad_arguments_are_named(string[] args, string message) =>
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => BenchSettings.Parse(args)).Message);
@@ -66,5 +66,16 @@ public class BenchSettingsTests
 
         Assert.Equal([BenchConfiguration.Stateless, BenchConfiguration.Plaintext], settings.Configurations);
         Assert.Equal([true, false], settings.Configurations.Select(c => c.Tls));
+    }
+
+    [Fact]
+    public void The_flood_runs_alone_with_the_shipped_limits_and_every_compared_build_keeps_them_out_of_the_way()
+    {
+        var settings = BenchSettings.Parse(["--configurations", "flood"])!;
+
+        Assert.Equal([BenchConfiguration.Flood], settings.Configurations);
+        Assert.True(BenchConfiguration.Flood.ShippedLimits);
+        Assert.False(BenchConfiguration.Flood.Compared);
+        Assert.All(BenchConfiguration.All.Where(c => c.Compared), c => Assert.False(c.ShippedLimits));
     }
 }

@@ -1,14 +1,13 @@
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using StatelessApp.Stack.Topology;
 
-namespace StatelessApp.StackTests.Fixtures;
+namespace StatelessApp.TestKit.Network;
 
 /// <summary>
-/// A client of one region's proxy (by the stack's DNS name, as <see cref="RegionClients"/>) whose connections leave from
-/// <c>source</c>, any 127.x.y.z address: to the proxies and the app it is another client address, as another machine
-/// would be. With <c>cookies</c> false it sends none (every request a first visit).
+/// A client of one region's proxy (by the stack's DNS name) whose connections leave from <c>source</c>, any 127.x.y.z
+/// address: to the proxies and the app it is another client address, as another machine would be. With <c>cookies</c>
+/// false it sends none (every request a first visit). Shared by the flood stack tests and the bench's flood.
 /// </summary>
 public static class SourceBoundClient
 {
@@ -25,21 +24,7 @@ public static class SourceBoundClient
             UseProxy = false,
             MaxConnectionsPerServer = 64,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = serverValidator },
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(new IPEndPoint(proxy.Address, proxy.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = SourceAddressConnector.From(source, new IPEndPoint(proxy.Address, proxy.Port)),
         };
         return new HttpClient(handler)
         {
