@@ -4,8 +4,8 @@ using System.Net;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
-using StatelessApp.TestKit.Load;
 using StatelessApp.TestKit.Network;
+using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Statistics;
 
 namespace StatelessApp.Bench;

@@ -8,6 +8,7 @@ using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Load;
 using StatelessApp.TestKit.Network;
 using StatelessApp.TestKit.Security;
+using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Statistics;
 using Xunit.Abstractions;
 

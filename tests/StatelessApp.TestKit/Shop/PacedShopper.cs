@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 
-namespace StatelessApp.TestKit.Load;
+namespace StatelessApp.TestKit.Shop;
 
 /// <summary>
 /// A shopper browsing and filling a cart at a person's pace (catalogue, add to cart, cart; then a pause) until stopped:

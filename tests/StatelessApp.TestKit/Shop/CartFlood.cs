@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace StatelessApp.TestKit.Load;
+namespace StatelessApp.TestKit.Shop;
 
 /// <summary>
 /// One client flooding with cookie-less <c>POST /api/cart/items</c> (each a first visit, so each would create a session)
