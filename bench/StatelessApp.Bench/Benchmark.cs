@@ -25,10 +25,11 @@ public sealed class Benchmark(BenchSettings settings, string repositoryRoot, Tex
         var pools = Directory.CreateTempSubdirectory("statelessapp-bench-pools-");
         try
         {
-            await using var shipped = await LoadTarget.UpAsync(output, settings.KeepLogs ? logsCopy : null, tls: true, cancellationToken);
+            await using var shipped = await LoadTarget.UpAsync(output, settings.KeepLogs ? logsCopy : null, tls: true,
+                benchHost: settings.Configurations.Any(c => c.StateMode is not null), cancellationToken);
             // Up for the whole run when measured, so that both stacks' background work weighs on every configuration alike.
             await using var twin = plaintext
-                ? await LoadTarget.UpAsync(output, settings.KeepLogs ? Path.Combine(logsCopy, "plaintext") : null, tls: false, cancellationToken)
+                ? await LoadTarget.UpAsync(output, settings.KeepLogs ? Path.Combine(logsCopy, "plaintext") : null, tls: false, benchHost: false, cancellationToken)
                 : null;
             LoadTarget TargetOf(BenchConfiguration configuration) => configuration.Tls ? shipped : twin!;
             var wrk = new Wrk(Path.Combine(repositoryRoot, "bench", "wrk", "shop.lua"), settings);

@@ -19,10 +19,10 @@ public sealed class LoadTarget : IAsyncDisposable
 
     public ShopperPool Shoppers { get; }
 
-    /// <summary>Brings the stack up (with TLS or as the plaintext twin) and readies its statement counter.</summary>
-    public static async Task<LoadTarget> UpAsync(TextWriter output, string? logsCopy, bool tls, CancellationToken cancellationToken)
+    /// <summary>Brings the stack up (with TLS or as the plaintext twin, with the bench host if a build needs it) and readies its statement counter.</summary>
+    public static async Task<LoadTarget> UpAsync(TextWriter output, string? logsCopy, bool tls, bool benchHost, CancellationToken cancellationToken)
     {
-        var stack = await SystemUnderTest.UpAsync(output, logsCopy, tls, cancellationToken);
+        var stack = await SystemUnderTest.UpAsync(output, logsCopy, tls, benchHost, cancellationToken);
         try
         {
             await PostgresStatementCounter.EnsureReadyAsync(stack, cancellationToken);

@@ -48,9 +48,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// A fresh stack (publishes the app and the bench host from the working tree), each step reported on <paramref name="output"/>;
     /// its servers' logs are copied to <paramref name="logsCopy"/> (if given) when it goes down. With <paramref name="tls"/>
     /// false, the plaintext twin: the same stack on its own range with every link between nodes in plaintext, the
-    /// baseline that prices TLS.
+    /// baseline that prices TLS. The bench host is published only when <paramref name="benchHost"/> (a build needs it).
     /// </summary>
-    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, bool tls, CancellationToken cancellationToken)
+    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, bool tls, bool benchHost, CancellationToken cancellationToken)
     {
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-bench-").FullName);
         var offset = tls ? SecondOctetOffset : PlaintextSecondOctetOffset;
@@ -61,7 +61,10 @@ public sealed class SystemUnderTest : IAsyncDisposable
         try
         {
             await controller.UpAsync(new UpOptions { Fresh = true }, cancellationToken);
-            await stack.PublishBenchHostAsync(output, cancellationToken);
+            if (benchHost)
+            {
+                await stack.PublishBenchHostAsync(output, cancellationToken);
+            }
         }
         catch
         {
