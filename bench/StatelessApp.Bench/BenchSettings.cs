@@ -34,7 +34,8 @@ public sealed record BenchSettings
                            connections (20 s each, 8 s with --quick), the ratio, the flood's answers, Redis memory
           --keep-logs      copy the servers' logs to OUTPUT/logs before the stack's state folder is removed
           --output DIR     where results.csv, results.json and benchmarks.png go (default: bench/results
-                           with the plot in docs/benchmarks.png; bench/results/quick with --quick)
+                           with the plot in docs/benchmarks.png; bench/results/quick with --quick;
+                           bench/results/flood, no plot, with --configurations flood alone)
           --replot         measure nothing: redraw the plot from the results.json already in the output folder
         """;
 

@@ -58,6 +58,16 @@ public static class MarkdownReport
             text.AppendLine($"| {target.Target} | {target.Measured} | {(target.Met ? "met" : "**missed**")} |");
         }
 
+        if (report.Flood is { } flood)
+        {
+            text.AppendLine();
+            text.AppendLine("The flood configuration, as printed:");
+            text.AppendLine();
+            text.AppendLine("```");
+            text.Append(FloodTable.Render(flood));
+            text.AppendLine("```");
+        }
+
         text.AppendLine();
         text.AppendLine("Statements per request of the stateless configuration, by node (pool resets and background left out):");
         text.AppendLine();
