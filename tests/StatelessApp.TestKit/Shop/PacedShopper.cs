@@ -34,6 +34,10 @@ public static class PacedShopper
                 {
                     samples.Add(new ShopperSample(started, double.NaN, $"{name}: {e.Message}"));
                 }
+                catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+                {
+                    samples.Add(new ShopperSample(started, double.NaN, $"{name}: no answer within {client.Timeout.TotalSeconds:0} s"));
+                }
             }
 
             try
