@@ -9,6 +9,35 @@ public static class ReportTable
     public static string Render(BenchReport report)
     {
         var text = new StringBuilder();
+        if (report.Measurements.Count > 0)
+        {
+            AppendRounds(report, text);
+        }
+
+        if (report.Flood is { } flood)
+        {
+            text.AppendLine();
+            text.Append(FloodTable.Render(flood));
+        }
+
+        text.AppendLine();
+        text.AppendLine("targets");
+        foreach (var target in report.Targets)
+        {
+            text.AppendLine(Invariant($"  {(target.Met ? "met   " : "MISSED")} {target.Target}: {target.Measured}"));
+        }
+
+        foreach (var warning in report.Measurements.Where(m => m.Warning is not null))
+        {
+            text.AppendLine(Invariant($"  warning: {warning.Configuration} {warning.Scenario}: {warning.Warning}"));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>wrk's scenarios: each configuration's medians, then the ratios (none in a flood-only run).</summary>
+    private static void AppendRounds(BenchReport report, StringBuilder text)
+    {
         text.AppendLine(Invariant($"medians of {report.Settings.Rounds} round(s) of {report.Settings.Duration.TotalSeconds:0} s; req/s of every round in brackets"));
         text.AppendLine(Invariant($"{"scenario",-13}{"configuration",-13}{"req/s",8} {"(rounds)",-18}{"p50 ms",8}{"p99 ms",9}{"errors",8}{"redis/req",11}{"pg primary/req",16}{"pg standby/req",16}{"pg resets/req",15}{"CPU ms/req app",16}{"all",7}"));
         foreach (var scenario in Scenario.All)
@@ -49,26 +78,6 @@ public static class ReportTable
                 text.AppendLine();
             }
         }
-
-        if (report.Flood is { } flood)
-        {
-            text.AppendLine();
-            text.Append(FloodTable.Render(flood));
-        }
-
-        text.AppendLine();
-        text.AppendLine("targets");
-        foreach (var target in report.Targets)
-        {
-            text.AppendLine(Invariant($"  {(target.Met ? "met   " : "MISSED")} {target.Target}: {target.Measured}"));
-        }
-
-        foreach (var warning in report.Measurements.Where(m => m.Warning is not null))
-        {
-            text.AppendLine(Invariant($"  warning: {warning.Configuration} {warning.Scenario}: {warning.Warning}"));
-        }
-
-        return text.ToString();
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
