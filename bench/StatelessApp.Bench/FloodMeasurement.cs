@@ -17,6 +17,8 @@ public sealed record FloodMeasurement(
     long RedisUsedMemoryPeakUnloaded,
     long RedisUsedMemoryPeakFlooded,
     long RedisMaxMemory,
+    int RedisSamples,
+    int RedisSamplesMissed,
     IReadOnlyList<string> OtherFailures)
 {
     /// <summary>The target: the others' p99 under the flood within 2x of its unloaded value.</summary>

@@ -22,7 +22,7 @@ public static class FloodTable
         var refusedBy = string.Join(", ", flood.FloodRefusedBy.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: {s.Value}"));
         text.AppendLine(Invariant($"the flood: {flood.FloodRequests} cookie-less POST /api/cart/items in {flood.FloodSeconds:0.0} s ({flood.FloodRequestsPerSecond:0} req/s, {flood.FloodConnections} connections, at most {flood.FloodRequestLimit}): {statuses}"));
         text.AppendLine($"  429s by limit: {(refusedBy.Length == 0 ? "none" : refusedBy)}");
-        text.AppendLine(Invariant($"Redis used_memory peak: {flood.RedisUsedMemoryPeakUnloaded / 1048576.0:0.0} MB unloaded, {flood.RedisUsedMemoryPeakFlooded / 1048576.0:0.0} MB flooded, of maxmemory {flood.RedisMaxMemory / 1048576.0:0} MB"));
+        text.AppendLine(Invariant($"Redis used_memory peak: {flood.RedisUsedMemoryPeakUnloaded / 1048576.0:0.0} MB unloaded, {flood.RedisUsedMemoryPeakFlooded / 1048576.0:0.0} MB flooded, of maxmemory {flood.RedisMaxMemory / 1048576.0:0} MB ({flood.RedisSamples} samples, {flood.RedisSamplesMissed} unanswered within 1 s)"));
         foreach (var failure in flood.OtherFailures)
         {
             text.AppendLine("  other shopper failed: " + failure);

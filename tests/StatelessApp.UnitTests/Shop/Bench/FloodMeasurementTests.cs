@@ -27,7 +27,7 @@ public class FloodMeasurementTests
         Assert.Contains("p99 flood / p99 unloaded: 1.50 (target <= 2)", text, StringComparison.Ordinal);
         Assert.Contains("200: 30, 429 with Retry-After: 970", text, StringComparison.Ordinal);
         Assert.Contains("429s by limit: client: 70, edge: 900", text, StringComparison.Ordinal);
-        Assert.Contains("of maxmemory 256 MB", text, StringComparison.Ordinal);
+        Assert.Contains("of maxmemory 256 MB (80 samples, 1 unanswered within 1 s)", text, StringComparison.Ordinal);
     }
 
     private static FloodMeasurement Flood(double unloadedP99, double floodedP99, int failures) => new(
@@ -37,6 +37,6 @@ public class FloodMeasurementTests
         16, 200_000, 20,
         new Dictionary<string, int> { ["200"] = 30, ["429 with Retry-After"] = 970 },
         new Dictionary<string, int> { ["edge"] = 900, ["client"] = 70 },
-        2 * 1048576, 3 * 1048576, 256 * 1048576,
+        2 * 1048576, 3 * 1048576, 256 * 1048576, 80, 1,
         failures == 0 ? [] : ["127.124.1.1: 503"]);
 }
