@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Network;
 
 namespace StatelessApp.StackTests.Fixtures;
 
@@ -25,21 +25,7 @@ public static class SourceBoundClient
             UseProxy = false,
             MaxConnectionsPerServer = 64,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = serverValidator },
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(new IPEndPoint(proxy.Address, proxy.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = SourceAddressConnector.From(source, new IPEndPoint(proxy.Address, proxy.Port)),
         };
         return new HttpClient(handler)
         {
