@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Defaults;
 
 namespace StatelessApp.Hosting.RateLimiting;
 
@@ -32,17 +33,8 @@ public static class RateLimitingHostingExtensions
     /// </summary>
     public static IApplicationBuilder UseRedisRateLimits(this IApplicationBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        var registered = app.ApplicationServices.GetService<IServiceProviderIsService>();
-        if (registered is not null && !registered.IsService(typeof(IConnectionMultiplexer)))
-        {
-            throw new InvalidOperationException("UseRedisRateLimits needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
-        }
-
-        if (registered is not null && !registered.IsService(typeof(RedisWindowCounter)))
-        {
-            throw new InvalidOperationException("UseRedisRateLimits needs builder.AddRedisRateLimits().");
-        }
+        ArgumentNullException.ThrowIfNull(app);        RequiredServices.Require<IConnectionMultiplexer>(app, "UseRedisRateLimits needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
+        RequiredServices.Require<RedisWindowCounter>(app, "UseRedisRateLimits needs builder.AddRedisRateLimits().");
 
         return app.UseMiddleware<RateLimitMiddleware>();
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Defaults;
 
 namespace StatelessApp.Hosting.Sessions;
 
@@ -36,17 +37,8 @@ public static class RedisSessionHostingExtensions
     public static IApplicationBuilder UseRedisSessions(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-
-        var registered = app.ApplicationServices.GetService<IServiceProviderIsService>();
-        if (registered is not null && !registered.IsService(typeof(IConnectionMultiplexer)))
-        {
-            throw new InvalidOperationException("UseRedisSessions needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
-        }
-
-        if (registered is not null && !registered.IsService(typeof(RedisSessionStore)))
-        {
-            throw new InvalidOperationException("UseRedisSessions needs builder.AddRedisSessions().");
-        }
+        RequiredServices.Require<IConnectionMultiplexer>(app, "UseRedisSessions needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
+        RequiredServices.Require<RedisSessionStore>(app, "UseRedisSessions needs builder.AddRedisSessions().");
 
         return app.UseMiddleware<RedisSessionMiddleware>();
     }

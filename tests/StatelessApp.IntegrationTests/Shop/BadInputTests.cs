@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.DataProtection;
 using StatelessApp.Hosting.Cookies;
+using StatelessApp.Hosting.Sessions;
+using StatelessApp.TestKit.Security;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop;
@@ -32,11 +35,47 @@ public sealed class BadInputTests(ShopServers servers)
         var cart = await shopper.On(App).GetAsync("api/cart");
         var page = await shopper.On(App).GetAsync("Cart");
 
+        SecurityAttempts.Record(CookieLink, $"{name} = {Describe(value)}", $"{(int)cart.StatusCode}, a fresh empty session", cart.StatusCode == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, cart.StatusCode);
         Assert.Equal(0, (await cart.ReadJsonAsync()).GetProperty("itemCount").GetInt32());
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         await shopper.AddToCartAsync(App, 1, 1); // and the fresh session works
     }
+
+    [Fact]
+    public async Task A_session_cookie_protected_with_another_key_ring_gets_a_fresh_session()
+    {
+        // A well-formed cookie, really protected, but by keys this app never had (another deployment, a forger's own ring).
+        var foreign = new SessionCookieProtector(new EphemeralDataProtectionProvider()).Protect(SessionCookieProtector.NewId());
+        using var shopper = new Shopper();
+        shopper.SetCookie(App, new RedisSessionOptions().CookieName, foreign);
+
+        var cart = await shopper.On(App).GetAsync("api/cart");
+
+        var fresh = cart.StatusCode == HttpStatusCode.OK && (await cart.ReadJsonAsync()).GetProperty("itemCount").GetInt32() == 0;
+        SecurityAttempts.Record(CookieLink, "session cookie protected with another key ring", $"{(int)cart.StatusCode}, a fresh empty session", fresh);
+        Assert.True(fresh);
+        await shopper.AddToCartAsync(App, 1, 1);
+    }
+
+    [Fact]
+    public async Task Three_hundred_cookies_are_ignored_not_a_5xx()
+    {
+        using var shopper = new Shopper();
+        for (var i = 0; i < 300; i++)
+        {
+            shopper.SetCookie(App, $"c{i}", "v");
+        }
+
+        var cart = await shopper.On(App).GetAsync("api/cart");
+
+        SecurityAttempts.Record(CookieLink, "300 cookies in one request", $"{(int)cart.StatusCode}, cookies ignored", cart.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, cart.StatusCode);
+    }
+
+    private const string CookieLink = "client → app instance (in-process): cookies";
+
+    private static string Describe(string value) => value.Length <= 16 ? $"\"{value}\"" : $"\"{value[..8]}…\" ({value.Length} chars)";
 
     [Fact]
     public async Task Tampered_session_cookie_does_not_reach_another_shoppers_cart()

@@ -70,17 +70,6 @@ public sealed class EdgeRateLimitTests(StackFixture stack, ITestOutputHelper out
     }
 
     /// <summary>Region A's proxy, by the app's name, from <paramref name="source"/>.</summary>
-    private HttpClient ClientFrom(string source)
-    {
-        var proxy = stack.Topology.NodeOf(NodeKind.Proxy, "a");
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            MaxConnectionsPerServer = Concurrency,
-            ConnectCallback = SourceAddressConnector.From(IPAddress.Parse(source), new IPEndPoint(proxy.Address, proxy.Port)),
-        };
-        handler.SslOptions.RemoteCertificateValidationCallback = stack.Controller.Context.Certificates.ServerValidator();
-        return new HttpClient(handler) { BaseAddress = new Uri($"https://{stack.Topology.Domain}:{proxy.Port}/"), Timeout = TimeSpan.FromSeconds(30) };
-    }
+    private HttpClient ClientFrom(string source) =>
+        SourceBoundClient.Create(stack.Topology, "a", IPAddress.Parse(source), cookies: false, stack.Controller.Context.Certificates.ServerValidator());
 }

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
+using StatelessApp.TestKit.Network;
 using StatelessApp.TestKit.Security;
 using Xunit.Abstractions;
 
@@ -80,25 +80,7 @@ public sealed class OperatorNetworkStackTests(StackFixture stack, ITestOutputHel
         {
             UseProxy = false,
             SslOptions = new() { RemoteCertificateValidationCallback = stack.Controller.Context.Certificates.ServerValidator() },
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    if (source is not null)
-                    {
-                        socket.Bind(new IPEndPoint(source, 0));
-                    }
-
-                    await socket.ConnectAsync(new IPEndPoint(app.Address, app.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = SourceAddressConnector.From(source ?? IPAddress.Loopback, new IPEndPoint(app.Address, app.Port)),
         })
         {
             BaseAddress = new Uri($"https://{app.Endpoint}/"),

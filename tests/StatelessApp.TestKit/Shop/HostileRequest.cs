@@ -8,6 +8,12 @@ namespace StatelessApp.TestKit.Shop;
 /// </summary>
 public sealed record HostileRequest(string Attempt, int AppStatus, Func<string, byte[]> Build)
 {
+    /// <summary>
+    /// A proxy may drop the malformed part and pass the rest on (nginx ignores a header line it cannot parse,
+    /// ignore_invalid_headers): then the app answers the clean request, which is no failure either.
+    /// </summary>
+    public bool ProxyMayDrop { get; init; }
+
     /// <summary>Kestrel's default limits, which the app keeps (RequestHardeningExtensions).</summary>
     private const int RequestLineLimit = 8 * 1024;
     private const int HeadersTotalLimit = 32 * 1024;
@@ -27,7 +33,7 @@ public sealed record HostileRequest(string Attempt, int AppStatus, Func<string, 
         new($"a cookie of {HeadersTotalLimit / 1024 + 8} KB", 431,
             host => Get(host, "/api/cart", $"Cookie: big={new string('c', HeadersTotalLimit + 8 * 1024)}\r\n")),
         new("a header line without a colon", 400,
-            host => Get(host, "/", "NoColonHere\r\n")),
+            host => Get(host, "/", "NoColonHere\r\n")) { ProxyMayDrop = true },
         new("a NUL byte in a header value", 400,
             host => Get(host, "/", "X-Bad: a\0b\r\n")),
         new("Host of another site (evil.example)", 400,
@@ -36,8 +42,8 @@ public sealed record HostileRequest(string Attempt, int AppStatus, Func<string, 
             _ => Get("bad host/x", "/")),
         new("HTTP/1.1 without Host", 400,
             _ => Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")),
-        new("two Host headers", 400,
-            host => Get(host, "/", $"Host: {host}\r\n")),
+        new("two different Host headers", 400,
+            host => Get(host, "/", "Host: evil.example\r\n")),
         new("POST /api/cart/items as text/plain (a cross-site form's type)", 415,
             host => Post(host, "/api/cart/items", "text/plain", """{"productId":1,"quantity":1}"""u8.ToArray())),
         new("POST /api/cart/items with a JSON body nested 5000 deep", 400,
