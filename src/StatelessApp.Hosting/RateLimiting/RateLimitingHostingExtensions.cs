@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using StatelessApp.Hosting.Defaults;
+using StatelessApp.Hosting.Failures;
 
 namespace StatelessApp.Hosting.RateLimiting;
 

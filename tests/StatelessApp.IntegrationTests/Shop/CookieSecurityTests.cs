@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -70,7 +71,7 @@ public sealed class CookieSecurityTests(ShopServers servers)
         Assert.Equal(2, (await thief.GetJsonAsync(App2, "api/cart")).GetProperty("itemCount").GetInt32()); // the copy works, for now
         var stolen = thief.Cookie(App2, ShopperIdentity.CookieName)!;
 
-        var revoked = await victim.On(App1).PostAsync("api/shopper/sign-out-everywhere", content: null);
+        var revoked = await victim.On(App1).PostAsJsonAsync("api/shopper/sign-out-everywhere", new { });
 
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         Assert.NotEqual(stolen, victim.Cookie(App1, ShopperIdentity.CookieName)); // re-issued with the new stamp
@@ -152,7 +153,7 @@ public sealed class CookieSecurityTests(ShopServers servers)
         await shopper.AddToCartAsync(App1, 2, 1);
         var before = shopper.Cookie(App1, SessionCookie)!;
 
-        var checkout = await shopper.On(App1).PostAsync("api/checkout", content: null);
+        var checkout = await shopper.On(App1).PostAsJsonAsync("api/checkout", new { });
         await shopper.AddToCartAsync(App2, 3, 1); // the next cart
 
         Assert.Equal(HttpStatusCode.Created, checkout.StatusCode);

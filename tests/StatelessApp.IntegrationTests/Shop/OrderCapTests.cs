@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop;
@@ -68,7 +69,7 @@ public sealed class OrderCapTests(ShopServers servers)
 
     private static Task<HttpResponseMessage> CheckoutAsync(Shopper shopper, ShopInstance instance, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout");
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/checkout") { Content = JsonContent.Create(new { }) };
         request.Headers.Add(IdempotencyKey.HeaderName, key);
         return shopper.On(instance).SendAsync(request);
     }

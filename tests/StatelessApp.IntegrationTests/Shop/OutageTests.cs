@@ -38,7 +38,7 @@ public sealed class OutageTests(ShopServers servers) : IClassFixture<ShopServers
             var identity = shopper.Cookie(App, ShopperIdentity.CookieName);
             Assert.Equal(HttpStatusCode.OK, (await shopper.On(App).GetAsync("api/products/2")).StatusCode);
             Assert.Equal(identity, shopper.Cookie(App, ShopperIdentity.CookieName));
-            await ProblemAssert.IsProblemAsync(await shopper.On(App).PostAsync("api/shopper/sign-out-everywhere", content: null),
+            await ProblemAssert.IsProblemAsync(await shopper.On(App).PostAsJsonAsync("api/shopper/sign-out-everywhere", new { }),
                 HttpStatusCode.ServiceUnavailable);
         }
         finally

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using StatelessApp.TestKit.Load;
 
 namespace StatelessApp.IntegrationTests.Shop;
 
@@ -32,6 +33,12 @@ public sealed class ShopInstance : WebApplicationFactory<Program>
             ["AllowedHosts"] = "127.0.0.1;localhost",
         };
         foreach (var (key, value) in Fixtures.TestKeyRingCertificates.SharedSettings)
+        {
+            all[key] = value;
+        }
+
+        // Every client of an in-process instance is 127.0.0.1: the limits count, out of the way; the limits' own tests set theirs.
+        foreach (var (key, value) in RateLimitSettings.OutOfTheWay)
         {
             all[key] = value;
         }

@@ -119,7 +119,7 @@ public sealed class FloodTests(StackFixture stack, ITestOutputHelper output)
             {
                 using var add = await shopper.PostAsJsonAsync("api/cart/items", new { productId = 1 + (i % 5), quantity = 1 });
                 Assert.Equal(HttpStatusCode.OK, add.StatusCode);
-                using var checkout = new HttpRequestMessage(HttpMethod.Post, "api/checkout");
+                using var checkout = new HttpRequestMessage(HttpMethod.Post, "api/checkout") { Content = JsonContent.Create(new { }) };
                 checkout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
                 using var answer = await shopper.SendAsync(checkout);
                 statuses.Add(answer.StatusCode == HttpStatusCode.TooManyRequests && answer.Headers.RetryAfter is not null

@@ -27,7 +27,7 @@ public sealed class ShopperRevocationTests(StackFixture stack)
         Assert.Equal(1, await ItemCountAsync(thief.B)); // the copy works through region B, for now
         var stolen = ShopperCookieValue(thief);
 
-        using var revoked = await victim.A.PostAsync("api/shopper/sign-out-everywhere", content: null);
+        using var revoked = await victim.A.PostAsJsonAsync("api/shopper/sign-out-everywhere", new { });
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         Assert.StartsWith("a/", ServedBy(revoked), StringComparison.Ordinal);
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace StatelessApp.Hosting.Defaults;
+namespace StatelessApp.Hosting.Failures;
 
 /// <summary>A <c>Use…</c> call checks its <c>Add…</c> calls were made, so a missing one fails at start-up, by name, not at the first request.</summary>
 internal static class RequiredServices
