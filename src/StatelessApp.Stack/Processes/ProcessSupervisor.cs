@@ -85,7 +85,21 @@ public sealed class ProcessSupervisor(StackPaths paths)
         }
 
         File.Delete(paths.PidOf(name));
+        // SIGKILL is not instant: until the kernel has torn a process down it holds its ports, and a start right after
+        // (a drill or test restarting the node) would find them taken.
+        WaitUntilGone(pid is { } killed ? [killed, .. companions] : companions, KillSettleLimit);
         return pid is not null;
+    }
+
+    private static readonly TimeSpan KillSettleLimit = TimeSpan.FromSeconds(5);
+
+    private static void WaitUntilGone(IReadOnlyCollection<int> pids, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit && pids.Any(p => ProcessInfo.Read(p) is { IsAlive: true }))
+        {
+            Thread.Sleep(10);
+        }
     }
 
     /// <summary>SIGTERM to the group, wait up to <paramref name="grace"/>, then SIGKILL whatever is left (companions too).</summary>
