@@ -97,10 +97,10 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
 
         using var live = await client.GetAsync(new Uri("health/live", UriKind.Relative));
         using var ready = await client.GetAsync(new Uri("health/ready", UriKind.Relative));
-        using var home = await client.GetAsync(new Uri("/", UriKind.Relative));
+        using var home = await client.PostAsync(new Uri("/visits", UriKind.Relative), content: null); // the demo's one request that writes the session
         var readiness = await ready.Content.ReadAsStringAsync();
         var problem = await home.Content.ReadAsStringAsync();
-        output.WriteLine($"ready: {readiness}\n/: {problem}");
+        output.WriteLine($"ready: {readiness}\nPOST /visits: {problem}");
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal("a/app-1", string.Join(',', live.Headers.GetValues("X-Served-By")));
