@@ -29,7 +29,8 @@ public sealed class FloodTests(StackFixture stack, ITestOutputHelper output)
     private const int ClientLimit = 30;
     private const int OrderCap = 5;           // per shopper, per hour (RateLimits:Orders:Window's default)
     private const int FloodRequests = 3000;
-    private const int FloodConcurrency = 16;
+    // Far over the limit still; more connections only starve the 2 cores the whole stack shares (its 503s are the machine's, not the limits').
+    private const int FloodConcurrency = 4;
     private static readonly TimeSpan FloodTime = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ClientWindow = TimeSpan.FromSeconds(10);
 
