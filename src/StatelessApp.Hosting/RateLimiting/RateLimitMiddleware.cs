@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -26,8 +25,8 @@ internal sealed class RateLimitMiddleware(
 {
     internal static readonly TimeSpan FailOpenLogPeriod = TimeSpan.FromSeconds(10);
 
+    private readonly AtMostEvery _failOpenLog = new(FailOpenLogPeriod, time);
     private long _unchecked;
-    private long _failOpenLoggedAt = long.MinValue;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -133,10 +132,7 @@ internal sealed class RateLimitMiddleware(
     private void FailOpen(string reason)
     {
         var count = Interlocked.Increment(ref _unchecked);
-        var now = Stopwatch.GetTimestamp();
-        var last = Interlocked.Read(ref _failOpenLoggedAt);
-        if ((last == long.MinValue || Stopwatch.GetElapsedTime(last, now) >= FailOpenLogPeriod)
-            && Interlocked.CompareExchange(ref _failOpenLoggedAt, now, last) == last)
+        if (_failOpenLog.Now())
         {
             RateLimitLog.FailingOpen(logger, reason, count);
             Interlocked.Add(ref _unchecked, -count);

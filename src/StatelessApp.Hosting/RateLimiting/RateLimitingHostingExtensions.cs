@@ -33,7 +33,8 @@ public static class RateLimitingHostingExtensions
     /// </summary>
     public static IApplicationBuilder UseRedisRateLimits(this IApplicationBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(app);        RequiredServices.Require<IConnectionMultiplexer>(app, "UseRedisRateLimits needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
+        ArgumentNullException.ThrowIfNull(app);
+        RequiredServices.Require<IConnectionMultiplexer>(app, "UseRedisRateLimits needs builder.AddRedis(\"Redis\") (the shared Redis connection).");
         RequiredServices.Require<RedisWindowCounter>(app, "UseRedisRateLimits needs builder.AddRedisRateLimits().");
 
         return app.UseMiddleware<RateLimitMiddleware>();
