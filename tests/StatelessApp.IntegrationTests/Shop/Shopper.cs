@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using StatelessApp.IntegrationTests.Fixtures;
 
 namespace StatelessApp.IntegrationTests.Shop;
@@ -57,12 +56,7 @@ public sealed partial class Shopper : IDisposable
     }
 
     /// <summary>The antiforgery token of the first form in a page.</summary>
-    public static string AntiforgeryToken(string html)
-    {
-        var match = TokenField().Match(html);
-        Assert.True(match.Success, "the page has no antiforgery token");
-        return WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
+    public static string AntiforgeryToken(string html) => StatelessApp.TestKit.Http.AntiforgeryField.TokenOf(html);
 
     public void Dispose()
     {
@@ -71,7 +65,4 @@ public sealed partial class Shopper : IDisposable
             client.Dispose();
         }
     }
-
-    [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
-    private static partial Regex TokenField();
 }
