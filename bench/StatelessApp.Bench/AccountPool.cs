@@ -1,5 +1,5 @@
 using System.Net;
-using StatelessApp.TestKit.Http;
+using StatelessApp.TestKit.Shop;
 
 namespace StatelessApp.Bench;
 
@@ -61,7 +61,8 @@ public sealed class AccountPool(HttpClient http, Uri proxy)
         }
 
         var cookies = (response.Headers.TryGetValues("Set-Cookie", out var values) ? values : []).Select(setCookie => setCookie.Split(';', 2)[0].Trim());
-        var token = AntiforgeryField.TokenOf(await response.Content.ReadAsStringAsync(cancellationToken));
+        var token = AntiforgeryField.TokenIn(await response.Content.ReadAsStringAsync(cancellationToken))
+            ?? throw new InvalidOperationException($"GET {page} has no antiforgery token");
         var body = string.Join('&', new[] { ("Email", email), ("Password", Password), (AntiforgeryField.Name, token) }
             .Select(field => $"{field.Item1}={Uri.EscapeDataString(field.Item2)}"));
         return (string.Join("; ", cookies), body);

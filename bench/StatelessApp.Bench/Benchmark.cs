@@ -17,6 +17,10 @@ public sealed partial class Benchmark(BenchSettings settings, string repositoryR
     /// <summary>The shop's flood (Benchmark.Flood.cs); an app made from the template without the sample has no shop to flood, nor that file.</summary>
     partial void MeasureFlood(SystemUnderTest stack, ref Task<FloodMeasurement>? measuring, CancellationToken cancellationToken);
 
+    /// <summary>The shop's sign-in (Benchmark.SignIn.cs); an app made from the template without the sample has no accounts, nor that file.</summary>
+    partial void MeasureSignIn(LoadTarget target, Wrk wrk, BenchConfiguration configuration, string pools, int round, ref Task<Measurement>? measuring,
+        CancellationToken cancellationToken);
+
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
     {
         var machineBefore = MachineSnapshot.Take();
@@ -56,10 +60,16 @@ public sealed partial class Benchmark(BenchSettings settings, string repositoryR
                         await ShopperPool.WriteAsync(poolFile, await target.Shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
                     foreach (var scenario in settings.Scenarios)
                     {
+                        Task<Measurement>? signIn = null;
+                        if (scenario == Scenario.SignIn)
+                        {
+                            MeasureSignIn(target, wrk, configuration, pools.FullName, round, ref signIn, cancellationToken);
+                        }
+
                         var measurement = scenario == Scenario.Checkout
                             ? await MeasureCheckoutAsync(target.Stack, wrk, target.Shoppers, configuration, cartProducts, runs, pools.FullName, round, cancellationToken)
-                            : scenario == Scenario.SignIn
-                            ? await MeasureSignInAsync(target, wrk, configuration, pools.FullName, round, cancellationToken)
+                            : signIn is not null
+                            ? await signIn
                             : await MeasureAsync(target.Stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, round, cancellationToken);
                         runs.Add(measurement);
                     }
@@ -111,25 +121,6 @@ public sealed partial class Benchmark(BenchSettings settings, string repositoryR
         await _progress.StepAsync($"round {round}/{settings.Rounds} {configuration.Name}: {measuredCarts} carts for the measured checkouts (warm-up placed {checkoutRate:0} orders/s)", async () =>
             await ShopperPool.WriteAsync(measuredPool, await shoppers.CreateAsync(measuredCarts, cartProducts.Take(1).ToList(), cancellationToken), cancellationToken));
         return await MeasureAsync(stack, wrk, configuration, Scenario.Checkout, warmupPool: null, measuredPool, [], round, cancellationToken);
-    }
-
-    /// <summary>
-    /// Sign-in posts a new browser's form for each of a few accounts, over and over: each is a whole sign-in (the
-    /// anonymous cookies it replays stay valid; the session they name was regenerated away by the first, so each finds
-    /// none). The accounts are registered once per stack; the forms are made per app start, since their antiforgery
-    /// tokens belong to that build's key ring.
-    /// </summary>
-    private async Task<Measurement> MeasureSignInAsync(LoadTarget target, Wrk wrk, BenchConfiguration configuration, string pools, int round,
-        CancellationToken cancellationToken)
-    {
-        var accounts = settings.Connections * 2;
-        var pool = Path.Combine(pools, $"{round}-{configuration.Name}-sign-in.txt");
-        await _progress.StepAsync($"round {round}/{settings.Rounds} {configuration.Name}: {accounts} accounts, a new browser's sign-in form for each", async () =>
-        {
-            await target.Accounts.EnsureAsync(accounts, cancellationToken);
-            await target.Accounts.WriteFormsAsync(pool, cancellationToken);
-        });
-        return await MeasureAsync(target.Stack, wrk, configuration, Scenario.SignIn, pool, pool, [], round, cancellationToken);
     }
 
     private int PoolSize(double rate, TimeSpan seconds) =>

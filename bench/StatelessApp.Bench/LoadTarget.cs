@@ -1,27 +1,24 @@
 namespace StatelessApp.Bench;
 
 /// <summary>
-/// One stack the run drives: the system under test with the .NET client that makes its shoppers and accounts (trusting that stack's
+/// One stack the run drives: the system under test with the .NET client that makes its shoppers (trusting that stack's
 /// CA alone when it runs TLS). The run has one per stack: the shipped one, and the plaintext twin when measured.
 /// </summary>
 public sealed class LoadTarget : IAsyncDisposable
 {
-    private readonly HttpClient _http;
-
     private LoadTarget(SystemUnderTest stack, HttpClient http)
     {
         Stack = stack;
-        _http = http;
+        Http = http;
         Shoppers = new ShopperPool(http, stack.Proxy);
-        Accounts = new AccountPool(http, stack.Proxy);
     }
 
     public SystemUnderTest Stack { get; }
 
-    public ShopperPool Shoppers { get; }
+    /// <summary>The client of this stack's proxy (cookies per request, the stack's CA trusted).</summary>
+    public HttpClient Http { get; }
 
-    /// <summary>The sign-in scenario's accounts, registered on this stack's database.</summary>
-    public AccountPool Accounts { get; }
+    public ShopperPool Shoppers { get; }
 
     /// <summary>Brings the stack up (with TLS or as the plaintext twin, with the bench host if a build needs it) and readies its statement counter.</summary>
     public static async Task<LoadTarget> UpAsync(TextWriter output, string? logsCopy, bool tls, bool benchHost, CancellationToken cancellationToken)
@@ -47,7 +44,7 @@ public sealed class LoadTarget : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        Http.Dispose();
         await Stack.DisposeAsync();
     }
 }

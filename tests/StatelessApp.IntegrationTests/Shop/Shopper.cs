@@ -9,7 +9,7 @@ namespace StatelessApp.IntegrationTests.Shop;
 /// A browser: one cookie jar, whichever instance it talks to (as behind a proxy that balances requests across
 /// instances). Redirects are not followed, so tests see them.
 /// </summary>
-public sealed partial class Shopper : IDisposable
+public sealed class Shopper : IDisposable
 {
     private readonly Dictionary<ShopInstance, HttpClient> _clients = [];
 
@@ -56,7 +56,8 @@ public sealed partial class Shopper : IDisposable
     }
 
     /// <summary>The antiforgery token of the first form in a page.</summary>
-    public static string AntiforgeryToken(string html) => StatelessApp.TestKit.Http.AntiforgeryField.TokenOf(html);
+    public static string AntiforgeryToken(string html) =>
+        StatelessApp.TestKit.Shop.AntiforgeryField.TokenIn(html) ?? throw new Xunit.Sdk.XunitException("the page has no antiforgery token");
 
     public void Dispose()
     {

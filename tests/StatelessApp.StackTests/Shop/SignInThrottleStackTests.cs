@@ -1,6 +1,6 @@
 using System.Net;
 using StatelessApp.StackTests.Fixtures;
-using StatelessApp.TestKit.Http;
+using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Security;
 using static StatelessApp.StackTests.Shop.ShopResponses;
 
@@ -72,7 +72,7 @@ public sealed class SignInThrottleStackTests(StackFixture stack)
     /// <summary>GETs the form for its antiforgery token, then POSTs email and password back, as a browser does.</summary>
     private static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string page, string email)
     {
-        var token = AntiforgeryField.TokenOf(await client.GetStringAsync(page));
+        var token = AntiforgeryField.TokenIn(await client.GetStringAsync(page)) ?? throw new InvalidOperationException($"{page} has no antiforgery token");
         return await client.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Email"] = email,
