@@ -10,7 +10,7 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
-    /// <summary>false turns the limits off (a benchmark of the app alone); the proxies' edge limits still apply.</summary>
+    /// <summary>false turns the limits off, the sign-in throttle too (a benchmark of the app alone); the proxies' edge limits still apply.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Prefix of the counters' Redis keys; it must lie in the app user's ACL key pattern (StatelessApp:*).</summary>

@@ -12,6 +12,7 @@ public sealed class DecoyPasswordHash
 {
     private static readonly ShopAccount Nobody = new();
 
+    // Made on first use, not at start-up (a hash costs ~0.1 s); two first callers may both make one: either serves.
     private string? _hash;
 
     /// <summary>One verification of <paramref name="password"/>, whose result says nothing.</summary>
