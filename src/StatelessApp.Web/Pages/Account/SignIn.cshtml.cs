@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using StatelessApp.Hosting.RateLimiting;
@@ -12,22 +11,9 @@ namespace StatelessApp.Web.Pages.Account;
 /// sign-in limit all answer 200 after one password verification. Only a pause of the client's address (429) and a
 /// throttle that cannot count (Redis down: 503, fail closed) differ, and they say nothing about the account.
 /// </summary>
-public sealed class SignInModel(SignInThrottle throttle, PasswordCheck passwords, AccountSessions sessions) : PageModel
+public sealed class SignInModel(SignInThrottle throttle, PasswordCheck passwords, AccountSessions sessions) : CredentialsPageModel
 {
     public const string Failure = "Email or password is incorrect, or sign-in is paused for this account. Try again later.";
-
-    [BindProperty]
-    [Required]
-    [StringLength(256)]
-    [Display(Name = "Email")]
-    public string Email { get; set; } = "";
-
-    [BindProperty]
-    [Required]
-    [DataType(DataType.Password)]
-    [StringLength(AccountsExtensions.MaxPasswordLength)]
-    [Display(Name = "Password")]
-    public string Password { get; set; } = "";
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }

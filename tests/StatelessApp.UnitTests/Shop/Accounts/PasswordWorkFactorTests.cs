@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StatelessApp.Web.Accounts;
 
-namespace StatelessApp.UnitTests.Accounts;
+namespace StatelessApp.UnitTests.Shop.Accounts;
 
 public sealed class PasswordWorkFactorTests
 {
