@@ -45,9 +45,10 @@ public sealed class AccountPool(HttpClient http, Uri proxy)
         request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
         request.Headers.Add("Cookie", cookies);
         using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Redirect)
+        // The client follows redirects: a registration ends on the home page; a refused one stays on the form.
+        if (response.StatusCode != HttpStatusCode.OK || response.RequestMessage?.RequestUri?.AbsolutePath != "/")
         {
-            throw new InvalidOperationException($"registering {email}: POST {page} answered {(int)response.StatusCode}");
+            throw new InvalidOperationException($"registering {email}: POST {page} ended with {(int)response.StatusCode} at {response.RequestMessage?.RequestUri}");
         }
     }
 
