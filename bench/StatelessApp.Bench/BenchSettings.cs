@@ -15,7 +15,9 @@ public sealed record BenchSettings
         shipped, stateful, stateless with Microsoft's RedisCache session, stateless on the plaintext twin; the order
         reversed every other round) it starts ONE app instance behind region A's proxy and drives every scenario with
         wrk for a fixed time: floor (/health/live), catalogue (GET /api/products), session-read (GET /api/cart),
-        cart-change (POST /api/cart/items), checkout (POST /api/checkout, a fresh cart each). Prints progress and a
+        cart-change (POST /api/cart/items), checkout (POST /api/checkout, a fresh cart each), sign-in-page
+        (GET /Account/SignIn), sign-in (POST /Account/SignIn, a whole sign-in of one of 2 x connections accounts).
+        Prints progress and a
         table of the rounds' medians with ratios, counts Redis commands, PostgreSQL statements (by node) and the servers'
         CPU per request, writes results.csv/.json/.md and the plot, and takes the stack down again.
 

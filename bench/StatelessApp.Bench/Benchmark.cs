@@ -17,6 +17,10 @@ public sealed partial class Benchmark(BenchSettings settings, string repositoryR
     /// <summary>The shop's flood (Benchmark.Flood.cs); an app made from the template without the sample has no shop to flood, nor that file.</summary>
     partial void MeasureFlood(SystemUnderTest stack, ref Task<FloodMeasurement>? measuring, CancellationToken cancellationToken);
 
+    /// <summary>The shop's sign-in (Benchmark.SignIn.cs); an app made from the template without the sample has no accounts, nor that file.</summary>
+    partial void MeasureSignIn(LoadTarget target, Wrk wrk, BenchConfiguration configuration, string pools, int round, ref Task<Measurement>? measuring,
+        CancellationToken cancellationToken);
+
     public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
     {
         var machineBefore = MachineSnapshot.Take();
@@ -56,8 +60,16 @@ public sealed partial class Benchmark(BenchSettings settings, string repositoryR
                         await ShopperPool.WriteAsync(poolFile, await target.Shoppers.CreateAsync(settings.Shoppers, cartProducts, cancellationToken), cancellationToken));
                     foreach (var scenario in settings.Scenarios)
                     {
+                        Task<Measurement>? signIn = null;
+                        if (scenario == Scenario.SignIn)
+                        {
+                            MeasureSignIn(target, wrk, configuration, pools.FullName, round, ref signIn, cancellationToken);
+                        }
+
                         var measurement = scenario == Scenario.Checkout
                             ? await MeasureCheckoutAsync(target.Stack, wrk, target.Shoppers, configuration, cartProducts, runs, pools.FullName, round, cancellationToken)
+                            : signIn is not null
+                            ? await signIn
                             : await MeasureAsync(target.Stack, wrk, configuration, scenario, poolFile, poolFile, cartProducts, round, cancellationToken);
                         runs.Add(measurement);
                     }

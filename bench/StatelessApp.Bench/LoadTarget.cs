@@ -6,16 +6,17 @@ namespace StatelessApp.Bench;
 /// </summary>
 public sealed class LoadTarget : IAsyncDisposable
 {
-    private readonly HttpClient _http;
-
     private LoadTarget(SystemUnderTest stack, HttpClient http)
     {
         Stack = stack;
-        _http = http;
+        Http = http;
         Shoppers = new ShopperPool(http, stack.Proxy);
     }
 
     public SystemUnderTest Stack { get; }
+
+    /// <summary>The client of this stack's proxy (cookies per request, the stack's CA trusted).</summary>
+    public HttpClient Http { get; }
 
     public ShopperPool Shoppers { get; }
 
@@ -43,7 +44,7 @@ public sealed class LoadTarget : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        Http.Dispose();
         await Stack.DisposeAsync();
     }
 }

@@ -13,5 +13,10 @@ public sealed record Scenario(string Name, string Request, bool TouchesSession, 
 
     public static readonly Scenario Checkout = new("checkout", "POST /api/checkout", true, "places a fresh 1-line cart as an order on the primary");
 
-    public static readonly IReadOnlyList<Scenario> All = [Floor, Catalogue, SessionRead, CartChange, Checkout];
+    public static readonly Scenario SignInPage = new("sign-in-page", "GET /Account/SignIn", false, "the sign-in form and its antiforgery token");
+
+    public static readonly Scenario SignIn = new("sign-in", "POST /Account/SignIn", true,
+        "signs an account in: throttle counters, one password verification, cookie re-issued, session regenerated");
+
+    public static readonly IReadOnlyList<Scenario> All = [Floor, Catalogue, SessionRead, CartChange, Checkout, SignInPage, SignIn];
 }

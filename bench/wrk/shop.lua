@@ -1,7 +1,8 @@
 -- wrk script for bench/run: every request carries a pool shopper's cookies (shopper identity + session), as a
 -- returning browser's would. Arguments after `--`:
---   scenario   floor | catalogue | session-read | cart-change | checkout
---   pool       file with one Cookie header value a line (written by the bench before the run)
+--   scenario   floor | catalogue | session-read | cart-change | checkout | sign-in-page | sign-in
+--   pool       file with one Cookie header value a line (written by the bench before the run); for sign-in, each
+--              line is a Cookie header value, a tab and the form body (AccountPool: a new browser's sign-in form)
 --   threads    wrk's -t, so every thread takes its own slice of the pool: no two threads share a shopper, and with
 --              more shoppers per thread than connections no two requests of one shopper are ever in flight together
 --   products   (cart-change) product ids already in every pool cart; adding to them never creates a new line
@@ -44,11 +45,19 @@ function init(args)
         table.insert(requests, wrk.format("POST", "/api/cart/items", json_headers(cookie), body))
       end
     end
+  elseif scenario == "sign-in" then
+    for _, line in ipairs(cookies) do
+      local cookie, body = line:match("^([^\t]*)\t(.*)$")
+      assert(body, "sign-in pool line without a tab: " .. line)
+      table.insert(requests, wrk.format("POST", "/Account/SignIn",
+        { ["Cookie"] = cookie, ["Content-Type"] = "application/x-www-form-urlencoded", ["Accept"] = "text/html" }, body))
+    end
   else
     local method, path, body = "GET", nil, nil
     if scenario == "floor" then path = "/health/live"
     elseif scenario == "catalogue" then path = "/api/products"
     elseif scenario == "session-read" then path = "/api/cart"
+    elseif scenario == "sign-in-page" then path = "/Account/SignIn"
     elseif scenario == "checkout" then method, path, body = "POST", "/api/checkout", "{}" -- a JSON body: the API refuses a body-less POST
     else error("unknown scenario " .. tostring(scenario)) end
     for _, cookie in ipairs(cookies) do

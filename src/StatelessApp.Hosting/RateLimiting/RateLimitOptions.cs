@@ -10,7 +10,7 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
-    /// <summary>false turns the limits off (a benchmark of the app alone); the proxies' edge limits still apply.</summary>
+    /// <summary>false turns the limits off, the sign-in throttle too (a benchmark of the app alone); the proxies' edge limits still apply.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Prefix of the counters' Redis keys; it must lie in the app user's ACL key pattern (StatelessApp:*).</summary>
@@ -30,4 +30,16 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests per authenticated user (<see cref="UserIdClaim"/>), on top of the client limit.</summary>
     public RateLimitPolicy User { get; set; } = new() { PermitLimit = 150, Window = TimeSpan.FromSeconds(10) };
+
+    /// <summary>
+    /// Sign-in attempts per account name (the normalised email, whether or not such an account exists), counted before
+    /// the password is checked: bounds guessing on one account from any number of addresses. See docs/accounts.md#abuse.
+    /// </summary>
+    public RateLimitPolicy SignInPerAccount { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>
+    /// Sign-in attempts per client address (an IPv6 client by its /64), whichever accounts they name: bounds guessing
+    /// across many accounts from one address, and how many accounts one address can pause.
+    /// </summary>
+    public RateLimitPolicy SignInPerClient { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(15) };
 }

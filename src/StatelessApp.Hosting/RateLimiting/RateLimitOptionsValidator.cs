@@ -26,6 +26,8 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
 
         RateLimitPolicy.Validate($"{Section}:{nameof(RateLimitOptions.Client)}", options.Client, failures);
         RateLimitPolicy.Validate($"{Section}:{nameof(RateLimitOptions.User)}", options.User, failures);
+        RateLimitPolicy.Validate($"{Section}:{nameof(RateLimitOptions.SignInPerAccount)}", options.SignInPerAccount, failures);
+        RateLimitPolicy.Validate($"{Section}:{nameof(RateLimitOptions.SignInPerClient)}", options.SignInPerClient, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -12,7 +12,8 @@ public static class RateLimitingHostingExtensions
 {
     /// <summary>
     /// Rate limits shared by every instance (section "RateLimits": per client address, per user), counted in the shared
-    /// Redis without scripts. Needs <c>AddRedis</c>. The 429 answers: <see cref="TooManyRequests"/>.
+    /// Redis without scripts, and the <see cref="SignInThrottle"/> a sign-in handler calls. Needs <c>AddRedis</c>. The 429
+    /// answers: <see cref="TooManyRequests"/>.
     /// </summary>
     public static IHostApplicationBuilder AddRedisRateLimits(this IHostApplicationBuilder builder)
     {
@@ -24,6 +25,12 @@ public static class RateLimitingHostingExtensions
             ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RedisWindowCounter>();
+        builder.Services.TryAddSingleton<WindowLimits>();
+        builder.Services.TryAddSingleton(services => new SignInThrottle(
+            services.GetRequiredService<IOptions<RateLimitOptions>>(),
+            services.GetRequiredService<WindowLimits>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignInThrottle>>()));
         return builder;
     }
 

@@ -19,4 +19,11 @@ public sealed class AccountOptions
     /// shopper cookie lives: a shopper away longer starts with an empty cart.
     /// </summary>
     public TimeSpan SavedCartLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// PBKDF2-HMAC-SHA512 iterations of Identity's password hasher (V3): OWASP's figure for that hash. Each sign-in and
+    /// each failed one pays one verification at this count (measured in docs/accounts.md#abuse); a hash made at a lower
+    /// count still verifies and is rehashed at this one on its next successful sign-in.
+    /// </summary>
+    public int PasswordIterations { get; set; } = 210_000;
 }

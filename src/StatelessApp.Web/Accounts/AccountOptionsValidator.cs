@@ -14,6 +14,12 @@ public sealed class AccountOptionsValidator : IValidateOptions<AccountOptions>
 
     public static readonly TimeSpan MaxLockout = TimeSpan.FromDays(1);
 
+    /// <summary>Identity's own default since .NET 7: a lower count would weaken every hash made from now on.</summary>
+    public const int MinPasswordIterations = 100_000;
+
+    /// <summary>Past this a verification costs about half a second of a core (docs/accounts.md#abuse): sign-in itself becomes the denial of service.</summary>
+    public const int MaxPasswordIterations = 1_000_000;
+
     public static readonly TimeSpan MinSavedCartLifetime = TimeSpan.FromHours(1);
 
     /// <summary>Redis keeps the saved cart with this TTL; beyond a shopper cookie's maximum nobody could come back for it.</summary>
@@ -35,6 +41,11 @@ public sealed class AccountOptionsValidator : IValidateOptions<AccountOptions>
         if (options.SavedCartLifetime < MinSavedCartLifetime || options.SavedCartLifetime > MaxSavedCartLifetime)
         {
             failures.Add($"{AccountOptions.SectionName}:SavedCartLifetime must be between {MinSavedCartLifetime} and {MaxSavedCartLifetime} (was {options.SavedCartLifetime}).");
+        }
+
+        if (options.PasswordIterations is < MinPasswordIterations or > MaxPasswordIterations)
+        {
+            failures.Add($"{AccountOptions.SectionName}:PasswordIterations must be between {MinPasswordIterations} and {MaxPasswordIterations} (was {options.PasswordIterations}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

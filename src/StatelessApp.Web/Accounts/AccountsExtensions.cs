@@ -15,7 +15,8 @@ public static class AccountsExtensions
 
     /// <summary>
     /// ASP.NET Core Identity's user manager on the shop's database (no roles, no Identity cookie: the shopper cookie is
-    /// the one authentication cookie), lockout on for every account with <c>Accounts:*</c> settings validated at start-up.
+    /// the one authentication cookie), lockout on for every account and the hasher's work factor, with <c>Accounts:*</c>
+    /// settings validated at start-up.
     /// </summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
@@ -40,9 +41,15 @@ public static class AccountsExtensions
             identity.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedAccessAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = accounts.Value.LockoutDuration;
         });
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
+        {
+            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.IterationCount = accounts.Value.PasswordIterations;
+        });
 
         services.TryAddSingleton<SavedCarts>();
         services.TryAddScoped<ConfirmedAccountWrites>();
+        services.TryAddSingleton<DecoyPasswordHash>();
         services.TryAddScoped<PasswordCheck>();
         services.TryAddScoped<AccountSessions>();
         services.TryAddScoped<AccountRevocation>();

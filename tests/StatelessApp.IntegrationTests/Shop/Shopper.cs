@@ -16,11 +16,19 @@ public sealed class Shopper : IDisposable
 
     public CookieContainer Cookies { get; } = new();
 
+    /// <summary>The client address an instance that trusts 127.0.0.1 as its proxy sees (X-Forwarded-For); null: none sent.</summary>
+    public string? ForwardedFor { get; init; }
+
     public HttpClient On(ShopInstance instance)
     {
         if (!_clients.TryGetValue(instance, out var client))
         {
             client = new HttpClient(TestTls.Handler(Cookies)) { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            if (ForwardedFor is not null)
+            {
+                client.DefaultRequestHeaders.Add("X-Forwarded-For", ForwardedFor);
+            }
+
             _clients[instance] = client;
         }
 

@@ -5,7 +5,8 @@ namespace StatelessApp.TestKit.Load;
 /// <summary>
 /// App settings (RateLimits:*) for a stack whose load comes from one client address at the rate the machine allows (the
 /// drills, the benchmarks, most stack tests): the limits still count every request in Redis, as in production, but their
-/// thresholds are out of the way. The tests of the limits themselves set their own.
+/// thresholds are out of the way. The tests of the limits themselves set their own. The sign-in limit per account stays
+/// as shipped: tests name fresh accounts and sign each in a few times; only the per-address one is in the way.
 /// </summary>
 public static class RateLimitSettings
 {
@@ -16,6 +17,7 @@ public static class RateLimitSettings
         ["RateLimits:Client:PermitLimit"] = Unreachable.ToString(CultureInfo.InvariantCulture),
         ["RateLimits:User:PermitLimit"] = Unreachable.ToString(CultureInfo.InvariantCulture),
         ["RateLimits:Orders:PermitLimit"] = Unreachable.ToString(CultureInfo.InvariantCulture),
+        ["RateLimits:SignInPerClient:PermitLimit"] = Unreachable.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>Adds <paramref name="settings"/> to a stack's app settings (StackContext.AppSettings).</summary>

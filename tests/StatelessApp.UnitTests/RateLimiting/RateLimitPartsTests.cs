@@ -37,6 +37,38 @@ public sealed class RateLimitPartsTests
         Assert.StartsWith("RateLimits:Client:", failures[0], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Alice@Example.com")]
+    [InlineData("  ALICE@EXAMPLE.COM ")]
+    [InlineData("alice@example.com")]
+    public void Every_spelling_of_an_account_name_is_one_partition_and_none_shows_the_email(string spelling)
+    {
+        var partition = AccountPartition.Of(spelling);
+
+        Assert.Equal(AccountPartition.Of("alice@example.com"), partition);
+        Assert.Matches("^account-[0-9a-f]{32}$", partition);
+        Assert.NotEqual(AccountPartition.Of("alice@example.org"), partition);
+        Assert.Matches("^account-[0-9a-f]{32}$", AccountPartition.Of("\uD800lice@example.com")); // not Unicode: still counted
+    }
+
+    [Fact]
+    public void The_sign_in_limits_are_validated_at_start_up_by_their_setting_names()
+    {
+        var options = new RateLimitOptions
+        {
+            SignInPerAccount = new RateLimitPolicy { PermitLimit = 0, Window = TimeSpan.FromMinutes(15) },
+            SignInPerClient = new RateLimitPolicy { PermitLimit = 30, Window = TimeSpan.FromMilliseconds(1500) },
+        };
+
+        var result = new RateLimitOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(2, result.Failures!.Count());
+        Assert.Contains(result.Failures!, failure => failure.StartsWith("RateLimits:SignInPerAccount:PermitLimit", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, failure => failure.StartsWith("RateLimits:SignInPerClient:Window", StringComparison.Ordinal));
+        Assert.True(new RateLimitOptionsValidator().Validate(null, new RateLimitOptions()).Succeeded); // the shipped defaults
+    }
+
     [Fact]
     public void Memory_use_is_read_from_INFO_memory()
     {

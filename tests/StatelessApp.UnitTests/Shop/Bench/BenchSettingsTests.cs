@@ -44,7 +44,7 @@ public class BenchSettingsTests
     [InlineData(new[] { "--fast" }, "unknown argument '--fast' (bench/run -h lists them)")]
     [InlineData(new[] { "--threads", "8", "--connections", "4" }, "--threads (8) cannot exceed --connections (4): wrk gives each thread at least one connection")]
     [InlineData(new[] { "--shoppers", "20" }, "--shoppers (20) must be at least twice --connections (16)")]
-    [InlineData(new[] { "--scenarios", "floor,login" }, "--scenarios: unknown login (known: floor, catalogue, session-read, cart-change, checkout)")]
+    [InlineData(new[] { "--scenarios", "floor,login" }, "--scenarios: unknown login (known: floor, catalogue, session-read, cart-change, checkout, sign-in-page, sign-in)")]
     [InlineData(new[] { "--scenarios", "checkout" }, "--scenarios: checkout sizes its cart pool from cart-change's rate, so it needs cart-change too")]
     [InlineData(new[] { "--configurations", "stateless,tls" }, "--configurations: unknown tls (known: stateless, stateful, stock-redis, plaintext, flood)")]
     [InlineData(new[] { "--configurations", "plaintext" }, "--configurations: every ratio is stateless against another build, so it needs stateless")]
