@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace StatelessApp.BrowserTests.Shop;
+
+/// <summary>
+/// What a shopper does on the shop's pages, found by the texts a person sees (headings, button and link names, the
+/// status line), never by ids: src/StatelessApp.Web/Pages. Each step checks that the page answered what it should.
+/// </summary>
+public static partial class ShopSteps
+{
+    /// <summary>Adds one of the catalogue's <paramref name="index"/>-th product and returns its name.</summary>
+    public static async Task<string> AddToCartAsync(this IPage page, int index)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoServedAsync("/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Catalogue", Exact = true })).ToBeVisibleAsync();
+        var product = page.Locator("li.product").Nth(index);
+        var name = (await product.GetByRole(AriaRole.Heading).TextContentAsync())?.Trim()
+            ?? throw new InvalidOperationException($"product {index} has no name");
+        await product.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Added 1 × {name} to your cart.");
+        return name;
+    }
+
+    /// <summary>The names of the products in the cart page's lines.</summary>
+    public static async Task<IReadOnlyList<string>> CartLinesAsync(this IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoServedAsync("/Cart");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your cart" })).ToBeVisibleAsync();
+        return await ProductNamesAsync(page.Locator("table.lines tbody tr td:first-child"));
+    }
+
+    /// <summary>
+    /// Places the order from the checkout page and returns the order's short id (its heading). A 503 while the
+    /// stack fails over is answered as a person would: back to the checkout page, press "Place order" again; the order
+    /// page itself is reloaded until it shows.
+    /// </summary>
+    public static async Task<string> PlaceOrderAsync(this IPage page, TimeSpan failoverBound)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var orderPageLoads = await Poll.UntilAsync("the order placed", async _ =>
+            {
+                if ((await page.GotoAsync("/Checkout"))?.Status != 200)
+                {
+                    return (int?)null;
+                }
+
+                // The answer that ends the click: the order page the POST redirected to, or the POST's own failure.
+                var answer = await page.RunAndWaitForResponseAsync(
+                    () => page.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync(),
+                    r => OrderPage().IsMatch(r.Url) || (r.Request.Method == "POST" && r.Status != 302));
+                if (!OrderPage().IsMatch(answer.Url))
+                {
+                    return null;
+                }
+
+                await page.WaitForURLAsync(OrderPage());
+                return answer.Status == 200 ? 1 : 1 + await page.ReloadUntilServedAsync(page.Url, failoverBound);
+            },
+            loads => loads is not null, failoverBound, retryOn: e => e is PlaywrightException, interval: TimeSpan.FromMilliseconds(500));
+        if (orderPageLoads == 1)
+        {
+            // The message rides in TempData: only the order page's first rendering shows it.
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Thank you! Your order is placed.");
+        }
+
+        return await page.GetByRole(AriaRole.Heading, new() { Name = "Order" }).Locator("code").InnerTextAsync();
+    }
+
+    /// <summary>The products of the order page the browser shows.</summary>
+    public static Task<IReadOnlyList<string>> OrderLinesAsync(this IPage page) =>
+        ProductNamesAsync(page.Locator("table.lines tbody tr td:first-child"));
+
+    /// <summary>The short ids listed on "My orders".</summary>
+    public static async Task<IReadOnlyList<string>> MyOrdersAsync(this IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoServedAsync("/Orders");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My orders" })).ToBeVisibleAsync();
+        return await page.Locator("table.lines tbody tr td:first-child code").AllInnerTextsAsync();
+    }
+
+    /// <summary>Which instance served the page, from its footer ("a/app-1").</summary>
+    public static Task<string> ServedByAsync(this IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.Locator("footer code").InnerTextAsync();
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> and fails unless it answers 200 (a 503 page would otherwise look like any page).
+    /// </summary>
+    public static async Task GotoServedAsync(this IPage page, string path)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var response = await page.GotoAsync(path);
+        if (response?.Status != 200)
+        {
+            throw new InvalidOperationException($"GET {path} answered {response?.Status}: {await page.ContentAsync()}");
+        }
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> until it answers 200, as a person reloads a page that failed while the stack fails
+    /// over (refused connections and 503s); returns how many loads it took.
+    /// </summary>
+    public static async Task<int> ReloadUntilServedAsync(this IPage page, string path, TimeSpan failoverBound)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var loads = 0;
+        await Poll.UntilAsync($"GET {path} to answer 200", async _ =>
+            {
+                loads++;
+                return (await page.GotoAsync(path))?.Status;
+            },
+            status => status == 200, failoverBound, retryOn: e => e is PlaywrightException, interval: TimeSpan.FromMilliseconds(500));
+        return loads;
+    }
+
+    /// <summary>The product name is each cell's first text (the SKU follows in a span).</summary>
+    private static async Task<IReadOnlyList<string>> ProductNamesAsync(ILocator cells) =>
+        await cells.EvaluateAllAsync<string[]>("cells => cells.map(c => c.firstChild.textContent.trim())");
+
+    [GeneratedRegex("/Orders/Details/[0-9a-f-]{36}$")]
+    private static partial Regex OrderPage();
+}
