@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StatelessApp.Web.Accounts;
 using StatelessApp.Web.Api;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web;
 
-/// <summary>The shop itself, on top of the hosting defaults: pages, API, shopper identity, bad-request answers.</summary>
+/// <summary>The shop itself, on top of the hosting defaults: pages, API, shopper identity and accounts, bad-request answers.</summary>
 public static class ShopExtensions
 {
     public static IHostApplicationBuilder AddShop(this IHostApplicationBuilder builder)
@@ -14,6 +15,7 @@ public static class ShopExtensions
         var services = builder.Services;
         services.AddRazorPages();
         services.AddShopperIdentity();
+        services.AddAccounts();                 // register, sign in/out, password, sign out everywhere (Accounts:*)
 
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Unreadable API input (malformed JSON, wrong types) throws instead of a silent 400, so it is logged and

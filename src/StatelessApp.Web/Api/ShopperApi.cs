@@ -1,6 +1,5 @@
-using StackExchange.Redis;
 using StatelessApp.Hosting.Failures;
-using StatelessApp.Hosting.Redis;
+using StatelessApp.Web.Accounts;
 using StatelessApp.Web.Shop;
 
 namespace StatelessApp.Web.Api;
@@ -8,56 +7,32 @@ namespace StatelessApp.Web.Api;
 /// <summary>
 /// POST /api/shopper/sign-out-everywhere: revokes every copy of this shopper's cookie (another browser, a stolen copy)
 /// on every instance of both regions, and re-issues this browser's with the new stamp (same shopper, same expiry) → 204.
+/// For a signed-in account it is the Account page's "Sign out everywhere" (a new security stamp in the database first).
 /// </summary>
-internal static partial class ShopperApi
+internal static class ShopperApi
 {
     public static RouteGroupBuilder MapShopperApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/shopper/sign-out-everywhere", async (HttpContext context, ShopperStamps stamps, ILoggerFactory loggers) =>
+        api.MapPost("/shopper/sign-out-everywhere", async (HttpContext context, ShopperRevocation revocation, IServiceProvider services) =>
         {
-            var logger = loggers.CreateLogger(typeof(ShopperApi));
-            var shopperId = context.User.GetShopperId();
-            var issued = await ShopperIdentity.IssuedAsync(context);
-            var stamp = ShopperStamps.NewStamp();
-            try
+            var outcome = context.User.AccountEmail() is null
+                ? await revocation.ApplyAsync(context, ShopperStamps.NewStamp())
+                : await services.GetRequiredService<AccountRevocation>().SignOutEverywhereAsync(context, context.RequestAborted);
+            switch (outcome)
             {
-                await stamps.StoreAsync(shopperId, stamp, context.RequestAborted);
+                case RevocationOutcome.NotStored:
+                    await ServiceUnavailable.WriteAsync(context, "Shopper store unavailable",
+                        "Nothing was revoked (or, if Redis applied it after all, this browser starts anew). Try again.");
+                    return Results.Empty;
+                case RevocationOutcome.NotConfirmed:
+                    await ServiceUnavailable.WriteAsync(context, "Revocation not confirmed",
+                        "The revocation holds on the primary but no replica confirmed it yet; repeat it to be sure.");
+                    return Results.Empty;
+                default:
+                    return Results.NoContent();
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                LogNotRevoked(logger, shopperId, ex.Message);
-                await ServiceUnavailable.WriteAsync(context, "Shopper store unavailable",
-                    "Nothing was revoked (or, if Redis applied it after all, this browser starts anew). Try again.");
-                return Results.Empty;
-            }
-
-            // Stored on the primary: from here on this browser needs the new stamp, whether or not a replica confirms.
-            await ShopperIdentity.ReissueAsync(context, stamp, issued);
-            try
-            {
-                await stamps.ConfirmAsync(context.RequestAborted);
-            }
-            catch (ReplicaAcknowledgementException ex)
-            {
-                LogNotConfirmed(logger, shopperId, ex.Message);
-                await ServiceUnavailable.WriteAsync(context, "Revocation not confirmed",
-                    "The revocation holds on the primary but no replica confirmed it yet; repeat it to be sure.");
-                return Results.Empty;
-            }
-
-            LogRevoked(logger, shopperId);
-            return Results.NoContent();
         }).WithTags("Shopper");
 
         return api;
     }
-
-    [LoggerMessage(EventId = 9103, Level = LogLevel.Information, Message = "Every shopper cookie of {ShopperId} revoked; this browser's re-issued")]
-    private static partial void LogRevoked(ILogger logger, string shopperId);
-
-    [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "Revocation for shopper {ShopperId} failed, answering 503: {Reason}")]
-    private static partial void LogNotRevoked(ILogger logger, string shopperId, string reason);
-
-    [LoggerMessage(EventId = 9105, Level = LogLevel.Warning, Message = "Revocation for shopper {ShopperId} stored on the primary but not confirmed by a replica, answering 503: {Reason}")]
-    private static partial void LogNotConfirmed(ILogger logger, string shopperId, string reason);
 }

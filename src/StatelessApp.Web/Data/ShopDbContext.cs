@@ -1,12 +1,16 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using StatelessApp.Web.Accounts;
 
 namespace StatelessApp.Web.Data;
 
 /// <summary>
 /// The shop's database. Injected as <c>ShopDbContext</c> it talks to the primary (writes, "my orders");
-/// as <c>ReadOnlyDbContext&lt;ShopDbContext&gt;</c> to a standby (catalogue).
+/// as <c>ReadOnlyDbContext&lt;ShopDbContext&gt;</c> to a standby (catalogue). It also holds the accounts (Identity's
+/// user store without roles), so accounts share the migrations, the read/write split and the consistency tokens.
 /// </summary>
-public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(options)
+public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : IdentityUserContext<ShopAccount, Guid>(options)
 {
     public DbSet<Product> Products => Set<Product>();
 
@@ -14,9 +18,15 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
 
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<Product>(product =>
+        base.OnModelCreating(builder); // Identity's model first: the names below override its AspNet* tables
+        builder.Entity<ShopAccount>().ToTable("accounts");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("account_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("account_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("account_tokens");
+
+        builder.Entity<Product>(product =>
         {
             product.ToTable("products");
             product.Property(p => p.Sku).HasMaxLength(32);
@@ -28,7 +38,7 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
             product.HasData(CatalogueSeed.Products);
         });
 
-        modelBuilder.Entity<Order>(order =>
+        builder.Entity<Order>(order =>
         {
             order.ToTable("orders");
             order.Property(o => o.Id).ValueGeneratedNever();
@@ -42,7 +52,7 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<OrderLine>(line =>
+        builder.Entity<OrderLine>(line =>
         {
             line.ToTable("order_lines");
             line.HasKey(l => new { l.OrderId, l.ProductId });

@@ -78,6 +78,23 @@ public sealed class Cart
 
     public void Clear() => _lines.Clear();
 
+    /// <summary>
+    /// Adds <paramref name="other"/>'s lines to this cart (a saved cart merged at sign-in): quantities add up, capped at
+    /// <see cref="MaxQuantityPerLine"/>; products beyond <see cref="MaxLines"/> are left out.
+    /// </summary>
+    public void Merge(Cart other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var line in other.Lines)
+        {
+            var room = MaxQuantityPerLine - QuantityOf(line.ProductId);
+            if (room > 0)
+            {
+                _ = Add(line.ProductId, Math.Min(room, line.Quantity)); // TooManyLines: the line is left out
+            }
+        }
+    }
+
     /// <summary>Compact JSON, e.g. <c>[[3,2],[17,1]]</c> (product id, quantity): a few bytes per line in Redis.</summary>
     public byte[] ToBytes() =>
         JsonSerializer.SerializeToUtf8Bytes(_lines.Select(line => new[] { line.ProductId, line.Quantity }).ToArray());

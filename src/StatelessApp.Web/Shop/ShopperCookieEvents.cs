@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using StatelessApp.Web.Accounts;
 
 namespace StatelessApp.Web.Shop;
 
@@ -8,8 +9,11 @@ namespace StatelessApp.Web.Shop;
 /// Checks every request's shopper cookie against the shopper's current stamp (<see cref="ShopperStamps"/>): a cookie
 /// whose stamp is no longer current was revoked, and is refused (the request then gets a new anonymous identity). One
 /// Redis GET per request that carries the cookie, so a revocation holds on every instance from the next request on.
+/// An account's cookie that Redis cannot check (down, key missing) is checked against the database instead
+/// (<see cref="AccountStampFallback"/>), where its security stamp is the truth.
 /// </summary>
-internal sealed partial class ShopperCookieEvents(ShopperStamps stamps, ILogger<ShopperCookieEvents> logger) : CookieAuthenticationEvents
+internal sealed partial class ShopperCookieEvents(ShopperStamps stamps, AccountStampFallback accountStamps, ILogger<ShopperCookieEvents> logger)
+    : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
@@ -22,7 +26,10 @@ internal sealed partial class ShopperCookieEvents(ShopperStamps stamps, ILogger<
             return;
         }
 
-        var current = await stamps.CurrentAsync(shopperId, context.HttpContext.RequestAborted);
+        var aborted = context.HttpContext.RequestAborted;
+        var current = context.Principal!.AccountEmail() is null
+            ? await stamps.CurrentAsync(shopperId, aborted)
+            : await stamps.StoredAsync(shopperId, aborted) ?? await accountStamps.CurrentAsync(context.HttpContext, shopperId, aborted);
         if (current is not null && !string.Equals(stamp, current, StringComparison.Ordinal))
         {
             LogRefused(shopperId, stamp is null ? "it carries no stamp" : "its stamp was revoked");

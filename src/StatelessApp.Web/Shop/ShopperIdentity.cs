@@ -22,8 +22,11 @@ public static class ShopperIdentity
     /// <summary>The shopper id claim; NameIdentifier so antiforgery tokens are bound to the shopper.</summary>
     public const string ShopperIdClaim = ClaimTypes.NameIdentifier;
 
-    /// <summary>The revocation stamp the cookie was issued with (<see cref="ShopperStamps"/>).</summary>
+    /// <summary>The revocation stamp the cookie was issued with (<see cref="ShopperStamps"/>; an account's security stamp).</summary>
     public const string StampClaim = "stamp";
+
+    /// <summary>Present only when the shopper signed in: the account's email (its sign-in name, shown in the header).</summary>
+    public const string AccountClaim = "account";
 
     public static IServiceCollection AddShopperIdentity(this IServiceCollection services)
     {
@@ -31,7 +34,10 @@ public static class ShopperIdentity
             .BindConfiguration(ShopperCookieOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopperCookieOptions>, ShopperCookieOptionsValidator>());
+        services.TryAddSingleton<ShopRedis>();
         services.TryAddSingleton<ShopperStamps>();
+        services.TryAddSingleton<ShopperRevocation>();
+        services.TryAddSingleton<Accounts.AccountStampFallback>();
         services.TryAddSingleton<ShopperCookieEvents>();
         services.TryAddSingleton<ISessionOwner, ShopperSessionOwner>();
 
@@ -59,13 +65,36 @@ public static class ShopperIdentity
         {
             if (context.User.Identity?.IsAuthenticated != true && !context.Request.Path.StartsWithSegments("/health"))
             {
-                var shopper = Principal(Guid.NewGuid().ToString("N"), ShopperStamps.Initial);
-                await context.SignInAsync(shopper, new AuthenticationProperties { IsPersistent = true });
-                context.User = shopper; // this request already acts as the new shopper (e.g. antiforgery tokens)
+                await StartAnonymousAsync(context);
             }
 
             await next(context);
         });
+    }
+
+    /// <summary>Issues a new anonymous shopper (first visit, sign-out); this request already acts as it (e.g. antiforgery tokens).</summary>
+    public static Task StartAnonymousAsync(HttpContext context) =>
+        IssueAsync(context, Principal([new Claim(ShopperIdClaim, Guid.NewGuid().ToString("N")), new Claim(StampClaim, ShopperStamps.Initial)]));
+
+    /// <summary>
+    /// Issues the cookie of a signed-in account (a fresh absolute lifetime): shopper id = the account's, its security
+    /// stamp as the revocation stamp, its email as the <see cref="AccountClaim"/>. This request already acts as it.
+    /// </summary>
+    public static Task SignInAccountAsync(HttpContext context, string shopperId, string securityStamp, string email) =>
+        IssueAsync(context, Principal(
+        [
+            new Claim(ShopperIdClaim, shopperId),
+            new Claim(StampClaim, securityStamp),
+            new Claim(AccountClaim, email),
+        ]));
+
+    /// <summary>The signed-in account's email, or null for an anonymous shopper.</summary>
+    public static string? AccountEmail(this ClaimsPrincipal user) => user.FindFirstValue(AccountClaim);
+
+    private static async Task IssueAsync(HttpContext context, ClaimsPrincipal shopper)
+    {
+        await context.SignInAsync(shopper, new AuthenticationProperties { IsPersistent = true });
+        context.User = shopper;
     }
 
     /// <summary>The request's cookie as issued (its expiry), or null when this request was given a new identity.</summary>
@@ -73,12 +102,16 @@ public static class ShopperIdentity
         (await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme)).Properties;
 
     /// <summary>
-    /// Re-issues this browser's cookie for the same shopper with <paramref name="stamp"/> and the expiry of
-    /// <paramref name="issued"/> (a revocation must not extend the absolute lifetime).
+    /// Re-issues this browser's cookie for the same shopper (same claims, an account's too) with <paramref name="stamp"/>
+    /// and the expiry of <paramref name="issued"/> (a revocation must not extend the absolute lifetime).
     /// </summary>
     public static async Task ReissueAsync(HttpContext context, string stamp, AuthenticationProperties? issued)
     {
-        var shopper = Principal(context.User.GetShopperId(), stamp);
+        _ = context.User.GetShopperId();
+        var shopper = Principal(context.User.Claims
+            .Where(claim => claim.Type != StampClaim)
+            .Select(claim => new Claim(claim.Type, claim.Value))
+            .Append(new Claim(StampClaim, stamp)));
         await context.SignInAsync(shopper, new AuthenticationProperties
         {
             IsPersistent = true,
@@ -92,6 +125,6 @@ public static class ShopperIdentity
         user.FindFirstValue(ShopperIdClaim)
         ?? throw new InvalidOperationException("No shopper identity: UseShopperIdentity() must run before the shop's endpoints.");
 
-    private static ClaimsPrincipal Principal(string shopperId, string stamp) =>
-        new(new ClaimsIdentity([new Claim(ShopperIdClaim, shopperId), new Claim(StampClaim, stamp)], CookieAuthenticationDefaults.AuthenticationScheme));
+    private static ClaimsPrincipal Principal(IEnumerable<Claim> claims) =>
+        new(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
 }

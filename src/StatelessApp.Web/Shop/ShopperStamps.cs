@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StatelessApp.Hosting.Failures;
 using StatelessApp.Hosting.Redis;
-using StatelessApp.Hosting.Sessions;
 
 namespace StatelessApp.Web.Shop;
 
@@ -15,9 +14,8 @@ namespace StatelessApp.Web.Shop;
 /// shoppers cost no Redis write.
 /// </summary>
 public sealed partial class ShopperStamps(
-    IServiceProvider services,
+    ShopRedis redis,
     IOptions<ShopperCookieOptions> shopperOptions,
-    IOptions<RedisSessionOptions> sessionOptions,
     TimeProvider time,
     ILogger<ShopperStamps> logger)
 {
@@ -37,12 +35,37 @@ public sealed partial class ShopperStamps(
     /// the cookie on its DataProtection seal alone, as before stamps existed, rather than fail every request.
     /// </summary>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<string?> CurrentAsync(string shopperId, CancellationToken cancellationToken)
+    public async Task<string?> CurrentAsync(string shopperId, CancellationToken cancellationToken) =>
+        await ReadAsync(shopperId, cancellationToken) is { } stored
+            ? stored.IsNull ? Initial : stored.ToString()
+            : null;
+
+    /// <summary>
+    /// The stamp stored for the shopper, or null when there is none or Redis cannot tell. For accounts, whose truth is the
+    /// database: a missing key is not "never revoked" (it may have been lost with a Redis primary), so the caller asks
+    /// the database instead.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async Task<string?> StoredAsync(string shopperId, CancellationToken cancellationToken) =>
+        await ReadAsync(shopperId, cancellationToken) is { IsNull: false } stored ? stored.ToString() : null;
+
+    /// <summary>Makes <paramref name="stamp"/> the shopper's current one, on the Redis primary: every cookie with another is refused from now on.</summary>
+    /// <exception cref="RedisException">Redis failed: the stamp may or may not be stored.</exception>
+    public Task StoreAsync(string shopperId, string stamp, CancellationToken cancellationToken) =>
+        redis.Writes().StringSetAsync(Key(shopperId), stamp, shopperOptions.Value.Lifetime + TimeSpan.FromDays(1)).WaitAsync(cancellationToken);
+
+    /// <summary>Waits until the replicas have what <see cref="StoreAsync"/> wrote (as a session write does), so a failover keeps it.</summary>
+    /// <exception cref="ReplicaAcknowledgementException">Not confirmed in time: the stamp is on the primary only.</exception>
+    public Task ConfirmAsync(CancellationToken cancellationToken) => redis.ConfirmAsync("shopper revocation", cancellationToken);
+
+    private static RedisKey Key(string shopperId) => KeyPrefix + shopperId;
+
+    /// <summary>The stored value (IsNull when there is none), or null when Redis did not answer (logged at most every 10 s).</summary>
+    private async Task<RedisValue?> ReadAsync(string shopperId, CancellationToken cancellationToken)
     {
         try
         {
-            var stored = await Database().StringGetAsync(Key(shopperId)).WaitAsync(cancellationToken);
-            return stored.IsNull ? Initial : stored.ToString();
+            return await redis.Reads().StringGetAsync(Key(shopperId)).WaitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -55,28 +78,7 @@ public sealed partial class ShopperStamps(
         }
     }
 
-    /// <summary>Makes <paramref name="stamp"/> the shopper's current one, on the Redis primary: every cookie with another is refused from now on.</summary>
-    /// <exception cref="RedisException">Redis failed: the stamp may or may not be stored.</exception>
-    public Task StoreAsync(string shopperId, string stamp, CancellationToken cancellationToken) =>
-        WriteDatabase().StringSetAsync(Key(shopperId), stamp, shopperOptions.Value.Lifetime + TimeSpan.FromDays(1)).WaitAsync(cancellationToken);
-
-    /// <summary>Waits until the replicas have what <see cref="StoreAsync"/> wrote (as a session write does), so a failover keeps it.</summary>
-    /// <exception cref="ReplicaAcknowledgementException">Not confirmed in time: the stamp is on the primary only.</exception>
-    public Task ConfirmAsync(CancellationToken cancellationToken) =>
-        ReplicaAcknowledgement.EnsureAsync(WriteDatabase(), sessionOptions.Value.RequiredReplicas, sessionOptions.Value.ReplicaAckTimeout,
-            "shopper revocation", cancellationToken);
-
-    private static RedisKey Key(string shopperId) => KeyPrefix + shopperId;
-
-    // Resolved per call: with Sentinel, creating the multiplexer throws while no Sentinel answers (see RedisSessionStore).
-    private IDatabase Database() => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-
-    // WAIT must follow the write on the same connection, and must not stall the shared one (see RedisConnections).
-    private IDatabase WriteDatabase() => sessionOptions.Value.RequiredReplicas == 0
-        ? Database()
-        : services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites).GetDatabase();
-
     [LoggerMessage(EventId = 9102, Level = LogLevel.Warning,
-        Message = "Shopper stamps unavailable ({Reason}): shopper cookies are accepted without the revocation check until Redis answers (logged at most every 10 s)")]
+        Message = "Shopper stamps unavailable ({Reason}): anonymous shopper cookies are accepted without the revocation check, accounts' are checked against the database, until Redis answers (logged at most every 10 s)")]
     private partial void LogUnchecked(string reason);
 }
