@@ -86,11 +86,24 @@ public sealed class BrowserStackFixture : IAsyncLifetime, IDisposable
         return browsers;
     }
 
-    /// <summary>SIGKILLs every process of a data region, as its loss would; the next <see cref="EnsureWholeAsync"/> restores it.</summary>
-    public IReadOnlyList<Node> KillRegion(string region)
+    /// <summary>
+    /// SIGKILLs every process of a data region, as its loss would, and waits until Redis and PostgreSQL have their
+    /// primary in the other region (what the shoppers there need); returns the nodes killed and how long the failover
+    /// took. The next <see cref="EnsureWholeAsync"/> restores the region.
+    /// </summary>
+    public async Task<(IReadOnlyList<Node> Killed, TimeSpan Failover)> KillRegionAsync(string region)
     {
         _broken = true;
-        return Controller.Kill("region-" + region);
+        var watch = Stopwatch.StartNew();
+        var killed = Controller.Kill("region-" + region);
+        var survivor = StackTopology.OtherRegion(region);
+        foreach (var kind in new[] { NodeKind.Redis, NodeKind.Postgres })
+        {
+            await Poll.UntilAsync($"the {kind} primary in region {survivor}", async ct => (await Controller.PrimaryAsync(kind, ct))?.Region,
+                primary => primary == survivor, TimeSpan.FromSeconds(45), interval: TimeSpan.FromMilliseconds(200));
+        }
+
+        return (killed, watch.Elapsed);
     }
 
     /// <summary>The stack as `up` left it: a region killed by an earlier test is started again and waited for.</summary>

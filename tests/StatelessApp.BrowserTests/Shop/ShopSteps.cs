@@ -34,11 +34,12 @@ public static partial class ShopSteps
     }
 
     /// <summary>
-    /// Places the order from the checkout page and returns the order's short id (its heading). A 503 while the
+    /// Places the order from the checkout page and returns the order's id (from the order page's address: the page shows
+    /// only the id's first 8 digits, which a version-7 GUID shares with every order of the same minute or so). A 503 while the
     /// stack fails over is answered as a person would: back to the checkout page, press "Place order" again; the order
     /// page itself is reloaded until it shows.
     /// </summary>
-    public static async Task<string> PlaceOrderAsync(this IPage page, TimeSpan failoverBound)
+    public static async Task<Guid> PlaceOrderAsync(this IPage page, TimeSpan failoverBound)
     {
         ArgumentNullException.ThrowIfNull(page);
         var orderPageLoads = await Poll.UntilAsync("the order placed", async _ =>
@@ -67,20 +68,21 @@ public static partial class ShopSteps
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Thank you! Your order is placed.");
         }
 
-        return await page.GetByRole(AriaRole.Heading, new() { Name = "Order" }).Locator("code").InnerTextAsync();
+        return OrderIdIn(page.Url);
     }
 
     /// <summary>The products of the order page the browser shows.</summary>
     public static Task<IReadOnlyList<string>> OrderLinesAsync(this IPage page) =>
         ProductNamesAsync(page.Locator("table.lines tbody tr td:first-child"));
 
-    /// <summary>The short ids listed on "My orders".</summary>
-    public static async Task<IReadOnlyList<string>> MyOrdersAsync(this IPage page)
+    /// <summary>The orders "My orders" links to.</summary>
+    public static async Task<IReadOnlyList<Guid>> MyOrdersAsync(this IPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
         await page.GotoServedAsync("/Orders");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My orders" })).ToBeVisibleAsync();
-        return await page.Locator("table.lines tbody tr td:first-child code").AllInnerTextsAsync();
+        var links = await page.Locator("table.lines tbody tr td:first-child a").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+        return [.. links.Select(OrderIdIn)];
     }
 
     /// <summary>Which instance served the page, from its footer ("a/app-1").</summary>
@@ -124,6 +126,9 @@ public static partial class ShopSteps
     private static async Task<IReadOnlyList<string>> ProductNamesAsync(ILocator cells) =>
         await cells.EvaluateAllAsync<string[]>("cells => cells.map(c => c.firstChild.textContent.trim())");
 
-    [GeneratedRegex("/Orders/Details/[0-9a-f-]{36}$")]
+    private static Guid OrderIdIn(string address) =>
+        OrderPage().Match(address) is { Success: true } match ? Guid.Parse(match.Groups["id"].Value) : throw new InvalidOperationException($"not an order page: {address}");
+
+    [GeneratedRegex("/Orders/Details/(?<id>[0-9a-f-]{36})$")]
     private static partial Regex OrderPage();
 }
