@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using StatelessApp.IntegrationTests.Fixtures;
 
 namespace StatelessApp.IntegrationTests.Shop;
@@ -10,7 +9,7 @@ namespace StatelessApp.IntegrationTests.Shop;
 /// A browser: one cookie jar, whichever instance it talks to (as behind a proxy that balances requests across
 /// instances). Redirects are not followed, so tests see them.
 /// </summary>
-public sealed partial class Shopper : IDisposable
+public sealed class Shopper : IDisposable
 {
     private readonly Dictionary<ShopInstance, HttpClient> _clients = [];
 
@@ -49,12 +48,8 @@ public sealed partial class Shopper : IDisposable
     }
 
     /// <summary>The antiforgery token of the first form in a page.</summary>
-    public static string AntiforgeryToken(string html)
-    {
-        var match = TokenField().Match(html);
-        Assert.True(match.Success, "the page has no antiforgery token");
-        return WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
+    public static string AntiforgeryToken(string html) =>
+        StatelessApp.TestKit.Shop.AntiforgeryField.TokenIn(html) ?? throw new Xunit.Sdk.XunitException("the page has no antiforgery token");
 
     public void Dispose()
     {
@@ -63,7 +58,4 @@ public sealed partial class Shopper : IDisposable
             client.Dispose();
         }
     }
-
-    [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
-    private static partial Regex TokenField();
 }
