@@ -14,6 +14,9 @@ public sealed class RegionBrowsers : IAsyncDisposable
     /// <summary>Debian's binary (deploy/local/programs.txt): Playwright downloads no browser of its own.</summary>
     public const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>A name no certificate of the stack carries, resolved like the stack's own: the browsers must refuse it.</summary>
+    public static string UncertifiedName(string domain) => "uncertified." + domain;
+
     private readonly IPlaywright _playwright;
     private readonly Dictionary<string, IBrowser> _browsers;
 
@@ -71,7 +74,7 @@ public sealed class RegionBrowsers : IAsyncDisposable
             Env = environment,
             Args =
             [
-                $"--host-resolver-rules=MAP {domain} {proxy.Address}",
+                $"--host-resolver-rules=MAP {domain} {proxy.Address}, MAP {UncertifiedName(domain)} {proxy.Address}",
                 // Root on a container-like machine: Chromium's sandbox needs user namespaces it may not get.
                 "--no-sandbox",
                 "--disable-gpu",

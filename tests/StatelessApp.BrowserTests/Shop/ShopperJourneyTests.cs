@@ -1,6 +1,7 @@
 using StatelessApp.BrowserTests.Browsers;
 using StatelessApp.BrowserTests.Fixtures;
 using Xunit.Abstractions;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace StatelessApp.BrowserTests.Shop;
@@ -16,6 +17,28 @@ public sealed class ShopperJourneyTests(BrowserStackFixture stack, ITestOutputHe
 {
     /// <summary>Bounds a person's reloads while Redis (about 3 s) and PostgreSQL (about 12 s, docs/failover.md) fail over.</summary>
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// The browsers trust the stack's CA for real rather than ignoring certificate errors: the stack's name loads over
+    /// HTTPS, while the same proxy reached by a name its certificate does not carry is refused.
+    /// </summary>
+    [Fact]
+    public async Task The_browsers_trust_the_stack_CA_and_still_check_the_name()
+    {
+        await stack.EnsureWholeAsync();
+        await using var scenario = new BrowserScenario(stack, output);
+        var visitor = scenario.NewShopper("visitor");
+        await scenario.RunAsync(async () =>
+        {
+            var page = await visitor.InRegionAsync("a");
+            await page.GotoServedAsync("/");
+            Assert.StartsWith(stack.Origin.ToString(), page.Url, StringComparison.Ordinal);
+
+            var uncertified = new UriBuilder(stack.Origin) { Host = RegionBrowsers.UncertifiedName(stack.Topology.Domain) }.Uri;
+            var refused = await Assert.ThrowsAsync<PlaywrightException>(() => page.GotoAsync(uncertified.ToString()));
+            Assert.Contains("ERR_CERT_COMMON_NAME_INVALID", refused.Message, StringComparison.Ordinal);
+        });
+    }
 
     /// <summary>
     /// The same account signed in on a laptop (region A) and a phone (region B); "Sign out everywhere" on the laptop,
@@ -37,7 +60,7 @@ public sealed class ShopperJourneyTests(BrowserStackFixture stack, ITestOutputHe
 
             var phonePage = await phone.InRegionAsync("b");
             await phonePage.SubmitSignInAsync(email, "not the password at all");
-            await Expect(phonePage.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToHaveTextAsync(
+            await Expect(phonePage.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
                 "Email or password is incorrect, or sign-in is paused for this account. Try again later.");
             await phonePage.SignInAsync(email);
             await phonePage.GotoServedAsync("/Account");
