@@ -8,7 +8,7 @@ namespace StatelessApp.BrowserTests.Browsers;
 
 /// <summary>
 /// One browser test's shoppers, and what stays of them when it fails: each shopper's page as a full-page screenshot and
-/// its HTML, under .stack/test-results/StatelessApp.BrowserTests/failures/&lt;test&gt;/ (where tests/run keeps this
+/// its HTML, and every answer their browser got, under .stack/test-results/StatelessApp.BrowserTests/failures/&lt;test&gt;/ (where tests/run keeps this
 /// project's results), the paths printed with the test's output. Prints how long the scenario took.
 /// </summary>
 public sealed class BrowserScenario(BrowserStackFixture stack, ITestOutputHelper output, [CallerMemberName] string test = "") : IAsyncDisposable
@@ -59,11 +59,12 @@ public sealed class BrowserScenario(BrowserStackFixture stack, ITestOutputHelper
         foreach (var shopper in _shoppers.Where(s => s.Region is not null))
         {
             var stem = Path.Combine(folder, $"{shopper.Name}-region-{shopper.Region}");
+            await File.WriteAllLinesAsync(Path.Combine(folder, $"{shopper.Name}-answers.txt"), shopper.Answers);
             try
             {
                 await shopper.Page.ScreenshotAsync(new PageScreenshotOptions { Path = stem + ".png", FullPage = true });
                 await File.WriteAllTextAsync(stem + ".html", $"<!-- {shopper.Page.Url} -->\n" + await shopper.Page.ContentAsync());
-                output.WriteLine($"kept {shopper.Name}'s page ({shopper.Page.Url}): {stem}.png, {stem}.html");
+                output.WriteLine($"kept {shopper.Name}'s page ({shopper.Page.Url}): {stem}.png, {stem}.html; answers: {folder}/{shopper.Name}-answers.txt");
             }
             catch (PlaywrightException e)
             {
