@@ -16,9 +16,9 @@ public sealed class AccountReader(ReadOnlyDbContext<ShopDbContext> readOnly)
             ? Task.FromResult<AccountSummary?>(null)
             : readOnly.Context.Users
                 .Where(account => account.Id == id)
-                .Select(account => new AccountSummary(account.Email!, account.LockoutEnd))
+                .Select(account => new AccountSummary(account.Email!))
                 .FirstOrDefaultAsync(cancellationToken);
 }
 
 /// <summary>What the Account page shows.</summary>
-public sealed record AccountSummary(string Email, DateTimeOffset? LockoutEnd);
+public sealed record AccountSummary(string Email);

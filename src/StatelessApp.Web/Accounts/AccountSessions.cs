@@ -44,12 +44,18 @@ public sealed partial class AccountSessions(ShopDbContext db, ShopperStamps stam
 
     /// <summary>
     /// The session's cart saved to the account, the session emptied and given a new id, a fresh anonymous identity.
-    /// Returns false when the cart could not be saved (logged; the sign-out happens all the same).
+    /// Returns false when the cart could not be saved (logged; the sign-out happens all the same). An anonymous shopper
+    /// has nothing to sign out of, and keeps its cart and orders.
     /// </summary>
     public async Task<bool> SignOutAsync(HttpContext context, CancellationToken cancellationToken)
     {
+        if (context.User.AccountEmail() is null)
+        {
+            return true;
+        }
+
         var cart = await context.Session.LoadCartAsync(cancellationToken);
-        var saved = context.User.AccountEmail() is null || await SaveCartAsync(context.User.GetShopperId(), cart, cancellationToken);
+        var saved = await SaveCartAsync(context.User.GetShopperId(), cart, cancellationToken);
         context.Session.Clear();
         await ShopperIdentity.StartAnonymousAsync(context);
         await context.Session.RegenerateAsync(cancellationToken);

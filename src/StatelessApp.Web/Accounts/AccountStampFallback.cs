@@ -14,6 +14,12 @@ namespace StatelessApp.Web.Accounts;
 /// </summary>
 public sealed partial class AccountStampFallback(TimeProvider time, ILogger<AccountStampFallback> logger)
 {
+    /// <summary>
+    /// Only requests whose Redis check failed come here, and while Redis is down so is the session: a request waits at
+    /// most this long for the database (instead of its whole retry budget) before the cookie is taken on its seal.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
     private readonly AtMostEvery _unavailableLog = new(TimeSpan.FromSeconds(10), time);
 
     /// <summary>
@@ -28,24 +34,35 @@ public sealed partial class AccountStampFallback(TimeProvider time, ILogger<Acco
             return "";
         }
 
+        using var timeout = new CancellationTokenSource(Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             var db = context.RequestServices.GetRequiredService<ShopDbContext>();
             var stamp = await db.Users.AsNoTracking()
                 .Where(account => account.Id == accountId)
                 .Select(account => account.SecurityStamp)
-                .FirstOrDefaultAsync(cancellationToken);
+                .FirstOrDefaultAsync(linked.Token);
             return stamp ?? "";
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Unavailable("Timeout", $"no answer within {Timeout.TotalSeconds:0} s");
         }
         catch (Exception ex) when (ex is DbException or TimeoutException or RetryLimitExceededException && !cancellationToken.IsCancellationRequested)
         {
-            if (_unavailableLog.Now())
-            {
-                LogUnavailable(ex.GetType().Name, ex.Message);
-            }
-
-            return null;
+            return Unavailable(ex.GetType().Name, ex.Message);
         }
+    }
+
+    private string? Unavailable(string error, string reason)
+    {
+        if (_unavailableLog.Now())
+        {
+            LogUnavailable(error, reason);
+        }
+
+        return null;
     }
 
     [LoggerMessage(EventId = 9201, Level = LogLevel.Warning,

@@ -116,4 +116,28 @@ public class CartTests
 
         Assert.Equal(Cart.MaxLines, cart.Lines.Count);
     }
+
+    [Fact]
+    public void Merging_adds_quantities_caps_each_line_and_leaves_out_lines_past_the_maximum()
+    {
+        var cart = new Cart();
+        Assert.Equal(CartChange.Done, cart.Add(1, 2));
+        Assert.Equal(CartChange.Done, cart.Add(2, 90));
+        for (var id = 3; id <= Cart.MaxLines; id++)
+        {
+            Assert.Equal(CartChange.Done, cart.Add(id, 1));
+        }
+
+        var saved = new Cart();
+        Assert.Equal(CartChange.Done, saved.Add(1, 3));
+        Assert.Equal(CartChange.Done, saved.Add(2, 20));
+        Assert.Equal(CartChange.Done, saved.Add(Cart.MaxLines + 1, 1));
+
+        cart.Merge(saved);
+
+        Assert.Equal(5, cart.QuantityOf(1));
+        Assert.Equal(Cart.MaxQuantityPerLine, cart.QuantityOf(2));
+        Assert.Equal(0, cart.QuantityOf(Cart.MaxLines + 1));
+        Assert.Equal(Cart.MaxLines, cart.Lines.Count);
+    }
 }

@@ -1,7 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using StatelessApp.Web.Accounts;
 
 namespace StatelessApp.Web.Pages.Account;
@@ -10,27 +8,13 @@ namespace StatelessApp.Web.Pages.Account;
 /// Creates an account (on the primary, confirmed by a standby) and signs it in: the anonymous cart and orders become
 /// the account's.
 /// </summary>
-public sealed class RegisterModel(UserManager<ShopAccount> accounts, ConfirmedAccountWrites writes, AccountSessions sessions) : PageModel
+public sealed class RegisterModel(UserManager<ShopAccount> accounts, ConfirmedAccountWrites writes, AccountSessions sessions) : CredentialsPageModel
 {
     /// <summary>
     /// Shown for a taken email. Registration without a confirmation mail cannot hide that an email is taken; the
     /// sign-in page does not tell (docs/accounts.md).
     /// </summary>
     public const string EmailUnavailable = "An account cannot be created with this email.";
-
-    [BindProperty]
-    [Required]
-    [EmailAddress]
-    [StringLength(256)]
-    [Display(Name = "Email")]
-    public string Email { get; set; } = "";
-
-    [BindProperty]
-    [Required]
-    [DataType(DataType.Password)]
-    [StringLength(AccountsExtensions.MaxPasswordLength, MinimumLength = AccountsExtensions.MinPasswordLength)]
-    [Display(Name = "Password")]
-    public string Password { get; set; } = "";
 
     public void OnGet()
     {
@@ -49,8 +33,13 @@ public sealed class RegisterModel(UserManager<ShopAccount> accounts, ConfirmedAc
         {
             foreach (var error in result.Errors)
             {
-                var taken = error.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName);
-                ModelState.AddModelError(taken ? nameof(Email) : nameof(Password), taken ? EmailUnavailable : error.Description);
+                var (field, message) = error.Code switch
+                {
+                    nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName) => (nameof(Email), EmailUnavailable),
+                    nameof(IdentityErrorDescriber.InvalidEmail) or nameof(IdentityErrorDescriber.InvalidUserName) => (nameof(Email), error.Description),
+                    _ => (nameof(Password), error.Description),
+                };
+                ModelState.AddModelError(field, message);
             }
 
             return Page();

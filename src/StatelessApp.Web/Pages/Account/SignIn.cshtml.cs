@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using StatelessApp.Web.Accounts;
@@ -9,22 +8,9 @@ namespace StatelessApp.Web.Pages.Account;
 /// Email + password → signed in, back to <c>returnUrl</c> (local only). Every failure shows the same text, so the page
 /// never tells whether an email has an account.
 /// </summary>
-public sealed class SignInModel(PasswordCheck passwords, AccountSessions sessions) : PageModel
+public sealed class SignInModel(PasswordCheck passwords, AccountSessions sessions) : CredentialsPageModel
 {
     public const string Failure = "Email or password is incorrect, or sign-in is paused for this account. Try again later.";
-
-    [BindProperty]
-    [Required]
-    [StringLength(256)]
-    [Display(Name = "Email")]
-    public string Email { get; set; } = "";
-
-    [BindProperty]
-    [Required]
-    [DataType(DataType.Password)]
-    [StringLength(AccountsExtensions.MaxPasswordLength)]
-    [Display(Name = "Password")]
-    public string Password { get; set; } = "";
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }

@@ -72,6 +72,19 @@ public sealed class AccountTests(ShopServers servers)
     }
 
     [Fact]
+    public async Task Signing_out_an_anonymous_shopper_changes_nothing()
+    {
+        using var shopper = new Shopper();
+        await shopper.AddToCartAsync(App1, productId: 3, quantity: 1);
+        var before = shopper.Cookie(App1, Web.Shop.ShopperIdentity.CookieName);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await shopper.SignOutAsync(App2)).StatusCode);
+
+        Assert.Equal(before, shopper.Cookie(App1, Web.Shop.ShopperIdentity.CookieName));
+        Assert.Equal(1, (await shopper.GetJsonAsync(App1, "api/cart")).GetProperty("itemCount").GetInt32());
+    }
+
+    [Fact]
     public async Task A_changed_password_is_the_only_one_that_signs_in_on_either_instance_at_once()
     {
         using var shopper = new Shopper();
