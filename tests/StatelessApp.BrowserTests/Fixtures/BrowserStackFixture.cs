@@ -56,22 +56,15 @@ public sealed class BrowserStackFixture : IAsyncLifetime, IDisposable
         {
             await Controller.UpAsync(new UpOptions { Fresh = true });
             Report($"stack up in {watch.Elapsed.TotalSeconds:0} s");
-        }
-        catch
-        {
-            // xunit does not dispose a fixture whose initialisation failed: leave nothing running or on disk.
-            Report($"stack FAILED after {watch.Elapsed.TotalSeconds:0} s:{Environment.NewLine}{_output}");
-            await launching.ContinueWith(t => _browsers = t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
-            await DisposeAsync();
-            throw;
-        }
-
-        try
-        {
             _browsers = await launching;
         }
         catch
         {
+            // xunit does not dispose a fixture whose initialisation failed: leave nothing running or on disk, the
+            // browsers included if they started (the failure that counts is the one being thrown).
+            Report($"stack or browsers FAILED after {watch.Elapsed.TotalSeconds:0} s:{Environment.NewLine}{_output}");
+            await ((Task)launching).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _browsers ??= launching.IsCompletedSuccessfully ? launching.Result : null;
             await DisposeAsync();
             throw;
         }

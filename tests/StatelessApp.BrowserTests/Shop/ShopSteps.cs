@@ -10,6 +10,9 @@ namespace StatelessApp.BrowserTests.Shop;
 /// </summary>
 public static partial class ShopSteps
 {
+    /// <summary>The checkout form's hidden field (src/StatelessApp.Web/Shop/IdempotencyKey.cs, FormField).</summary>
+    private const string IdempotencyKeyField = "idempotencyKey";
+
     /// <summary>Adds one of the catalogue's <paramref name="index"/>-th product and returns its name.</summary>
     public static async Task<string> AddToCartAsync(this IPage page, int index)
     {
@@ -35,19 +38,25 @@ public static partial class ShopSteps
 
     /// <summary>
     /// Places the order from the checkout page and returns the order's id (from the order page's address: the page shows
-    /// only the id's first 8 digits, which a version-7 GUID shares with every order of the same minute or so). A 503 while the
-    /// stack fails over is answered as a person would: back to the checkout page, press "Place order" again; the order
-    /// page itself is reloaded until it shows.
+    /// only the id's first 8 digits, which a version-7 GUID shares with every order of the same minute or so). A 503 while
+    /// the stack fails over is answered as a browser resending the form would: the checkout page again, and "Place order"
+    /// with the first form's idempotency key (a 503 may come after the order was written: the key places it once). The
+    /// order page itself is reloaded until it shows.
     /// </summary>
     public static async Task<Guid> PlaceOrderAsync(this IPage page, TimeSpan failoverBound)
     {
         ArgumentNullException.ThrowIfNull(page);
+        string? firstKey = null;
         var orderPageLoads = await Poll.UntilAsync("the order placed", async _ =>
             {
                 if ((await page.GotoAsync("/Checkout"))?.Status != 200)
                 {
                     return (int?)null;
                 }
+
+                var key = page.Locator($"input[name={IdempotencyKeyField}]");
+                firstKey ??= await key.InputValueAsync();
+                await key.EvaluateAsync("(input, first) => input.value = first", firstKey);
 
                 // The answer that ends the click: the order page the POST redirected to, or the POST's own failure.
                 var answer = await page.RunAndWaitForResponseAsync(
