@@ -55,7 +55,7 @@ public sealed class BrowserStackFixture : IAsyncLifetime, IDisposable
         try
         {
             await Controller.UpAsync(new UpOptions { Fresh = true });
-            Report($"stack up in {watch.Elapsed.TotalSeconds:0} s");
+            Report($"stack up in {watch.Elapsed.TotalSeconds:0} s:{Environment.NewLine}{_output}");
             _browsers = await launching;
         }
         catch
