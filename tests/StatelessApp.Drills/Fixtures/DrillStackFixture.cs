@@ -4,6 +4,7 @@ using Npgsql;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Stacks;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -73,50 +74,8 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         Report($"stack up in {watch.Elapsed.TotalSeconds:0} s");
     }
 
-    /// <summary>Starts whatever is stopped and waits until the whole stack is as after `up` (every node healthy, one
-    /// PostgreSQL primary with its standby streaming, one Redis primary with its replicas linked) and each proxy serves
-    /// its own region again.</summary>
-    public async Task RestoreAsync()
-    {
-        await Controller.StartAsync("all");
-        await Controller.WaitUntilAsync("the stack as `up` left it", Topology.Nodes, async cancellationToken =>
-        {
-            var problems = await Controller.ProblemsAsync(cancellationToken);
-            return problems.Count > 0 ? problems : await ProxiesNotServingTheirRegionAsync(cancellationToken);
-        });
-    }
-
-    /// <summary>
-    /// Each proxy must route to its own region's instances again (they are only its backups' backups otherwise): the
-    /// app probes can say "ready" before the proxies' health checks (2 successes, 500 ms apart) have taken them back.
-    /// </summary>
-    private async Task<IReadOnlyList<string>> ProxiesNotServingTheirRegionAsync(CancellationToken cancellationToken)
-    {
-        var problems = new List<string>();
-        foreach (var proxy in Topology.NodesOf(NodeKind.Proxy))
-        {
-            for (var i = 0; i < 4; i++)
-            {
-                try
-                {
-                    using var response = await Controller.Context.Http.GetAsync(new Uri($"{Controller.Context.HttpScheme}://{proxy.Endpoint}/health/ready"), cancellationToken);
-                    var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.First() : "";
-                    if (!servedBy.StartsWith(proxy.Region + "/", StringComparison.Ordinal))
-                    {
-                        problems.Add($"{proxy.Name} routed to '{servedBy}' ({(int)response.StatusCode})");
-                        break;
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    problems.Add($"{proxy.Name}: {e.Message}");
-                    break;
-                }
-            }
-        }
-
-        return problems;
-    }
+    /// <summary>Starts whatever is stopped and waits until the whole stack is as after `up` (see <see cref="StackRestore"/>).</summary>
+    public Task RestoreAsync() => Controller.RestoreAsync();
 
     public void Report(string message) =>
         _diagnostics.OnMessage(new DiagnosticMessage($"[drills] {message}"));
