@@ -22,6 +22,13 @@ public sealed class RateLimitOptions
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Bound of each of the sign-in throttle's two Redis round trips, linked to the request's cancellation; past it the
+    /// attempt is refused (fails closed). Longer than <see cref="Timeout"/>: a sign-in already spends ~0.1 s hashing, and
+    /// a busy machine's slow round trip must not refuse it.
+    /// </summary>
+    public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The claim naming the user (the shopper) the <see cref="User"/> limit counts by; none: that limit is skipped.</summary>
     public string UserIdClaim { get; set; } = ClaimTypes.NameIdentifier;
 

@@ -19,6 +19,11 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
             failures.Add($"{Section}:Timeout must be positive and at most 00:00:05: every request waits for it (was {options.Timeout}).");
         }
 
+        if (options.SignInTimeout <= TimeSpan.Zero || options.SignInTimeout > TimeSpan.FromSeconds(5))
+        {
+            failures.Add($"{Section}:SignInTimeout must be positive and at most 00:00:05: a sign-in waits for it twice (was {options.SignInTimeout}).");
+        }
+
         if (string.IsNullOrWhiteSpace(options.UserIdClaim))
         {
             failures.Add($"{Section}:UserIdClaim must name a claim (e.g. {System.Security.Claims.ClaimTypes.NameIdentifier}).");

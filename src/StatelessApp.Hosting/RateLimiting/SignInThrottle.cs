@@ -11,7 +11,7 @@ namespace StatelessApp.Hosting.RateLimiting;
 /// checking the password, so a paused attempt costs no password hash. The client is counted first and an attempt refused
 /// by its address is not counted against the account: one address can pause at most
 /// SignInPerClient / SignInPerAccount accounts per window. Fails closed: while Redis does not answer within
-/// <see cref="RateLimitOptions.Timeout"/> the attempt is refused (<see cref="SignInThrottleOutcome.Unavailable"/>), since
+/// <see cref="RateLimitOptions.SignInTimeout"/> the attempt is refused (<see cref="SignInThrottleOutcome.Unavailable"/>), since
 /// a sign-in cannot complete without Redis anyway and an outage must not open unthrottled guessing.
 /// </summary>
 public sealed class SignInThrottle
@@ -43,7 +43,7 @@ public sealed class SignInThrottle
         if (ClientPartition.Of(client) is { } address)
         {
             var byClient = await _limits.HitAsync(settings.KeyPrefix,
-                [new(nameof(RateLimitOptions.SignInPerClient), settings.SignInPerClient, address)], settings.Timeout, cancellationToken).ConfigureAwait(false);
+                [new(nameof(RateLimitOptions.SignInPerClient), settings.SignInPerClient, address)], settings.SignInTimeout, cancellationToken).ConfigureAwait(false);
             if (!byClient.Passed)
             {
                 return Refusal(byClient, SignInThrottleOutcome.ClientPaused);
@@ -51,7 +51,7 @@ public sealed class SignInThrottle
         }
 
         var byAccount = await _limits.HitAsync(settings.KeyPrefix,
-            [new(nameof(RateLimitOptions.SignInPerAccount), settings.SignInPerAccount, AccountPartition.Of(accountName))], settings.Timeout, cancellationToken).ConfigureAwait(false);
+            [new(nameof(RateLimitOptions.SignInPerAccount), settings.SignInPerAccount, AccountPartition.Of(accountName))], settings.SignInTimeout, cancellationToken).ConfigureAwait(false);
         return byAccount.Passed ? SignInThrottleVerdict.Allowed : Refusal(byAccount, SignInThrottleOutcome.AccountPaused);
     }
 

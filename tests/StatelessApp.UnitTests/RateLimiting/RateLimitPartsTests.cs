@@ -58,14 +58,16 @@ public sealed class RateLimitPartsTests
         {
             SignInPerAccount = new RateLimitPolicy { PermitLimit = 0, Window = TimeSpan.FromMinutes(15) },
             SignInPerClient = new RateLimitPolicy { PermitLimit = 30, Window = TimeSpan.FromMilliseconds(1500) },
+            SignInTimeout = TimeSpan.FromSeconds(6),
         };
 
         var result = new RateLimitOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        Assert.Equal(2, result.Failures!.Count());
+        Assert.Equal(3, result.Failures!.Count());
         Assert.Contains(result.Failures!, failure => failure.StartsWith("RateLimits:SignInPerAccount:PermitLimit", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, failure => failure.StartsWith("RateLimits:SignInPerClient:Window", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, failure => failure.StartsWith("RateLimits:SignInTimeout", StringComparison.Ordinal));
         Assert.True(new RateLimitOptionsValidator().Validate(null, new RateLimitOptions()).Succeeded); // the shipped defaults
     }
 
