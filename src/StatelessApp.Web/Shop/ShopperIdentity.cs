@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.Sessions;
+using StatelessApp.Web.Accounts;
 
 namespace StatelessApp.Web.Shop;
 
@@ -37,7 +38,7 @@ public static class ShopperIdentity
         services.TryAddSingleton<ShopRedis>();
         services.TryAddSingleton<ShopperStamps>();
         services.TryAddSingleton<ShopperRevocation>();
-        services.TryAddSingleton<Accounts.AccountStampFallback>();
+        services.TryAddSingleton<AccountStampFallback>();
         services.TryAddSingleton<ShopperCookieEvents>();
         services.TryAddSingleton<ISessionOwner, ShopperSessionOwner>();
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StatelessApp.IntegrationTests.Fixtures;
+using StatelessApp.TestKit.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop;
 
@@ -49,7 +50,7 @@ public sealed class Shopper : IDisposable
 
     /// <summary>The antiforgery token of the first form in a page.</summary>
     public static string AntiforgeryToken(string html) =>
-        StatelessApp.TestKit.Shop.AntiforgeryField.TokenIn(html) ?? throw new Xunit.Sdk.XunitException("the page has no antiforgery token");
+        AntiforgeryField.TokenIn(html) ?? throw new Xunit.Sdk.XunitException("the page has no antiforgery token");
 
     public void Dispose()
     {

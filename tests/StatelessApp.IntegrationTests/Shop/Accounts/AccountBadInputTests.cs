@@ -1,6 +1,6 @@
 using System.Net;
-using StatelessApp.Web.Pages.Account;
 using StatelessApp.TestKit.Security;
+using StatelessApp.Web.Pages.Account;
 
 namespace StatelessApp.IntegrationTests.Shop.Accounts;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using StatelessApp.Web.Accounts;
 using StatelessApp.Web.Pages.Account;
+using StatelessApp.Web.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop.Accounts;
 
@@ -76,11 +77,11 @@ public sealed class AccountTests(ShopServers servers)
     {
         using var shopper = new Shopper();
         await shopper.AddToCartAsync(App1, productId: 3, quantity: 1);
-        var before = shopper.Cookie(App1, Web.Shop.ShopperIdentity.CookieName);
+        var before = shopper.Cookie(App1, ShopperIdentity.CookieName);
 
         Assert.Equal(HttpStatusCode.Redirect, (await shopper.SignOutAsync(App2)).StatusCode);
 
-        Assert.Equal(before, shopper.Cookie(App1, Web.Shop.ShopperIdentity.CookieName));
+        Assert.Equal(before, shopper.Cookie(App1, ShopperIdentity.CookieName));
         Assert.Equal(1, (await shopper.GetJsonAsync(App1, "api/cart")).GetProperty("itemCount").GetInt32());
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.Sessions;
 using StatelessApp.TestKit.Security;
+using StatelessApp.Web.Shop;
 
 namespace StatelessApp.IntegrationTests.Shop.Accounts;
 
@@ -36,7 +37,7 @@ public sealed class SignInRotationTests(ShopServers servers)
 
         // The id seen before sign-in (planted, leaked), presented with the account's cookie: a new, empty session.
         using var planted = new Shopper();
-        planted.SetCookie(App1, Web.Shop.ShopperIdentity.CookieName, shopper.Cookie(App1, Web.Shop.ShopperIdentity.CookieName)!);
+        planted.SetCookie(App1, ShopperIdentity.CookieName, shopper.Cookie(App1, ShopperIdentity.CookieName)!);
         planted.SetCookie(App1, sessionCookie, before);
         var cart = await planted.GetJsonAsync(App1, "api/cart");
         SecurityAttempts.Record(Link, "session id from before sign-in, replayed with the account's cookie", $"itemCount {cart.GetProperty("itemCount")}",
