@@ -15,6 +15,12 @@ public sealed class Order
     /// </summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>
+    /// The id's last 8 hex digits, shown to shoppers: random in a version-7 GUID, where the first ones are a timestamp
+    /// shared by every order of the same minute.
+    /// </summary>
+    public string Reference => Id.ToString("N")[^8..];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public decimal Total { get; set; }

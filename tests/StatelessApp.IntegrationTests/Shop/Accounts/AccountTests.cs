@@ -61,7 +61,7 @@ public sealed class AccountTests(ShopServers servers)
         Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(App2, email)).StatusCode);
 
         var orders = await browser.On(App1).GetStringAsync("Orders"); // the other instance, right after the UPDATE
-        Assert.Contains(orderId.ToString()[..8], orders, StringComparison.Ordinal);
+        Assert.Contains(orderId.ToString("N")[^8..], orders, StringComparison.Ordinal);
         var cart = (await browser.GetJsonAsync(App1, "api/cart")).GetProperty("lines").EnumerateArray()
             .ToDictionary(line => line.GetProperty("productId").GetInt32(), line => line.GetProperty("quantity").GetInt32());
         Assert.Equal(new Dictionary<int, int> { [3] = 3, [7] = 99 }, cart); // 1 + 2; 5 + 98 capped at 99
