@@ -12,7 +12,7 @@ namespace StatelessApp.Web.Accounts;
 public sealed class AccountReader(ReadOnlyDbContext<ShopDbContext> readOnly)
 {
     public Task<AccountSummary?> FindAsync(string shopperId, CancellationToken cancellationToken) =>
-        !Guid.TryParseExact(shopperId, "N", out var id)
+        !ShopAccount.TryParseShopperId(shopperId, out var id)
             ? Task.FromResult<AccountSummary?>(null)
             : readOnly.Context.Users
                 .Where(account => account.Id == id)

@@ -32,7 +32,7 @@ public sealed class AccountRevocation(UserManager<ShopAccount> accounts, Confirm
     /// <summary>The account of this request's cookie, read on the primary (about to be written).</summary>
     private async Task<ShopAccount> SignedInAccountAsync(HttpContext context)
     {
-        if (context.User.AccountEmail() is null || !Guid.TryParseExact(context.User.GetShopperId(), "N", out var id))
+        if (context.User.AccountEmail() is null || !ShopAccount.TryParseShopperId(context.User.GetShopperId(), out var id))
         {
             throw new InvalidOperationException("Not signed in: only an account's page or request revokes an account's cookies.");
         }

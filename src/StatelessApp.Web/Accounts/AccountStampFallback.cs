@@ -29,7 +29,7 @@ public sealed partial class AccountStampFallback(TimeProvider time, ILogger<Acco
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
     public async Task<string?> CurrentAsync(HttpContext context, string shopperId, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParseExact(shopperId, "N", out var accountId))
+        if (!ShopAccount.TryParseShopperId(shopperId, out var accountId))
         {
             return "";
         }

@@ -12,4 +12,7 @@ public sealed class ShopAccount : IdentityUser<Guid>
     public string ShopperId => ShopperIdOf(Id);
 
     public static string ShopperIdOf(Guid accountId) => accountId.ToString("N");
+
+    /// <summary>The account id a shopper id stands for; false for an anonymous shopper's (not an account's "N" id).</summary>
+    public static bool TryParseShopperId(string shopperId, out Guid accountId) => Guid.TryParseExact(shopperId, "N", out accountId);
 }
