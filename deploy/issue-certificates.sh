@@ -142,7 +142,8 @@ issue() {
 }
 
 # Every node that speaks TLS, named as the topology and the compose services name it: <kind>-<site>[n].
-declare -A kinds=([PROXY]=proxy [APP1]=app [APP2]=app [REDIS]=redis [SENTINEL]=sentinel [ETCD]=etcd [POSTGRES]=pg)
+# Prometheus's is its client certificate towards Patroni's REST API; the exporters speak no TLS of their own.
+declare -A kinds=([PROXY]=proxy [APP1]=app [APP2]=app [REDIS]=redis [SENTINEL]=sentinel [ETCD]=etcd [POSTGRES]=pg [PROMETHEUS]=prometheus)
 count=0
 for key in "${!env[@]}"; do
   [[ $key =~ ^([ABW])_([A-Z0-9]+)_ADDR$ ]] || continue

@@ -27,8 +27,14 @@ public sealed record BenchConfiguration(string Name, string? StateMode, string D
     public static readonly BenchConfiguration Plaintext =
         new("plaintext", null, "as shipped, on a twin stack whose links between nodes are all plaintext: what TLS costs") { Tls = false };
 
+    /// <summary>OpenTelemetry, /metrics and the request rates on (the shipped default); false runs the app with <c>Telemetry:Enabled=false</c>.</summary>
+    public bool Telemetry { get; init; } = true;
+
+    public static readonly BenchConfiguration TelemetryOff =
+        new("telemetry-off", null, "as shipped with Telemetry:Enabled=false: no OpenTelemetry SDK, no /metrics, no OTLP export, no request rates: what telemetry costs") { Telemetry = false };
+
     /// <summary>In run order; the first is the one the ratios are about.</summary>
-    public static readonly IReadOnlyList<BenchConfiguration> All = [Stateless, Stateful, StockRedis, Plaintext, Flood];
+    public static readonly IReadOnlyList<BenchConfiguration> All = [Stateless, Stateful, StockRedis, Plaintext, Flood, TelemetryOff];
 
     /// <summary>The builds compared by wrk's scenarios, round by round (all but the flood, which has its own baseline).</summary>
     public bool Compared => this != Flood;
@@ -37,5 +43,5 @@ public sealed record BenchConfiguration(string Name, string? StateMode, string D
     public static BenchConfiguration? Named(string name) => All.FirstOrDefault(c => c.Name == name);
 
     /// <summary>How the progress lines name the build.</summary>
-    public string Build => (StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}") + (Tls ? "" : ", plaintext twin stack") + (ShippedLimits ? ", shipped rate limits" : "");
+    public string Build => (StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}") + (Tls ? "" : ", plaintext twin stack") + (ShippedLimits ? ", shipped rate limits" : "") + (Telemetry ? "" : ", Telemetry:Enabled=false");
 }

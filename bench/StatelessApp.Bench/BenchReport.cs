@@ -59,6 +59,11 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
                 checks.Add(new TargetCheck(Invariant($"{ratio.Scenario}: throughput with TLS >= {TlsTarget:0.00}x plaintext"), Invariant($"{ratio.Throughput:0.00}x"), ratio.Throughput >= TlsTarget));
             }
 
+            foreach (var ratio in Ratios.Where(r => r.Versus == BenchConfiguration.TelemetryOff.Name))
+            {
+                checks.Add(new TargetCheck(Invariant($"{ratio.Scenario}: throughput with telemetry >= {TelemetryTarget:0.00}x telemetry off"), Invariant($"{ratio.Throughput:0.00}x"), ratio.Throughput >= TelemetryTarget));
+            }
+
             if (Find(BenchConfiguration.Stateless, Scenario.SessionRead) is { } read)
             {
                 checks.Add(new TargetCheck("session-read: 1 Redis round trip per request", Invariant($"{read.RedisCommandsPerRequest:0.00}"), Math.Abs(read.RedisCommandsPerRequest - 1) < 0.02));
@@ -87,6 +92,9 @@ public sealed record BenchReport(BenchSettings Settings, MachineSnapshot Before,
 
     /// <summary>The security issue's aim: TLS on every link costs at most 10 % of the throughput, connections reused.</summary>
     public const double TlsTarget = 0.90;
+
+    /// <summary>The observability issue's aim: telemetry (OpenTelemetry, /metrics, request rates) costs at most 5 % of the throughput.</summary>
+    public const double TelemetryTarget = 0.95;
 
     public Measurement? Find(BenchConfiguration configuration, Scenario scenario) =>
         Measurements.FirstOrDefault(m => m.Configuration == configuration.Name && m.Scenario == scenario.Name);

@@ -12,7 +12,8 @@ public sealed record BenchSettings
 
         Brings up the two-region stack on its own address range (127.121-123.x, own state folder), and its plaintext
         twin (127.131-133.x) for the plaintext configuration. In each round, for each configuration (stateless as
-        shipped, stateful, stateless with Microsoft's RedisCache session, stateless on the plaintext twin; the order
+        shipped, stateful, stateless with Microsoft's RedisCache session, stateless on the plaintext twin, stateless
+        with Telemetry:Enabled=false (telemetry-off: what OpenTelemetry, /metrics and the request rates cost); the order
         reversed every other round) it starts ONE app instance behind region A's proxy and drives every scenario with
         wrk for a fixed time: floor (/health/live), catalogue (GET /api/products), session-read (GET /api/cart),
         cart-change (POST /api/cart/items), checkout (POST /api/checkout, a fresh cart each), sign-in-page
@@ -30,7 +31,8 @@ public sealed record BenchSettings
           --threads N      wrk threads (default 2)
           --shoppers N     shoppers with a session and a 3-line cart, shared by the session scenarios (default 256)
           --scenarios LIST comma-separated subset, e.g. session-read,cart-change (checkout needs cart-change)
-          --configurations LIST  comma-separated subset, stateless first, e.g. stateless,plaintext (the TLS cost);
+          --configurations LIST  comma-separated subset, stateless first, e.g. stateless,plaintext (the TLS cost),
+                           stateless,telemetry-off (the telemetry cost);
                            flood (once, after the rounds, the shipped limits): 8 other shoppers' p50/p99 unloaded
                            and while one client floods cookie-less POST /api/cart/items on --connections
                            connections (20 s each, 8 s with --quick), the ratio, the flood's answers, Redis memory

@@ -22,6 +22,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// <summary>Where the plaintext twin runs, when a configuration needs it: 127.131-133.x.</summary>
     public const int PlaintextSecondOctetOffset = 130;
 
+    /// <summary>The contract's switch: false = no OpenTelemetry SDK at all (and no request rates).</summary>
+    private const string TelemetrySwitch = "Telemetry:Enabled";
+
     /// <summary>The instance under test; the other three stay stopped.</summary>
     public const string AppUnderTest = "app-a1";
 
@@ -118,6 +121,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
         else
         {
             Context.AppSettings["StateMode"] = configuration.StateMode;
+        }
+
+        if (configuration.Telemetry)
+        {
+            Context.AppSettings.Remove(TelemetrySwitch);
+        }
+        else
+        {
+            Context.AppSettings[TelemetrySwitch] = "false";
         }
 
         foreach (var key in LimitsOutOfTheWay.Keys)

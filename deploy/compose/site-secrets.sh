@@ -29,35 +29,39 @@ declare -A password_files=(
   [SHOP_OWNER_DB_PASSWORD]=shop-owner-db-password [SHOP_DB_PASSWORD]=shop-db-password
   [PATRONI_REST_PASSWORD]=patroni-rest-password
   [ETCD_ROOT_PASSWORD]=etcd-root-password [ETCD_PATRONI_PASSWORD]=etcd-patroni-password
+  [REDIS_MONITOR_PASSWORD]=redis-monitor-password [POSTGRES_MONITOR_PASSWORD]=postgres-monitor-password
 )
 password_keys=(REDIS_APP_PASSWORD REDIS_REPLICA_PASSWORD REDIS_SENTINEL_PASSWORD REDIS_ADMIN_PASSWORD
   POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD POSTGRES_REWIND_PASSWORD SHOP_OWNER_DB_PASSWORD SHOP_DB_PASSWORD
-  PATRONI_REST_PASSWORD ETCD_ROOT_PASSWORD ETCD_PATRONI_PASSWORD)
+  PATRONI_REST_PASSWORD ETCD_ROOT_PASSWORD ETCD_PATRONI_PASSWORD REDIS_MONITOR_PASSWORD POSTGRES_MONITOR_PASSWORD)
 
 # What each kind of service gets: its passwords (by key) and whether it has a node certificate.
 declare -A kind_passwords=(
   [etcd]=""
   [etcd-auth]="ETCD_ROOT_PASSWORD ETCD_PATRONI_PASSWORD"
-  [pg]="POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD POSTGRES_REWIND_PASSWORD PATRONI_REST_PASSWORD ETCD_PATRONI_PASSWORD SHOP_OWNER_DB_PASSWORD SHOP_DB_PASSWORD"
-  [redis]="REDIS_APP_PASSWORD REDIS_REPLICA_PASSWORD REDIS_SENTINEL_PASSWORD REDIS_ADMIN_PASSWORD"
-  [sentinel]="REDIS_SENTINEL_PASSWORD REDIS_APP_PASSWORD REDIS_ADMIN_PASSWORD"
+  [pg]="POSTGRES_SUPERUSER_PASSWORD POSTGRES_REPLICATION_PASSWORD POSTGRES_REWIND_PASSWORD PATRONI_REST_PASSWORD ETCD_PATRONI_PASSWORD SHOP_OWNER_DB_PASSWORD SHOP_DB_PASSWORD POSTGRES_MONITOR_PASSWORD"
+  [redis]="REDIS_APP_PASSWORD REDIS_REPLICA_PASSWORD REDIS_SENTINEL_PASSWORD REDIS_ADMIN_PASSWORD REDIS_MONITOR_PASSWORD"
+  [sentinel]="REDIS_SENTINEL_PASSWORD REDIS_APP_PASSWORD REDIS_ADMIN_PASSWORD REDIS_MONITOR_PASSWORD"
   [app]="" [migrate]="" [proxy]=""
+  [redis-exporter]="REDIS_MONITOR_PASSWORD" [pg-exporter]="POSTGRES_MONITOR_PASSWORD" [prometheus]=""
 )
 # The uid each kind's process runs as (the images' own users; deploy/etcd/Dockerfile's etcd user; proxy: per kind).
-declare -A kind_uids=([etcd]=10001 [etcd-auth]=999 [pg]=999 [redis]=999 [sentinel]=999 [app]=1654 [migrate]=1654)
+declare -A kind_uids=([etcd]=10001 [etcd-auth]=999 [pg]=999 [redis]=999 [sentinel]=999 [app]=1654 [migrate]=1654
+  [redis-exporter]=65534 [pg-exporter]=65534 [prometheus]=65534)
 declare -A proxy_uids=([haproxy]=99 [nginx]=101)
 
 # The services of each site that hold secrets (the DNS server has none), as the compose placements name them.
 site_services() {
   case "$1" in
-    a | b) echo "etcd-$1 etcd-auth pg-$1 migrate redis-$1 sentinel-$1 app-${1}1 app-${1}2 proxy-$1" ;;
-    w) echo "etcd-w redis-w sentinel-w" ;;
-    all) echo "etcd-a etcd-b etcd-w etcd-auth pg-a pg-b migrate redis-a redis-b redis-w sentinel-a sentinel-b sentinel-w app-a1 app-a2 app-b1 app-b2 proxy-a proxy-b" ;;
+    a | b) echo "etcd-$1 etcd-auth pg-$1 migrate redis-$1 sentinel-$1 app-${1}1 app-${1}2 proxy-$1 redis-exporter-$1 pg-exporter-$1" ;;
+    w) echo "etcd-w redis-w sentinel-w redis-exporter-w prometheus-w" ;;
+    all) echo "etcd-a etcd-b etcd-w etcd-auth pg-a pg-b migrate redis-a redis-b redis-w sentinel-a sentinel-b sentinel-w app-a1 app-a2 app-b1 app-b2 proxy-a proxy-b redis-exporter-a redis-exporter-b redis-exporter-w pg-exporter-a pg-exporter-b prometheus-w" ;;
   esac
 }
 kind_of() {
   case "$1" in
     etcd-auth | migrate) echo "$1" ;;
+    *-exporter-*) echo "${1%-*}" ;;
     *) echo "${1%%-*}" ;;
   esac
 }
@@ -204,6 +208,8 @@ for service in $services; do
   case "$kind" in
     etcd-auth) copy "$tls/clients/etcd-root.crt" "$folder/tls/node.crt"; copy "$tls/clients/etcd-root.key" "$folder/tls/node.key" ;;
     migrate) copy "$tls/clients/app.crt" "$folder/tls/node.crt"; copy "$tls/clients/app.key" "$folder/tls/node.key" ;;
+    # Clients of their own server only, which asks for no client certificate: the CA alone.
+    redis-exporter | pg-exporter) ;;
     *) copy "$tls/nodes/$service.crt" "$folder/tls/node.crt"; copy "$tls/nodes/$service.key" "$folder/tls/node.key" ;;
   esac
   for key in ${kind_passwords[$kind]}; do put "$folder/${password_files[$key]}" "${password[$key]}"; done

@@ -1,4 +1,5 @@
 using StatelessApp.Stack;
+using StatelessApp.Stack.Backups;
 using StatelessApp.Stack.Cli;
 using StatelessApp.Stack.Topology;
 
@@ -33,7 +34,7 @@ try
     switch (command.Verb)
     {
         case "up":
-            await controller.UpAsync(new UpOptions { Fresh = command.Fresh }, interrupted.Token);
+            await controller.UpAsync(new UpOptions { Fresh = command.Fresh, Observability = command.Observability }, interrupted.Token);
             return 0;
         case "down":
             await controller.DownAsync();
@@ -46,6 +47,28 @@ try
             return controller.Kill(command.Target!).Count > 0 ? 0 : 1;
         case "start":
             await controller.StartAsync(command.Target!, interrupted.Token);
+            return 0;
+        case "rebuild":
+            await controller.RebuildAsync(command.Target!["region-".Length..], command.Switchover, interrupted.Token);
+            return 0;
+        case "rotate" when command.Target == "secrets":
+            await controller.RotateSecretsAsync(interrupted.Token);
+            return 0;
+        case "rotate":
+            throw new StackException("rotate certificates is not implemented yet (docs/operations.md, \"Rotating secrets and certificates\")");
+        case "backup":
+            await new StackBackup(controller, Console.Out).RunAsync(command.Full ? BackupType.Full : BackupType.Diff, interrupted.Token);
+            return 0;
+        case "restore":
+            var restore = new PointInTimeRestore(controller, Console.Out);
+            var into = command.Into ?? controller.Topology.RestoreAddress;
+            await (command.Drop ? restore.DropAsync(into, cancellationToken: interrupted.Token) : restore.RestoreAsync(command.RestoreTime!.Value, into, interrupted.Token));
+            return 0;
+        case "upgrade":
+            await controller.UpgradeAsync(command.Version, interrupted.Token);
+            return 0;
+        case "rollback":
+            await controller.RollbackAsync(interrupted.Token);
             return 0;
         case "logs":
             return LogsCommand.Run(controller, command.Target, command.Follow, Console.Out);
@@ -62,7 +85,11 @@ catch (Exception e) when (e is ArgumentException or UsageException)
 catch (Exception e) when (e is StackException or TopologyException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
 {
     Console.Error.WriteLine($"stack: {e.Message}");
-    if (command.Verb is "up" or "start")
+    if (command.Verb is "upgrade" or "rollback")
+    {
+        Console.Error.WriteLine("stack: if the roll had begun, the instances already rolled run the new release (current in .stack/state.env): `./stack rollback` rolls them back; `./stack status` shows who is healthy.");
+    }
+    else if (command.Verb is "up" or "start")
     {
         Console.Error.WriteLine("stack: the servers that did start keep running: fix the cause and run the command again, or `./stack down`.");
     }

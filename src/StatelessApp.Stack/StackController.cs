@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using StatelessApp.Stack.Operations;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Startup;
@@ -28,14 +29,24 @@ public sealed class StackController : IDisposable
             proxy ?? StackState.Read(paths.StateFile).Proxy ?? topology.ProxyKind)
         {
             Tls = tls,
+            Observability = StackState.Read(paths.StateFile).Observability,
         };
+        Releases = new AppReleases(paths, Context.Tools.Dotnet);
+        Context.Release = Releases.Find(StackState.Read(paths.StateFile).CurrentRelease);
     }
+
+    /// <summary>The app's published releases; <see cref="StackContext.Release"/> is the current one.</summary>
+    public AppReleases Releases { get; }
 
     public StackPaths Paths { get; }
 
     public StackTopology Topology { get; }
 
     public StackContext Context { get; }
+
+    /// <summary>The nodes this run starts, probes and waits for: the topology's, without the ones it leaves out
+    /// (<see cref="NodeSelection"/>: observability off, nginx exporters in front of HAProxy).</summary>
+    public IReadOnlyList<Node> Nodes => [.. Topology.Nodes.Where(Context.Runs)];
 
     /// <summary>The controller for the repository around the current directory, its topology overridable from the environment.</summary>
     public static StackController ForRepository(string? stateRoot = null, TextWriter? output = null, ProxyKind? proxy = null)
@@ -51,7 +62,7 @@ public sealed class StackController : IDisposable
     {
         if (target == "all")
         {
-            return Topology.Nodes;
+            return Nodes;
         }
 
         var region = target switch
@@ -62,7 +73,7 @@ public sealed class StackController : IDisposable
         };
         if (region is not null && Topology.Regions.Any(r => r.Name == region))
         {
-            return Topology.NodesIn(region);
+            return [.. Topology.NodesIn(region).Where(Context.Runs)];
         }
 
         return Topology.Nodes.FirstOrDefault(n => n.Name == target) is { } node
@@ -87,9 +98,12 @@ public sealed class StackController : IDisposable
         }
 
         var state = await SwitchProxyKindAsync();
+        Context.Observability = options.Observability;
+        (state with { Observability = options.Observability }).Write(Paths.StateFile);
+        await StopNodesThisRunLeavesOutAsync();
         EnsurePortsFree();
         var build = StartAppBuild(options.BuildApp, cancellationToken);
-        var plan = StartPlan.For(Topology, FirstPostgres(state), Context.ProxyKind, Path.GetRelativePath(Paths.RepositoryRoot, Paths.App));
+        var plan = StartPlan.For(Topology, FirstPostgres(state), Context.ProxyKind, Path.GetRelativePath(Paths.RepositoryRoot, Paths.Releases), options.Observability);
         foreach (var step in plan)
         {
             await progress.StepAsync(step.Label, () => RunAsync(step, build, cancellationToken));
@@ -102,7 +116,8 @@ public sealed class StackController : IDisposable
     private async Task WipeAsync()
     {
         await DownAsync(quiet: true);
-        foreach (var folder in new[] { Paths.Data, Paths.ServiceAccountData, Paths.Logs, Paths.Pids }.Distinct())
+        // pgBackRest's repository belongs to the wiped cluster: a new one has another system identifier (docs/operations.md).
+        foreach (var folder in new[] { Paths.Data, Paths.ServiceAccountData, Paths.Logs, Paths.Pids, Paths.PostgresBackups, Paths.PostgresBackups + "-lock" }.Distinct())
         {
             if (Directory.Exists(folder))
             {
@@ -111,7 +126,8 @@ public sealed class StackController : IDisposable
         }
     }
 
-    /// <summary>Stops the proxies of the other kind when this run switches proxy kind, and records the kind in use.</summary>
+    /// <summary>Stops the proxies of the other kind (and Prometheus, which scrapes them) when this run switches proxy kind,
+    /// and records the kind in use.</summary>
     private async Task<StackState> SwitchProxyKindAsync()
     {
         var state = StackState.Read(Paths.StateFile);
@@ -122,11 +138,27 @@ public sealed class StackController : IDisposable
             {
                 await _supervisor.StopAsync(proxy.Name, () => [], previous.StopGrace);
             }
+
+            // Prometheus's proxy targets are the other kind's (HAProxy's own exporter or the nginx exporters): it starts
+            // again with the new ones.
+            foreach (var prometheus in Topology.NodesOf(NodeKind.Prometheus))
+            {
+                await StopAsync(prometheus, quiet: true);
+            }
         }
 
         state = state with { Proxy = Context.ProxyKind };
         state.Write(Paths.StateFile);
         return state;
+    }
+
+    /// <summary>Stops what an earlier `up` started and this one leaves out (observability now off, nginx exporters after a switch to HAProxy).</summary>
+    private async Task StopNodesThisRunLeavesOutAsync()
+    {
+        foreach (var node in Topology.Nodes.Where(n => !Context.Runs(n) && _supervisor.RunningPid(n.Name) is not null))
+        {
+            await StopAsync(node, quiet: false);
+        }
     }
 
     /// <summary>The node that was primary when the stack went down starts first and stays primary; on a fresh stack, the
@@ -136,13 +168,15 @@ public sealed class StackController : IDisposable
         ?? Topology.NodeOf(NodeKind.Postgres, Topology.PostgresInitialLeaderRegion);
 
     /// <summary>The build runs while the databases start: they mostly wait on each other, the build mostly computes.</summary>
-    private AppBuild StartAppBuild(bool publish, CancellationToken cancellationToken)
+    private Task<AppRelease> StartAppBuild(bool publish, CancellationToken cancellationToken)
     {
-        var stampBefore = AppBuildStamp();
-        return new AppBuild(publish || !File.Exists(Paths.AppAssembly) ? PublishAppAsync(cancellationToken) : Task.CompletedTask, stampBefore);
+        var state = StackState.Read(Paths.StateFile);
+        return publish || Context.Release is null
+            ? Releases.PublishAsync(version: null, [state.CurrentRelease, state.PreviousRelease], cancellationToken)
+            : Task.FromResult(Context.Release);
     }
 
-    private async Task RunAsync(StartStep step, AppBuild build, CancellationToken cancellationToken)
+    private async Task RunAsync(StartStep step, Task<AppRelease> build, CancellationToken cancellationToken)
     {
         StartAll(step.Starts);
         switch (step.Readiness)
@@ -172,29 +206,44 @@ public sealed class StackController : IDisposable
                 await WaitUntilAsync(step.Label, step.Watches, ct => ReadinessChecks.ProxiesMissingFromDnsAsync(step.Watches, Context, ct), cancellationToken);
                 break;
             case Readiness.AppPublished:
-                await build.Publishing;
-                await StopOutdatedAppsAsync(build.StampBefore);
+                await AdoptReleaseAsync(await build);
                 break;
             case Readiness.MigrationsApplied:
-                await MigrateAsync(cancellationToken);
+                await MigrateAsync(Context.Release!, cancellationToken);
+                break;
+            case Readiness.BackupRepositoryReady:
+                await Backups.PgBackRest.EnsureStanzaAndFirstBackupAsync(Context, await PrimaryAsync(NodeKind.Postgres, cancellationToken)
+                    ?? throw new StackException("backups: no PostgreSQL primary"), cancellationToken);
                 break;
             default:
                 throw new InvalidOperationException($"no wait for readiness {step.Readiness}");
         }
     }
 
-    /// <summary>Running instances of an older build are replaced (they drain; the proxies retry elsewhere).</summary>
-    private async Task StopOutdatedAppsAsync(string stampBefore)
+    /// <summary>
+    /// Makes <paramref name="release"/> current (the one before becomes previous). Running instances of another release
+    /// are replaced all at once (they drain; the proxies retry elsewhere): `up` builds, `upgrade` rolls.
+    /// </summary>
+    private async Task AdoptReleaseAsync(AppRelease release)
     {
-        if (AppBuildStamp() != stampBefore)
+        var state = StackState.Read(Paths.StateFile);
+        var changed = state.CurrentRelease != release.Id;
+        state.WithCurrentRelease(release.Id).Write(Paths.StateFile);
+        Context.Release = release;
+        if (changed)
         {
             var apps = Topology.NodesOf(NodeKind.App).Where(n => _supervisor.RunningPid(n.Name) is not null).ToList();
             await Task.WhenAll(apps.Select(n => StopAsync(n, quiet: true)));
         }
     }
 
-    /// <summary>The app build `up` started, and the build stamp before it (a new stamp means running instances are outdated).</summary>
-    private sealed record AppBuild(Task Publishing, string StampBefore);
+    /// <summary>`./stack upgrade`: publishes the working tree as a new release and rolls every instance to it (<see cref="ReleaseUpgrade"/>).</summary>
+    public Task<UpgradeReport> UpgradeAsync(string? version, CancellationToken cancellationToken = default) =>
+        new ReleaseUpgrade(this, _output).UpgradeAsync(version, cancellationToken);
+
+    /// <summary>`./stack rollback`: rolls every instance back to the previous release (<see cref="ReleaseUpgrade"/>).</summary>
+    public Task<UpgradeReport> RollbackAsync(CancellationToken cancellationToken = default) =>
+        new ReleaseUpgrade(this, _output).RollbackAsync(cancellationToken);
 
     /// <summary>Stops everything, gracefully and in reverse dependency order; standbys and replicas before their primaries
     /// so that `up` finds the same primaries again.</summary>
@@ -259,9 +308,12 @@ public sealed class StackController : IDisposable
     }
 
     /// <summary>Starts the target's stopped nodes and waits until they are healthy.</summary>
-    public async Task StartAsync(string target, CancellationToken cancellationToken = default)
+    public Task StartAsync(string target, CancellationToken cancellationToken = default) => StartAsync(Resolve(target), cancellationToken);
+
+    /// <summary>Starts the stopped ones of <paramref name="nodes"/>, one kind at a time in dependency order, each kind waiting until healthy.</summary>
+    public async Task StartAsync(IReadOnlyList<Node> nodes, CancellationToken cancellationToken = default)
     {
-        var nodes = Resolve(target);
+        ArgumentNullException.ThrowIfNull(nodes);
         var stopped = nodes.Where(n => _supervisor.RunningPid(n.Name) is null).ToList();
         EnsurePortsFree(stopped);
         foreach (var group in stopped.GroupBy(n => n.Kind).OrderBy(g => g.Key))
@@ -281,9 +333,27 @@ public sealed class StackController : IDisposable
         }
     }
 
+    /// <summary>Stops <paramref name="nodes"/> gracefully, one kind at a time in reverse dependency order.</summary>
+    public async Task StopAsync(IReadOnlyList<Node> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        foreach (var group in nodes.GroupBy(n => n.Kind).OrderByDescending(g => g.Key))
+        {
+            await Task.WhenAll(group.Select(n => StopAsync(n, quiet: false)));
+        }
+    }
+
+    /// <summary>`./stack rebuild region-a|region-b`: the region's data wiped and every node brought back (<see cref="RegionRebuild"/>).</summary>
+    public Task<RebuildTimes> RebuildAsync(string region, bool switchover = false, CancellationToken cancellationToken = default) =>
+        new RegionRebuild(this, _output).RunAsync(region, switchover, cancellationToken);
+
+    /// <summary>`./stack rotate secrets`: the app's Redis and PostgreSQL passwords replaced on the live stack (<see cref="SecretRotation"/>).</summary>
+    public Task<SecretRotation.Rotated> RotateSecretsAsync(CancellationToken cancellationToken = default) =>
+        new SecretRotation(this, _output).RunAsync(cancellationToken);
+
     public async Task<IReadOnlyList<NodeStatus>> StatusAsync(CancellationToken cancellationToken = default)
     {
-        var probes = await ProbeAllAsync(Topology.Nodes, cancellationToken);
+        var probes = await ProbeAllAsync(Nodes, cancellationToken);
         return [.. probes.Select(p => new NodeStatus(p.Node, _supervisor.RunningPid(p.Node.Name), p.Probe))];
     }
 
@@ -346,7 +416,7 @@ public sealed class StackController : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<string>> ProblemsAsync(CancellationToken cancellationToken = default)
     {
-        var probes = await ProbeAllAsync(Topology.Nodes, cancellationToken);
+        var probes = await ProbeAllAsync(Nodes, cancellationToken);
         var problems = probes.Where(p => !p.Probe.Healthy).Select(p => $"{p.Node.Name}: {p.Probe.Detail}").ToList();
         foreach (var kind in new[] { NodeKind.Postgres, NodeKind.Redis })
         {
@@ -376,7 +446,7 @@ public sealed class StackController : IDisposable
                 return;
             }
 
-            var dead = nodes.FirstOrDefault(n => _supervisor.RunningPid(n.Name) is null);
+            var dead = nodes.Where(Context.Runs).FirstOrDefault(n => _supervisor.RunningPid(n.Name) is null);
             if (dead is not null)
             {
                 throw new StackException($"{dead.Name} exited while waiting for {what}. Last lines of {Paths.LogOf(dead.Name)}:\n{Tail(Paths.LogOf(dead.Name), 15)}");
@@ -393,54 +463,59 @@ public sealed class StackController : IDisposable
         }
     }
 
+    /// <summary>A killed process's sockets outlive its pid for as long as the kernel takes to tear it down (seconds on a loaded machine).</summary>
+    private static readonly TimeSpan DyingHolderLimit = TimeSpan.FromSeconds(15);
+
     private void EnsurePortsFree(IReadOnlyList<Node>? nodes = null)
     {
-        var holders = PortScanner.Listening();
-        var problems = new List<string>();
-        foreach (var node in (nodes ?? Topology.Nodes).Where(n => _supervisor.RunningPid(n.Name) is null))
+        var watch = Stopwatch.StartNew();
+        while (true)
         {
-            foreach (var port in node.Ports)
+            var holders = PortScanner.Listening();
+            var taken = (nodes ?? Nodes).Where(n => _supervisor.RunningPid(n.Name) is null)
+                .SelectMany(node => node.Ports.Select(port => (node, port, holder: PortScanner.HolderOf(holders, node.Address, port.Number, port.Protocol))))
+                .Where(t => t.holder is not null)
+                .ToList();
+            if (taken.Count == 0)
             {
-                if (PortScanner.HolderOf(holders, node.Address, port.Number, port.Protocol) is { } holder)
-                {
-                    problems.Add($"port {node.Address}:{port.Number}/{port.Protocol} ({node.Name} {port.Purpose}) is taken by {holder.ProcessName ?? "an unknown process"}{(holder.Pid is { } pid ? $" (pid {pid})" : "")}");
-                }
+                return;
             }
-        }
 
-        if (problems.Count > 0)
-        {
-            throw new StackException(string.Join(Environment.NewLine, problems)
+            // No process owns the socket: one we killed is still being torn down. Anything else is someone else's.
+            if (taken.All(t => t.holder!.Pid is null) && watch.Elapsed < DyingHolderLimit)
+            {
+                Thread.Sleep(200);
+                continue;
+            }
+
+            throw new StackException(string.Join(Environment.NewLine, taken.Select(t =>
+                    $"port {t.node.Address}:{t.port.Number}/{t.port.Protocol} ({t.node.Name} {t.port.Purpose}) is taken by {t.holder!.ProcessName ?? "an unknown process"}{(t.holder.Pid is { } pid ? $" (pid {pid})" : "")}"))
                 + Environment.NewLine + "Stop that process, or move the stack with an override (e.g. PROXY_PORT=9443 ./stack up; keys in deploy/topology.env).");
         }
     }
 
-    private string AppBuildStamp() =>
-        File.Exists(Paths.AppAssembly) ? File.GetLastWriteTimeUtc(Paths.AppAssembly).Ticks.ToString(CultureInfo.InvariantCulture) : "";
+    private static readonly TimeSpan MigrateLimit = TimeSpan.FromMinutes(10);
 
-    private async Task PublishAppAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="release"/>'s `migrate` on the primary (schema, and the key ring's first key); a non-zero exit
+    /// is a <see cref="StackException"/> with the end of its log.
+    /// </summary>
+    public async Task MigrateAsync(AppRelease release, CancellationToken cancellationToken)
     {
-        var result = await CommandRunner.RunAsync(Context.Tools.Dotnet,
-            ["publish", Paths.WebProject, "-c", "Release", "-o", Paths.App, "-nologo", "-v", "q", "-clp:ErrorsOnly"],
-            TimeSpan.FromMinutes(5), logFile: Paths.LogOf("build"), workingDirectory: Paths.RepositoryRoot, cancellationToken: cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new StackException($"dotnet publish of the app failed (log: {Paths.LogOf("build")}):\n{result.Output}");
-        }
-    }
-
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(release);
         var environment = new Dictionary<string, string>
         {
             // The schema's owner: only the migration changes the schema (the instances' role has rows only).
             ["ConnectionStrings__ShopOwner"] = Context.ShopOwnerConnectionString,
             ["Instance__Region"] = Topology.PostgresInitialLeaderRegion,
             ["Instance__Name"] = "migrate",
+            // The release migrate records as running, against which the next release's migrations are checked (expand/contract).
+            ["Migrations__Release"] = release.Id,
         };
         Context.AddStateSettings(environment); // Redis and the key ring too: migrate creates the ring's first key
-        var result = await CommandRunner.RunAsync(Context.Tools.Dotnet, [Paths.AppAssembly, "migrate"], TimeSpan.FromMinutes(2), environment,
-            workingDirectory: Paths.App, logFile: Paths.LogOf("migrate"), cancellationToken: cancellationToken);
+        // A backfill (the expand step of expand/contract) runs as long as the table is big: minutes, not a fixed small bound.
+        var result = await CommandRunner.RunAsync(Context.Tools.Dotnet, [release.Assembly, "migrate"], MigrateLimit, environment,
+            workingDirectory: release.Folder, logFile: Paths.LogOf("migrate"), cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
             throw new StackException($"migrations failed (exit {result.ExitCode}; log: {Paths.LogOf("migrate")}):\n{Tail(Paths.LogOf("migrate"), 20)}");
@@ -463,6 +538,16 @@ public sealed class StackController : IDisposable
         _output.WriteLine($"  CA:       {ca} (trust it, and only for this stack: curl --cacert {ca} …)");
         _output.WriteLine($"  DNS:      {dns.Address} port {dns.Port} answers {Topology.Domain} (dig @{dns.Address} -p {dns.Port} {Topology.Domain})");
         _output.WriteLine($"  by name:  curl --cacert {ca} --resolve {Topology.Domain}:{proxies[0].Port}:{string.Join(',', proxies.Select(p => p.Address))} https://{Topology.Domain}:{proxies[0].Port}/");
+        if (Nodes.FirstOrDefault(n => n.Kind == NodeKind.Prometheus) is { } prometheus)
+        {
+            _output.WriteLine($"  metrics:  {PrometheusServer.Url(prometheus)} (Prometheus: /targets, /alerts)");
+        }
+
+        if (Nodes.FirstOrDefault(n => n.Kind == NodeKind.Dashboard) is { } dashboard)
+        {
+            _output.WriteLine($"  traces:   {DashboardServer.Url(dashboard)} (Aspire dashboard: traces, logs, app metrics; local only, no login)");
+        }
+
         _output.WriteLine("  ./stack status | logs NAME | kill NAME|region-a|region-b|witness | start … | down");
     }
 

@@ -30,12 +30,35 @@ public sealed class StackPaths
 
     public string Data => Path.Combine(StateRoot, "data");
 
-    /// <summary>The published app (dotnet publish output) that every app instance runs.</summary>
+    /// <summary>Where an app instance runs from when no release is current (a state folder from before releases).</summary>
     public string App => Path.Combine(StateRoot, "app");
 
     public string AppAssembly => Path.Combine(App, "StatelessApp.Web.dll");
 
+    /// <summary>Every published build of the app, one folder each (<see cref="ReleaseOf"/>); the state names the current one.</summary>
+    public string Releases => Path.Combine(StateRoot, "releases");
+
+    public string ReleaseOf(string id) => Path.Combine(Releases, id);
+
     public string SecretsFile => Path.Combine(StateRoot, "secrets.env");
+
+    /// <summary>What `./stack backup` writes at the witness: Redis RDB copies (redis/), etcd snapshots (etcd/) and, when
+    /// the postgres account can reach it, pgBackRest's repository (<see cref="PostgresBackups"/>).</summary>
+    public string Backups => Path.Combine(StateRoot, "backup");
+
+    /// <summary>
+    /// pgBackRest's repository (stanza shop), outside both regions' data folders. PostgreSQL archives into it as
+    /// postgres, so it lives where <see cref="ServiceAccountData"/> does: .stack/backup/pgbackrest, or next to the nodes'
+    /// folders under /var/lib/statelessapp when the state folder is private.
+    /// </summary>
+    public string PostgresBackups => ServiceAccountData == Data
+        ? Path.Combine(Backups, "pgbackrest")
+        : Path.Combine(ServiceAccountData, "backup-pgbackrest");
+
+    /// <summary>Fresh clusters restored from <see cref="PostgresBackups"/> (`./stack restore`), one folder per address.</summary>
+    public string RestoreOf(string address) => ServiceAccountData == Data
+        ? Path.Combine(StateRoot, "restore", address)
+        : Path.Combine(ServiceAccountData, "restore-" + address);
 
     /// <summary>The stack's CA and node certificates (<see cref="Security.StackCertificates"/>) and the key ring's (<see cref="Security.KeyRingCertificate"/>).</summary>
     public string Tls => Path.Combine(StateRoot, "tls");
@@ -80,6 +103,30 @@ public sealed class StackPaths
         var home = ServiceAccountDataOf(node);
         Directory.CreateDirectory(home);
         return home;
+    }
+
+    /// <summary>Creates <paramref name="folder"/> (under the state folder or <see cref="ServiceAccountData"/>) with every
+    /// folder above it up to the state folder walkable by the service account, which owns the folder itself.</summary>
+    public string CreateServiceAccountFolderAt(string folder)
+    {
+        const UnixFileMode walkable = FileModes.OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        CreateServiceAccountFolder(".");
+        var stop = ServiceAccountData == Data ? StateRoot : ServiceAccountData;
+        var parents = new List<string>();
+        for (var dir = Path.GetDirectoryName(Path.GetFullPath(folder)); dir is not null && dir.Length > stop.Length; dir = Path.GetDirectoryName(dir))
+        {
+            parents.Add(dir);
+        }
+
+        foreach (var parent in Enumerable.Reverse(parents))
+        {
+            Directory.CreateDirectory(parent);
+            FileModes.Set(parent, walkable);
+        }
+
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 
     /// <summary>The folder under which <see cref="ServiceAccountData"/> lives when the state folder is private.</summary>

@@ -22,12 +22,15 @@ public sealed class StackSecrets
     public const string PatroniRestPasswordKey = "PATRONI_REST_PASSWORD";
     public const string EtcdRootPasswordKey = "ETCD_ROOT_PASSWORD";
     public const string EtcdPatroniPasswordKey = "ETCD_PATRONI_PASSWORD";
+    public const string RedisMonitorPasswordKey = "REDIS_MONITOR_PASSWORD";
+    public const string PostgresMonitorPasswordKey = "POSTGRES_MONITOR_PASSWORD";
 
     public static readonly IReadOnlyList<string> Keys =
     [
         RedisAdminPasswordKey, RedisAppPasswordKey, RedisReplicaPasswordKey, RedisSentinelPasswordKey,
         PostgresSuperuserPasswordKey, PostgresReplicationPasswordKey, ShopDbPasswordKey, ShopOwnerDbPasswordKey,
         PostgresRewindPasswordKey, PatroniRestPasswordKey, EtcdRootPasswordKey, EtcdPatroniPasswordKey,
+        RedisMonitorPasswordKey, PostgresMonitorPasswordKey,
     ];
 
     private readonly IReadOnlyDictionary<string, string> _values;
@@ -36,6 +39,12 @@ public sealed class StackSecrets
 
     /// <summary>Redis and Sentinel ACL user <c>admin</c>: the stack controller's probes and the operator.</summary>
     public string RedisAdminPassword => _values[RedisAdminPasswordKey];
+
+    /// <summary>Redis and Sentinel ACL user <c>monitor</c>: the Redis exporters (INFO and little else, one password for both).</summary>
+    public string RedisMonitorPassword => _values[RedisMonitorPasswordKey];
+
+    /// <summary>PostgreSQL role <c>monitor</c> (pg_monitor, database postgres only): the PostgreSQL exporters.</summary>
+    public string PostgresMonitorPassword => _values[PostgresMonitorPasswordKey];
 
     /// <summary>Redis and Sentinel ACL user <c>app</c> (one password for both: StackExchange.Redis sends the same credentials to each).</summary>
     public string RedisAppPassword => _values[RedisAppPasswordKey];
@@ -102,10 +111,33 @@ public sealed class StackSecrets
     }
 
     /// <summary>
+    /// These secrets with <paramref name="changed"/> replaced, saved to <paramref name="file"/> (`./stack rotate secrets`).
+    /// Refuses a key set in the environment: it would win over the file at the next start.
+    /// </summary>
+    public StackSecrets With(IReadOnlyDictionary<string, string> changed, string file, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        environment ??= Environment.GetEnvironmentVariable;
+        if (changed.Keys.FirstOrDefault(k => !string.IsNullOrEmpty(environment(k))) is { } pinned)
+        {
+            throw new StackException($"{pinned} is set in the environment: unset it to rotate it (the environment wins over {file})");
+        }
+
+        var values = new Dictionary<string, string>(_values, StringComparer.Ordinal);
+        foreach (var (key, value) in changed)
+        {
+            values[key] = Keys.Contains(key) ? value : throw new ArgumentException($"unknown secret {key}", nameof(changed));
+        }
+
+        Save(file, values);
+        return new StackSecrets(values);
+    }
+
+    /// <summary>
     /// 32 hex characters (128 bits): no character needs quoting in a connection string, a YAML file, a Redis
     /// config line or a shell word.
     /// </summary>
-    private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>KEY=VALUE lines, the value taken verbatim (a password set by hand may contain any character).</summary>
     private static Dictionary<string, string> SavedValues(string file) =>

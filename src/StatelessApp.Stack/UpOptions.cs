@@ -6,6 +6,9 @@ public sealed record UpOptions
     /// <summary>Wipe data, logs and pids first (a stack from nothing); otherwise data survives `down`/`up`.</summary>
     public bool Fresh { get; init; }
 
-    /// <summary>Publish the app before starting it (false: use the existing build in .stack/app).</summary>
+    /// <summary>Publish the app before starting it (false: use the current release, .stack/releases/&lt;id&gt;, when there is one).</summary>
     public bool BuildApp { get; init; } = true;
+
+    /// <summary>Start Prometheus and the exporters (false: `up --no-observability`, for stacks that do not need them).</summary>
+    public bool Observability { get; init; } = true;
 }

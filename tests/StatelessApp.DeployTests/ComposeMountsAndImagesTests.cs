@@ -36,6 +36,10 @@ public sealed partial class ComposeMountsAndImagesTests(ResolvedCompose compose)
         ["dns"] = ["dns/dnsmasq.conf", "dns/app.hosts.template", "compose/render.sh"],
         ["etcd"] = [],
         ["app"] = [],
+        ["redisexporter"] = [],
+        ["postgresexporter"] = [],
+        ["nginxexporter"] = [],
+        ["prometheus"] = ["prometheus/prometheus.yml", "prometheus/alerts.yml", "prometheus/scale-durations.sh", "compose/render.sh"],
     };
 
     [Theory]

@@ -11,6 +11,9 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
 {
     private static readonly StackTopology Topology = Repository.Topology;
 
+    /// <summary>The nodes the compose stack runs: the topology's, without the local stack's own (the dashboard).</summary>
+    private static readonly IReadOnlyList<Node> ComposeNodes = [.. Topology.Nodes.Where(n => !n.Kind.IsLocalStackOnly())];
+
     public static TheoryData<string, string> SiteFiles => new()
     {
         { "deploy/compose/region-a.yml", "a" },
@@ -29,14 +32,14 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
     [InlineData("deploy/compose/services.yml")]
     public void The_file_runs_every_topology_node_once_with_its_kind_and_region(string file) =>
         Assert.Equal(
-            Topology.Nodes.Select(Role).Order(StringComparer.Ordinal),
+            ComposeNodes.Select(Role).Order(StringComparer.Ordinal),
             compose[file].Nodes.Select(Role).Order(StringComparer.Ordinal));
 
     [Theory]
     [MemberData(nameof(SiteFiles))]
     public void A_site_file_runs_exactly_the_nodes_of_its_site(string file, string region) =>
         Assert.Equal(
-            Topology.NodesIn(region).Select(Role).Order(StringComparer.Ordinal),
+            ComposeNodes.Where(n => n.Region == region).Select(Role).Order(StringComparer.Ordinal),
             compose[file].Nodes.Select(Role).Order(StringComparer.Ordinal));
 
     [Fact]
@@ -82,7 +85,7 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
     public void Every_port_a_node_listens_on_is_the_topology_port()
     {
         var services = compose["docker-compose.yml"].Services;
-        foreach (var node in Topology.Nodes)
+        foreach (var node in ComposeNodes)
         {
             var service = services[node.Name];
             var expected = $"{ContainerAddress.Of(node.Address)}:{node.Port}";
@@ -109,9 +112,10 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
     [Fact]
     public void On_one_host_the_proxies_and_the_DNS_are_published_at_their_local_stack_addresses_and_ports()
     {
-        // Both of a proxy's ports: HTTPS (PROXY_PORT) and the redirect-only HTTP port (PROXY_HTTP_PORT).
+        // Both of a proxy's public ports: HTTPS (PROXY_PORT) and the redirect-only HTTP port (PROXY_HTTP_PORT); its metrics
+        // port is for Prometheus, inside the site networks.
         var expected = Topology.NodesOf(NodeKind.Proxy)
-            .SelectMany(p => p.Ports.Select(port => $"{p.Name} {p.Address}:{port.Number}:{port.Number}/tcp"))
+            .SelectMany(p => p.Ports.Where(port => port.Purpose != "metrics").Select(port => $"{p.Name} {p.Address}:{port.Number}:{port.Number}/tcp"))
             .Concat(Topology.NodesOf(NodeKind.Dns).SelectMany(d => new[] { $"{d.Name} {d.Address}:{d.Port}:{d.Port}/udp", $"{d.Name} {d.Address}:{d.Port}:{d.Port}/tcp" }));
 
         var published = compose["docker-compose.yml"].Services.Values.SelectMany(s => s.Ports.Select(p => $"{s.Name} {p}"));

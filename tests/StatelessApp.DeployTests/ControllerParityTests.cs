@@ -33,9 +33,11 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["PATRONI_POSTGRESQL_BIN_DIR"] = "set by deploy/patroni/Dockerfile (the postgres image's binaries)",
         ["PATRONI_POSTGRESQL_PGPASS"] = "set by deploy/patroni/Dockerfile (volume path)",
         ["HOME"] = "set by deploy/patroni/Dockerfile (volume path)",
+        ["PGBACKREST_CONFIG"] = "set by deploy/patroni/Dockerfile (the pgBackRest file the compose command writes at every start)",
         // A proxy container listens on all its interfaces: Docker forwards the published port to one of its networks.
         ["PROXY_BIND"] = "0.0.0.0 and the topology port",
         ["PROXY_HTTP_BIND"] = "0.0.0.0 and the topology's redirect port",
+        ["PROXY_METRICS_BIND"] = "0.0.0.0 and the topology's metrics port",
         ["PROXY_SOURCE_ADDR"] = "0.0.0.0: the container's own address",
         // TLS files are the service's own secrets folder, not the stack's .stack/tls.
         ["PROXY_TLS_CERT"] = "the proxy's certificate inside the container",
@@ -53,6 +55,9 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         // connect from their own addresses, so they keep etcd's check of the peer's address.
         ["ETCD_EXPERIMENTAL_PEER_SKIP_CLIENT_SAN_VERIFICATION"] = "local peers all connect from 127.0.0.1",
     };
+
+    /// <summary>The OTLP export to the local stack's own dashboard; a compose site exports where its operator points it.</summary>
+    private const string StackOnlyPrefix = "OTEL_";
 
     /// <summary>TLS and least-privilege settings of the containers (issue 13): paths under /run/secrets, etcd users.</summary>
     private static readonly Dictionary<string, string> ContainerTls = new(StringComparer.Ordinal)
@@ -105,7 +110,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var expected = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Environment;
             var actual = Services[node.Name].Environment;
 
-            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key) && !StackOnly.ContainsKey(e.Key)))
+            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key) && !StackOnly.ContainsKey(e.Key) && !e.Key.StartsWith(StackOnlyPrefix, StringComparison.Ordinal)))
             {
                 if (IsSecret(key))
                 {
@@ -143,7 +148,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         }
 
         var patroniDockerfile = File.ReadAllText(Repository.PathOf("deploy", "patroni", "Dockerfile"));
-        foreach (var key in new[] { "PATRONI_POSTGRESQL_DATA_DIR", "PATRONI_POSTGRESQL_BIN_DIR", "PATRONI_POSTGRESQL_PGPASS", "HOME" })
+        foreach (var key in new[] { "PATRONI_POSTGRESQL_DATA_DIR", "PATRONI_POSTGRESQL_BIN_DIR", "PATRONI_POSTGRESQL_PGPASS", "HOME", "PGBACKREST_CONFIG" })
         {
             Assert.Contains($"{key}=", patroniDockerfile, StringComparison.Ordinal);
         }
@@ -244,10 +249,13 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             }
         }
 
-        // The proxy kind changes the proxies' program and nothing else.
+        // The proxy kind changes the proxies' program and nothing else, but for the services that read it: whether the nginx
+        // exporters run, and which proxy metrics Prometheus scrapes (HAProxy's own or the nginx exporters').
         foreach (var (name, service) in withNginx.Where(s => s.Value.Kind != "proxy"))
         {
-            Assert.Equal(Services[name].Environment, service.Environment);
+            var readsTheKind = service.Kind is "nginxexporter" or "prometheus";
+            Assert.Equal(readsTheKind ? "nginx" : null, service.Environment.GetValueOrDefault("STACK_PROXY_KIND"));
+            Assert.Equal(Services[name].Environment.Where(e => e.Key != "STACK_PROXY_KIND"), service.Environment.Where(e => e.Key != "STACK_PROXY_KIND"));
             Assert.Equal(Services[name].Image, service.Image);
         }
 
@@ -315,7 +323,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         var mounts = Directory.CreateDirectory(compose.Env.Scratch($"{name}-etc")).FullName;
         var secrets = Directory.CreateDirectory(compose.Env.Scratch($"{name}-secrets")).FullName;
         var temporary = Directory.CreateDirectory(compose.Env.Scratch($"{name}-tmp")).FullName;
-        foreach (var user in new[] { "admin", "app", "replica", "sentinel" })
+        foreach (var user in new[] { "admin", "app", "replica", "sentinel", "monitor" })
         {
             await File.WriteAllTextAsync(Path.Combine(secrets, $"redis-{user}-password"), compose.Env.Secrets.Values[$"REDIS_{user.ToUpperInvariant()}_PASSWORD"]);
         }

@@ -54,7 +54,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
     {
         var composeFile = region == StackTopology.WitnessRegion ? "deploy/compose/witness.yml" : $"deploy/compose/region-{region}.yml";
         var compose = $"docker compose -p stateless-{region} --env-file .env -f {composeFile}";
-        var services = region == StackTopology.WitnessRegion ? 3 : 9;
+        var services = region == StackTopology.WitnessRegion ? 5 : 11;
         yield return $"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80 --secrets-dir /opt/stateless/secrets";
         yield return $"deploy/compose/site-secrets.sh --site {region} --tls {_tls} --env $WORK/env -o $WORK/secrets";
         yield return $"{Ssh} {host} 'docker compose version >/dev/null && test \"$(docker info --format '\\''{{{{.Swarm.ControlAvailable}}}}'\\'')\" = true || {{ echo '\\''this host is not a Docker Swarm manager with docker compose: see docs/deploy.md'\\'' >&2; exit 1; }}'";
@@ -144,7 +144,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         var secretsCall = calls.ToList().FindIndex(c => c.Contains("--owners-only", StringComparison.Ordinal)) + 1;
         var folders = TopFolders(_tools.StandardInputFileOf(secretsCall));
         Assert.Contains(oneOfItsServices, folders);
-        Assert.Equal(region == "w" ? ["etcd-w", "redis-w", "sentinel-w"] : folders.Where(f => !f.EndsWith("-w", StringComparison.Ordinal)).ToList(), folders);
+        Assert.Equal(region == "w" ? ["etcd-w", "prometheus-w", "redis-exporter-w", "redis-w", "sentinel-w"] : folders.Where(f => !f.EndsWith("-w", StringComparison.Ordinal)).ToList(), folders);
         Assert.Empty(_secrets.FoundIn(string.Join('\n', calls)));
         Assert.Empty(_secrets.FoundIn(result.Output));
         Assert.Contains($"region {region}: up and healthy", result.StandardOutput, StringComparison.Ordinal);

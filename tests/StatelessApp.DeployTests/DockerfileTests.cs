@@ -30,7 +30,7 @@ public sealed class DockerfileTests(DockerfileTests.PublishedImage image) : ICla
     {
         var publish = App.Stage("build").Single(i => i.Instruction == "RUN" && i.Arguments.StartsWith("dotnet publish", StringComparison.Ordinal)).Arguments;
 
-        // ./stack up runs: dotnet publish src/StatelessApp.Web -c Release -o .stack/app (StackController.PublishAppAsync).
+        // ./stack up runs: dotnet publish src/StatelessApp.Web -c Release -o .stack/releases/.publish (AppReleases.PublishAsync).
         Assert.Equal("dotnet publish src/StatelessApp.Web -c Release -o /app -nologo", publish);
         Assert.Contains(App.Stage("runtime"), i => i.Instruction == "COPY" && i.Arguments == "--from=build /app ./");
     }

@@ -74,10 +74,13 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         var written = await material.WriteSiteAsync("w");
 
         Assert.Equal(["tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "etcd-w")));
-        Assert.Equal(["redis-admin-password", "redis-app-password", "redis-replica-password", "redis-sentinel-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "redis-w")));
-        // The Sentinel's ACL users (admin, app, sentinel; deploy/redis/sentinel.conf) are hashes of these three.
-        Assert.Equal(["redis-admin-password", "redis-app-password", "redis-sentinel-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "sentinel-w")));
-        Assert.Equal(["etcd-w", "redis-w", "sentinel-w"], Directory.GetDirectories(written).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["redis-admin-password", "redis-app-password", "redis-monitor-password", "redis-replica-password", "redis-sentinel-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "redis-w")));
+        // The Sentinel's ACL users (admin, app, monitor, sentinel; deploy/redis/sentinel.conf) are hashes of these four.
+        Assert.Equal(["redis-admin-password", "redis-app-password", "redis-monitor-password", "redis-sentinel-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "sentinel-w")));
+        // The Redis exporter logs in as monitor and checks its server against the CA; Prometheus has its certificate only.
+        Assert.Equal(["redis-monitor-password", "tls/ca.crt"], Files(Path.Combine(written, "redis-exporter-w")));
+        Assert.Equal(["tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "prometheus-w")));
+        Assert.Equal(["etcd-w", "prometheus-w", "redis-exporter-w", "redis-w", "sentinel-w"], Directory.GetDirectories(written).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         var everything = string.Join('\n', Files(written).Select(f => File.ReadAllText(Path.Combine(written, f))));
         var found = material.Secrets.FoundIn(everything).Order(StringComparer.Ordinal).ToList();
@@ -86,7 +89,7 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
             "look for every deployment password and the key-ring certificate in all the files the witness receives",
             $"passwords found: {string.Join(", ", found)}; key-ring files: {Directory.GetDirectories(written, "keyring", SearchOption.AllDirectories).Length}",
             refused: beyondRedis.Count == 0);
-        Assert.Equal(["REDIS_ADMIN_PASSWORD", "REDIS_APP_PASSWORD", "REDIS_REPLICA_PASSWORD", "REDIS_SENTINEL_PASSWORD"], found);
+        Assert.Equal(["REDIS_ADMIN_PASSWORD", "REDIS_APP_PASSWORD", "REDIS_MONITOR_PASSWORD", "REDIS_REPLICA_PASSWORD", "REDIS_SENTINEL_PASSWORD"], found);
         Assert.DoesNotContain("PRIVATE KEY", File.ReadAllText(Path.Combine(written, "etcd-w", "tls", "ca.crt")), StringComparison.Ordinal);
     }
 
@@ -100,9 +103,11 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
             ["config/ConnectionStrings__Redis", "config/ConnectionStrings__Shop", "keyring/keyring.crt", "keyring/keyring.key", "tls/ca.crt", "tls/node.crt", "tls/node.key"],
             Files(Path.Combine(written, "app-a1")));
         Assert.Equal(
-            ["etcd-patroni-password", "patroni-rest-password", "postgres-replication-password", "postgres-rewind-password", "postgres-superuser-password", "shop-db-password", "shop-owner-db-password",
-             "tls/ca.crt", "tls/etcd-client.crt", "tls/etcd-client.key", "tls/node.crt", "tls/node.key"],
+            ["etcd-patroni-password", "patroni-rest-password", "postgres-monitor-password", "postgres-replication-password", "postgres-rewind-password", "postgres-superuser-password",
+             "shop-db-password", "shop-owner-db-password", "tls/ca.crt", "tls/etcd-client.crt", "tls/etcd-client.key", "tls/node.crt", "tls/node.key"],
             Files(Path.Combine(written, "pg-a")));
+        // The PostgreSQL exporter logs in as monitor (pg_monitor) and checks its server against the CA, nothing more.
+        Assert.Equal(["postgres-monitor-password", "tls/ca.crt"], Files(Path.Combine(written, "pg-exporter-a")));
         Assert.Equal(["tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "proxy-a")));
         Assert.Equal(["etcd-patroni-password", "etcd-root-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"], Files(Path.Combine(written, "etcd-auth")));
 

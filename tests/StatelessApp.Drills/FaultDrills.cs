@@ -1,3 +1,4 @@
+using StatelessApp.Drills.Alerts;
 using StatelessApp.Drills.Faults;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Drills.Results;
@@ -5,6 +6,7 @@ using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.TestKit.Polling;
+using StatelessApp.TestKit.Prometheus;
 using Xunit.Abstractions;
 
 namespace StatelessApp.Drills;
@@ -18,12 +20,32 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
 {
     private readonly DrillRunner _runner = new(stack, output);
 
+    /// <summary>
+    /// Every server of region A stops answering, and so do region A's exporters: Sentinel A is scraped through the Redis
+    /// exporter of its site, so its loss shows as that scrape failing (TargetDown, job sentinel), not as
+    /// SentinelMemberMissing, which needs a live exporter to report redis_up 0 (docs/observability.md).
+    /// </summary>
+    private static readonly DrillAlerts RegionALost = DrillAlerts.Fire(
+            Down("app"), Down("proxy"), Down("redis"), Down("sentinel"), Down("postgres"), Down("patroni"), Alert("EtcdMemberMissing"))
+        .AndMaybe(Alert("SentinelMemberMissing"), Alert("RedisReplicaLinkDown"), Alert("PostgresReplicationLagHigh"), Alert("AppErrorRateHigh"));
+
+    // Region A comes back 3 s after PostgreSQL's failover, etcd first: its member may answer again within the alert's
+    // 5 evaluations, while the servers started after it stay down long enough to fire.
+    private static readonly DrillAlerts RegionAReturns = DrillAlerts.Fire(
+            Down("app"), Down("proxy"), Down("redis"), Down("sentinel"), Down("postgres"), Down("patroni"))
+        .AndMaybe(Alert("EtcdMemberMissing"), Alert("SentinelMemberMissing"), Alert("RedisReplicaLinkDown"), Alert("PostgresReplicationLagHigh"), Alert("AppErrorRateHigh"));
+
     private StackController Controller => stack.Controller;
+
+    private static AlertExpectation Down(string job) => new("TargetDown", "job", job);
+
+    private static AlertExpectation Alert(string name) => new(name);
 
     [Fact]
     public async Task Kill_one_app_instance()
     {
         var result = await _runner.RunAsync("kill one app instance (app-a1)",
+            DrillAlerts.Fire(Down("app")),
             _ => Task.FromResult(Controller.Kill("app-a1")), TimeSpan.FromSeconds(6),
             _ => Controller.StartAsync("app-a1"));
 
@@ -34,6 +56,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
     public async Task Kill_one_proxy()
     {
         var result = await _runner.RunAsync("kill one proxy (proxy-a)",
+            DrillAlerts.Fire(Down("proxy")),
             _ => Task.FromResult(Controller.Kill("proxy-a")), TimeSpan.FromSeconds(6),
             _ => Controller.StartAsync("proxy-a"));
 
@@ -45,9 +68,10 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
     {
         Node? killed = null;
         var result = await _runner.RunAsync("kill the Redis primary",
+            DrillAlerts.Fire(Down("redis")).AndMaybe(Alert("RedisReplicaLinkDown"), Down("app")),
             async _ =>
             {
-                killed = await Controller.PrimaryAsync(NodeKind.Redis) ?? throw new InvalidOperationException("no Redis primary");
+                killed = await stack.PrimaryAsync(NodeKind.Redis);
                 Controller.Kill(killed.Name);
             },
             TimeSpan.FromSeconds(8),
@@ -61,9 +85,10 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
     {
         Node? killed = null;
         var result = await _runner.RunAsync("kill the PostgreSQL primary",
+            DrillAlerts.Fire(Down("postgres"), Down("patroni")).AndMaybe(Alert("PostgresReplicationLagHigh"), Alert("AppErrorRateHigh"), Down("app")),
             async _ =>
             {
-                killed = await Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+                killed = await stack.PrimaryAsync(NodeKind.Postgres);
                 Controller.Kill(killed.Name);
             },
             TimeSpan.FromSeconds(14),
@@ -75,7 +100,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
     [Fact]
     public async Task Kill_all_of_region_A()
     {
-        var result = await _runner.RunAsync("kill all of region A",
+        var result = await _runner.RunAsync("kill all of region A", RegionALost,
             _ => Task.FromResult(Controller.Kill("region-a")), TimeSpan.FromSeconds(14),
             _ => Controller.StartAsync("region-a"));
 
@@ -87,7 +112,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
     {
         // Region A is lost before the load starts; the drill is its return under load: its old PostgreSQL primary must
         // rejoin as a standby (pg_rewind), never take writes next to the new one.
-        var result = await _runner.RunAsync("bring region A back",
+        var result = await _runner.RunAsync("bring region A back", RegionAReturns,
             async _ =>
             {
                 Controller.Kill("region-a");
@@ -110,6 +135,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
         try
         {
             var result = await _runner.RunAsync("cut the network between A and B, heal",
+                DrillAlerts.None.AndMaybe(Alert("RedisReplicaLinkDown"), Alert("PostgresReplicationLagHigh")),
                 async _ => partition = await NetworkPartition.CutAsync(stack, "a", "b"), TimeSpan.FromSeconds(12),
                 async _ =>
                 {
@@ -133,6 +159,7 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
     public async Task Restart_everything()
     {
         var result = await _runner.RunAsync("restart everything (down, up)",
+            DrillAlerts.None.AndMaybe(Alert("TargetDown")),
             async load =>
             {
                 await Controller.DownAsync(quiet: true);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using Npgsql;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Stack.Servers;
@@ -25,7 +23,7 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
     public async Task Synchronous_mode_cost_and_standby_loss()
     {
         await stack.RestoreAsync();
-        var primary = await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no primary");
+        var primary = await stack.PrimaryAsync(NodeKind.Postgres);
         var standby = stack.Topology.NodesOf(NodeKind.Postgres).Single(n => n != primary);
         try
         {
@@ -122,15 +120,6 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
     }
 
     /// <summary>Patroni's dynamic configuration (in etcd) through its REST API: every node applies it.</summary>
-    private async Task SetSynchronousModeAsync(Node anyNode, bool on)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Patch, PatroniServer.RestUri(anyNode, stack.Controller.Context, "config"))
-        {
-            Content = new StringContent($$"""{"synchronous_mode": {{(on ? "true" : "false")}}}""", Encoding.UTF8, "application/json"),
-        };
-        var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes("patroni:" + stack.Controller.Context.Secrets.PatroniRestPassword));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
-        using var response = await stack.Controller.Context.ServerHttp.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-    }
+    private Task SetSynchronousModeAsync(Node anyNode, bool on) =>
+        PatroniDynamicConfig.PatchAsync(stack.Controller.Context, anyNode, $$"""{"synchronous_mode": {{(on ? "true" : "false")}}}""");
 }

@@ -131,8 +131,11 @@ public sealed partial class SampleOptionTests(InstalledTemplate template, ITestO
         return MethodCall().Matches(program).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>A request to the shop's JSON API ("api/...") or to a Razor Pages handler ("?handler=...").</summary>
-    [GeneratedRegex(@"""/?api/|\?handler=")]
+    /// <summary>
+    /// A request to the shop's JSON API ("api/...") or to a Razor Pages handler ("?handler=..."); Prometheus's ("api/v1/")
+    /// and the dashboard's ("api/telemetry/") APIs are other servers', not the shop's.
+    /// </summary>
+    [GeneratedRegex(@"""/?api/(?!v1/|telemetry/)|\?handler=")]
     private static partial Regex ShopRequest();
 
     /// <summary>Words that describe the sample shop (not the `shop` database name, nor a user's name like 1shop).</summary>

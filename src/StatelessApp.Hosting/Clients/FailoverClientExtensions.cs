@@ -22,12 +22,14 @@ public static class FailoverClientExtensions
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailoverClientOptions>, FailoverClientOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<ClientMetrics>();
         builder.ConfigurePrimaryHttpMessageHandler(services =>
             FailoverHttpHandler.CreateSocketsHandler(services.GetRequiredService<IOptionsMonitor<FailoverClientOptions>>().Get(builder.Name),
-                services.GetRequiredService<TimeProvider>()));
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ClientMetrics>(), builder.Name));
         builder.AddHttpMessageHandler(services =>
             new RetrySafeRequestHandler(services.GetRequiredService<IOptionsMonitor<FailoverClientOptions>>().Get(builder.Name),
-                services.GetRequiredService<TimeProvider>()));
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ClientMetrics>(), builder.Name));
         return builder;
     }
 }

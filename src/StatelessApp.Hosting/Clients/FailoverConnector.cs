@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using StatelessApp.Hosting.Metrics;
 
 namespace StatelessApp.Hosting.Clients;
 
@@ -10,7 +11,8 @@ namespace StatelessApp.Hosting.Clients;
 /// with the one that worked last time. .NET's own connect tries the addresses in order with no per-address timeout
 /// (dotnet/runtime#87932), so a dead first address costs the OS connect timeout on every new connection.
 /// </summary>
-internal sealed class FailoverConnector(AddressResolver resolver, FailoverClientOptions options, TimeProvider time)
+internal sealed class FailoverConnector(AddressResolver resolver, FailoverClientOptions options, TimeProvider time,
+    ClientMetrics? metrics = null, string client = "")
 {
     private readonly ConcurrentDictionary<IPAddress, long> _failedUntil = new();
     private volatile IPAddress? _lastGood;
@@ -33,11 +35,17 @@ internal sealed class FailoverConnector(AddressResolver resolver, FailoverClient
                 await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), attempt.Token);
                 _lastGood = address;
                 _failedUntil.TryRemove(address, out _);
+                if (failures.Count > 0)
+                {
+                    metrics?.RecordFailover(client);
+                }
+
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 socket.Dispose();
+                metrics?.RecordConnectFailure(client, e is OperationCanceledException ? MetricOutcome.Timeout : MetricOutcome.Error);
                 _failedUntil[address] = time.GetTimestamp() + (long)(options.FailedAddressPenalty.TotalSeconds * time.TimestampFrequency);
                 failures.Add(e is OperationCanceledException
                     ? new TimeoutException($"{address}:{endPoint.Port} did not accept within {options.PerAddressConnectTimeout.TotalMilliseconds:0} ms")

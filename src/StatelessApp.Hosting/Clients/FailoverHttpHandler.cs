@@ -22,9 +22,9 @@ public static class FailoverHttpHandler
         return new RetrySafeRequestHandler(options, time) { InnerHandler = sockets };
     }
 
-    internal static SocketsHttpHandler CreateSocketsHandler(FailoverClientOptions options, TimeProvider time)
+    internal static SocketsHttpHandler CreateSocketsHandler(FailoverClientOptions options, TimeProvider time, ClientMetrics? metrics = null, string client = "")
     {
-        var connector = new FailoverConnector(new AddressResolver(options.DnsServerEndPoint), options, time);
+        var connector = new FailoverConnector(new AddressResolver(options.DnsServerEndPoint), options, time, metrics, client);
         return new SocketsHttpHandler
         {
             ConnectCallback = connector.ConnectAsync,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace StatelessApp.Hosting.Clients;
@@ -9,7 +10,9 @@ namespace StatelessApp.Hosting.Clients;
 /// tell whether doing it again is right. Repeats stop at <see cref="FailoverClientOptions.MaxAttempts"/> or when the
 /// next one would start later than <see cref="FailoverClientOptions.RetryBudget"/> after the first attempt.
 /// </summary>
-internal sealed class RetrySafeRequestHandler(FailoverClientOptions options, TimeProvider time) : DelegatingHandler
+/// <remarks>With <c>metrics</c>, each repeat is counted under <c>client</c> (<see cref="ClientMetrics"/>).</remarks>
+internal sealed class RetrySafeRequestHandler(FailoverClientOptions options, TimeProvider time, ClientMetrics? metrics = null, string client = "")
+    : DelegatingHandler
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -43,6 +46,7 @@ internal sealed class RetrySafeRequestHandler(FailoverClientOptions options, Tim
             }
             catch (HttpRequestException) when (MayRepeat(attempt, options.RetryDelay))
             {
+                metrics?.RecordRetry(client, "connection");
                 await Task.Delay(options.RetryDelay, time, cancellationToken);
                 continue;
             }
@@ -50,6 +54,7 @@ internal sealed class RetrySafeRequestHandler(FailoverClientOptions options, Tim
             if (response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
                 && Pause(response) is var pause && MayRepeat(attempt, pause))
             {
+                metrics?.RecordRetry(client, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
                 response.Dispose();
                 await Task.Delay(pause, time, cancellationToken);
                 continue;

@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
+using StatelessApp.Hosting.Metrics;
 
 namespace StatelessApp.Hosting.Consistency;
 
 /// <summary>
 /// Meter <c>StatelessApp.Consistency</c>: <c>statelessapp.consistency.reads</c> (counter, tag <c>destination</c>),
-/// <c>statelessapp.consistency.wait</c> (histogram, ms, reads that waited for a standby),
+/// <c>statelessapp.consistency.wait.duration</c> (histogram, s, reads that waited for a standby; tag <c>outcome</c>: ok,
+/// timeout (<see cref="ConsistencyOptions.MaxWait"/> ran out: read on the primary), standby-unavailable),
 /// <c>statelessapp.consistency.tokens_refused</c> (counter: malformed, forged or another user's header tokens).
 /// The same numbers are kept per instance for the status page (<see cref="Snapshot"/>).
 /// </summary>
@@ -25,8 +27,8 @@ public sealed class ConsistencyMetrics
         var meter = meterFactory.Create(MeterName);
         _reads = meter.CreateCounter<long>("statelessapp.consistency.reads", unit: "{read}",
             description: "Read-context connections by destination");
-        _wait = meter.CreateHistogram<double>("statelessapp.consistency.wait", unit: "ms",
-            description: "Time a read waited for a standby to replay up to the request's token");
+        _wait = DurationBuckets.Create(meter, "statelessapp.consistency.wait.duration",
+            "Time a read waited for a standby to replay up to the request's token");
         _refused = meter.CreateCounter<long>("statelessapp.consistency.tokens_refused", unit: "{token}",
             description: "Consistency tokens ignored: malformed, not ours, or another user's");
     }
@@ -37,11 +39,14 @@ public sealed class ConsistencyMetrics
         _reads.Add(1, new KeyValuePair<string, object?>("destination", Tag(destination)));
     }
 
-    internal void RecordWait(TimeSpan waited, bool satisfied)
+    public const string StandbyUnavailable = "standby-unavailable";
+
+    /// <param name="outcome"><see cref="MetricOutcome.Ok"/>, <see cref="MetricOutcome.Timeout"/> or <see cref="StandbyUnavailable"/>.</param>
+    internal void RecordWait(TimeSpan waited, string outcome)
     {
         Interlocked.Increment(ref _waits);
         Interlocked.Add(ref _waitMicroseconds, (long)waited.TotalMicroseconds);
-        _wait.Record(waited.TotalMilliseconds, new KeyValuePair<string, object?>("satisfied", satisfied));
+        _wait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>(MetricOutcome.Tag, outcome));
     }
 
     internal void RecordRefusedToken()

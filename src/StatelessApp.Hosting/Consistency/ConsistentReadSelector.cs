@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Metrics;
 
 namespace StatelessApp.Hosting.Consistency;
 
@@ -98,13 +99,13 @@ internal sealed class ConsistentReadSelector(
             var waited = time.GetElapsedTime(started);
             if (!observation.IsUsableStandby)
             {
-                metrics.RecordWait(waited, satisfied: false);
+                metrics.RecordWait(waited, ConsistencyMetrics.StandbyUnavailable);
                 return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
             }
 
             if (observation.Position >= token)
             {
-                metrics.RecordWait(waited, satisfied: true);
+                metrics.RecordWait(waited, MetricOutcome.Ok);
                 return Chosen(candidate.Node.DataSource, ReadDestination.Standby);
             }
 
@@ -123,7 +124,7 @@ internal sealed class ConsistentReadSelector(
             if (remaining <= TimeSpan.Zero)
             {
                 _waitedInVain = true;
-                metrics.RecordWait(waited, satisfied: false);
+                metrics.RecordWait(waited, MetricOutcome.Timeout);
                 return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
             }
 

@@ -1,15 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StatelessApp.Hosting.Data.Migrations;
+using StatelessApp.Hosting.Identity;
 
 namespace StatelessApp.Hosting.Data;
 
 public static partial class DatabaseMigrationExtensions
 {
+    /// <summary>The release id <c>migrate</c> records its schema under; defaults to the app's informational version.</summary>
+    public const string ReleaseSetting = "Migrations:Release";
+
     /// <summary>
     /// Applies the pending EF migrations of <typeparamref name="TContext"/> on the primary, then runs
     /// <paramref name="seed"/>, both while holding a PostgreSQL advisory lock: instances that run "migrate" at the same
@@ -46,9 +52,35 @@ public static partial class DatabaseMigrationExtensions
                 context.Database.SetDbConnection(ownerConnection);
             }
 
+            var release = services.GetRequiredService<IConfiguration>()[ReleaseSetting] is { Length: > 0 } configured
+                ? configured
+                : AppVersion.Current;
+            await ReleaseSchemaHistory.EnsureCreatedAsync(lockConnection, cancellationToken);
             var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            var running = await ReleaseSchemaHistory.PreviousAsync(lockConnection, replicated.Name, release, cancellationToken)
+                ?? await LastAppliedMigrationReleaseAsync(context, cancellationToken);
+            if (running is null)
+            {
+                LogNothingToCheckAgainst(logger, typeof(TContext).Name, release);
+            }
+            else
+            {
+                var violations = pending.SelectMany(id => ExpandContractRules.Check(id, MigrationFootprints.UpOperations(context, id), running.Footprint)).ToList();
+                if (violations.Count > 0)
+                {
+                    var refusal = new MigrationRefusedException(release, running.Release, violations);
+                    LogRefused(logger, refusal.Message);
+                    throw refusal;
+                }
+
+                LogChecked(logger, typeof(TContext).Name, release, running.Release, pending.Count);
+            }
+
             await context.Database.MigrateAsync(cancellationToken);
             LogMigrated(logger, typeof(TContext).Name, pending);
+            var applied = await context.Database.GetAppliedMigrationsAsync(cancellationToken);
+            await ReleaseSchemaHistory.RecordAsync(lockConnection, replicated.Name, release,
+                MigrationFootprints.OfModel(context), applied.LastOrDefault(), cancellationToken);
             if (seed is not null)
             {
                 await seed(context, cancellationToken);
@@ -68,6 +100,16 @@ public static partial class DatabaseMigrationExtensions
         }
     }
 
+    /// <summary>
+    /// A database migrated before releases were recorded: the running release's model is the target model of the last
+    /// migration it applied (EF refuses to migrate a model that differs from its migrations), when that migration has one.
+    /// </summary>
+    private static async Task<RecordedRelease?> LastAppliedMigrationReleaseAsync(DbContext context, CancellationToken cancellationToken) =>
+        (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() is { } last
+        && MigrationFootprints.OfMigration(context, last) is { } footprint
+            ? new RecordedRelease($"last migrated with {last}", footprint)
+            : null;
+
     /// <summary>A stable 64-bit key per context type, so two apps sharing a server do not block each other.</summary>
     internal static long MigrationLockKey<TContext>() =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("StatelessApp.Migrations/" + typeof(TContext).FullName)));
@@ -77,6 +119,15 @@ public static partial class DatabaseMigrationExtensions
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Migrated {Context}, applied: {Migrations}")]
     private static partial void LogMigrated(ILogger logger, string context, IReadOnlyList<string> migrations);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "{Refusal}")]
+    private static partial void LogRefused(ILogger logger, string refusal);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Checked {Count} pending migration(s) of {Context} for release {Release} against release {Running}: compatible")]
+    private static partial void LogChecked(ILogger logger, string context, string release, string running, int count);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "No earlier release of {Context} is recorded or derivable: release {Release}'s migrations are not checked")]
+    private static partial void LogNothingToCheckAgainst(ILogger logger, string context, string release);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, long key, CancellationToken cancellationToken)
     {

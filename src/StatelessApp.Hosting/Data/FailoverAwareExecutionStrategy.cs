@@ -20,16 +20,19 @@ internal sealed partial class FailoverAwareExecutionStrategy : ExecutionStrategy
 {
     private readonly ReplicatedDataSource _dataSource;
     private readonly ILogger _logger;
+    private readonly DataMetrics _metrics;
 
     public FailoverAwareExecutionStrategy(
         ExecutionStrategyDependencies dependencies,
         ReplicatedDataSource dataSource,
         ReplicatedDatabaseOptions options,
+        DataMetrics metrics,
         ILogger logger)
         : base(dependencies, options.MaxRetryCount, options.MaxRetryDelay)
     {
         _dataSource = dataSource;
         _logger = logger;
+        _metrics = metrics;
     }
 
     protected override bool ShouldRetryOn(Exception exception) => TransientDatabaseFailure.IsTransient(exception);
@@ -38,6 +41,7 @@ internal sealed partial class FailoverAwareExecutionStrategy : ExecutionStrategy
     {
         var failure = ExceptionsEncountered[^1];
         LogRetrying(_logger, ExceptionsEncountered.Count, TransientDatabaseFailure.Describe(failure));
+        _metrics.RecordRetry(TransientDatabaseFailure.Kind(failure));
         _dataSource.ForgetTopology();
     }
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using StatelessApp.Hosting.Health;
+using StatelessApp.Hosting.Startup;
 
 namespace StatelessApp.Hosting.Data;
 
@@ -83,10 +84,13 @@ public static class ReplicatedDbContextExtensions
             .GetRequiredService<ReadOnlyContextFactory<TContext>>()
             .Create(provider, provider.GetReplicatedDataSource<TContext>())));
 
+        services.AddWarmupStep<DatabaseWarmupStep<TContext>>();
+        services.TryAddSingleton<DataMetrics>();
         services.AddSingleton(provider => new StandbyConfirmation<TContext>(
             Options(provider, connectionName).StandbyConfirmationTimeout,
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("StatelessApp.Hosting.Data.StandbyConfirmation")));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("StatelessApp.Hosting.Data.StandbyConfirmation"),
+            provider.GetRequiredService<DataMetrics>()));
 
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             PrimaryDatabaseHealthCheck.Name,
@@ -121,8 +125,9 @@ public static class ReplicatedDbContextExtensions
         var settings = Options(provider, connectionName);
         var replicated = provider.GetReplicatedDataSource<TContext>();
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<FailoverAwareExecutionStrategy>();
+        var metrics = provider.GetRequiredService<DataMetrics>();
         void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
-            npgsql.ExecutionStrategy(dependencies => new FailoverAwareExecutionStrategy(dependencies, replicated, settings, logger));
+            npgsql.ExecutionStrategy(dependencies => new FailoverAwareExecutionStrategy(dependencies, replicated, settings, metrics, logger));
 
         if (dataSource is null)
         {

@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 
 using StatelessApp.Hosting.Failures;
+using StatelessApp.Hosting.Metrics;
 
 namespace StatelessApp.Hosting.Data;
 
@@ -34,7 +35,7 @@ namespace StatelessApp.Hosting.Data;
 /// instead of holding <c>pg_read_all_stats</c>, which shows every statistic of every session.
 /// </para>
 /// </remarks>
-public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, TimeProvider time, ILogger logger)
+public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, TimeProvider time, ILogger logger, DataMetrics? metrics = null)
     where TContext : DbContext
 {
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(1);
@@ -80,13 +81,36 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
             return StandbyConfirmationState.NotRequested;
         }
 
+        var started = time.GetTimestamp();
+        try
+        {
+            var state = await WaitForStandbyAsync(context, started, cancellationToken);
+            Record(state == StandbyConfirmationState.NoStandby ? DataMetrics.NoStandby : MetricOutcome.Ok, started);
+            return state;
+        }
+        catch (WriteNotConfirmedException)
+        {
+            // Refused at once when the role may not read the positions (error); only a standby that never caught up uses the whole timeout.
+            Record(time.GetElapsedTime(started) >= timeout ? MetricOutcome.Timeout : MetricOutcome.Error, started);
+            throw;
+        }
+        catch (Exception e) when (e is not InvalidOperationException)
+        {
+            Record(MetricOutcome.Of(e), started);
+            throw;
+        }
+    }
+
+    private void Record(string outcome, long started) => metrics?.RecordConfirmation(outcome, time.GetElapsedTime(started));
+
+    private async Task<StandbyConfirmationState> WaitForStandbyAsync(TContext context, long started, CancellationToken cancellationToken)
+    {
         if (context.Database.GetDbConnection() is not NpgsqlConnection { State: ConnectionState.Open } connection)
         {
             throw new InvalidOperationException(
                 "Confirm a commit on the connection that made it: open the context's connection before the transaction.");
         }
 
-        var started = time.GetTimestamp();
         NpgsqlLogSequenceNumber commit;
         ReplicationSnapshot snapshot;
         try

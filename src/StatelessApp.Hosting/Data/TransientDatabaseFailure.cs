@@ -45,6 +45,24 @@ internal static class TransientDatabaseFailure
             : $"{cause.GetType().Name}: {cause.Message}";
     }
 
+    /// <summary>
+    /// The kind of a transient failure, for a metric tag (a handful of values): read-only (the node was demoted),
+    /// shutdown, starting, no-host (no node has the wanted role: a failover in progress), timeout, connection.
+    /// </summary>
+    public static string Kind(Exception exception)
+    {
+        var cause = ExceptionChain.Find(exception, e => e is PostgresException) as PostgresException;
+        return cause?.SqlState switch
+        {
+            PostgresErrorCodes.ReadOnlySqlTransaction => "read-only",
+            PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown => "shutdown",
+            PostgresErrorCodes.CannotConnectNow => "starting",
+            null when ExceptionChain.Any(exception, e => e is NpgsqlException npgsql && IsNoSuitableHost(npgsql)) => "no-host",
+            null when ExceptionChain.Any(exception, e => e is TimeoutException) => "timeout",
+            _ => "connection",
+        };
+    }
+
     // Npgsql reports "no host currently has the wanted role" (e.g. the primary is down, the standby not yet promoted)
     // as a plain NpgsqlException without an inner exception; it is exactly the state a failover passes through.
     private static bool IsNoSuitableHost(NpgsqlException exception) =>

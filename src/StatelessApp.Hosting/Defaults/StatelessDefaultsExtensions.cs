@@ -9,8 +9,11 @@ using StatelessApp.Hosting.Operators;
 using StatelessApp.Hosting.Proxy;
 using StatelessApp.Hosting.RateLimiting;
 using StatelessApp.Hosting.Redis;
+using StatelessApp.Hosting.RequestRates;
 using StatelessApp.Hosting.Requests;
 using StatelessApp.Hosting.Sessions;
+using StatelessApp.Hosting.Startup;
+using StatelessApp.Hosting.Telemetry;
 
 namespace StatelessApp.Hosting.Defaults;
 
@@ -39,18 +42,21 @@ public static class StatelessDefaultsExtensions
 
     /// <summary>
     /// The defaults without a session or a key ring, for a host that brings its own (or keeps none): instance identity,
-    /// proxy support with graceful drain, request hardening and the operators' networks, the shared Redis connection,
+    /// OpenTelemetry, proxy support with graceful drain, request hardening and the operators' networks, the shared Redis connection,
     /// health checks, ProblemDetails answers and <c>__Host-</c> cookies.
     /// </summary>
     public static IHostApplicationBuilder AddBasicStatelessDefaults(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddInstanceIdentity();                  // X-Served-By: region/instance; in every log line too
+        builder.AddStatelessTelemetry();                // OpenTelemetry traces, metrics, logs; /metrics; OTLP when configured
         builder.AddProxySupport();                      // trusted X-Forwarded-*, graceful drain on shutdown
         builder.AddRequestHardening();                  // AllowedHosts required outside Development, no Server header
         builder.AddOperatorNetworks();                  // Operators:Networks, for RequireOperatorNetwork()
         builder.AddRedis(RedisConnectionName);          // one multiplexer (Sentinel finds the primary)
+        builder.AddRequestRates();                      // requests and errors per region, all instances, via Redis (/status)
         builder.AddStatelessHealthChecks();             // /health/live, /health/ready
+        builder.AddStartupWarmup();                     // connections, key ring and models ready before the first request
         builder.Services.AddStatelessProblemDetails();  // errors as ProblemDetails with a traceId, never a stack trace
         builder.AddHostCookies();                       // the antiforgery cookie __Host-, Secure always
         return builder;
@@ -78,6 +84,7 @@ public static class StatelessDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseProxySupport();
+        app.UseRequestRates();          // counts every answer by its final status (before the exception handler)
         app.UseSecurityHeaders();       // CSP, nosniff, Referrer-Policy, frame denial: on every answer
         app.UseInstanceIdentity();
         app.UseExceptionHandler();
@@ -86,7 +93,7 @@ public static class StatelessDefaultsExtensions
         return app;
     }
 
-    /// <summary>/health/live and /health/ready.</summary>
+    /// <summary>/health/live, /health/ready and, for the operators' networks, /metrics.</summary>
     public static IEndpointRouteBuilder MapStatelessDefaults(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapStatelessHealthChecks();
+        endpoints.MapStatelessHealthChecks().MapStatelessTelemetry();
 }

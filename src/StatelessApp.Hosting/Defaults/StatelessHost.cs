@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Data.Migrations;
 using StatelessApp.Hosting.Health;
 using StatelessApp.Hosting.KeyRing;
 
@@ -16,7 +17,9 @@ namespace StatelessApp.Hosting.Defaults;
 /// <item><c>migrate</c>: applies <c>TContext</c>'s migrations on the primary, creates the DataProtection key ring's first
 /// key when the ring has none (<see cref="KeyRingFirstKey"/>; when the app uses <c>AddRedisKeyRing</c>), and exits.
 /// Instances never do either at start-up: several starting at once would race (two schema changes, or one key each
-/// that the others do not know yet), and scaling out must not change the schema as a side effect.</item>
+/// that the others do not know yet), and scaling out must not change the schema as a side effect. Exits
+/// <see cref="MigrationRefusedException.ExitCode"/> (3), the refusal on standard error, when a pending migration would
+/// break the release still running (<see cref="ExpandContractRules"/>); nothing is applied then.</item>
 /// <item>anything else: serves until shut down (the arguments are configuration, as usual).</item>
 /// </list>
 /// </summary>
@@ -40,14 +43,15 @@ public static class StatelessHost
         Action<WebApplication> pipeline,
         CancellationToken cancellationToken = default)
         where TContext : DbContext =>
-        RunAsync<TContext>(args, configure, pipeline, Console.Out, Environment.GetEnvironmentVariable, cancellationToken);
+        RunAsync<TContext>(args, configure, pipeline, Console.Out, Console.Error, Environment.GetEnvironmentVariable, cancellationToken);
 
-    /// <summary>The same, with the probe's output and the environment it reads its target from given.</summary>
+    /// <summary>The same, with the probe's output, the refusal's output and the environment the probe reads its target from given.</summary>
     internal static async Task<int> RunAsync<TContext>(
         string[] args,
         Action<WebApplicationBuilder> configure,
         Action<WebApplication> pipeline,
         TextWriter output,
+        TextWriter error,
         Func<string, string?> environment,
         CancellationToken cancellationToken)
         where TContext : DbContext
@@ -71,7 +75,16 @@ public static class StatelessHost
         {
             await using (app)
             {
-                await app.MigrateDatabaseAsync<TContext>(cancellationToken: cancellationToken);
+                try
+                {
+                    await app.MigrateDatabaseAsync<TContext>(cancellationToken: cancellationToken);
+                }
+                catch (MigrationRefusedException refusal)
+                {
+                    await error.WriteLineAsync(refusal.Message);
+                    return MigrationRefusedException.ExitCode;
+                }
+
                 KeyRingFirstKey.CreateIfMissing(app.Services, cancellationToken);
             }
 

@@ -50,6 +50,15 @@ internal sealed class LinkedTimeout : IDisposable
         }
     }
 
+    /// <inheritdoc cref="WaitAsync{T}"/>
+    public Task WaitAsync(Task operation) => WaitAsync(Completed(operation));
+
+    private static async Task<bool> Completed(Task operation)
+    {
+        await operation.ConfigureAwait(false);
+        return true;
+    }
+
     public void Dispose()
     {
         _linked.Dispose();

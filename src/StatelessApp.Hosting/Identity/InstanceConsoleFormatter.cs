@@ -15,30 +15,10 @@ namespace StatelessApp.Hosting.Identity;
 /// background work (hosted services, timers, the Redis multiplexer's callbacks) would miss a scope pushed per
 /// request. The formatter stamps every line, whoever writes it.
 /// </remarks>
-internal sealed class InstanceConsoleFormatter : ConsoleFormatter, IDisposable
+internal sealed class InstanceConsoleFormatter(IConfiguration configuration, IOptionsMonitor<ConsoleFormatterOptions> options)
+    : InstanceFormatter<ConsoleFormatterOptions>(FormatterName, configuration, options)
 {
     public const string FormatterName = "instance";
-
-    private readonly string _instanceLabel;
-    private readonly IDisposable? _optionsReloadToken;
-    private ConsoleFormatterOptions _options;
-
-    public InstanceConsoleFormatter(IConfiguration configuration, IOptionsMonitor<ConsoleFormatterOptions> options)
-        : base(FormatterName)
-    {
-        // Read straight from configuration, not IOptions<InstanceOptions>: the options are validated at start-up
-        // and the log line that reports a missing setting must still be written.
-        var instance = configuration.GetSection(InstanceOptions.SectionName);
-        _instanceLabel = $"{Fallback(instance[nameof(InstanceOptions.Region)])}/{Fallback(instance[nameof(InstanceOptions.Name)])}";
-        _options = options.Get(FormatterName);
-        _optionsReloadToken = options.OnChange((changed, name) =>
-        {
-            if (name == FormatterName)
-            {
-                _options = changed;
-            }
-        });
-    }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
@@ -48,7 +28,7 @@ internal sealed class InstanceConsoleFormatter : ConsoleFormatter, IDisposable
             return;
         }
 
-        var options = _options;
+        var options = Options;
         if (options.TimestampFormat is { } timestampFormat)
         {
             var now = options.UseUtcTimestamp ? DateTimeOffset.UtcNow : DateTimeOffset.Now;
@@ -58,7 +38,7 @@ internal sealed class InstanceConsoleFormatter : ConsoleFormatter, IDisposable
 
         textWriter.Write(LevelLabel(logEntry.LogLevel));
         textWriter.Write(' ');
-        textWriter.Write(_instanceLabel);
+        textWriter.Write(Instance.Label);
         textWriter.Write(' ');
         textWriter.Write(logEntry.Category);
         textWriter.Write('[');
@@ -85,10 +65,6 @@ internal sealed class InstanceConsoleFormatter : ConsoleFormatter, IDisposable
 
         textWriter.Write(Environment.NewLine);
     }
-
-    public void Dispose() => _optionsReloadToken?.Dispose();
-
-    private static string Fallback(string? value) => string.IsNullOrWhiteSpace(value) ? "?" : value;
 
     private static string LevelLabel(LogLevel level) => level switch
     {

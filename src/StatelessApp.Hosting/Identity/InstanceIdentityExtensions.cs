@@ -14,7 +14,8 @@ public static class InstanceIdentityExtensions
 
     /// <summary>
     /// Binds and validates Instance:Region and Instance:Name, and switches the console log to a one-line format
-    /// that carries "region/instance" on every line.
+    /// that carries "region/instance" on every line, unless <c>Logging:Console:FormatterName</c> names another:
+    /// <c>instance-json</c> for one JSON object a line with trace and span ids, region and instance.
     /// </summary>
     public static IHostApplicationBuilder AddInstanceIdentity(this IHostApplicationBuilder builder)
     {
@@ -23,12 +24,15 @@ public static class InstanceIdentityExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<InstanceOptions>, InstanceOptionsValidator>();
 
-        builder.Logging.AddConsole(console => console.FormatterName = InstanceConsoleFormatter.FormatterName);
+        // ??=: Logging:Console:FormatterName, bound before this runs, wins when it is set.
+        builder.Logging.AddConsole(console => console.FormatterName ??= InstanceConsoleFormatter.FormatterName);
         builder.Logging.AddConsoleFormatter<InstanceConsoleFormatter, ConsoleFormatterOptions>(formatter =>
         {
             formatter.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             formatter.UseUtcTimestamp = true;
         });
+        builder.Logging.AddConsoleFormatter<InstanceJsonConsoleFormatter, JsonConsoleFormatterOptions>(formatter =>
+            formatter.UseUtcTimestamp = true);
         return builder;
     }
 

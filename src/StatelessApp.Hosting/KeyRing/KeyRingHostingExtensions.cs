@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StatelessApp.Hosting.Redis;
+using StatelessApp.Hosting.Startup;
 
 namespace StatelessApp.Hosting.KeyRing;
 
@@ -39,6 +40,7 @@ public static class KeyRingHostingExtensions
             ServiceDescriptor.Singleton<IValidateOptions<KeyRingOptions>, KeyRingOptionsValidator>());
 
         builder.Services.AddDataProtection();
+        builder.Services.AddWarmupStep<KeyRingWarmupStep>();
 
         // Null in Development without a certificate (the ring is then stored unencrypted, as DataProtection warns).
         // Loaded from the validated options, so a bad file stops the start with the validator's message naming it.
@@ -78,7 +80,8 @@ public static class KeyRingHostingExtensions
                         () => services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites).GetDatabase(),
                         settings.RedisKey,
                         settings.RequiredReplicas,
-                        settings.ReplicaAckTimeout);
+                        settings.ReplicaAckTimeout,
+                        services.GetService<RedisMetrics>());
                 if (services.GetService<KeyRingCertificates>() is { } certificates)
                 {
                     keyManagement.XmlEncryptor = new CertificateKeyEncryptor(certificates, loggers);

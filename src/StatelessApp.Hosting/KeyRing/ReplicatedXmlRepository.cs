@@ -22,7 +22,8 @@ internal sealed class ReplicatedXmlRepository(
     Func<IDatabase> writeDatabase,
     RedisKey key,
     int requiredReplicas,
-    TimeSpan replicaAckTimeout) : IXmlRepository
+    TimeSpan replicaAckTimeout,
+    RedisMetrics? metrics) : IXmlRepository
 {
     private readonly RedisXmlRepository _reads = new(readDatabase, key);
 
@@ -32,6 +33,6 @@ internal sealed class ReplicatedXmlRepository(
     {
         var database = writeDatabase();
         new RedisXmlRepository(() => database, key).StoreElement(element, friendlyName);
-        ReplicaAcknowledgement.Ensure(database, requiredReplicas, replicaAckTimeout, $"DataProtection key {friendlyName}");
+        ReplicaAcknowledgement.Ensure(database, requiredReplicas, replicaAckTimeout, $"DataProtection key {friendlyName}", metrics);
     }
 }

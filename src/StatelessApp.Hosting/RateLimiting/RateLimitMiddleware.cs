@@ -19,6 +19,7 @@ internal sealed class RateLimitMiddleware(
     IOptions<RateLimitOptions> options,
     WindowLimits windowLimits,
     TimeProvider time,
+    RateLimitMetrics metrics,
     ILogger<RateLimitMiddleware> logger)
 {
     private readonly OutageTally _unchecked = new(time);
@@ -46,6 +47,7 @@ internal sealed class RateLimitMiddleware(
         var verdict = await windowLimits.HitAsync(settings.KeyPrefix, limits, settings.Timeout, context.RequestAborted);
         if (verdict.Unavailable is { } reason)
         {
+            metrics.RecordUnchecked();
             if (_unchecked.Add() is { } count)
             {
                 RateLimitLog.FailingOpen(logger, reason, count);
@@ -53,6 +55,7 @@ internal sealed class RateLimitMiddleware(
         }
         else if (verdict.Exceeded is { } limit)
         {
+            metrics.RecordRefusal(limit, RateLimitMetrics.Over);
             await TooManyRequests.WriteAsync(context, limit, verdict.RetryAfterSeconds,
                 $"Over the {limit} rate limit; retry after {verdict.RetryAfterSeconds} s.");
             return;

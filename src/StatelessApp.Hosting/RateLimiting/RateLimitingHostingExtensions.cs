@@ -26,10 +26,12 @@ public static class RateLimitingHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RedisWindowCounter>();
         builder.Services.TryAddSingleton<WindowLimits>();
+        builder.Services.TryAddSingleton<RateLimitMetrics>();
         builder.Services.TryAddSingleton(services => new SignInThrottle(
             services.GetRequiredService<IOptions<RateLimitOptions>>(),
             services.GetRequiredService<WindowLimits>(),
             services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<RateLimitMetrics>(),
             services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignInThrottle>>()));
         return builder;
     }

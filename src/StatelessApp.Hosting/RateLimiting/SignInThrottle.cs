@@ -20,9 +20,11 @@ public sealed class SignInThrottle
     private readonly WindowLimits _limits;
     private readonly ILogger<SignInThrottle> _logger;
     private readonly OutageTally _refused;
+    private readonly RateLimitMetrics _metrics;
 
-    internal SignInThrottle(IOptions<RateLimitOptions> options, WindowLimits limits, TimeProvider time, ILogger<SignInThrottle> logger)
+    internal SignInThrottle(IOptions<RateLimitOptions> options, WindowLimits limits, TimeProvider time, RateLimitMetrics metrics, ILogger<SignInThrottle> logger)
     {
+        _metrics = metrics;
         _options = options;
         _limits = limits;
         _logger = logger;
@@ -46,19 +48,20 @@ public sealed class SignInThrottle
                 [new(nameof(RateLimitOptions.SignInPerClient), settings.SignInPerClient, address)], settings.SignInTimeout, cancellationToken).ConfigureAwait(false);
             if (!byClient.Passed)
             {
-                return Refusal(byClient, SignInThrottleOutcome.ClientPaused);
+                return Refusal(byClient, nameof(RateLimitOptions.SignInPerClient), SignInThrottleOutcome.ClientPaused);
             }
         }
 
         var byAccount = await _limits.HitAsync(settings.KeyPrefix,
             [new(nameof(RateLimitOptions.SignInPerAccount), settings.SignInPerAccount, AccountPartition.Of(accountName))], settings.SignInTimeout, cancellationToken).ConfigureAwait(false);
-        return byAccount.Passed ? SignInThrottleVerdict.Allowed : Refusal(byAccount, SignInThrottleOutcome.AccountPaused);
+        return byAccount.Passed ? SignInThrottleVerdict.Allowed : Refusal(byAccount, nameof(RateLimitOptions.SignInPerAccount), SignInThrottleOutcome.AccountPaused);
     }
 
-    private SignInThrottleVerdict Refusal(WindowVerdict verdict, SignInThrottleOutcome paused)
+    private SignInThrottleVerdict Refusal(WindowVerdict verdict, string limit, SignInThrottleOutcome paused)
     {
         if (verdict.Unavailable is { } reason)
         {
+            _metrics.RecordRefusal(limit, RateLimitMetrics.Unavailable);
             if (_refused.Add() is { } count)
             {
                 RateLimitLog.SignInFailingClosed(_logger, reason, count);
@@ -67,6 +70,7 @@ public sealed class SignInThrottle
             return new SignInThrottleVerdict(SignInThrottleOutcome.Unavailable, ServiceUnavailable.RetryAfterSeconds);
         }
 
+        _metrics.RecordRefusal(limit, RateLimitMetrics.Over);
         return new SignInThrottleVerdict(paused, verdict.RetryAfterSeconds);
     }
 }

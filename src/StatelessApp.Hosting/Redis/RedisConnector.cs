@@ -13,7 +13,10 @@ namespace StatelessApp.Hosting.Redis;
 /// not reach the primary is discarded and this throws <see cref="RedisConnectionException"/>; the container
 /// caches only a successful singleton, so the next resolution tries again, at most once per second.
 /// </summary>
-internal sealed class RedisConnector(IOptions<RedisConnectionOptions> options, ILoggerFactory loggerFactory)
+internal sealed class RedisConnector(
+    IOptions<RedisConnectionOptions> options,
+    ILoggerFactory loggerFactory,
+    IEnumerable<IRedisConnectionObserver> observers)
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
@@ -66,6 +69,11 @@ internal sealed class RedisConnector(IOptions<RedisConnectionOptions> options, I
             var endPoints = string.Join(' ', configuration.EndPoints.Select(endPoint => endPoint.ToString()));
             var service = sentinel ? $", Sentinel service {configuration.ServiceName}" : string.Empty;
             RedisConnectionLog.Created(_logger, settings.SettingName, endPoints, service, redis.IsConnected);
+            foreach (var observer in observers)
+            {
+                observer.Connected(redis, allowAdmin ? "monitoring" : "requests");
+            }
+
             return redis;
         }
     }

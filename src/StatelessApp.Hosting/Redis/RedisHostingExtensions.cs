@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StatelessApp.Hosting.Health;
+using StatelessApp.Hosting.Startup;
 
 namespace StatelessApp.Hosting.Redis;
 
@@ -44,6 +45,7 @@ public static class RedisHostingExtensions
                 $"{RedisMemoryOptions.SectionName}:MemoryDegradedFraction must be above 0 and at most 1 (e.g. 0.8).")
             .ValidateOnStart();
 
+        builder.Services.TryAddSingleton<RedisMetrics>();
         builder.Services.TryAddSingleton<RedisConnector>();
         builder.Services.TryAddSingleton<IConnectionMultiplexer>(services => services.GetRequiredService<RedisConnector>().Connect());
         // Connected on first use only (a deployment that requires no replica acknowledgement never opens it).
@@ -54,6 +56,7 @@ public static class RedisHostingExtensions
 
         // Degraded, not Unhealthy, when Redis does not answer or is nearly full: every instance shares it, so failing readiness would take
         // them all out of the proxies at once and turn "no cart" into "no site" (docs/failover.md).
+        builder.Services.AddWarmupStep<RedisWarmupStep>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: [HealthTags.Ready]);
         return builder;
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Metrics;
 
 namespace StatelessApp.Hosting.Redis;
 
@@ -32,9 +34,11 @@ public static class ReplicaAcknowledgement
 
     private static readonly ConditionalWeakTable<IConnectionMultiplexer, OnlineReplicaCount> Counts = new();
 
+    /// <summary>Waits for the replicas; with <paramref name="metrics"/> (null: not measured), records how long it took and how it ended.</summary>
     /// <exception cref="ReplicaAcknowledgementException">Fewer than the required replicas confirmed in time.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the write may be done).</exception>
-    public static async Task EnsureAsync(IDatabase database, int replicas, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
+    public static async Task EnsureAsync(IDatabase database, int replicas, TimeSpan timeout, string what, RedisMetrics? metrics,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (replicas == 0)
@@ -42,6 +46,43 @@ public static class ReplicaAcknowledgement
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await WaitForReplicasAsync(database, replicas, timeout, what, cancellationToken);
+            metrics?.RecordReplicaAck(MetricOutcome.Ok, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (metrics is not null)
+        {
+            metrics.RecordReplicaAck(MetricOutcome.Of(ex), Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    /// <inheritdoc cref="EnsureAsync"/>
+    public static void Ensure(IDatabase database, int replicas, TimeSpan timeout, string what, RedisMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (replicas == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            WaitForReplicas(database, replicas, timeout, what);
+            metrics?.RecordReplicaAck(MetricOutcome.Ok, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (metrics is not null)
+        {
+            metrics.RecordReplicaAck(MetricOutcome.Of(ex), Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private static async Task WaitForReplicasAsync(IDatabase database, int replicas, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
         var online = Counts.GetOrCreateValue(database.Multiplexer);
         if (online.IsStale)
         {
@@ -62,15 +103,8 @@ public static class ReplicaAcknowledgement
         }
     }
 
-    /// <exception cref="ReplicaAcknowledgementException">Fewer than the required replicas confirmed in time.</exception>
-    public static void Ensure(IDatabase database, int replicas, TimeSpan timeout, string what)
+    private static void WaitForReplicas(IDatabase database, int replicas, TimeSpan timeout, string what)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        if (replicas == 0)
-        {
-            return;
-        }
-
         var online = Counts.GetOrCreateValue(database.Multiplexer);
         if (online.IsStale)
         {

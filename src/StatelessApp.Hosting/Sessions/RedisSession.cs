@@ -17,6 +17,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
     private int _size = SessionSerializer.HeaderSize;
     private string? _id;
     private string? _owner;
+    private IReadOnlyList<SessionField> _fields = []; // a newer release's header fields, written back as they came
     private string? _replacedId; // the stored id a regeneration replaces: deleted by the commit that saves the new one
     private bool _isNew;
     private bool _loaded;
@@ -173,7 +174,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
 
             // Protect first: if the key ring cannot be read, nothing is saved that no cookie would point to.
             var cookieValue = _isNew ? store.CookieProtector.Protect(_id!) : null;
-            var data = SessionSerializer.Serialize(_values, _owner);
+            var data = SessionSerializer.Serialize(_values, _owner, _fields);
             if (_replacedId is not null)
             {
                 await store.ReplaceAsync(_replacedId, _id!, data, cancellationToken);
@@ -275,9 +276,10 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
 
         Dictionary<string, byte[]> values;
         string? owner;
+        IReadOnlyList<SessionField> fields;
         try
         {
-            values = SessionSerializer.Deserialize(data, out owner);
+            values = SessionSerializer.Deserialize(data, out owner, out fields);
         }
         catch (FormatException ex)
         {
@@ -296,6 +298,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
 
         _values = values;
         _owner = owner;
+        _fields = fields;
         Measure();
     }
 
@@ -305,12 +308,13 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         _isNew = true;
         _values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         _owner = store.OwnerOf(context);
+        _fields = [];
         Measure();
     }
 
-    /// <summary>The serialized size (an upper bound), from scratch: header, owner, entries.</summary>
+    /// <summary>The serialized size (an upper bound), from scratch: header, owner, header fields, entries.</summary>
     private void Measure() =>
-        _size = SessionSerializer.HeaderSize + SessionSerializer.MeasureOwner(_owner)
+        _size = SessionSerializer.HeaderSize + SessionSerializer.MeasureOwner(_owner) + SessionSerializer.MeasureFields(_owner, _fields)
             + _values.Sum(entry => SessionSerializer.MeasureEntry(entry.Key, entry.Value.Length));
 
     private void EnsureChangeable()

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StatelessApp.Hosting.Failures;
+using StatelessApp.Hosting.Redis;
+using StatelessApp.Hosting.Startup;
 
 namespace StatelessApp.Hosting.Sessions;
 
@@ -29,7 +31,10 @@ public static class RedisSessionHostingExtensions
         builder.Services.AddDataProtection();
         builder.Services.TryAddSingleton<SessionCookieProtector>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<SessionMetrics>();
+        builder.Services.TryAddSingleton<RedisMetrics>();
         builder.Services.TryAddSingleton<RedisSessionStore>();
+        builder.Services.AddWarmupStep<RedisSessionWarmupStep>();
         return builder;
     }
 

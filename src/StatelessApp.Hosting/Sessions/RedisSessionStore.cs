@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StatelessApp.Hosting.Cookies;
 using StatelessApp.Hosting.Failures;
+using StatelessApp.Hosting.Metrics;
 using StatelessApp.Hosting.Redis;
 
 namespace StatelessApp.Hosting.Sessions;
@@ -21,6 +22,8 @@ internal sealed class RedisSessionStore(
     IOptions<RedisSessionOptions> options,
     SessionCookieProtector cookieProtector,
     TimeProvider time,
+    SessionMetrics metrics,
+    RedisMetrics redisMetrics,
     ILogger<RedisSessionStore> logger,
     ISessionOwner? owner = null)
 {
@@ -37,29 +40,43 @@ internal sealed class RedisSessionStore(
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
     public async Task<byte[]?> LoadAsync(string sessionId, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
         try
         {
-            return await budget.WaitAsync(Database().StringGetSetExpiryAsync(Key(sessionId), options.Value.IdleTimeout));
+            var data = await budget.WaitAsync(Database().StringGetSetExpiryAsync(Key(sessionId), options.Value.IdleTimeout));
+            Record("load", MetricOutcome.Ok, started);
+            return data;
         }
         catch (OperationCanceledException ex) when (budget.TimedOut)
         {
+            Record("load", MetricOutcome.Timeout, started);
             throw TimedOut("load", budget.Timeout, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            Record("load", MetricOutcome.Cancelled, started);
+            throw;
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
+            Record("load", MetricOutcome.Of(ex), started);
             throw Unavailable("load", ex);
         }
     }
 
     public byte[]? Load(string sessionId)
     {
+        var started = time.GetTimestamp();
         try
         {
-            return Database().StringGetSetExpiry(Key(sessionId), options.Value.IdleTimeout);
+            var data = Database().StringGetSetExpiry(Key(sessionId), options.Value.IdleTimeout);
+            Record("load", MetricOutcome.Ok, started);
+            return data;
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
+            Record("load", MetricOutcome.Of(ex), started);
             throw Unavailable("load", ex);
         }
     }
@@ -90,19 +107,28 @@ internal sealed class RedisSessionStore(
 
     private async Task WriteAsync<T>(string operation, Func<IDatabase, Task<T>> write, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
         try
         {
             var database = WriteDatabase();
             await budget.WaitAsync(write(database));
             await ConfirmOnReplicasAsync(database, "session " + operation, budget.Token);
+            Record(operation, MetricOutcome.Ok, started);
         }
         catch (OperationCanceledException ex) when (budget.TimedOut)
         {
+            Record(operation, MetricOutcome.Timeout, started);
             throw TimedOut(operation, budget.Timeout, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            Record(operation, MetricOutcome.Cancelled, started);
+            throw;
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
+            Record(operation, MetricOutcome.Of(ex), started);
             throw Unavailable(operation, ex);
         }
     }
@@ -126,7 +152,9 @@ internal sealed class RedisSessionStore(
         : services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites).GetDatabase();
 
     private Task ConfirmOnReplicasAsync(IDatabase database, string what, CancellationToken cancellationToken) =>
-        ReplicaAcknowledgement.EnsureAsync(database, options.Value.RequiredReplicas, options.Value.ReplicaAckTimeout, what, cancellationToken);
+        ReplicaAcknowledgement.EnsureAsync(database, options.Value.RequiredReplicas, options.Value.ReplicaAckTimeout, what, redisMetrics, cancellationToken);
+
+    private void Record(string operation, string outcome, long started) => metrics.Record(operation, outcome, time.GetElapsedTime(started));
 
     // RedisServerException covers READONLY (a demoted primary) and LOADING (a restarting one); TimeoutException
     // covers ReplicaAcknowledgementException (no replica confirmed the change in time).

@@ -16,8 +16,20 @@ public sealed class AppServer : Server
     /// <summary>The app drains (Proxy:DrainTimeout, 10 s by default) before it stops.</summary>
     public override TimeSpan StopGrace => TimeSpan.FromSeconds(15);
 
+    /// <summary>How long an instance keeps serving after SIGTERM while its readiness fails (Proxy:DrainDelay).</summary>
+    public static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(2);
+
     public override LaunchSpec Launch(Node node, StackContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        return LaunchFrom(node, context, context.AppAssembly ?? context.Release?.Assembly ?? context.Paths.AppAssembly);
+    }
+
+    /// <summary>The launch of an instance that runs <paramref name="assembly"/> (a rollout starts each instance from its release).</summary>
+    public static LaunchSpec LaunchFrom(Node node, StackContext context, string assembly)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(context);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ASPNETCORE_URLS"] = $"{context.HttpScheme}://{node.Endpoint}",
@@ -28,6 +40,9 @@ public sealed class AppServer : Server
             ["DOTNET_gcServer"] = "0",
             // Two proxies probe /health/ready every 500 ms, each probe runs SQL: keep Npgsql's per-command lines out of the log.
             ["Logging__LogLevel__Npgsql"] = "Warning",
+            // Readiness fails first on SIGTERM; HAProxy takes the instance out after fall 2 x inter 500 ms (deploy/haproxy):
+            // it keeps serving twice that long, so no proxy sends to it once it stops accepting.
+            ["Proxy__DrainDelay"] = DrainDelay.ToString("c", CultureInfo.InvariantCulture),
         };
         context.AddStateSettings(environment);
         if (context.Tls)
@@ -44,10 +59,10 @@ public sealed class AppServer : Server
         }
 
         environment["AllowedHosts"] = AllowedHosts(context.Topology);
+        AddTelemetryExport(environment, context);
 
         AddSettings(environment, context.AppSettings);
 
-        var assembly = context.AppAssembly ?? context.Paths.AppAssembly;
         return new LaunchSpec(context.Tools.Dotnet, [assembly])
         {
             Environment = environment,
@@ -65,6 +80,25 @@ public sealed class AppServer : Server
         return string.Join(';', topology.NodesOf(NodeKind.Proxy).Concat(topology.NodesOf(NodeKind.App))
             .Select(node => node.Address.ToString())
             .Prepend(topology.Domain));
+    }
+
+    /// <summary>
+    /// OTLP to the dashboard when this run has one (the standard variables, which the hosting defaults' telemetry reads);
+    /// spans leave every second instead of every 5 s, so a trace is complete in the dashboard soon after its request.
+    /// </summary>
+    private static void AddTelemetryExport(Dictionary<string, string> environment, StackContext context)
+    {
+        var dashboard = context.Topology.NodesOf(NodeKind.Dashboard).FirstOrDefault(context.Runs);
+        if (dashboard is null)
+        {
+            return;
+        }
+
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = DashboardServer.OtlpEndpoint(dashboard).ToString().TrimEnd('/');
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
+        environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
+        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "10000";
     }
 
     /// <summary>Adds configuration settings ("Section:Key") as the environment variables the app reads them from ("Section__Key").</summary>

@@ -14,6 +14,13 @@ public sealed class EtcdServer : Server
 {
     public override NodeKind Kind => NodeKind.Etcd;
 
+    /// <summary>
+    /// A file in the node's folder that makes its next start join the running cluster (<c>existing</c>) instead of forming
+    /// a new one: written by `./stack rebuild` after it added the wiped member back (EtcdMembership). Once the member has
+    /// data etcd ignores the setting, so the file may stay.
+    /// </summary>
+    public static string JoinExistingMarker(Node node, StackContext context) => Path.Combine(context.Paths.DataOf(node.Name), "join-existing-cluster");
+
     public override LaunchSpec Launch(Node node, StackContext context)
     {
         var environment = new Dictionary<string, string>(ConfigTemplate.ReadEnvFile(Path.Combine(context.Paths.Deploy, "etcd", "etcd.env")), StringComparer.Ordinal)
@@ -24,8 +31,15 @@ public sealed class EtcdServer : Server
             ["ETCD_ADVERTISE_CLIENT_URLS"] = ClientUrl(node, context),
             ["ETCD_LISTEN_PEER_URLS"] = PeerUrl(node, context),
             ["ETCD_INITIAL_ADVERTISE_PEER_URLS"] = PeerUrl(node, context),
+            // /metrics and /health only, plain HTTP: Prometheus scrapes it without a client certificate or an etcd user.
+            ["ETCD_LISTEN_METRICS_URLS"] = MetricsUrl(node),
             ["ETCD_INITIAL_CLUSTER"] = string.Join(',', context.Topology.NodesOf(NodeKind.Etcd).Select(n => $"{n.Name}={PeerUrl(n, context)}")),
         };
+        if (File.Exists(JoinExistingMarker(node, context)))
+        {
+            environment["ETCD_INITIAL_CLUSTER_STATE"] = "existing";
+        }
+
         if (context.Tls)
         {
             var certificate = context.Certificates.For(node);
@@ -73,6 +87,9 @@ public sealed class EtcdServer : Server
 
     public static string ClientUrl(Node node, StackContext context) =>
         $"{context.HttpScheme}://{node.Address}:{node.Ports[0].Number.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>etcd's metrics listener (ETCD_METRICS_PORT): always plain HTTP, it serves nothing but /metrics and /health.</summary>
+    public static string MetricsUrl(Node node) => $"http://{node.Address}:{node.Ports[2].Number.ToString(CultureInfo.InvariantCulture)}";
 
     public static string PeerUrl(Node node, StackContext context) =>
         $"{context.HttpScheme}://{node.Address}:{node.Ports[1].Number.ToString(CultureInfo.InvariantCulture)}";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using StatelessApp.Stack.Backups;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Topology;
 
@@ -12,7 +13,7 @@ namespace StatelessApp.Stack.Servers;
 /// </summary>
 public sealed partial class PatroniServer : Server
 {
-    public const string PostgresUser = "postgres";
+    public const string PostgresUser = ServiceAccount.Postgres;
 
     /// <summary>Written next to the copy of deploy/patroni/patroni.yml; Patroni reads it after (name order).</summary>
     public const string NodeConfigFile = "stack-node.yml";
@@ -88,14 +89,14 @@ public sealed partial class PatroniServer : Server
 
         // initdb and PostgreSQL insist on a private data folder owned by the user that runs them.
         FileModes.Set(home, FileModes.OwnerOnlyFolder);
-        if (HostTools.IsRoot)
+        ServiceAccount.Own(home);
+        if (context.Tls)
         {
-            ChangeOwner(home);
-            if (context.Tls)
-            {
-                ChangeOwner(tls, recursive: true);
-            }
+            ServiceAccount.Own(tls, recursive: true);
         }
+
+        // WAL archive, base backups and the pgbackrest replica method (patroni.yml) read this node's file.
+        PgBackRest.WriteNodeConfig(node, context);
     }
 
     /// <summary>
@@ -157,7 +158,10 @@ public sealed partial class PatroniServer : Server
             // Read by post-bootstrap.sh (Patroni removes PATRONI_* variables from its scripts' environment).
             ["SHOP_DB_PASSWORD"] = context.Secrets.ShopDbPassword,
             ["SHOP_OWNER_DB_PASSWORD"] = context.Secrets.ShopOwnerDbPassword,
+            ["POSTGRES_MONITOR_PASSWORD"] = context.Secrets.PostgresMonitorPassword,
             ["HOME"] = home,
+            // pgBackRest's file for this node: PostgreSQL's archive/restore commands and Patroni's replica method inherit it.
+            [PgBackRest.ConfigVariable] = PgBackRest.ConfigFile(node, context),
         };
         if (context.Tls)
         {
@@ -250,16 +254,6 @@ public sealed partial class PatroniServer : Server
         catch (IOException)
         {
             return [];
-        }
-    }
-
-    private static void ChangeOwner(string path, bool recursive = false)
-    {
-        using var chown = System.Diagnostics.Process.Start("chown", recursive ? ["-R", $"{PostgresUser}:{PostgresUser}", path] : [$"{PostgresUser}:{PostgresUser}", path]);
-        chown.WaitForExit();
-        if (chown.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"chown {PostgresUser} {path} failed");
         }
     }
 }

@@ -32,6 +32,7 @@ public abstract class ProxyServer : Server
             // trust X-Forwarded-For only from Proxy:KnownProxies, and the client address is what rate limits count by.
             ["PROXY_SOURCE_ADDR"] = node.Address.ToString(),
             ["PROXY_HTTP_BIND"] = $"{node.Address}:{RedirectPort(node).ToString(CultureInfo.InvariantCulture)}",
+            ["PROXY_METRICS_BIND"] = $"{node.Address}:{MetricsPort(node).ToString(CultureInfo.InvariantCulture)}",
             ["PROXY_HTTPS_PORT"] = node.Port.ToString(CultureInfo.InvariantCulture),
             ["PROXY_TLS_CERT"] = certificate.CertificateFile,
             ["PROXY_TLS_KEY"] = certificate.KeyFile,
@@ -54,6 +55,9 @@ public abstract class ProxyServer : Server
 
     /// <summary>The plain HTTP port, which only redirects to HTTPS (PROXY_HTTP_PORT).</summary>
     public static int RedirectPort(Node node) => node.Ports[1].Number;
+
+    /// <summary>HAProxy's Prometheus exporter, or nginx's stub_status (PROXY_METRICS_PORT).</summary>
+    public static int MetricsPort(Node node) => node.Ports[2].Number;
 
     public override async Task<NodeProbe> ProbeAsync(Node node, StackContext context, CancellationToken cancellationToken)
     {

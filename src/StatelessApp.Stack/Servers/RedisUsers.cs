@@ -20,6 +20,9 @@ public static class RedisUsers
     /// <summary>A replica's link to its primary (masteruser).</summary>
     public const string Replica = "replica";
 
+    /// <summary>The Redis exporters, on the Redis nodes and on the Sentinels with the same password.</summary>
+    public const string Monitor = "monitor";
+
     /// <summary>Sentinel towards Redis (auth-user) and towards the other Sentinels (sentinel-user).</summary>
     public const string Sentinel = "sentinel";
 
@@ -30,6 +33,7 @@ public static class RedisUsers
         [StackSecrets.RedisAppPasswordKey + "_SHA256"] = Sha256(secrets.RedisAppPassword),
         [StackSecrets.RedisReplicaPasswordKey + "_SHA256"] = Sha256(secrets.RedisReplicaPassword),
         [StackSecrets.RedisSentinelPasswordKey + "_SHA256"] = Sha256(secrets.RedisSentinelPassword),
+        [StackSecrets.RedisMonitorPasswordKey + "_SHA256"] = Sha256(secrets.RedisMonitorPassword),
     };
 
     /// <summary>

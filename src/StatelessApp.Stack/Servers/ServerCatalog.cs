@@ -8,6 +8,7 @@ public static class ServerCatalog
     private static readonly Dictionary<NodeKind, Server> Servers = new Server[]
     {
         new EtcdServer(), new PatroniServer(), new RedisServer(), new SentinelServer(), new AppServer(), new DnsServer(),
+        new RedisExporterServer(), new PostgresExporterServer(), new NginxExporterServer(), new PrometheusServer(), new DashboardServer(),
     }.ToDictionary(s => s.Kind);
 
     public static Server For(Node node, ProxyKind proxyKind) =>

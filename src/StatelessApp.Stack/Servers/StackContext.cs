@@ -11,7 +11,8 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     public StackPaths Paths { get; } = paths;
 
-    public StackSecrets Secrets { get; } = secrets;
+    /// <summary>The stack's passwords; `./stack rotate secrets` replaces them on the running stack.</summary>
+    public StackSecrets Secrets { get; set; } = secrets;
 
     public HostTools Tools { get; } = tools;
 
@@ -32,6 +33,12 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// <summary>The proxy this run uses (the topology's default, or `up --proxy`).</summary>
     public ProxyKind ProxyKind { get; } = proxyKind;
 
+    /// <summary>Prometheus and the exporters run (the last `up`'s choice; `up --no-observability` turns it off).</summary>
+    public bool Observability { get; set; } = true;
+
+    /// <summary>Whether this run starts, probes and waits for <paramref name="node"/> (<see cref="NodeSelection"/>).</summary>
+    public bool Runs(Node node) => NodeSelection.Runs(node, ProxyKind, Observability);
+
     /// <summary>
     /// Extra configuration for the app instances started from now on (key in configuration form, e.g.
     /// "Sessions:IdleTimeout"; passed as environment variables, ':' becoming "__").
@@ -39,10 +46,12 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     public IDictionary<string, string> AppSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
-    /// The assembly the app instances started from now on run: the published app (<see cref="StackPaths.AppAssembly"/>)
-    /// unless set. The benchmark points it at its own host, which the shipped app cannot become through a setting.
+    /// The assembly the app instances started from now on run: the current release's (<see cref="Release"/>) unless set. The benchmark points it at its own host, which the shipped app cannot become through a setting.
     /// </summary>
     public string? AppAssembly { get; set; }
+
+    /// <summary>The release app instances start from (the state's current one, <see cref="StackState.CurrentRelease"/>); null before the first `up` publishes one.</summary>
+    public Operations.AppRelease? Release { get; set; }
 
     /// <summary>The certificate of the app's key ring, created under <see cref="StackPaths.Tls"/> on first use.</summary>
     public KeyRingCertificate KeyRingCertificate => _keyRingCertificate ??= KeyRingCertificate.LoadOrCreate(Paths.Tls);

@@ -30,4 +30,7 @@ public enum Readiness
 
     /// <summary>The app's migrations ran once, against the primary.</summary>
     MigrationsApplied,
+
+    /// <summary>pgBackRest's stanza exists and the repository holds a backup (a first full one on a new cluster).</summary>
+    BackupRepositoryReady,
 }

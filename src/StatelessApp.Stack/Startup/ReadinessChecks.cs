@@ -40,6 +40,41 @@ public static class ReadinessChecks
         return [.. routes.OfType<string>()];
     }
 
+    /// <summary>
+    /// Proxies that do not route to their own region's instances (X-Served-By "region/…" on 4 probes in a row): the app
+    /// probes can say "ready" before the proxies' health checks (2 successes, 500 ms apart) have taken them back, and until
+    /// then a proxy sends everything to the other region's instances, its backups.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ProxiesNotServingTheirRegionAsync(IReadOnlyList<Node> proxies, StackContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(proxies);
+        ArgumentNullException.ThrowIfNull(context);
+        var problems = new List<string>();
+        foreach (var proxy in proxies)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                try
+                {
+                    using var response = await context.Http.GetAsync(new Uri($"{context.HttpScheme}://{proxy.Endpoint}/health/ready"), cancellationToken);
+                    var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.First() : "";
+                    if (!servedBy.StartsWith(proxy.Region + "/", StringComparison.Ordinal))
+                    {
+                        problems.Add($"{proxy.Name} routed to '{servedBy}' ({(int)response.StatusCode})");
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    problems.Add($"{proxy.Name}: {e.Message}");
+                    break;
+                }
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>Proxies whose address a DNS server does not (yet) give for the domain, or DNS servers that do not answer.</summary>
     public static async Task<IReadOnlyList<string>> ProxiesMissingFromDnsAsync(IReadOnlyList<Node> dns, StackContext context, CancellationToken cancellationToken)
     {

@@ -1,11 +1,13 @@
 using System.Globalization;
+using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Startup;
 
 /// <summary>
 /// The order in which `up` starts the topology, each step with what it waits for: etcd, the first PostgreSQL node, its
-/// standbys, the app build, Redis, Sentinels, migrations (schema and the key ring's first key), apps, proxies, DNS. Built from the topology's nodes, so the
+/// standbys, the app build, Redis, Sentinels, migrations (schema and the key ring's first key), apps, proxies, DNS, and
+/// last the exporters and Prometheus (unless observability is off; the dashboard, also left out then, comes before the apps). Built from the topology's nodes, so the
 /// progress labels count what the topology has; every step comes after the steps it needs.
 /// </summary>
 public static class StartPlan
@@ -13,9 +15,10 @@ public static class StartPlan
     /// <summary>
     /// The steps for <paramref name="topology"/>. <paramref name="firstPostgres"/> starts alone and must become primary
     /// before the other PostgreSQL nodes start (the one that was primary at `down`, or the initial leader);
-    /// <paramref name="appFolder"/> only names where the build goes in its label.
+    /// <paramref name="appFolder"/> only names where the build goes in its label; <paramref name="observability"/> off
+    /// leaves out Prometheus and the exporters.
     /// </summary>
-    public static IReadOnlyList<StartStep> For(StackTopology topology, Node firstPostgres, ProxyKind proxyKind, string appFolder)
+    public static IReadOnlyList<StartStep> For(StackTopology topology, Node firstPostgres, ProxyKind proxyKind, string appFolder, bool observability = true)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(firstPostgres);
@@ -27,7 +30,9 @@ public static class StartPlan
         var apps = topology.NodesOf(NodeKind.App);
         var proxies = topology.NodesOf(NodeKind.Proxy);
         var dns = topology.NodesOf(NodeKind.Dns);
-        return
+        var observers = topology.Nodes.Where(n => n.Kind.IsObservability() && n.Kind != NodeKind.Dashboard && NodeSelection.Runs(n, proxyKind, observability)).ToList();
+        var dashboard = topology.NodesOf(NodeKind.Dashboard).Where(n => NodeSelection.Runs(n, proxyKind, observability)).ToList();
+        List<StartStep> steps =
         [
             new("etcd", $"etcd: {etcd.Count} members healthy, authentication on, the witness leading", Readiness.EtcdAuthenticatedAndLedByTheWitness)
             {
@@ -43,6 +48,10 @@ public static class StartPlan
                 Starts = standbys,
                 Watches = postgres,
                 After = ["postgres-primary"],
+            },
+            new("backups", $"backups: pgBackRest stanza {Backups.PgBackRest.Stanza}, WAL archived, a base backup in the repository", Readiness.BackupRepositoryReady)
+            {
+                After = ["postgres-standbys"],
             },
             new("app-build", $"app: published to {appFolder}", Readiness.AppPublished),
             new("redis", $"Redis: primary + {Count(redis.Count - 1, "linked replica", "linked replicas")}", Readiness.OnePrimaryWithEveryReplicaLinked)
@@ -74,6 +83,27 @@ public static class StartPlan
                 After = ["proxies"],
             },
         ];
+        if (dashboard.Count > 0)
+        {
+            // Before the apps, so their first spans have somewhere to go; it needs nothing else.
+            steps.Insert(steps.FindIndex(s => s.Name == "apps"), new("dashboard", $"dashboard: {string.Join(", ", dashboard.Select(DashboardServer.Url))} (OTLP/HTTP on {string.Join(", ", dashboard.Select(DashboardServer.OtlpEndpoint))})", Readiness.Healthy)
+            {
+                Starts = dashboard,
+            });
+        }
+
+        if (observers.Count > 0)
+        {
+            // Last: nothing waits for them, and the nginx exporter needs its proxy.
+            var prometheus = observers.Where(n => n.Kind == NodeKind.Prometheus).Select(n => n.Endpoint);
+            steps.Add(new("observability", $"metrics: {Count(observers.Count - 1, "exporter", "exporters")}, Prometheus at {string.Join(", ", prometheus)}", Readiness.Healthy)
+            {
+                Starts = observers,
+                After = ["proxies"],
+            });
+        }
+
+        return steps;
     }
 
     private static string Count(int count, string one, string many) =>

@@ -7,7 +7,8 @@ namespace StatelessApp.Stack.Topology;
 
 /// <summary>
 /// The two-region topology: regions a and b (proxy, two apps, Redis, Sentinel, etcd, Patroni/PostgreSQL each)
-/// and the witness w (third Sentinel, third etcd member, DNS, and a Redis replica that is never promoted). Built from
+/// and the witness w (third Sentinel, third etcd member, DNS, a Redis replica that is never promoted, Prometheus and the Aspire dashboard), and
+/// the exporters Prometheus scrapes (one per Redis and PostgreSQL node, one per nginx proxy). Built from
 /// deploy/topology.env, validated as a whole: every problem is reported at once, each naming its key.
 /// </summary>
 public sealed partial class StackTopology
@@ -23,7 +24,7 @@ public sealed partial class StackTopology
 
     private StackTopology(IReadOnlyDictionary<string, string> values, string domain, string appTlsName, ProxyKind proxyKind, string redisMasterName,
         string patroniScope, string redisInitialPrimary, string postgresInitialLeader, EdgeLimits edgeLimits, IReadOnlyList<Region> regions,
-        IReadOnlyList<Node> nodes)
+        TimeSpan metricsInterval, IReadOnlyList<Node> nodes)
     {
         Values = values;
         Domain = domain;
@@ -35,6 +36,7 @@ public sealed partial class StackTopology
         PostgresInitialLeaderRegion = postgresInitialLeader;
         EdgeLimits = edgeLimits;
         Regions = regions;
+        MetricsInterval = metricsInterval;
         Nodes = nodes;
     }
 
@@ -62,6 +64,12 @@ public sealed partial class StackTopology
     public EdgeLimits EdgeLimits { get; }
 
     public IReadOnlyList<Region> Regions { get; }
+
+    /// <summary>How often Prometheus scrapes and evaluates its rules (METRICS_INTERVAL_SECONDS).</summary>
+    public TimeSpan MetricsInterval { get; }
+
+    /// <summary>Where `./stack restore` starts the restored cluster unless told otherwise (W_RESTORE_ADDR, at the witness).</summary>
+    public IPAddress RestoreAddress { get; private init; } = IPAddress.Loopback;
 
     /// <summary>Every node, in start order (by <see cref="NodeKind"/>, then region, then ordinal).</summary>
     public IReadOnlyList<Node> Nodes { get; }
@@ -159,7 +167,15 @@ public sealed partial class StackTopology
             [NodeKind.App] = [new("https", reader.Port("APP_PORT"))],
             [NodeKind.Proxy] = [new("https", reader.Port("PROXY_PORT")), new("http-redirect", reader.Port("PROXY_HTTP_PORT"))],
             [NodeKind.Dns] = [new("dns", reader.Port("DNS_PORT"), IsUdp: true), new("dns-tcp", reader.Port("DNS_PORT"))],
+            [NodeKind.RedisExporter] = [new("metrics", reader.Port("REDIS_EXPORTER_PORT"))],
+            [NodeKind.PostgresExporter] = [new("metrics", reader.Port("POSTGRES_EXPORTER_PORT"))],
+            [NodeKind.NginxExporter] = [new("metrics", reader.Port("NGINX_EXPORTER_PORT"))],
+            [NodeKind.Prometheus] = [new("http", reader.Port("PROMETHEUS_PORT"))],
+            [NodeKind.Dashboard] = [new("http", reader.Port("DASHBOARD_PORT")), new("otlp-http", reader.Port("DASHBOARD_OTLP_PORT"))],
         };
+        ports[NodeKind.Etcd] = [.. ports[NodeKind.Etcd], new("metrics", reader.Port("ETCD_METRICS_PORT"))];
+        ports[NodeKind.Proxy] = [.. ports[NodeKind.Proxy], new("metrics", reader.Port("PROXY_METRICS_PORT"))];
+        var metricsInterval = reader.Count("METRICS_INTERVAL_SECONDS", minimum: 1);
 
         var nodes = new List<Node>();
         foreach (var region in regions)
@@ -182,6 +198,9 @@ public sealed partial class StackTopology
             reader.Error($"{clash.Key.Address}:{clash.Key.Number}/{(clash.Key.IsUdp ? "udp" : "tcp")} is used by {string.Join(" and ", clash.Select(x => $"{x.Node.Name} ({x.Port.Purpose})").Distinct())}");
         }
 
+        // Not a node: the address `./stack restore` starts a fresh PostgreSQL cluster on by default (off the live cluster).
+        var restoreAddress = regions.FirstOrDefault(r => r.IsWitness) is { } witness ? reader.Address("W_RESTORE_ADDR", witness) : null;
+
         foreach (var unknown in values.Keys.Where(k => !reader.KnownKeys.Contains(k)).Order(StringComparer.Ordinal))
         {
             reader.Error($"{unknown} is not a topology setting (a typo?)");
@@ -193,7 +212,10 @@ public sealed partial class StackTopology
         }
 
         return new StackTopology(values, domain!, appTlsName!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, edgeLimits, regions,
-            [.. nodes.OrderBy(n => n.Kind).ThenBy(n => n.Region, StringComparer.Ordinal).ThenBy(n => n.Ordinal)]);
+            TimeSpan.FromSeconds(metricsInterval), [.. nodes.OrderBy(n => n.Kind).ThenBy(n => n.Region, StringComparer.Ordinal).ThenBy(n => n.Ordinal)])
+        {
+            RestoreAddress = restoreAddress!,
+        };
     }
 
     public static bool TryParseProxyKind(string text, out ProxyKind kind)
@@ -217,6 +239,9 @@ public sealed partial class StackTopology
     {
         NodeKind.App => $"app-{region}{ordinal}",
         NodeKind.Postgres => $"pg-{region}",
+        NodeKind.RedisExporter => $"redis-exporter-{region}",
+        NodeKind.PostgresExporter => $"pg-exporter-{region}",
+        NodeKind.NginxExporter => $"nginx-exporter-{region}",
         _ => $"{kind.ToString().ToLowerInvariant()}-{region}",
     };
 
@@ -230,6 +255,9 @@ public sealed partial class StackTopology
             yield return (NodeKind.Sentinel, 1, $"{prefix}_SENTINEL_ADDR");
             yield return (NodeKind.Etcd, 1, $"{prefix}_ETCD_ADDR");
             yield return (NodeKind.Dns, 1, $"{prefix}_DNS_ADDR");
+            yield return (NodeKind.RedisExporter, 1, $"{prefix}_REDIS_EXPORTER_ADDR");
+            yield return (NodeKind.Prometheus, 1, $"{prefix}_PROMETHEUS_ADDR");
+            yield return (NodeKind.Dashboard, 1, $"{prefix}_DASHBOARD_ADDR");
             yield break;
         }
 
@@ -243,6 +271,9 @@ public sealed partial class StackTopology
         yield return (NodeKind.Sentinel, 1, $"{prefix}_SENTINEL_ADDR");
         yield return (NodeKind.Etcd, 1, $"{prefix}_ETCD_ADDR");
         yield return (NodeKind.Postgres, 1, $"{prefix}_POSTGRES_ADDR");
+        yield return (NodeKind.RedisExporter, 1, $"{prefix}_REDIS_EXPORTER_ADDR");
+        yield return (NodeKind.PostgresExporter, 1, $"{prefix}_POSTGRES_EXPORTER_ADDR");
+        yield return (NodeKind.NginxExporter, 1, $"{prefix}_NGINX_EXPORTER_ADDR");
     }
 
     private static string MoveLoopbackValue(string key, string value, int secondOctetOffset)

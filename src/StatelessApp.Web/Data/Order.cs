@@ -25,5 +25,12 @@ public sealed class Order
 
     public decimal Total { get; set; }
 
+    /// <summary>
+    /// Units in the order, written at checkout so the list of orders need not add up the lines. Nullable while it is
+    /// being introduced (expand/contract, docs/operations.md): the release before this one places orders without it
+    /// during a rolling upgrade; the next release backfills those and makes it NOT NULL.
+    /// </summary>
+    public int? ItemCount { get; set; }
+
     public List<OrderLine> Lines { get; set; } = [];
 }

@@ -163,6 +163,9 @@ namespace StatelessApp.Web.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int?>("ItemCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ShopperId")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -165,6 +165,7 @@ public sealed partial class Checkout(
             ShopperId = shopperId,
             CreatedAt = ToDatabasePrecision(time.GetUtcNow()),
             Total = lines.Sum(line => line.LineTotal),
+            ItemCount = lines.Sum(line => line.Quantity),
             Lines = lines,
         };
     }

@@ -9,7 +9,7 @@ namespace StatelessApp.Web.Shop;
 /// The shop's own Redis keys (stamps, saved carts): reads on the shared connection, writes that must survive a Redis
 /// failover on the replicated-writes connection followed by WAIT, with the sessions' replica count and timeout.
 /// </summary>
-public sealed class ShopRedis(IServiceProvider services, IOptions<RedisSessionOptions> sessionOptions)
+public sealed class ShopRedis(IServiceProvider services, IOptions<RedisSessionOptions> sessionOptions, RedisMetrics metrics)
 {
     /// <summary>Resolved per call: with Sentinel, creating the multiplexer throws while no Sentinel answers (see RedisSessionStore).</summary>
     public IDatabase Reads() => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
@@ -23,5 +23,5 @@ public sealed class ShopRedis(IServiceProvider services, IOptions<RedisSessionOp
     /// <exception cref="ReplicaAcknowledgementException">Not confirmed in time: the write is on the primary only.</exception>
     public Task ConfirmAsync(string what, CancellationToken cancellationToken) =>
         ReplicaAcknowledgement.EnsureAsync(Writes(), sessionOptions.Value.RequiredReplicas, sessionOptions.Value.ReplicaAckTimeout,
-            what, cancellationToken);
+            what, metrics, cancellationToken);
 }

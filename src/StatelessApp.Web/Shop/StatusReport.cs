@@ -1,13 +1,23 @@
+using StatelessApp.Hosting.RequestRates;
+
 namespace StatelessApp.Web.Shop;
 
-/// <summary>Which instance answered and which servers it used: the shop's window onto the topology.</summary>
+/// <summary>Which instance answered, the version it runs, and which servers it used: the shop's window onto the topology.</summary>
 public sealed record StatusReport(
     string Region,
     string Instance,
+    string Version,
     string? RedisEndpoint,
     DatabaseNodeStatus Writes,
     DatabaseNodeStatus Reads,
-    ReadRoutingStatus ReadRouting);
+    ReadRoutingStatus ReadRouting,
+    RequestRatesStatus RequestRates);
+
+/// <summary>
+/// Requests and errors per second of every region (all instances) over the last <see cref="WindowSeconds"/>;
+/// <see cref="Regions"/> is null when they are unknown (Redis did not answer, or the rates are switched off).
+/// </summary>
+public sealed record RequestRatesStatus(double WindowSeconds, IReadOnlyList<RegionRequestRate>? Regions);
 
 /// <summary>Read-your-writes at work on this instance: where reads went since it started, and what it knows of each node.</summary>
 public sealed record ReadRoutingStatus(

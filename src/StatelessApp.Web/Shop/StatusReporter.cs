@@ -2,24 +2,31 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StatelessApp.Hosting.Consistency;
 using StatelessApp.Hosting.Identity;
+using StatelessApp.Hosting.RequestRates;
 
 namespace StatelessApp.Web.Shop;
 
 /// <summary>
-/// Which instance this is and where its state lives: the Redis endpoint and read routing as of now, the PostgreSQL
-/// nodes as of at most <see cref="DatabaseNodesCache.MaxAge"/> ago.
+/// Which instance this is, the version it runs, and where its state lives: the Redis endpoint and read routing as of now, the PostgreSQL
+/// nodes as of at most <see cref="DatabaseNodesCache.MaxAge"/> ago; and the traffic of the whole site, per region, over
+/// the last <see cref="RequestRateOptions.Window"/> (<see cref="RequestRateReader"/>).
 /// </summary>
 public sealed class StatusReporter(
     IOptions<InstanceOptions> instance,
     IConnectionMultiplexer redis,
     DatabaseNodesCache databaseNodes,
     ConsistencyMetrics consistency,
-    StandbyMonitor standbys)
+    StandbyMonitor standbys,
+    RequestRateReader requestRates,
+    IOptions<RequestRateOptions> requestRateOptions)
 {
     public async Task<StatusReport> ReportAsync(CancellationToken cancellationToken)
     {
-        var nodes = await databaseNodes.GetAsync(cancellationToken);
-        return new StatusReport(instance.Value.Region, instance.Value.Name, RedisPrimaryEndpoint(), nodes.Writes, nodes.Reads, ReadRouting());
+        var nodes = databaseNodes.GetAsync(cancellationToken);
+        var rates = requestRates.ReadAsync(cancellationToken);
+        var (writes, reads) = await nodes;
+        return new StatusReport(instance.Value.Region, instance.Value.Name, AppVersion.Current, RedisPrimaryEndpoint(), writes, reads, ReadRouting(),
+            new RequestRatesStatus(requestRateOptions.Value.Window.TotalSeconds, await rates));
     }
 
     private ReadRoutingStatus ReadRouting()

@@ -24,7 +24,7 @@ public static partial class AccountSteps
         await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(HomePage());
+        await page.WaitForURLAsync(HomePage(), LandedOn);
         await page.ExpectSignedInAsync(email);
     }
 
@@ -43,7 +43,7 @@ public static partial class AccountSteps
     public static async Task SignInAsync(this IPage page, string email)
     {
         await page.SubmitSignInAsync(email, Password);
-        await page.WaitForURLAsync(HomePage());
+        await page.WaitForURLAsync(HomePage(), LandedOn);
         await page.ExpectSignedInAsync(email);
     }
 
@@ -52,7 +52,7 @@ public static partial class AccountSteps
     {
         ArgumentNullException.ThrowIfNull(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(HomePage());
+        await page.WaitForURLAsync(HomePage(), LandedOn);
         await page.ExpectAnonymousAsync();
     }
 
@@ -83,6 +83,12 @@ public static partial class AccountSteps
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Create account", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByText("Signed in as")).ToHaveCountAsync(0);
     }
+
+    /// <summary>
+    /// The redirect's target has answered: the header checks that follow wait for what they read. Waiting for the page's
+    /// load event as well once timed out (30 s) on a busy machine with the page and its one stylesheet already served.
+    /// </summary>
+    private static readonly PageWaitForURLOptions LandedOn = new() { WaitUntil = WaitUntilState.Commit };
 
     [GeneratedRegex(@"^https://[^/]+/(\?.*)?$")]
     private static partial Regex HomePage();

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
 namespace StatelessApp.DeployTests.Infrastructure;
@@ -17,31 +18,28 @@ public sealed class CountingApps : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
 
-    private CountingApps(WebApplication app, IReadOnlyList<int> ports)
-    {
-        _app = app;
-        Ports = ports;
-    }
+    private CountingApps(WebApplication app) => _app = app;
 
-    public IReadOnlyList<int> Ports { get; }
+    public IReadOnlyList<int> Ports { get; private set; } = [];
 
     /// <summary>Every request the instances received (health checks aside), in order.</summary>
     public IReadOnlyList<Received> Requests => [.. _received];
 
     public static async Task<CountingApps> StartAsync(int instances)
     {
-        var ports = Enumerable.Range(0, instances).Select(_ => LoopbackPorts.FreeTcp()).ToList();
+        // Port 0, read back after binding: a port picked free beforehand can be taken by a parallel test meanwhile.
+        var listeners = new List<ListenOptions>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            foreach (var port in ports)
+            for (var i = 0; i < instances; i++)
             {
-                kestrel.Listen(IPAddress.Loopback, port);
+                kestrel.Listen(IPAddress.Loopback, 0, listeners.Add);
             }
         });
         var app = builder.Build();
-        var apps = new CountingApps(app, ports);
+        var apps = new CountingApps(app);
         app.Run(async context =>
         {
             if (context.Request.Path == "/health/ready")
@@ -55,6 +53,7 @@ public sealed class CountingApps : IAsyncDisposable
             context.Response.StatusCode = context.Request.Path == "/unavailable" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         });
         await app.StartAsync();
+        apps.Ports = [.. listeners.Select(listener => listener.IPEndPoint!.Port)];
         return apps;
     }
 

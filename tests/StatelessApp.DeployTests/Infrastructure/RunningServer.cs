@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using StatelessApp.Stack.Processes;
 
 namespace StatelessApp.DeployTests.Infrastructure;
 
@@ -33,8 +35,12 @@ public sealed class RunningServer : IDisposable
         var server = new RunningServer(Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}"));
         try
         {
+            // Accepting is not enough: a port picked free may have been taken meanwhile by another test's server, and
+            // nginx retries its bind for seconds before it exits, so the port must be held by this process (or its worker).
             await Poll.UntilAsync($"{file} to listen on {port}", async _ =>
-                !server._process.HasExited ? await AcceptsAsync(port) : throw new InvalidOperationException($"{file} exited"),
+                !server._process.HasExited
+                    ? await AcceptsAsync(port) && server.HoldsPort(port)
+                    : throw new InvalidOperationException($"{file} exited"),
                 TimeSpan.FromSeconds(10));
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
@@ -44,6 +50,26 @@ public sealed class RunningServer : IDisposable
         }
 
         return server;
+    }
+
+    private bool HoldsPort(int port)
+    {
+        var holder = PortScanner.HolderOf(PortScanner.Listening(), IPAddress.Loopback, port, "tcp");
+        return holder?.Pid is int pid && (pid == _process.Id || ParentOf(pid) == _process.Id);
+    }
+
+    /// <summary>The PPid line of /proc/&lt;pid&gt;/status; null when the process is gone.</summary>
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
+            return line is null ? null : int.Parse(line["PPid:".Length..].Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     public static async Task<bool> AcceptsAsync(int port)

@@ -1,9 +1,11 @@
 using StatelessApp.TestKit.Load;
 using System.Diagnostics;
 using Npgsql;
+using StatelessApp.Drills.Alerts;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Prometheus;
 using StatelessApp.TestKit.Stacks;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -39,6 +41,14 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
 
     public Node Dns => Topology.NodesOf(NodeKind.Dns)[0];
 
+    /// <summary>Where each drill's timeline (image and data) goes: next to the table.</summary>
+    public string TimelinesFolder => Path.Combine(ResultsFolder, "timelines");
+
+    /// <summary>The drill stack's Prometheus, watching for the alerts each drill states; null when the stack runs without it.</summary>
+    public AlertWatch? Alerts() => Controller.Nodes.FirstOrDefault(n => n.Kind == NodeKind.Prometheus) is { } prometheus
+        ? new AlertWatch(new PrometheusClient(Stack.Servers.PrometheusServer.Url(prometheus)), Topology.MetricsInterval)
+        : null;
+
     /// <summary>
     /// Superuser connection to one PostgreSQL node (no pooling, short timeouts): probes and history checks. Through the
     /// node's Unix socket: pg_hba refuses the superuser from the network.
@@ -50,13 +60,17 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
         CommandTimeout = 2,
     }.ConnectionString;
 
+    /// <summary>The primary of <paramref name="kind"/>, polled until one answers (<see cref="StackPrimaries"/>).</summary>
+    public Task<Node> PrimaryAsync(NodeKind kind, CancellationToken cancellationToken = default) =>
+        Controller.AnsweringPrimaryAsync(kind, cancellationToken);
+
     public async Task InitializeAsync()
     {
         var watch = Stopwatch.StartNew();
         try
         {
             await Controller.UpAsync(new UpOptions { Fresh = true });
-            var primary = await Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+            var primary = await PrimaryAsync(NodeKind.Postgres);
             // The first connection loads the type catalogue: on a loaded machine that took longer than the probes' 1 s.
             await using var connection = new NpgsqlConnection(AdminConnectionString(primary) + ";Timeout=15;Command Timeout=15");
             await connection.OpenAsync();
@@ -100,18 +114,22 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => _output.Dispose();
 
-    /// <summary>The app instances' logs outlive the temp stack, next to the table: what a failed request was is in them.</summary>
+    /// <summary>The app instances' logs and the stack commands' output outlive the temp stack, next to the table: what a failed request was is in them.</summary>
     private void KeepAppLogs()
     {
         var folder = Path.Combine(ResultsFolder, "logs");
         Directory.CreateDirectory(folder);
-        foreach (var app in Topology.NodesOf(NodeKind.App))
+        // The apps' logs, and the migrations' own (how long a `migrate` of an upgrade or rollback spent where).
+        foreach (var name in Topology.NodesOf(NodeKind.App).Select(app => app.Name).Append("migrate"))
         {
-            var log = Controller.Paths.LogOf(app.Name);
+            var log = Controller.Paths.LogOf(name);
             if (File.Exists(log))
             {
-                File.Copy(log, Path.Combine(folder, app.Name + ".log"), overwrite: true);
+                File.Copy(log, Path.Combine(folder, name + ".log"), overwrite: true);
             }
         }
+
+        // What the stack's commands printed (rollouts' per-instance times, rebuild steps): kept with the logs.
+        File.WriteAllText(Path.Combine(folder, "stack-commands.log"), _output.ToString());
     }
 }

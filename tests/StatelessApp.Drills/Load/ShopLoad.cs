@@ -17,6 +17,7 @@ public sealed class ShopLoad : IAsyncDisposable
     public ShopLoad(int shoppers, Uri site, string dnsServer, RemoteCertificateValidationCallback serverValidator)
     {
         StartTimestamp = Stopwatch.GetTimestamp();
+        StartedAt = DateTimeOffset.UtcNow;
         Clock = Stopwatch.StartNew();
         _shoppers = [.. Enumerable.Range(1, shoppers).Select(i => new VirtualShopper(i, site, dnsServer, serverValidator, Clock))];
     }
@@ -25,6 +26,9 @@ public sealed class ShopLoad : IAsyncDisposable
 
     /// <summary>When <see cref="Clock"/> started, for placing other timestamps (the primary watch's) on it.</summary>
     public long StartTimestamp { get; }
+
+    /// <summary>The same moment on the wall clock, for placing what other processes timestamp (Prometheus's alerts) on it.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     public IReadOnlyList<VirtualShopper> Shoppers => _shoppers;
 

@@ -31,7 +31,7 @@ public sealed class PrimaryWatch : IAsyncDisposable
 
     public int Rounds { get; private set; }
 
-    /// <summary>Each round: when it ended (<see cref="Stopwatch.GetTimestamp"/>) and whether any node of each kind took a write.</summary>
+    /// <summary>Each round: when it ended (<see cref="Stopwatch.GetTimestamp"/>) and which nodes of each kind took a write.</summary>
     public IReadOnlyList<WatchRound> History => _history;
 
     private readonly List<WatchRound> _history = [];
@@ -54,7 +54,8 @@ public sealed class PrimaryWatch : IAsyncDisposable
             var pg = await Task.WhenAll(postgres.Select(n => PostgresAcceptsWriteAsync(n, stop)));
             var rd = await Task.WhenAll(redis.Select(n => RespProbe.AcceptsWriteAsync(context, n, stop)));
             Rounds++;
-            _history.Add(new WatchRound(Stopwatch.GetTimestamp(), pg.Any(w => w), rd.Any(w => w)));
+            _history.Add(new WatchRound(Stopwatch.GetTimestamp(), [.. postgres.Where((_, i) => pg[i]).Select(n => n.Name)],
+                [.. redis.Where((_, i) => rd[i]).Select(n => n.Name)]));
             if (pg.Count(w => w) > 1)
             {
                 PostgresRoundsWithTwoPrimaries++;

@@ -48,6 +48,31 @@ internal static class RespProbe
         }
     }
 
+    /// <summary>The node's first reply line to AUTH <paramref name="user"/> <paramref name="password"/>: "+OK" or the refusal ("-WRONGPASS …").</summary>
+    public static async Task<string> AuthAnswerAsync(StackContext context, Node node, string user, string password, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        using var client = new TcpClient();
+        await client.ConnectAsync(node.Address, node.Port, timeout.Token);
+        await using var stream = await OpenAsync(context, client, node, timeout.Token);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(Encode("AUTH", user, password)), timeout.Token);
+        var buffer = new byte[512];
+        var text = new StringBuilder();
+        while (!text.ToString().Contains("\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        return text.ToString().Split("\r\n")[0];
+    }
+
     private static async Task<Stream> OpenAsync(StackContext context, TcpClient client, Node node, CancellationToken cancellationToken)
     {
         if (!context.Tls)

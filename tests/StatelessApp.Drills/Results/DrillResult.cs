@@ -54,6 +54,15 @@ public sealed record DrillResult(string Drill)
 
     public string Notes { get; init; } = "";
 
+    /// <summary>What a drill measures beyond the failover figures (a backup's and a restore's times, the recovery point); empty for the others.</summary>
+    public string Measured { get; init; } = "";
+
+    /// <summary>Every alert that fired during the drill, as Prometheus names the series (<c>TargetDown{job="redis",…}</c>).</summary>
+    public IReadOnlyList<string> AlertsFired { get; init; } = [];
+
+    /// <summary>Expected alerts that did not fire and alerts that fired unexpectedly: each a missed target.</summary>
+    public IReadOnlyList<string> AlertProblems { get; init; } = [];
+
     public int NotOk => Requests - Ok;
 
     public string FormatNotOk() => NotOk == 0

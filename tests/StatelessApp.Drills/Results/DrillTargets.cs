@@ -28,6 +28,11 @@ public static class DrillTargets
         Target(result.CookiesNotDecrypting == 0, $"{result.CookiesNotDecrypting} cookies not decrypting");
         Target(result.PostgresTwoPrimaryRounds == 0, $"{result.PostgresTwoPrimaryRounds} rounds with two writable PostgreSQL nodes");
         Target(result.RedisTwoPrimaryRounds == 0, $"{result.RedisTwoPrimaryRounds} rounds with two writable Redis nodes");
+        foreach (var problem in result.AlertProblems)
+        {
+            Target(false, problem);
+        }
+
         if (noFailedRequests)
         {
             Target(result.NotOk == 0, $"{result.FormatNotOk()} requests not ok");

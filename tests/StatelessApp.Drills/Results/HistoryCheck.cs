@@ -169,9 +169,22 @@ public static class HistoryCheck
 
     private static async Task<Dictionary<string, List<Guid>>> OrdersByKeyAsync(DrillStackFixture stack, string[] keys)
     {
-        var primary = await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary to check the orders on");
-        await using var connection = new NpgsqlConnection(stack.AdminConnectionString(primary));
-        await connection.OpenAsync();
+        // Right after a drill (a whole restart on a busy machine) the primary may still be slow to answer: polled, not failed.
+        var primary = await stack.PrimaryAsync(NodeKind.Postgres);
+        await using var connection = await Poll.UntilAsync("the PostgreSQL primary to accept the orders check", async cancellationToken =>
+        {
+            var opened = new NpgsqlConnection(stack.AdminConnectionString(primary));
+            try
+            {
+                await opened.OpenAsync(cancellationToken);
+                return opened;
+            }
+            catch
+            {
+                await opened.DisposeAsync();
+                throw;
+            }
+        }, opened => true, TimeSpan.FromSeconds(30), retryOn: e => e is NpgsqlException);
         await using var query = new NpgsqlCommand("SELECT \"IdempotencyKey\", \"Id\" FROM orders WHERE \"IdempotencyKey\" = ANY(@keys)", connection);
         query.Parameters.AddWithValue("keys", keys);
         var result = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using StatelessApp.Hosting.Clients;
 using StatelessApp.TestKit.Network;
@@ -165,6 +167,44 @@ public sealed class FailoverHandlerTests : IAsyncLifetime
         using var refused = invalid.Build();
         var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => refused.StartAsync());
         Assert.Contains("MaxAttempts must be between 1 and 10", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registered_client_counts_its_repeats_refused_addresses_and_failovers_under_its_name()
+    {
+        await using var dns = await DnsmasqServer.StartAsync(Name, LiveA, LiveB);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Shop:DnsServer"] = dns.EndPoint.ToString(),
+            ["Shop:RetryDelay"] = "00:00:00.010",
+            ["Shop:PooledConnectionLifetime"] = "00:00:00.001",
+        });
+        builder.Services.AddHttpClient("shop").AddFailoverHandler("Shop");
+        using var host = builder.Build();
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var retries = new MetricCollector<long>(meters, ClientMetrics.MeterName, "statelessapp.clients.retries");
+        using var connectFailures = new MetricCollector<long>(meters, ClientMetrics.MeterName, "statelessapp.clients.connect_failures");
+        using var failovers = new MetricCollector<long>(meters, ClientMetrics.MeterName, "statelessapp.clients.failovers");
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("shop");
+        var first = await client.GetStringAsync(Uri("/"));
+        Assert.Empty(failovers.GetMeasurementSnapshot());
+
+        // The address that served (the one tried first from now on) stops; the other one stays.
+        await _liveA.StopAsync();
+        await _liveB.StopAsync();
+        var other = first == $"served by {LiveA}" ? LiveB : LiveA;
+        var survivor = await TestEndpoint.StartAsync(other, _port);
+        (other == LiveA ? ref _liveA : ref _liveB) = survivor;
+        Assert.Equal($"served by {other}", await client.GetStringAsync(Uri("/")));
+        survivor.AnswerUnavailableNext(1);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Uri("/"))).StatusCode);
+
+        var refused = Assert.Single(connectFailures.GetMeasurementSnapshot());
+        Assert.Equal(("shop", "error"), (refused.Tags["client"], refused.Tags["outcome"]));
+        Assert.Equal("shop", Assert.Single(failovers.GetMeasurementSnapshot()).Tags["client"]);
+        var repeat = Assert.Single(retries.GetMeasurementSnapshot());
+        Assert.Equal(("shop", "503"), (repeat.Tags["client"], repeat.Tags["reason"]));
     }
 
     [Theory]

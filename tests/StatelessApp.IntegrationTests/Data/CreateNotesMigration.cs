@@ -9,10 +9,13 @@ namespace StatelessApp.IntegrationTests.Data;
 /// this context ignore EF's PendingModelChangesWarning for that reason.
 /// </summary>
 [DbContext(typeof(NotesContext))]
-[Migration("20261125000000_CreateNotes")]
+[Migration(Id)]
 public sealed class CreateNotesMigration : Migration
 {
-    protected override void Up(MigrationBuilder migrationBuilder) =>
+    public const string Id = "20261125000000_CreateNotes";
+
+    /// <summary>notes(id, text NOT NULL); later releases of the notes app start with the same migration.</summary>
+    public static void CreateTable(MigrationBuilder migrationBuilder) =>
         migrationBuilder.CreateTable(
             name: "notes",
             columns: table => new
@@ -22,6 +25,8 @@ public sealed class CreateNotesMigration : Migration
                 text = table.Column<string>(nullable: false),
             },
             constraints: table => table.PrimaryKey("PK_notes", note => note.id));
+
+    protected override void Up(MigrationBuilder migrationBuilder) => CreateTable(migrationBuilder);
 
     protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.DropTable("notes");
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Npgsql;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Hosting.Failures;
@@ -57,11 +59,13 @@ public sealed class FailoverTests : IAsyncLifetime
     {
         await using var host = await NotesHost.StartAsync(_cluster.MultiHostConnectionString, SlowRecheck);
         await host.WriteNoteAsync("before"); // warms the pool: an idle connection to the old primary waits there
+        using var retries = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), DataMetrics.MeterName, "statelessapp.data.retries");
 
         await DemoteOldPrimaryAndPromoteStandbyAsync();
         var id = await host.WriteNoteAsync("after demotion");
 
         Assert.Equal(["25006"], host.FailedCommands.Failures);
+        Assert.Equal("read-only", Assert.Single(retries.GetMeasurementSnapshot()).Tags["reason"]); // the failover, as the app saw it
         Assert.Equal(1L, await CountNotesOn(_cluster.Standby, id));
         Assert.Equal(0L, await CountNotesOn(_cluster.Primary, id));
     }

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using StatelessApp.Hosting.Data;
@@ -23,6 +25,7 @@ public sealed class StandbyConfirmationTests
         await using var host = await StartHostAsync(cluster);
         await using var scope = host.Services.CreateAsyncScope();
         var (db, confirmation) = Resolve(scope);
+        using var confirmations = Confirmations(host);
 
         await db.Database.OpenConnectionAsync();
         db.Notes.Add(new Note { Text = "must survive the primary" });
@@ -35,6 +38,7 @@ public sealed class StandbyConfirmationTests
             $"SELECT pg_last_wal_receive_lsn() >= '{commit}'::pg_lsn");
         Assert.Equal(StandbyConfirmationState.Confirmed, state);
         Assert.Equal(true, flushedByStandby);
+        Assert.Equal("ok", Assert.Single(confirmations.GetMeasurementSnapshot()).Tags["outcome"]);
     }
 
     [Fact]
@@ -70,10 +74,13 @@ public sealed class StandbyConfirmationTests
         await db.SaveChangesAsync();
         var time = new SkippingTimeProvider();
         var started = time.GetUtcNow();
-        var state = await time.RunAsync(() => WithClock(confirmation, time).ConfirmCommitAsync(db, CancellationToken.None));
+        using var confirmations = Confirmations(host);
+        var state = await time.RunAsync(() => WithClock(confirmation, time, host).ConfirmCommitAsync(db, CancellationToken.None));
 
         Assert.Equal(StandbyConfirmationState.NoStandby, state);
         Assert.Equal(TimeSpan.Zero, time.GetUtcNow() - started); // it did not wait for a standby that is not there
+        var measured = Assert.Single(confirmations.GetMeasurementSnapshot());
+        Assert.Equal(("no-standby", 0.0), (measured.Tags["outcome"], measured.Value));
     }
 
     [Fact]
@@ -88,6 +95,7 @@ public sealed class StandbyConfirmationTests
         var frozen = await cluster.FreezeStandbyReceiverAsync();
         int id;
         var time = new SkippingTimeProvider();
+        using var confirmations = Confirmations(host);
         var started = time.GetUtcNow();
         try
         {
@@ -96,8 +104,10 @@ public sealed class StandbyConfirmationTests
             await db.SaveChangesAsync();
             id = note.Id;
             var refused = await time.RunAsync(() =>
-                Assert.ThrowsAsync<WriteNotConfirmedException>(() => WithClock(confirmation, time).ConfirmCommitAsync(db, CancellationToken.None)));
+                Assert.ThrowsAsync<WriteNotConfirmedException>(() => WithClock(confirmation, time, host).ConfirmCommitAsync(db, CancellationToken.None)));
             Assert.Contains("No standby confirmed the commit", refused.Message, StringComparison.Ordinal);
+            var measured = Assert.Single(confirmations.GetMeasurementSnapshot());
+            Assert.Equal(("timeout", Timeout.TotalSeconds), (measured.Tags["outcome"], measured.Value));
         }
         finally
         {
@@ -123,12 +133,16 @@ public sealed class StandbyConfirmationTests
             Password = "no-stats-password",
         }.ConnectionString;
         await using var db = new NotesContext(new DbContextOptionsBuilder<NotesContext>().UseNpgsql(connectionString).Options);
-        var confirmation = new StandbyConfirmation<NotesContext>(Timeout, TimeProvider.System, NullLogger.Instance);
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var confirmations = new MetricCollector<double>(meters, DataMetrics.MeterName, "statelessapp.data.standby_confirmation.duration");
+        var confirmation = new StandbyConfirmation<NotesContext>(Timeout, TimeProvider.System, NullLogger.Instance, new DataMetrics(meters));
         await db.Database.OpenConnectionAsync();
 
         var refused = await Assert.ThrowsAsync<WriteNotConfirmedException>(() => confirmation.ConfirmCommitAsync(db, CancellationToken.None));
 
         Assert.Contains(StandbyConfirmation<NotesContext>.StandbysFunction, refused.Message, StringComparison.Ordinal);
+        Assert.Equal("error", Assert.Single(confirmations.GetMeasurementSnapshot()).Tags["outcome"]); // at once, not a timeout
     }
 
     [Fact]
@@ -147,8 +161,11 @@ public sealed class StandbyConfirmationTests
     }
 
     /// <summary>The same confirmation on a clock of the test's: what the app resolves, with time that costs nothing.</summary>
-    private static StandbyConfirmation<NotesContext> WithClock(StandbyConfirmation<NotesContext> confirmation, TimeProvider time) =>
-        new(confirmation.Timeout, time, NullLogger.Instance);
+    private static StandbyConfirmation<NotesContext> WithClock(StandbyConfirmation<NotesContext> confirmation, TimeProvider time, NotesHost host) =>
+        new(confirmation.Timeout, time, NullLogger.Instance, host.Services.GetRequiredService<DataMetrics>());
+
+    private static MetricCollector<double> Confirmations(NotesHost host) =>
+        new(host.Services.GetRequiredService<IMeterFactory>(), DataMetrics.MeterName, "statelessapp.data.standby_confirmation.duration");
 
     private static Task<NotesHost> StartHostAsync(PostgresCluster cluster) =>
         NotesHost.StartAsync(cluster.MultiHostConnectionString, new Dictionary<string, string?>

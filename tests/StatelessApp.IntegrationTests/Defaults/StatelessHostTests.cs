@@ -108,6 +108,7 @@ public sealed class StatelessHostTests(PostgresCluster cluster) : IClassFixture<
             _ => throw new InvalidOperationException("healthcheck must not build a host"),
             _ => throw new InvalidOperationException("healthcheck must not build a pipeline"),
             output,
+            TextWriter.Null,
             name => name switch
             {
                 "ASPNETCORE_URLS" => address,

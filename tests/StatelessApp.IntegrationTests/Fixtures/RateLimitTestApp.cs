@@ -35,6 +35,8 @@ public sealed class RateLimitTestApp : IAsyncDisposable
 
     public ListLoggerProvider Logs { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RateLimitTestApp> StartAsync(string redisConnectionString, TimeProvider time, IDictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions

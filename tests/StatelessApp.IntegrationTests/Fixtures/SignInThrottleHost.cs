@@ -26,6 +26,8 @@ public sealed class SignInThrottleHost : IAsyncDisposable
 
     public ListLoggerProvider Logs { get; }
 
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Settings for a host counting under a prefix of its own, with these two limits (window 15 min unless given).</summary>
     public static Dictionary<string, string?> Settings(int perAccount, int perClient, string window = "00:15:00") => new()
     {

@@ -1,7 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
+using StatelessApp.Hosting.RateLimiting;
 using StatelessApp.IntegrationTests.Fixtures;
 using StatelessApp.TestKit.Network;
 
@@ -24,6 +28,8 @@ public sealed class SharedRateLimitTests(RedisServer redis) : IClassFixture<Redi
         var settings = Settings(clientLimit: 5, userLimit: 100);
         await using var app1 = await RateLimitTestApp.StartAsync(redis.ConnectionString, time, settings);
         await using var app2 = await RateLimitTestApp.StartAsync(redis.ConnectionString, time, settings);
+        using var refusals1 = Refusals(app1);
+        using var refusals2 = Refusals(app2);
 
         var served = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
@@ -49,6 +55,10 @@ public sealed class SharedRateLimitTests(RedisServer redis) : IClassFixture<Redi
         Assert.Equal(HttpStatusCode.OK, otherClient.StatusCode);
         // One line for the whole window, however many requests it refuses.
         Assert.Single(app1.Logs.Lines.Concat(app2.Logs.Lines), line => line.Message.Contains("Rate limit Client reached by 192.0.2.1", StringComparison.Ordinal));
+        // Every refusal counted where it was refused, tagged with the limit (never the address).
+        Assert.All(refusals1.GetMeasurementSnapshot().Concat(refusals2.GetMeasurementSnapshot()),
+            m => Assert.Equal(("Client", "over"), (m.Tags["limit"], m.Tags["reason"])));
+        Assert.Equal((1, 1), (refusals1.GetMeasurementSnapshot().Count, refusals2.GetMeasurementSnapshot().Count));
     }
 
     [Fact]
@@ -100,6 +110,7 @@ public sealed class SharedRateLimitTests(RedisServer redis) : IClassFixture<Redi
         var time = new FakeTimeProvider(WindowStart);
         await using var app = await RateLimitTestApp.StartAsync($"127.0.0.1:{LoopbackPorts.FreeTcp()},abortConnect=false,connectTimeout=200", time,
             Settings(clientLimit: 1, userLimit: 1));
+        using var unchecked_ = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), RateLimitMetrics.MeterName, "statelessapp.ratelimiting.unchecked");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
@@ -111,7 +122,11 @@ public sealed class SharedRateLimitTests(RedisServer redis) : IClassFixture<Redi
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         var warning = Assert.Single(app.Logs.Lines, line => line.Message.StartsWith("Rate limits not applied (failing open)", StringComparison.Ordinal));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Equal(5, unchecked_.GetMeasurementSnapshot().EvaluateAsCounter());
     }
+
+    private static MetricCollector<long> Refusals(RateLimitTestApp app) =>
+        new(app.Services.GetRequiredService<IMeterFactory>(), RateLimitMetrics.MeterName, "statelessapp.ratelimiting.refusals");
 
     private static Dictionary<string, string?> Settings(int clientLimit, int userLimit) => new()
     {

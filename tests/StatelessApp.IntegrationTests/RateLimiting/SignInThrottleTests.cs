@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -25,6 +28,7 @@ public sealed class SignInThrottleTests(RedisServer redis) : IClassFixture<Redis
         var settings = SignInThrottleHost.Settings(perAccount: 4, perClient: 100);
         await using var a = await SignInThrottleHost.StartAsync(redis.ConnectionString, time, settings);
         await using var b = await SignInThrottleHost.StartAsync(redis.ConnectionString, time, settings);
+        using var refusals = Refusals(b);
         string[] spellings = ["alice@example.com", "Alice@Example.COM", " alice@example.com ", "ALICE@EXAMPLE.COM"];
 
         var outcomes = new List<SignInThrottleOutcome>();
@@ -45,6 +49,8 @@ public sealed class SignInThrottleTests(RedisServer redis) : IClassFixture<Redis
         Assert.NotEmpty(keys);
         Assert.DoesNotContain(keys, key => key.Contains("alice", StringComparison.OrdinalIgnoreCase) || key.Contains("example", StringComparison.OrdinalIgnoreCase));
         Assert.Single(a.Logs.Lines.Concat(b.Logs.Lines), line => line.Message.StartsWith("Rate limit SignInPerAccount reached by account-", StringComparison.Ordinal));
+        var refusal = Assert.Single(refusals.GetMeasurementSnapshot());
+        Assert.Equal(("SignInPerAccount", "over"), (refusal.Tags["limit"], refusal.Tags["reason"]));
     }
 
     [Fact]
@@ -103,6 +109,7 @@ public sealed class SignInThrottleTests(RedisServer redis) : IClassFixture<Redis
         var time = new FakeTimeProvider(WindowStart);
         await using var app = await SignInThrottleHost.StartAsync($"127.0.0.1:{LoopbackPorts.FreeTcp()},abortConnect=false,connectTimeout=200", time,
             SignInThrottleHost.Settings(perAccount: 100, perClient: 100));
+        using var refusals = Refusals(app);
 
         var verdicts = new List<SignInThrottleVerdict>();
         for (var i = 0; i < 4; i++)
@@ -113,7 +120,13 @@ public sealed class SignInThrottleTests(RedisServer redis) : IClassFixture<Redis
         Assert.All(verdicts, verdict => Assert.Equal(SignInThrottleOutcome.Unavailable, verdict.Outcome));
         var warning = Assert.Single(app.Logs.Lines, line => line.Message.StartsWith("Sign-in attempts refused (failing closed)", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Warning, warning.Level);
+        // Tagged with the limit that could not be counted: by address when there is one, else by account.
+        Assert.Equal(["SignInPerAccount/unavailable", "SignInPerAccount/unavailable", "SignInPerClient/unavailable", "SignInPerClient/unavailable"],
+            refusals.GetMeasurementSnapshot().Select(m => $"{m.Tags["limit"]}/{m.Tags["reason"]}").Order());
     }
+
+    private static MetricCollector<long> Refusals(SignInThrottleHost host) =>
+        new(host.Services.GetRequiredService<IMeterFactory>(), RateLimitMetrics.MeterName, "statelessapp.ratelimiting.refusals");
 
     [Fact]
     public async Task With_the_limits_switched_off_nothing_is_counted()

@@ -38,6 +38,7 @@ public sealed partial class IdempotentCheckoutTests(ShopServers servers)
         Assert.Equal(first.Headers.Location, second.Headers.Location);
         Assert.Equal(1L, await OrdersWithKeyAsync(key));
         Assert.Single((await shopper.GetJsonAsync(App2, "api/orders")).EnumerateArray());
+        Assert.Equal(2, await ItemCountAsync(firstId)); // written at checkout: the expand step of orders.ItemCount
     }
 
     [Fact]
@@ -203,6 +204,10 @@ public sealed partial class IdempotentCheckoutTests(ShopServers servers)
     private async Task<long> OrdersWithKeyAsync(string key) =>
         (long)(await PostgresCluster.AdminScalarAsync(servers.Postgres.Primary,
             $"SELECT count(*) FROM orders WHERE \"IdempotencyKey\" = '{key}'", PostgresCluster.DatabaseName))!;
+
+    private async Task<int?> ItemCountAsync(Guid order) =>
+        (int?)await PostgresCluster.AdminScalarAsync(servers.Postgres.Primary,
+            $"SELECT \"ItemCount\" FROM orders WHERE \"Id\" = '{order}'", PostgresCluster.DatabaseName);
 
     [GeneratedRegex("""name="idempotencyKey" value="([^"]+)""")]
     private static partial Regex KeyField();

@@ -4,6 +4,7 @@ using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Security;
+using StatelessApp.TestKit.Stacks;
 
 namespace StatelessApp.StackTests.Security;
 
@@ -111,7 +112,7 @@ public sealed class ConsensusSecurityTests(StackFixture stack)
     private static string PatroniLink(Node node) => $"Patroni REST API ({node.Name} {node.Address}:{node.Ports[1].Number})";
 
     private async Task<Node> PrimaryAsync() =>
-        await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+        await stack.Controller.AnsweringPrimaryAsync(NodeKind.Postgres);
 
     private HttpClient ClientTrustingTheStackCa(NodeCertificate? clientCertificate) =>
         new(new SocketsHttpHandler

@@ -3,6 +3,7 @@ using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Security;
+using StatelessApp.TestKit.Stacks;
 
 namespace StatelessApp.StackTests.Security;
 
@@ -102,7 +103,7 @@ public sealed class DatabaseSecurityTests(StackFixture stack)
     }
 
     private async Task<Node> PrimaryAsync() =>
-        await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+        await stack.Controller.AnsweringPrimaryAsync(NodeKind.Postgres);
 
     /// <summary>Logs in to the primary as <paramref name="role"/>; refused means 28000 (no pg_hba.conf line lets it in).</summary>
     private async Task AssertLoginRefusedAsync(string role, string password, SslMode sslMode, string attempt)

@@ -5,6 +5,7 @@ using Npgsql;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Shop;
+using StatelessApp.TestKit.Stacks;
 using static StatelessApp.StackTests.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
@@ -77,7 +78,7 @@ public class CrossRegionTests(StackFixture stack)
         var total = order.GetProperty("total").GetDecimal();
 
         // On the primary, whichever region holds it now (Patroni decides; the status says which).
-        var primary = await stack.Controller.PrimaryAsync(NodeKind.Postgres) ?? throw new InvalidOperationException("no PostgreSQL primary");
+        var primary = await stack.Controller.AnsweringPrimaryAsync(NodeKind.Postgres);
         await using (var connection = new NpgsqlConnection(
             stack.Controller.Context.PostgresConnectionString([primary], "shop", stack.Controller.Context.Secrets.ShopDbPassword)))
         {

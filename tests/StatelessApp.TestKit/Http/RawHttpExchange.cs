@@ -38,32 +38,22 @@ public static class RawHttpExchange
                 }, cancellationToken);
             }
 
-            try
-            {
-                await stream.WriteAsync(request, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
-            }
-            catch (IOException)
-            {
-                // The server may answer and close before it has read everything (an oversized request): read what it said.
-            }
-
+            // Reading starts before writing: a server refusing an oversized request answers and closes while the client
+            // still writes, and the reset that follows discards whatever the client has not read yet. Once the answer is
+            // in, the rest of the request no longer matters: writing stops.
             using var received = new MemoryStream();
-            var buffer = new byte[16 * 1024];
+            using var stopWriting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var writing = Task.CompletedTask;
             try
             {
-                int read;
-                // Until the answer is complete or the server closes: a proxy may keep the connection open after answering
-                // while it still waits for a body the client announced and never sent.
-                while (!RawHttpAnswer.IsComplete(received.GetBuffer().AsSpan(0, (int)received.Length))
-                       && (read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    received.Write(buffer, 0, read);
-                }
+                var reading = ReadAnswerAsync(stream, received, cancellationToken);
+                writing = WriteRequestAsync(stream, request, stopWriting.Token);
+                await reading;
             }
-            catch (IOException) when (received.Length > 0)
+            finally
             {
-                // A reset after the answer (the server closed with unread request bytes): the answer is complete.
+                await stopWriting.CancelAsync();
+                await writing;
             }
 
             return RawHttpAnswer.Parse(Encoding.Latin1.GetString(received.ToArray()));
@@ -71,6 +61,39 @@ public static class RawHttpExchange
         finally
         {
             await stream.DisposeAsync();
+        }
+    }
+
+    /// <summary>Writes the request; a server that answered and closed, or an answer already read, ends it early.</summary>
+    private static async Task WriteRequestAsync(Stream stream, byte[] request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stream.WriteAsync(request, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Reads until the answer is complete or the server closes: a proxy may keep the connection open after
+    /// answering while it still waits for a body the client announced and never sent.</summary>
+    private static async Task ReadAnswerAsync(Stream stream, MemoryStream received, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while (!RawHttpAnswer.IsComplete(received.GetBuffer().AsSpan(0, (int)received.Length))
+                   && (read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+        }
+        catch (IOException) when (received.Length > 0)
+        {
+            // A reset after the answer (the server closed with unread request bytes): the answer is complete.
         }
     }
 }

@@ -40,7 +40,8 @@ public static class Poll
 
                     last = value;
                 }
-                catch (Exception e) when (retryOn is not null && e is not OperationCanceledException && retryOn(e))
+                // An HttpClient timeout is an OperationCanceledException too: retried when the caller asks, unless the poll's own time is up.
+                catch (Exception e) when (retryOn is not null && (e is not OperationCanceledException || !deadline.IsCancellationRequested) && retryOn(e))
                 {
                     last = $"{e.GetType().Name}: {e.Message}";
                 }

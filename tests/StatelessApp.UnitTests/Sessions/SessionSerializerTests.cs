@@ -48,6 +48,7 @@ public sealed class SessionSerializerTests
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 2, 0 })]
+    [InlineData(new byte[] { 3, 0 })]
     [InlineData(new byte[] { 1, 1, 5, (byte)'a' })]
     [InlineData(new byte[] { 1, 1, 1, (byte)'a', 3, 1 })]
     [InlineData(new byte[] { 1, 0, 99 })]

@@ -50,6 +50,22 @@ public sealed class AppServerTests : IDisposable
     }
 
     [Fact]
+    public void Instances_export_OTLP_to_the_dashboard_only_when_this_run_has_one()
+    {
+        var context = Context();
+        var app = context.Topology.Node("app-a1");
+        var dashboard = context.Topology.NodesOf(NodeKind.Dashboard).Single();
+
+        var observed = new AppServer().Launch(app, context).Environment;
+        context.Observability = false;
+        var unobserved = new AppServer().Launch(app, context).Environment;
+
+        Assert.Equal($"http://{dashboard.Address}:{dashboard.Ports[1].Number}", observed["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http/protobuf", observed["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        Assert.DoesNotContain(unobserved.Keys, key => key.StartsWith("OTEL_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Instances_get_the_stacks_key_ring_certificate()
     {
         var context = Context();

@@ -6,7 +6,7 @@ namespace StatelessApp.UnitTests.Stack;
 
 public class CommandLineTests
 {
-    private static readonly string[] ControllerVerbs = ["up", "status", "down", "logs", "kill", "start"];
+    private static readonly string[] ControllerVerbs = ["up", "status", "down", "logs", "kill", "start", "backup", "restore"];
 
     [Fact]
     public void Up_takes_fresh_and_a_proxy_kind()
@@ -16,6 +16,48 @@ public class CommandLineTests
         Assert.Equal("up", command.Verb);
         Assert.True(command.Fresh);
         Assert.Equal(ProxyKind.Nginx, command.Proxy);
+    }
+
+    [Fact]
+    public void Backup_is_differential_unless_told_full()
+    {
+        Assert.False(Command.Parse(["backup"]).Full);
+        Assert.True(Command.Parse(["backup", "--full"]).Full);
+    }
+
+    [Fact]
+    public void Restore_takes_a_time_in_UTC_unless_it_has_an_offset_and_an_address()
+    {
+        var command = Command.Parse(["restore", "--time", "2026-12-05 18:00:01.25", "--into", "127.3.0.42"]);
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 18, 0, 1, 250, TimeSpan.Zero), command.RestoreTime);
+        Assert.Equal(System.Net.IPAddress.Parse("127.3.0.42"), command.Into);
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 17, 0, 0, TimeSpan.Zero), Command.Parse(["restore", "--time", "2026-12-05T18:00:00+01:00"]).RestoreTime);
+        Assert.True(Command.Parse(["restore", "--drop"]).Drop);
+    }
+
+    [Fact]
+    public void Up_starts_the_observability_servers_unless_told_not_to()
+    {
+        Assert.True(Command.Parse(["up"]).Observability);
+        Assert.False(Command.Parse(["up", "--no-observability", "--fresh"]).Observability);
+    }
+
+    [Fact]
+    public void The_state_file_remembers_that_observability_is_off()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("stack-state-").FullName, "state.env");
+        try
+        {
+            Assert.True(StackState.Read(file).Observability);
+            (new StackState(ProxyKind.Nginx, "pg-b") with { Observability = false }).Write(file);
+
+            Assert.Equal(new StackState(ProxyKind.Nginx, "pg-b") { Observability = false }, StackState.Read(file));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
     }
 
     [Fact]
@@ -59,6 +101,11 @@ public class CommandLineTests
     [InlineData("kill takes exactly one target (a node name, region-a, region-b or witness)", "kill")]
     [InlineData("start takes exactly one target (a node name, region-a, region-b or witness)", "start", "a", "b")]
     [InlineData("status takes no arguments, got: --all", "status", "--all")]
+    [InlineData("backup takes no arguments, got: --incremental", "backup", "--incremental")]
+    [InlineData("restore takes either --time T or --drop", "restore")]
+    [InlineData("restore takes either --time T or --drop", "restore", "--drop", "--time", "2026-12-05T18:00:00Z")]
+    [InlineData("--time takes a date and time (ISO 8601, UTC unless it has an offset), not 'yesterday'", "restore", "--time", "yesterday")]
+    [InlineData("--into takes an IPv4 address, not 'witness'", "restore", "--time", "2026-12-05T18:00:00Z", "--into", "witness")]
     public void Bad_arguments_say_what_is_wrong(string message, params string[] args)
     {
         var error = Assert.Throws<UsageException>(() => Command.Parse(args));

@@ -82,7 +82,7 @@ public sealed class RedisServerTests : IDisposable
         var acl = File.ReadAllLines(RedisServer.AclFile(node, _context));
 
         Assert.All(acl, line => Assert.StartsWith("user ", line, StringComparison.Ordinal));
-        Assert.Equal(["admin", "app", "default", "replica", "sentinel"], acl.Select(line => line.Split(' ')[1]).Order(StringComparer.Ordinal));
+        Assert.Equal(["admin", "app", "default", "monitor", "replica", "sentinel"], acl.Select(line => line.Split(' ')[1]).Order(StringComparer.Ordinal));
         Assert.Contains(acl, line => line.StartsWith($"user app on #{RedisUsers.Sha256(_context.Secrets.RedisAppPassword)} ", StringComparison.Ordinal));
         Assert.Contains("user default off ", string.Join('\n', acl), StringComparison.Ordinal);
         Assert.DoesNotContain(Passwords(), password => string.Join('\n', acl).Contains(password, StringComparison.Ordinal));

@@ -41,5 +41,27 @@ public sealed class StackSecretsTests : IDisposable
         Assert.Equal("from-env $pecial", StackSecrets.LoadOrCreate(File, _ => null).RedisAppPassword);
     }
 
+    [Fact]
+    public void A_rotated_secret_is_saved_and_the_others_kept()
+    {
+        var before = StackSecrets.LoadOrCreate(File, _ => null);
+
+        var rotated = before.With(new Dictionary<string, string> { [StackSecrets.ShopDbPasswordKey] = "rotated" }, File, _ => null);
+
+        Assert.Equal("rotated", rotated.ShopDbPassword);
+        Assert.Equal("rotated", StackSecrets.LoadOrCreate(File, _ => null).ShopDbPassword);
+        Assert.Equal(before.RedisAppPassword, StackSecrets.LoadOrCreate(File, _ => null).RedisAppPassword);
+    }
+
+    [Fact]
+    public void A_secret_pinned_by_the_environment_is_not_rotated()
+    {
+        var before = StackSecrets.LoadOrCreate(File, _ => null);
+
+        Assert.Throws<StackException>(() => before.With(new Dictionary<string, string> { [StackSecrets.ShopDbPasswordKey] = "rotated" }, File,
+            key => key == StackSecrets.ShopDbPasswordKey ? "pinned" : null));
+        Assert.Equal(before.ShopDbPassword, StackSecrets.LoadOrCreate(File, _ => null).ShopDbPassword);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

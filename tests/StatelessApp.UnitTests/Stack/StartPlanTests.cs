@@ -25,26 +25,40 @@ public class StartPlanTests
         var plan = PlanFor(Topology());
 
         Assert.Equal(
-            ["etcd", "postgres-primary", "postgres-standbys", "app-build", "redis", "sentinels", "migrations", "apps", "proxies", "dns"],
+            ["etcd", "postgres-primary", "postgres-standbys", "backups", "app-build", "redis", "sentinels", "migrations", "dashboard", "apps", "proxies", "dns", "observability"],
             plan.Select(s => s.Name));
         Assert.Equal(
-            [Readiness.EtcdAuthenticatedAndLedByTheWitness, Readiness.APrimary, Readiness.OnePrimaryWithEveryReplicaLinked, Readiness.AppPublished,
+            [Readiness.EtcdAuthenticatedAndLedByTheWitness, Readiness.APrimary, Readiness.OnePrimaryWithEveryReplicaLinked, Readiness.BackupRepositoryReady, Readiness.AppPublished,
              Readiness.OnePrimaryWithEveryReplicaLinked, Readiness.SentinelsKnowEachOtherAndEveryReplica, Readiness.MigrationsApplied,
-             Readiness.Healthy, Readiness.ProxiesRouteToAReadyApp, Readiness.DnsAnswersEveryProxy],
+             Readiness.Healthy, Readiness.Healthy, Readiness.ProxiesRouteToAReadyApp, Readiness.DnsAnswersEveryProxy, Readiness.Healthy],
             plan.Select(s => s.Readiness));
     }
 
-    [Fact]
-    public void Every_node_of_the_topology_is_started_by_exactly_one_step_in_the_order_of_its_kind()
+    [Theory]
+    [InlineData(ProxyKind.Haproxy)]
+    [InlineData(ProxyKind.Nginx)]
+    public void Every_node_the_run_selects_is_started_by_exactly_one_step_in_the_order_of_its_kind(ProxyKind proxy)
     {
         var topology = Topology();
-        var plan = PlanFor(topology);
+        var plan = PlanFor(topology, proxy: proxy);
 
         var started = plan.SelectMany(s => s.Starts).ToList();
-        Assert.Equal(topology.Nodes.OrderBy(n => n.Name, StringComparer.Ordinal), started.OrderBy(n => n.Name, StringComparer.Ordinal));
+        Assert.Equal(proxy == ProxyKind.Nginx, started.Any(n => n.Kind == NodeKind.NginxExporter));
+        Assert.Equal(topology.Nodes.Where(n => NodeSelection.Runs(n, proxy, observability: true)).OrderBy(n => n.Name, StringComparer.Ordinal), started.OrderBy(n => n.Name, StringComparer.Ordinal));
         // NodeKind's order is the start order: every kind depends only on kinds before it.
         Assert.Equal(started.Select(n => n.Kind).Order(), started.Select(n => n.Kind));
         Assert.All(plan.Where(s => s.Starts.Count == 0), s => Assert.Empty(s.Watches));
+    }
+
+    [Fact]
+    public void Without_observability_no_exporter_and_no_Prometheus_starts()
+    {
+        var topology = Topology();
+        var plan = StartPlan.For(topology, topology.Node("pg-a"), ProxyKind.Nginx, ".stack/app", observability: false);
+
+        Assert.DoesNotContain(plan, s => s.Name == "observability");
+        Assert.DoesNotContain(plan, s => s.Name == "dashboard");
+        Assert.DoesNotContain(plan.SelectMany(s => s.Starts), n => n.Kind.IsObservability());
     }
 
     [Fact]

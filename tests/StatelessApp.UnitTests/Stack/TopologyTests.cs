@@ -23,15 +23,17 @@ public class TopologyTests
         var topology = StackTopology.Load(RepositoryTopology);
 
         Assert.Equal(["a", "b", "w"], topology.Regions.Select(r => r.Name));
-        Assert.Equal(18, topology.Nodes.Count);
+        Assert.Equal(27, topology.Nodes.Count);
         foreach (var region in StackTopology.DataRegions)
         {
             Assert.Equal(
-                [NodeKind.Etcd, NodeKind.Postgres, NodeKind.Redis, NodeKind.Sentinel, NodeKind.App, NodeKind.App, NodeKind.Proxy],
+                [NodeKind.Etcd, NodeKind.Postgres, NodeKind.Redis, NodeKind.Sentinel, NodeKind.App, NodeKind.App, NodeKind.Proxy,
+                 NodeKind.RedisExporter, NodeKind.PostgresExporter, NodeKind.NginxExporter],
                 topology.NodesIn(region).Select(n => n.Kind));
         }
 
-        Assert.Equal([NodeKind.Etcd, NodeKind.Redis, NodeKind.Sentinel, NodeKind.Dns], topology.NodesIn("w").Select(n => n.Kind));
+        Assert.Equal([NodeKind.Etcd, NodeKind.Redis, NodeKind.Sentinel, NodeKind.Dashboard, NodeKind.Dns, NodeKind.RedisExporter, NodeKind.Prometheus], topology.NodesIn("w").Select(n => n.Kind));
+        Assert.Equal(TimeSpan.FromSeconds(1), topology.MetricsInterval);
         Assert.Equal(3, topology.NodesOf(NodeKind.Redis).Count);
         Assert.Equal(3, topology.NodesOf(NodeKind.Sentinel).Count);
         Assert.Equal(3, topology.NodesOf(NodeKind.Etcd).Count);
@@ -110,8 +112,10 @@ public class TopologyTests
         var topology = StackTopology.Load(RepositoryTopology);
 
         Assert.Equal(
-            ["etcd-a", "etcd-b", "etcd-w", "pg-a", "pg-b", "redis-a", "redis-b", "redis-w", "sentinel-a", "sentinel-b", "sentinel-w",
-             "app-a1", "app-a2", "app-b1", "app-b2", "proxy-a", "proxy-b", "dns-w"],
+            ["etcd-a", "etcd-b", "etcd-w", "pg-a", "pg-b", "redis-a", "redis-b", "redis-w", "sentinel-a", "sentinel-b", "sentinel-w", "dashboard-w",
+             "app-a1", "app-a2", "app-b1", "app-b2", "proxy-a", "proxy-b", "dns-w",
+             "redis-exporter-a", "redis-exporter-b", "redis-exporter-w", "pg-exporter-a", "pg-exporter-b", "nginx-exporter-a", "nginx-exporter-b",
+             "prometheus-w"],
             topology.Nodes.Select(n => n.Name));
         Assert.Equal(2, topology.Node("app-b2").Ordinal);
     }

@@ -53,4 +53,17 @@ public class PollTests
             Poll.UntilAsync("the server to start", _ => Task.FromException<bool>(new InvalidOperationException("exited")),
                 TimeSpan.FromMinutes(1), retryOn: e => e is IOException));
     }
+
+    [Fact]
+    public async Task A_client_timeout_the_caller_retries_on_is_not_yet_not_the_end()
+    {
+        var observed = 0;
+
+        // What HttpClient throws when its own Timeout elapses: a TaskCanceledException that no poll token caused.
+        var value = await Poll.UntilAsync("the proxy to answer",
+            _ => ++observed < 3 ? Task.FromException<int>(new TaskCanceledException("HttpClient.Timeout", new TimeoutException())) : Task.FromResult(observed),
+            v => v == 3, TimeSpan.FromMinutes(1), retryOn: e => e is TaskCanceledException, interval: TimeSpan.Zero);
+
+        Assert.Equal(3, value);
+    }
 }

@@ -1,18 +1,22 @@
 using Microsoft.AspNetCore.DataProtection;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using StatelessApp.Hosting.Redis;
 using StatelessApp.Hosting.Sessions;
 
 namespace StatelessApp.UnitTests.Timeouts;
 
 /// <summary>
 /// The session store against a Redis that never answers: past Sessions:IOTimeout a load or save is the session block's
-/// 503 (SessionUnavailableException) with one warning; the caller's cancellation stays a cancellation, unlogged.
+/// 503 (SessionUnavailableException) with one warning; the caller's cancellation stays a cancellation, unlogged. The
+/// session meter tells the two apart (outcome timeout vs cancelled).
 /// </summary>
-public sealed class RedisSessionStoreTimeoutTests
+public sealed class RedisSessionStoreTimeoutTests : IDisposable
 {
     private const int TimedOutEvent = 2007;
     private static readonly TimeSpan IOTimeout = TimeSpan.FromSeconds(3);
@@ -20,12 +24,16 @@ public sealed class RedisSessionStoreTimeoutTests
     private readonly FakeTimeProvider _time = new();
     private readonly RecordingLogger<RedisSessionStore> _log = new();
     private readonly RedisSessionStore _store;
+    private readonly MetricCollector<double> _durations;
 
     public RedisSessionStoreTimeoutTests()
     {
-        var services = new ServiceCollection().AddSingleton(SilentRedis.Multiplexer()).BuildServiceProvider();
+        var services = new ServiceCollection().AddMetrics().AddSingleton(SilentRedis.Multiplexer()).BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
         var options = Options.Create(new RedisSessionOptions { RequiredReplicas = 0, IOTimeout = IOTimeout });
-        _store = new RedisSessionStore(services, options, new SessionCookieProtector(new EphemeralDataProtectionProvider()), _time, _log);
+        _durations = new MetricCollector<double>(meters, SessionMetrics.MeterName, "statelessapp.sessions.operation.duration");
+        _store = new RedisSessionStore(services, options, new SessionCookieProtector(new EphemeralDataProtectionProvider()), _time,
+            new SessionMetrics(meters), new RedisMetrics(meters), _log);
     }
 
     [Fact]
@@ -42,6 +50,9 @@ public sealed class RedisSessionStoreTimeoutTests
         var warning = Assert.Single(_log.Warnings);
         Assert.Equal((LogLevel.Warning, TimedOutEvent), (warning.Level, warning.EventId));
         Assert.Contains("load", warning.Message, StringComparison.Ordinal);
+        var measured = Assert.Single(_durations.GetMeasurementSnapshot());
+        Assert.Equal(("load", "timeout"), (measured.Tags["operation"], measured.Tags["outcome"]));
+        Assert.Equal(IOTimeout.TotalSeconds, measured.Value);
     }
 
     [Fact]
@@ -53,6 +64,8 @@ public sealed class RedisSessionStoreTimeoutTests
 
         await Assert.ThrowsAsync<SessionUnavailableException>(() => save);
         Assert.Equal(TimedOutEvent, Assert.Single(_log.Warnings).EventId);
+        var measured = Assert.Single(_durations.GetMeasurementSnapshot());
+        Assert.Equal(("save", "timeout"), (measured.Tags["operation"], measured.Tags["outcome"]));
     }
 
     [Fact]
@@ -67,6 +80,8 @@ public sealed class RedisSessionStoreTimeoutTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => save);
         Assert.Empty(_log.Lines);
+        Assert.Equal(["load/cancelled", "save/cancelled"],
+            _durations.GetMeasurementSnapshot().Select(m => $"{m.Tags["operation"]}/{m.Tags["outcome"]}").Order());
     }
 
     [Fact]
@@ -79,4 +94,6 @@ public sealed class RedisSessionStoreTimeoutTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.LoadAsync("session", caller.Token));
         Assert.Empty(_log.Lines);
     }
+
+    public void Dispose() => _durations.Dispose();
 }

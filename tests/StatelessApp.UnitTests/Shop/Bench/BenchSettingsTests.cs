@@ -46,7 +46,7 @@ public class BenchSettingsTests
     [InlineData(new[] { "--shoppers", "20" }, "--shoppers (20) must be at least twice --connections (16)")]
     [InlineData(new[] { "--scenarios", "floor,login" }, "--scenarios: unknown login (known: floor, catalogue, session-read, cart-change, checkout, sign-in-page, sign-in)")]
     [InlineData(new[] { "--scenarios", "checkout" }, "--scenarios: checkout sizes its cart pool from cart-change's rate, so it needs cart-change too")]
-    [InlineData(new[] { "--configurations", "stateless,tls" }, "--configurations: unknown tls (known: stateless, stateful, stock-redis, plaintext, flood)")]
+    [InlineData(new[] { "--configurations", "stateless,tls" }, "--configurations: unknown tls (known: stateless, stateful, stock-redis, plaintext, flood, telemetry-off)")]
     [InlineData(new[] { "--configurations", "plaintext" }, "--configurations: every ratio is stateless against another build, so it needs stateless")]
     public void Bad_arguments_are_named(string[] args, string message) =>
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => BenchSettings.Parse(args)).Message);
