@@ -3,6 +3,7 @@ using StatelessApp.Drills.Faults;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Drills.Results;
 using StatelessApp.Stack;
+using StatelessApp.Stack.Operations;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.TestKit.Polling;
@@ -110,11 +111,16 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
     [Fact]
     public async Task Bring_region_A_back()
     {
-        // Region A is lost before the load starts; the drill is its return under load: its old PostgreSQL primary must
-        // rejoin as a standby (pg_rewind), never take writes next to the new one.
+        // Region A is lost with the PostgreSQL primary in it; the drill is its return under load: its old primary must
+        // rejoin as a standby (pg_rewind), never take writes next to the new one. An earlier drill may have left the
+        // primary in region B (failovers do not move back), which would make this a drill of a standby coming back.
+        await stack.RestoreAsync();
+        await PrimarySwitchover.AwayFromAsync(Controller, "b", TextWriter.Null, CancellationToken.None);
         var result = await _runner.RunAsync("bring region A back", RegionAReturns,
             async _ =>
             {
+                var primary = await stack.PrimaryAsync(NodeKind.Postgres);
+                Assert.Equal("a", primary.Region);
                 Controller.Kill("region-a");
                 await Poll.UntilAsync("PostgreSQL to fail over to region B", async ct => (await Controller.PrimaryAsync(NodeKind.Postgres, ct))?.Region,
                     region => region == "b", TimeSpan.FromSeconds(30), interval: TimeSpan.FromMilliseconds(200));
