@@ -114,8 +114,9 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
         // Region A is lost with the PostgreSQL primary in it; the drill is its return under load: its old primary must
         // rejoin as a standby (pg_rewind), never take writes next to the new one. An earlier drill may have left the
         // primary in region B (failovers do not move back), which would make this a drill of a standby coming back.
+        // Only PostgreSQL is moved: where Redis's primary is does not change what the drill checks.
         await stack.RestoreAsync();
-        await PrimarySwitchover.AwayFromAsync(Controller, "b", TextWriter.Null, CancellationToken.None);
+        await PrimarySwitchover.PostgresAwayFromAsync(Controller, "b", TextWriter.Null, CancellationToken.None);
         var result = await _runner.RunAsync("bring region A back", RegionAReturns,
             async _ =>
             {

@@ -14,6 +14,13 @@ public static class PrimarySwitchover
     /// <summary>Moves every primary <paramref name="region"/> holds to another region and waits until replication is whole again.</summary>
     public static async Task AwayFromAsync(StackController controller, string region, TextWriter output, CancellationToken cancellationToken)
     {
+        await PostgresAwayFromAsync(controller, region, output, cancellationToken);
+        await RedisAwayFromAsync(controller, region, output, cancellationToken);
+    }
+
+    /// <summary>Moves the PostgreSQL primary out of <paramref name="region"/> if it is there (Patroni switchover) and waits until the standby streams.</summary>
+    public static async Task PostgresAwayFromAsync(StackController controller, string region, TextWriter output, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(controller);
         ArgumentNullException.ThrowIfNull(output);
         if (await controller.PrimaryAsync(NodeKind.Postgres, cancellationToken) is { } leader && leader.Region == region)
@@ -25,7 +32,13 @@ public static class PrimarySwitchover
             await controller.WaitForReplicationAsync(NodeKind.Postgres, cancellationToken);
             output.WriteLine($"switched PostgreSQL over from {leader.Name} to {candidate.Name}");
         }
+    }
 
+    /// <summary>Moves the Redis primary out of <paramref name="region"/> if it is there (SENTINEL FAILOVER) and waits until the replicas are linked.</summary>
+    public static async Task RedisAwayFromAsync(StackController controller, string region, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(controller);
+        ArgumentNullException.ThrowIfNull(output);
         if (await controller.PrimaryAsync(NodeKind.Redis, cancellationToken) is { } primary && primary.Region == region)
         {
             var sentinel = controller.Topology.NodesOf(NodeKind.Sentinel).First(n => n.Region != region);
