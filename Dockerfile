@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The shop (src/StatelessApp.Web) as a container image: the same `dotnet publish` the local stack runs
 # (`./stack up` publishes src/StatelessApp.Web -c Release and runs the output), on the ASP.NET Core runtime image.
 #
@@ -8,8 +7,13 @@
 #
 # Versions are pinned: the SDK satisfies global.json (10.0.400, latest patch), the runtime is the one the tests run on.
 # tests/StatelessApp.DeployTests checks both, and runs the publish line below exactly as written.
+# Both images are build arguments (SDK_IMAGE, RUNTIME_IMAGE) whose defaults are these official ones. Where no image
+# registry can be reached, deploy/images/app-self-contained.Dockerfile builds the same app on a plain Debian base
+# instead (deploy/images/build-images.sh --local-base): every stage here needs a .NET image.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0.401
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0.12-noble-chiseled
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0.401 AS build
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files only: a code change does not re-download packages. .editorconfig carries
 # the analyzer settings the build treats as errors: without it the image would not build what the tests build.
@@ -23,7 +27,7 @@ RUN dotnet publish src/StatelessApp.Web -c Release -o /app -nologo
 
 # Chiseled: no shell, no package manager, non-root (user "app", $APP_UID) by default. The app needs neither ICU
 # (InvariantGlobalization) nor tzdata. The health check therefore cannot use curl: the app probes itself.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble-chiseled AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 USER $APP_UID

@@ -4,16 +4,20 @@
 # package, before any test starts. The list is deploy/local/programs.txt.
 #   install-prerequisites.sh           install what is missing (needs root or sudo only then), then check
 #   install-prerequisites.sh --check   only check; exit 1 naming each missing program
+#   install-prerequisites.sh --images  the same for the programs that build the container images instead
+#                                      (deploy/images/programs.txt: Docker's engine, mmdebstrap); opt-in
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 table="$here/programs.txt"
 
 check_only=0
-case "${1:-}" in
-  --check) check_only=1 ;;
-  "") ;;
-  *) echo "usage: install-prerequisites.sh [--check]" >&2; exit 2 ;;
-esac
+for arg in "$@"; do
+  case "$arg" in
+    --check) check_only=1 ;;
+    --images) table="$here/../images/programs.txt" ;;
+    *) echo "usage: install-prerequisites.sh [--check] [--images]" >&2; exit 2 ;;
+  esac
+done
 
 programs=() packages=() places=()
 while read -r program package where _; do

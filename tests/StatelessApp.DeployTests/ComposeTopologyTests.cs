@@ -126,7 +126,7 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
     [Fact]
     public void The_proxies_run_the_topologys_proxy_kind() =>
         Assert.All(compose["docker-compose.yml"].Nodes.Where(s => s.Kind == "proxy"),
-            s => Assert.StartsWith(Topology.ProxyKind.ToString().ToLowerInvariant() + ":", s.Image, StringComparison.Ordinal));
+            s => Assert.StartsWith($"statelessapp-{Topology.ProxyKind.ToString().ToLowerInvariant()}:", s.Image, StringComparison.Ordinal));
 
     public static TheoryData<string> FilesPerProxyKind => new(Repository.ComposeFilesPerProxyKind);
 
@@ -139,7 +139,7 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
         var proxies = compose[use].Nodes.Where(s => s.Kind == "proxy").ToList();
 
         Assert.NotEmpty(proxies);
-        Assert.All(proxies, s => Assert.StartsWith(kind + ":", s.Image, StringComparison.Ordinal));
+        Assert.All(proxies, s => Assert.StartsWith($"statelessapp-{kind}:", s.Image, StringComparison.Ordinal));
         Assert.All(proxies, s => Assert.Contains(kind, string.Join(' ', s.Command), StringComparison.Ordinal));
     }
 

@@ -228,7 +228,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
 
             var container = await RenderInContainerAsync(node.Name, withNginx[node.Name], "deploy/nginx/nginx.conf.template");
 
-            Assert.StartsWith("nginx:", withNginx[node.Name].Image, StringComparison.Ordinal);
+            Assert.StartsWith("statelessapp-nginx:", withNginx[node.Name].Image, StringComparison.Ordinal);
             Assert.Equal(local.Length, container.Length);
             var certificate = Controller.Certificates.For(node);
             var secrets = compose.Env.Scratch($"{node.Name}-secrets") + "/";
@@ -340,7 +340,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             .Replace("/etc/stateless/compose/", Repository.PathOf("deploy", "compose") + "/", StringComparison.Ordinal)
             .Replace("/data/", data + "/", StringComparison.Ordinal)
             .Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)
-            .Replace("exec docker-entrypoint.sh", "exec true", StringComparison.Ordinal);
+            .Replace("exec redis-server", "exec true", StringComparison.Ordinal);
         var environment = service.Environment.Select(p => $"{p.Key}={p.Value.Replace("/run/secrets/", secrets + "/", StringComparison.Ordinal)}");
         var result = await CommandLine.RunAsync("env", ["-i", "PATH=/usr/bin:/bin", .. environment, "sh", "-c", script]);
         Assert.True(result.Succeeded, result.ToString());

@@ -98,7 +98,8 @@ public sealed class ComposeConfig
                 OptionalScalar(node, "user"),
                 OptionalScalar(node, "mem_limit"),
                 OptionalScalar(node, "pids_limit"),
-                List(node, "entrypoint")));
+                List(node, "entrypoint")),
+            build is YamlMappingNode withArgs ? Strings(withArgs, "args") : new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
     private static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value ?? "";

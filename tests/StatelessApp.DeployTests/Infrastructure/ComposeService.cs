@@ -14,7 +14,8 @@ public sealed record ComposeService(
     IReadOnlyList<string> Command,
     IReadOnlyList<string> HealthCheck,
     string? Restart,
-    ContainerLimits Limits)
+    ContainerLimits Limits,
+    IReadOnlyDictionary<string, string> BuildArgs)
 {
     /// <summary>The stack node kind this service runs ("etcd", "app", ...), or "job" for a one-shot task.</summary>
     public string Kind => Labels.GetValueOrDefault("stateless.kind", "");
