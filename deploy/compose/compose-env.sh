@@ -32,6 +32,7 @@ Options:
   --http-port PORT      host port the proxies publish for HTTP (it only redirects to HTTPS; default 80 with
                         --public-*, else PROXY_HTTP_PORT)
   --https-port PORT     host port the proxies publish for HTTPS (default 443 with --public-*, else PROXY_PORT)
+  --topology FILE       the topology to read (default deploy/topology.env; the compose tests move its addresses)
   --dry-run             print what would be written, write nothing
   -h, --help            this text
 
@@ -50,6 +51,7 @@ while [ $# -gt 0 ]; do
     --public-b) [ $# -ge 2 ] || die "$1 needs an address"; public_b=$2; shift 2 ;;
     --http-port) [ $# -ge 2 ] || die "$1 needs a port"; http_port=$2; shift 2 ;;
     --https-port) [ $# -ge 2 ] || die "$1 needs a port"; https_port=$2; shift 2 ;;
+    --topology) [ $# -ge 2 ] || die "$1 needs a file"; topology_file=$2; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument '$1' (see -h)" ;;
@@ -130,6 +132,21 @@ client_port=${topology[ETCD_CLIENT_PORT]}
 lines+=("ETCD_INITIAL_CLUSTER=etcd-a=https://${topology[A_ETCD_ADDR]}:$peer_port,etcd-b=https://${topology[B_ETCD_ADDR]}:$peer_port,etcd-w=https://${topology[W_ETCD_ADDR]}:$peer_port")
 lines+=("ETCD_ENDPOINTS=${topology[A_ETCD_ADDR]}:$client_port,${topology[B_ETCD_ADDR]}:$client_port,${topology[W_ETCD_ADDR]}:$client_port")
 lines+=("ETCD_CLIENT_URLS=https://${topology[A_ETCD_ADDR]}:$client_port,https://${topology[B_ETCD_ADDR]}:$client_port,https://${topology[W_ETCD_ADDR]}:$client_port")
+# Docker hands out addresses for a container's other networks from the upper half of each site network, so they
+# never take a node's fixed address (all in the lower half, or compose stops with "Address already in use").
+for site in A B W; do
+  network=${topology[${site}_NETWORK]}
+  prefix=${network#*/}
+  [[ $prefix =~ ^[0-9]+$ ]] && [ "$prefix" -ge 8 ] && [ "$prefix" -le 24 ] || die "${site}_NETWORK '${original[${site}_NETWORK]}' needs a prefix of /8 to /24"
+  half=$((1 << (31 - prefix)))
+  start=$(to_int "${network%/*}")
+  for key in "${keys[@]}"; do
+    [[ $key == "${site}"_*_ADDR ]] || continue
+    offset=$(($(to_int "${topology[$key]}") - start))
+    [ "$offset" -ge 0 ] && [ "$offset" -lt "$half" ] || die "$key '${original[$key]}' must lie in the lower half of ${site}_NETWORK '${original[${site}_NETWORK]}' (the upper half is Docker's to hand out)"
+  done
+  lines+=("${site}_NETWORK_DYNAMIC=$(to_ip $((start + half)))/$((prefix + 1))")
+done
 
 if [ -n "$public_a" ]; then
   # Real hosts: the proxies take the host's public traffic; the witness DNS answers with the public addresses.

@@ -48,14 +48,6 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         ["KeyRing__Certificate__KeyPath"] = "its private key inside the container",
     };
 
-    /// <summary>Keys only the local processes have, each with the reason the containers must not.</summary>
-    private static readonly Dictionary<string, string> StackOnly = new(StringComparer.Ordinal)
-    {
-        // One machine: every local peer connects from 127.0.0.1, not from the address its certificate names. Containers
-        // connect from their own addresses, so they keep etcd's check of the peer's address.
-        ["ETCD_EXPERIMENTAL_PEER_SKIP_CLIENT_SAN_VERIFICATION"] = "local peers all connect from 127.0.0.1",
-    };
-
     /// <summary>The OTLP export to the local stack's own dashboard; a compose site exports where its operator points it.</summary>
     private const string StackOnlyPrefix = "OTEL_";
 
@@ -110,7 +102,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
             var expected = ServerCatalog.For(node, ProxyKind.Haproxy).Launch(node, Controller).Environment;
             var actual = Services[node.Name].Environment;
 
-            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key) && !StackOnly.ContainsKey(e.Key) && !e.Key.StartsWith(StackOnlyPrefix, StringComparison.Ordinal)))
+            foreach (var (key, value) in expected.Where(e => !ContainerOnly.ContainsKey(e.Key) && !ContainerTls.ContainsKey(e.Key) && !e.Key.StartsWith(StackOnlyPrefix, StringComparison.Ordinal)))
             {
                 if (IsSecret(key))
                 {

@@ -53,8 +53,8 @@ public sealed class EtcdServer : Server
             environment["ETCD_PEER_KEY_FILE"] = certificate.KeyFile;
             environment["ETCD_PEER_TRUSTED_CA_FILE"] = ca;
             environment["ETCD_PEER_CLIENT_CERT_AUTH"] = "true";
-            // etcd also wants a peer's source address among its certificate's names; on one machine every member
-            // connects from 127.0.0.1, whatever its own address. The certificate is still checked against the CA.
+            // etcd also wants a peer's source address among its certificate's names, but a peer dials from whatever
+            // address its route gives (127.0.0.1 here, another network's or a NAT's in containers). The CA still checks it.
             environment["ETCD_EXPERIMENTAL_PEER_SKIP_CLIENT_SAN_VERIFICATION"] = "true";
         }
 

@@ -83,8 +83,11 @@ public sealed partial class StackTopology
     /// in its second octet (offset 100: 127.1.0.10 → 127.101.0.10, 127.1.0.0/16 → 127.101.0.0/16), ports unchanged.
     /// A second stack (the stack tests, the benchmark) then runs next to the developer's `./stack up` without a clash.
     /// </summary>
-    public static StackTopology LoadOnMovedRange(string path, int secondOctetOffset) =>
-        FromValues(TopologyFile.Read(path).ToDictionary(kv => kv.Key, kv => MoveLoopbackValue(kv.Key, kv.Value, secondOctetOffset), StringComparer.Ordinal));
+    public static StackTopology LoadOnMovedRange(string path, int secondOctetOffset) => FromValues(ReadOnMovedRange(path, secondOctetOffset));
+
+    /// <summary>The topology file's keys and values, moved as <see cref="LoadOnMovedRange"/> moves them (to write a file of them).</summary>
+    public static IReadOnlyDictionary<string, string> ReadOnMovedRange(string path, int secondOctetOffset) =>
+        TopologyFile.Read(path).ToDictionary(kv => kv.Key, kv => MoveLoopbackValue(kv.Key, kv.Value, secondOctetOffset), StringComparer.Ordinal);
 
     /// <summary>Parses and validates topology text (unit tests, tools).</summary>
     public static StackTopology Parse(string text) => FromValues(TopologyFile.Parse(text));

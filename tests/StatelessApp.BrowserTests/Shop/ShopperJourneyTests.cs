@@ -3,6 +3,7 @@ using StatelessApp.BrowserTests.Fixtures;
 using Xunit.Abstractions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using StatelessApp.TestKit.Ordering;
 
 namespace StatelessApp.BrowserTests.Shop;
 

@@ -1,4 +1,5 @@
 using StatelessApp.TestKit.Load;
+using StatelessApp.TestKit.Shop;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Topology;
 using Xunit.Abstractions;

@@ -7,6 +7,7 @@ using System.Text;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
+using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Security;
 
 namespace StatelessApp.StackTests.Security;

@@ -6,7 +6,7 @@ using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Security;
 using StatelessApp.TestKit.Shop;
 using Xunit.Abstractions;
-using static StatelessApp.StackTests.Shop.ShopResponses;
+using static StatelessApp.TestKit.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 

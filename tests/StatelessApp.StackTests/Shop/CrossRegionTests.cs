@@ -6,7 +6,7 @@ using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Stacks;
-using static StatelessApp.StackTests.Shop.ShopResponses;
+using static StatelessApp.TestKit.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StatelessApp.StackTests.Fixtures;
+using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Security;
-using static StatelessApp.StackTests.Shop.ShopResponses;
+using static StatelessApp.TestKit.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 

@@ -2,7 +2,7 @@ using System.Net;
 using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Security;
-using static StatelessApp.StackTests.Shop.ShopResponses;
+using static StatelessApp.TestKit.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 

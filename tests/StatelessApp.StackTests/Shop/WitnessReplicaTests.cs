@@ -7,7 +7,7 @@ using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
 using Xunit.Abstractions;
-using static StatelessApp.StackTests.Shop.ShopResponses;
+using static StatelessApp.TestKit.Shop.ShopResponses;
 
 namespace StatelessApp.StackTests.Shop;
 

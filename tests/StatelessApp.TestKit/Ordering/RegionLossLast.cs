@@ -1,7 +1,7 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace StatelessApp.BrowserTests.Fixtures;
+namespace StatelessApp.TestKit.Ordering;
 
 /// <summary>Marks a test that kills a region: it leaves the stack failed over, so it runs after the others.</summary>
 [AttributeUsage(AttributeTargets.Method)]
@@ -9,13 +9,13 @@ public sealed class KillsARegionAttribute : Attribute;
 
 /// <summary>
 /// Orders a class's tests by name, those that kill a region last: the tests before them need both regions, and
-/// bringing a killed region back (<see cref="BrowserStackFixture.EnsureWholeAsync"/>) costs about 20 s.
+/// bringing a killed region back costs tens of seconds (the browser tests) or is not done at all (the compose tests).
 /// </summary>
 public sealed class RegionLossLast : ITestCaseOrderer
 {
-    public const string TypeName = "StatelessApp.BrowserTests.Fixtures.RegionLossLast";
+    public const string TypeName = "StatelessApp.TestKit.Ordering.RegionLossLast";
 
-    public const string AssemblyName = "StatelessApp.BrowserTests";
+    public const string AssemblyName = "StatelessApp.TestKit";
 
     public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases)
         where TTestCase : ITestCase =>

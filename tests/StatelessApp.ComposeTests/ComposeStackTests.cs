@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using StatelessApp.ComposeTests.Fixtures;
+using StatelessApp.Stack.Servers;
+using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Ordering;
+using StatelessApp.TestKit.Shop;
+using Xunit.Abstractions;
+using static StatelessApp.TestKit.Shop.ShopResponses;
+
+namespace StatelessApp.ComposeTests;
+
+/// <summary>
+/// What the local stack tests prove, proved on the containers: the shop through both proxies and the DNS name, one
+/// session and one set of cookies in both regions, an app container lost under load, region A's containers lost.
+/// </summary>
+[Collection(ComposeTestGroup.Name)]
+[TestCaseOrderer(RegionLossLast.TypeName, RegionLossLast.AssemblyName)]
+public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromMinutes(3);
+    private bool _failed = true;
+
+    [Fact]
+    public async Task The_DNS_name_answers_with_both_regions_proxies()
+    {
+        var dns = stack.Topology.NodesOf(NodeKind.Dns).Single();
+
+        var addresses = await DnsServer.ResolveAsync(dns, stack.Topology.Domain, CancellationToken.None);
+
+        Assert.NotNull(addresses);
+        Assert.Equal(
+            stack.Topology.NodesOf(NodeKind.Proxy).Select(p => p.Address.ToString()).Order(StringComparer.Ordinal),
+            addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal));
+        _failed = false;
+    }
+
+    [Fact]
+    public async Task A_cart_written_through_region_A_is_read_through_region_B()
+    {
+        using var shopper = stack.NewShopper();
+        var productId = await FirstProductIdAsync(shopper.A);
+
+        using var added = await shopper.A.PostAsJsonAsync("api/cart/items", new { productId, quantity = 2 });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.StartsWith("a/", ServedBy(added), StringComparison.Ordinal);
+
+        using var read = await shopper.B.GetAsync("api/cart");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.StartsWith("b/", ServedBy(read), StringComparison.Ordinal);
+        var line = Assert.Single((await ReadJsonAsync(read)).GetProperty("lines").EnumerateArray());
+        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
+        Assert.Equal(2, line.GetProperty("quantity").GetInt32());
+        _failed = false;
+    }
+
+    [Fact]
+    public async Task A_form_rendered_through_region_A_posts_through_region_B()
+    {
+        using var shopper = stack.NewShopper();
+        using var page = await shopper.A.GetAsync("");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var token = AntiforgeryField.TokenIn(await page.Content.ReadAsStringAsync());
+        Assert.False(string.IsNullOrEmpty(token), "the catalogue page has an antiforgery token");
+        var productId = await FirstProductIdAsync(shopper.A);
+
+        // Session cookie and antiforgery token were issued in region A; region B's instances share the key ring.
+        using var posted = await shopper.B.PostAsync("?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["productId"] = productId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["quantity"] = "1",
+            ["__RequestVerificationToken"] = token!,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.StartsWith("b/", ServedBy(posted), StringComparison.Ordinal);
+
+        using var cart = await shopper.B.GetAsync("api/cart");
+        var line = Assert.Single((await ReadJsonAsync(cart)).GetProperty("lines").EnumerateArray());
+        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
+        _failed = false;
+    }
+
+    [Fact]
+    public async Task An_order_placed_through_region_B_reads_back_through_region_A()
+    {
+        using var shopper = stack.NewShopper();
+        var order = await PlaceOrderAsync(shopper.B);
+        Assert.NotNull(order);
+
+        using var readBack = await shopper.A.GetAsync($"api/orders/{order.Value.Id}");
+        Assert.Equal(HttpStatusCode.OK, readBack.StatusCode);
+        Assert.StartsWith("a/", ServedBy(readBack), StringComparison.Ordinal);
+        Assert.Equal(order.Value.Total, (await ReadJsonAsync(readBack)).GetProperty("total").GetDecimal());
+        _failed = false;
+    }
+
+    [Fact]
+    public async Task Killing_an_app_container_under_load_costs_no_request()
+    {
+        const int requests = 1200;
+        var victim = (await stack.ContainersAsync("a")).Single(c => c.Service == stack.Topology.NodesOf(NodeKind.App).First(n => n.Region == "a").Name);
+        using var shopper = stack.NewShopper();
+        var failures = new ConcurrentBag<string>();
+        var servedBy = new ConcurrentDictionary<string, int>();
+        var done = 0;
+        var next = -1;
+        var killed = new TaskCompletionSource();
+
+        async Task WorkerAsync()
+        {
+            while (Interlocked.Increment(ref next) < requests)
+            {
+                try
+                {
+                    using var response = await shopper.A.GetAsync("api/products");
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                    else
+                    {
+                        servedBy.AddOrUpdate(ServedBy(response), 1, (_, n) => n + 1);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    failures.Add(e.Message);
+                }
+
+                // A quarter of the way in, SIGKILL one of the two containers region A's proxy prefers.
+                if (Interlocked.Increment(ref done) == requests / 4)
+                {
+                    await DockerEngine.KillAsync([victim]);
+                    killed.SetResult();
+                }
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(WorkerAsync)));
+            await killed.Task;
+            output.WriteLine($"served by: {string.Join(", ", servedBy.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"))}");
+
+            Assert.Empty(failures);
+            Assert.Equal(requests, done);
+            Assert.True(servedBy.ContainsKey($"a/app-{stack.Topology.Node(victim.Service).Ordinal}"), "the victim served requests before it died");
+            _failed = false;
+        }
+        finally
+        {
+            await DockerEngine.RunAsync(TimeSpan.FromMinutes(1), "start", victim.Id);
+            await stack.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2));
+        }
+    }
+
+    [Fact]
+    [KillsARegion]
+    public async Task Losing_region_As_containers_loses_no_acknowledged_order()
+    {
+        var acknowledged = new ConcurrentBag<(RegionClients Shopper, PlacedOrder Order, long At)>();
+        var unanswered = 0;
+        using var stop = new CancellationTokenSource();
+        long killedAt = 0;
+
+        // Shoppers place orders through region B while region A dies: every 201 is an order the shop promised to keep.
+        async Task OrdersAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var shopper = stack.NewShopper();
+                var order = await PlaceOrderAsync(shopper.B, mustSucceed: false);
+                if (order is null)
+                {
+                    Interlocked.Increment(ref unanswered);
+                    shopper.Dispose();
+                    continue;
+                }
+
+                acknowledged.Add((shopper, order.Value, Stopwatch.GetTimestamp()));
+            }
+        }
+
+        var workers = Enumerable.Range(0, 3).Select(_ => Task.Run(OrdersAsync)).ToList();
+        try
+        {
+            await Poll.UntilAsync("orders acknowledged before the loss", _ => Task.FromResult(acknowledged.Count >= 6), FailoverBound);
+            var region = await stack.ContainersAsync("a");
+            killedAt = Stopwatch.GetTimestamp();
+            await DockerEngine.KillAsync(region);
+            output.WriteLine($"killed region A's {region.Count} containers: {string.Join(", ", region.Select(c => c.Service).Order(StringComparer.Ordinal))}");
+
+            // Writable again: orders acknowledged after the kill (the primaries now in region B).
+            await Poll.UntilAsync("orders acknowledged again after region A's loss",
+                _ => Task.FromResult(acknowledged.Count(o => o.At > killedAt) >= 6), FailoverBound, interval: TimeSpan.FromMilliseconds(200));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+        }
+
+        var firstAfter = acknowledged.Where(o => o.At > killedAt).Min(o => o.At);
+        output.WriteLine($"{acknowledged.Count} orders acknowledged ({acknowledged.Count(o => o.At > killedAt)} after the loss), " +
+            $"{unanswered} attempts not acknowledged; orders accepted again {Stopwatch.GetElapsedTime(killedAt, firstAfter).TotalSeconds:0.0} s after the kill");
+        var lost = new List<string>();
+        foreach (var (shopper, order, _) in acknowledged)
+        {
+            using var readBack = await shopper.B.GetAsync($"api/orders/{order.Id}");
+            if (readBack.StatusCode != HttpStatusCode.OK || (await ReadJsonAsync(readBack)).GetProperty("total").GetDecimal() != order.Total)
+            {
+                lost.Add($"{order.Id}: {(int)readBack.StatusCode}");
+            }
+
+            shopper.Dispose();
+        }
+
+        Assert.Empty(lost);
+        _failed = false;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _failed ? stack.SaveLogsAsync(DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture)) : Task.CompletedTask;
+
+    /// <summary>Adds the first product to the shopper's cart and checks out: the order, or null when either step failed.</summary>
+    private static async Task<PlacedOrder?> PlaceOrderAsync(HttpClient client, bool mustSucceed = true)
+    {
+        try
+        {
+            var productId = await FirstProductIdAsync(client);
+            using var added = await client.PostAsJsonAsync("api/cart/items", new { productId, quantity = 1 });
+            using var placed = added.IsSuccessStatusCode ? await client.PostAsJsonAsync("api/checkout", new { }) : null;
+            if (placed?.StatusCode == HttpStatusCode.Created)
+            {
+                var order = await ReadJsonAsync(placed);
+                return new PlacedOrder(order.GetProperty("id").GetGuid(), order.GetProperty("total").GetDecimal());
+            }
+
+            return mustSucceed ? throw new InvalidOperationException($"no order: add {(int)added.StatusCode}, checkout {(int?)placed?.StatusCode}") : null;
+        }
+        catch (Exception e) when (!mustSucceed && e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private readonly record struct PlacedOrder(Guid Id, decimal Total);
+}
