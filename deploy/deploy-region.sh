@@ -7,6 +7,12 @@
 # service's uid), runs `docker compose up -d --build --wait` with the site's compose file, and reports.
 # docs/deploy.md has the whole walk.
 #
+# --etcd-only starts the site's etcd member alone and waits for nothing: a member of a new three-member cluster
+# serves no client request (so passes no health check) until a second member is up (etcd 3.4 serves clients only
+# once the cluster has accepted it), so the first deploy starts etcd on all three sites before any full run.
+# The SSH user is root, or a user in the docker group with passwordless sudo: the secrets step runs under `sudo -n`
+# (it replaces folders owned by the services' uids and gives the new ones to them).
+#
 # --dry-run prints every command it would run and runs none of them: no host is contacted. It still checks the
 # arguments and builds the site's secrets locally, so a dry run that passes has everything the real run needs.
 # No password or key is ever printed: files travel on ssh's stdin and are shown as "< (what, not shown)".
@@ -20,7 +26,7 @@ usage() {
 Usage: deploy/deploy-region.sh --region a|b|w --host [USER@]HOST --public-a IP --public-b IP --tls DIR [options]
 
 Puts one site of the stack on HOST over SSH, waits until every container is healthy and reports.
-Deploy the witness first, then region a, then region b (docs/deploy.md).
+First deploy: --etcd-only for w, a and b, then w, a and b in full (docs/deploy.md).
 
 Required:
   --region a|b|w        the site: region a, region b, or the witness w
@@ -32,12 +38,14 @@ Required:
 Options:
   --secrets FILE        the passwords, KEY=VALUE (names: deploy/secrets.env.example); a password set in the
                         environment wins. Use the SAME passwords for all three hosts; each gets only its own.
-  --dir DIR             folder on the host (default /opt/stateless); the SSH user must be root (the secret
-                        folders are given to the services' uids)
+  --dir DIR             folder on the host (default /opt/stateless); the SSH user must be root or have
+                        passwordless sudo (the secret folders are given to the services' uids), and own DIR
+                        or be root
   --tls-cert FILE       the proxies' public certificate chain (PEM) and its private key (regions a and b; both
   --tls-key FILE        or neither). Without them the proxies serve their node certificate (deployment CA)
   --ca-bundle FILE      ship this CA bundle instead of TLS_DIR/ca.crt (CA rotation: docs/deploy.md)
   --timeout SECONDS     how long to wait for health (default 600)
+  --etcd-only           start only the site's etcd member, wait for nothing (the first deploy's first pass)
   --dry-run             print every command, run none, contact no host
   -h, --help            this text
 
@@ -50,7 +58,7 @@ script=deploy-region.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/script-common.sh"
 
 region="" host="" public_a="" public_b="" secrets_file="" dir=/opt/stateless tls_dir="" tls_cert="" tls_key="" ca_bundle=""
-timeout=600 dry_run=0
+timeout=600 dry_run=0 etcd_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --region | --host | --public-a | --public-b | --secrets | --dir | --tls | --tls-cert | --tls-key | --ca-bundle | --timeout)
@@ -71,6 +79,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     --dry-run) dry_run=1; shift ;;
+    --etcd-only) etcd_only=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) refuse "unknown argument '$1'" ;;
   esac
@@ -165,8 +174,9 @@ fi
 tar -czf "$work/secrets.tar.gz" -C "$work/secrets" .
 services_shipped=$(find "$work/secrets" -mindepth 1 -maxdepth 1 -type d | wc -l)
 
-echo "==> 2. the host: Docker with compose, a Swarm manager (docs/deploy.md, 'Hosts and networks')"
+echo "==> 2. the host: Docker with compose, a Swarm manager, root or passwordless sudo (docs/deploy.md, 'Hosts and networks')"
 remote "docker compose version >/dev/null && test \"\$(docker info --format '{{.Swarm.ControlAvailable}}')\" = true || { echo 'this host is not a Docker Swarm manager with docker compose: see docs/deploy.md' >&2; exit 1; }"
+remote "test \"\$(id -u)\" -eq 0 || sudo -n true || { echo 'the SSH user is neither root nor allowed passwordless sudo: see docs/deploy.md' >&2; exit 1; }"
 
 echo "==> 3. the three cross-host networks (encrypted overlay, the topology's subnets), created once"
 for entry in "${networks[@]}"; do
@@ -193,7 +203,16 @@ remote "mkdir -p $dir && tar -xzf /tmp/stateless-bundle.tar.gz -C $dir && rm -f 
 
 echo "==> 5. the env file and the site's secrets on the host (each service folder owned by its service's uid)"
 remote_input "$work/env" "env file: topology, no password" "umask 077 && cat > $dir/.env"
-remote_input "$work/secrets.tar.gz" "secrets of site $region: $services_shipped service folders, not shown" "umask 077 && rm -rf $dir/secrets.new && mkdir -p $dir/secrets.new && tar -xzf - -C $dir/secrets.new && rm -rf $dir/secrets && mv $dir/secrets.new $dir/secrets && bash $dir/deploy/compose/site-secrets.sh --owners-only $dir/secrets --env $dir/.env"
+# As root (directly or by sudo -n): the old folders belong to the services' uids, and so must the new ones.
+remote_input "$work/secrets.tar.gz" "secrets of site $region: $services_shipped service folders, not shown" "as_root=; test \"\$(id -u)\" -eq 0 || as_root='sudo -n'; \$as_root sh -c 'umask 077 && rm -rf $dir/secrets.new && mkdir -p $dir/secrets.new && tar -xzf - -C $dir/secrets.new && rm -rf $dir/secrets && mv $dir/secrets.new $dir/secrets && bash $dir/deploy/compose/site-secrets.sh --owners-only $dir/secrets --env $dir/.env'"
+
+if [ "$etcd_only" -eq 1 ]; then
+  echo "==> 6. the etcd member alone (healthy once a second member is up: the full runs wait for that)"
+  remote "cd $dir && $compose up -d --build --no-deps etcd-$region"
+  remote "cd $dir && $compose ps etcd-$region"
+  echo "==> region $region: $([ "$dry_run" -eq 1 ] && echo 'dry run complete, nothing was run' || echo 'etcd member started')"
+  exit 0
+fi
 
 echo "==> 6. up, and wait until every container is healthy (at most ${timeout}s)"
 remote "cd $dir && $compose up -d --build --wait --wait-timeout $timeout"

@@ -58,6 +58,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         yield return $"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80 --secrets-dir /opt/stateless/secrets";
         yield return $"deploy/compose/site-secrets.sh --site {region} --tls {_tls} --env $WORK/env -o $WORK/secrets";
         yield return $"{Ssh} {host} 'docker compose version >/dev/null && test \"$(docker info --format '\\''{{{{.Swarm.ControlAvailable}}}}'\\'')\" = true || {{ echo '\\''this host is not a Docker Swarm manager with docker compose: see docs/deploy.md'\\'' >&2; exit 1; }}'";
+        yield return $"{Ssh} {host} 'test \"$(id -u)\" -eq 0 || sudo -n true || {{ echo '\\''the SSH user is neither root nor allowed passwordless sudo: see docs/deploy.md'\\'' >&2; exit 1; }}'";
         foreach (var site in Repository.Topology.Regions)
         {
             var network = site.IsWitness ? "stateless-witness" : $"stateless-region-{site.Name}";
@@ -70,7 +71,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         yield return $"scp -q -o BatchMode=yes -o ConnectTimeout=10 $WORK/bundle.tar.gz {host}:/tmp/stateless-bundle.tar.gz";
         yield return $"{Ssh} {host} 'mkdir -p /opt/stateless && tar -xzf /tmp/stateless-bundle.tar.gz -C /opt/stateless && rm -f /tmp/stateless-bundle.tar.gz'";
         yield return $"{Ssh} {host} 'umask 077 && cat > /opt/stateless/.env' < (env file: topology, no password)";
-        yield return $"{Ssh} {host} 'umask 077 && rm -rf /opt/stateless/secrets.new && mkdir -p /opt/stateless/secrets.new && tar -xzf - -C /opt/stateless/secrets.new && rm -rf /opt/stateless/secrets && mv /opt/stateless/secrets.new /opt/stateless/secrets && bash /opt/stateless/deploy/compose/site-secrets.sh --owners-only /opt/stateless/secrets --env /opt/stateless/.env' < (secrets of site {region}: {services} service folders, not shown)";
+        yield return $"{Ssh} {host} 'as_root=; test \"$(id -u)\" -eq 0 || as_root='\\''sudo -n'\\''; $as_root sh -c '\\''umask 077 && rm -rf /opt/stateless/secrets.new && mkdir -p /opt/stateless/secrets.new && tar -xzf - -C /opt/stateless/secrets.new && rm -rf /opt/stateless/secrets && mv /opt/stateless/secrets.new /opt/stateless/secrets && bash /opt/stateless/deploy/compose/site-secrets.sh --owners-only /opt/stateless/secrets --env /opt/stateless/.env'\\''' < (secrets of site {region}: {services} service folders, not shown)";
         yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} up -d --build --wait --wait-timeout 600'";
         yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} ps'";
         if (region != StackTopology.WitnessRegion)
@@ -91,6 +92,25 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         Assert.Equal(ExpectedCommands(region, host, publicAddress), PrintedCommands(result));
         Assert.Empty(_tools.Calls);
         Assert.Contains("dry run complete, nothing was run", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first deploy's first pass: the same preparation, then the site's etcd member alone, waiting for nothing (a lone member of a new cluster serves no client until a second one is up).</summary>
+    [Theory]
+    [InlineData("w", "deploy@192.0.2.30")]
+    [InlineData("a", "root@203.0.113.10")]
+    public async Task With_etcd_only_the_run_starts_the_sites_etcd_member_alone_and_waits_for_nothing(string region, string host)
+    {
+        var result = await RunAsync([.. Arguments(region, host), "--etcd-only", "--dry-run"]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        var composeFile = region == StackTopology.WitnessRegion ? "deploy/compose/witness.yml" : $"deploy/compose/region-{region}.yml";
+        var compose = $"docker compose -p stateless-{region} --env-file .env -f {composeFile}";
+        var full = ExpectedCommands(region, host, "").ToList();
+        var preparation = full.TakeWhile(c => !c.Contains(" up -d ", StringComparison.Ordinal));
+        Assert.Equal(
+            [.. preparation, $"{Ssh} {host} 'cd /opt/stateless && {compose} up -d --build --no-deps etcd-{region}'", $"{Ssh} {host} 'cd /opt/stateless && {compose} ps etcd-{region}'"],
+            PrintedCommands(result));
+        Assert.Empty(_tools.Calls);
     }
 
     [Fact]
@@ -133,7 +153,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
 
         Assert.True(result.Succeeded, result.ToString());
         var calls = _tools.Calls;
-        string[] tools = ["ssh", "ssh", "ssh", "ssh", "scp", "ssh", "ssh", "ssh", "ssh", "ssh"];
+        string[] tools = ["ssh", "ssh", "ssh", "ssh", "ssh", "scp", "ssh", "ssh", "ssh", "ssh", "ssh"];
         Assert.Equal(region == "w" ? tools : [.. tools, "curl"], calls.Select(c => c.Split(' ')[0]));
         var envCall = calls.ToList().FindIndex(c => c.Contains("cat > /opt/stateless/.env", StringComparison.Ordinal)) + 1;
         var delivered = GeneratedComposeEnv.ReadEnvFile(WriteTemporary(_tools.StandardInputOf(envCall)));
@@ -159,7 +179,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         var result = await RunAsync(Arguments("a", "root@203.0.113.10"), environment);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("deploy-region.sh: step 3 failed (exit 7): ssh", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("deploy-region.sh: step 4 failed (exit 7): ssh", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(_tools.Calls, c => c.StartsWith("scp", StringComparison.Ordinal));
     }
 
@@ -216,7 +236,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         var result = await RunAsync(["-h"]);
 
         Assert.True(result.Succeeded, result.ToString());
-        foreach (var option in new[] { "--region", "--host", "--public-a", "--public-b", "--tls", "--secrets", "--dir", "--tls-cert", "--tls-key", "--ca-bundle", "--timeout", "--dry-run" })
+        foreach (var option in new[] { "--region", "--host", "--public-a", "--public-b", "--tls", "--secrets", "--dir", "--tls-cert", "--tls-key", "--ca-bundle", "--timeout", "--etcd-only", "--dry-run" })
         {
             Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
         }

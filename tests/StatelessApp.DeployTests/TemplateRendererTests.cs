@@ -20,12 +20,16 @@ public sealed partial class TemplateRendererTests : IDisposable
     private static List<string> TemplateFiles() =>
     [
         .. Directory.EnumerateFiles(Repository.PathOf("deploy"), "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".sh", StringComparison.Ordinal) && !f.EndsWith(".yml", StringComparison.Ordinal) && Path.GetFileName(f) != "Dockerfile")
+            .Where(f => !f.EndsWith(".sh", StringComparison.Ordinal) && !f.EndsWith(".yml", StringComparison.Ordinal) && !IsDockerfile(f))
             .Where(f => Placeholder().IsMatch(File.ReadAllText(f)))
             .Where(f => !f.Contains("haproxy", StringComparison.Ordinal)) // HAProxy expands its own "${VAR}"s at run time
             .Select(f => Path.GetRelativePath(Repository.Root, f))
             .Order(StringComparer.Ordinal),
     ];
+
+    // Docker expands a Dockerfile's ${ARG}s at build time ("Dockerfile", "app-self-contained.Dockerfile"): not templates.
+    private static bool IsDockerfile(string path) =>
+        Path.GetFileName(path) == "Dockerfile" || path.EndsWith(".Dockerfile", StringComparison.Ordinal);
 
     [GeneratedRegex(@"\$\{[A-Z][A-Z0-9_]*\}")]
     private static partial Regex Placeholder();
