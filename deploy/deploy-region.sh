@@ -182,7 +182,9 @@ echo "==> 3. the three cross-host networks (encrypted overlay, the topology's su
 for entry in "${networks[@]}"; do
   name="stateless-${entry%%:*}"
   subnet=$(network_subnet "${entry#*:}")
-  remote "docker network inspect $name >/dev/null 2>&1 || docker network create --driver overlay --attachable --opt encrypted --subnet $subnet $name"
+  # Docker's own address picks (a node's other networks) from the upper half: the lower half holds the fixed ones.
+  ip_range=$(network_subnet "${entry#*:}_DYNAMIC")
+  remote "docker network inspect $name >/dev/null 2>&1 || docker network create --driver overlay --attachable --opt encrypted --subnet $subnet --ip-range $ip_range $name"
 done
 
 if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then

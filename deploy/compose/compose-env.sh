@@ -137,13 +137,17 @@ lines+=("ETCD_CLIENT_URLS=https://${topology[A_ETCD_ADDR]}:$client_port,https://
 for site in A B W; do
   network=${topology[${site}_NETWORK]}
   prefix=${network#*/}
-  [[ $prefix =~ ^[0-9]+$ ]] && [ "$prefix" -ge 8 ] && [ "$prefix" -le 24 ] || die "${site}_NETWORK '${original[${site}_NETWORK]}' needs a prefix of /8 to /24"
+  if ! [[ $prefix =~ ^[0-9]+$ ]] || [ "$prefix" -lt 8 ] || [ "$prefix" -gt 24 ]; then
+    die "${site}_NETWORK '${original[${site}_NETWORK]}' needs a prefix of /8 to /24"
+  fi
   half=$((1 << (31 - prefix)))
   start=$(to_int "${network%/*}")
   for key in "${keys[@]}"; do
     [[ $key == "${site}"_*_ADDR ]] || continue
     offset=$(($(to_int "${topology[$key]}") - start))
-    [ "$offset" -ge 0 ] && [ "$offset" -lt "$half" ] || die "$key '${original[$key]}' must lie in the lower half of ${site}_NETWORK '${original[${site}_NETWORK]}' (the upper half is Docker's to hand out)"
+    if [ "$offset" -lt 0 ] || [ "$offset" -ge "$half" ]; then
+      die "$key '${original[$key]}' must lie in the lower half of ${site}_NETWORK '${original[${site}_NETWORK]}' (the upper half is Docker's to hand out)"
+    fi
   done
   lines+=("${site}_NETWORK_DYNAMIC=$(to_ip $((start + half)))/$((prefix + 1))")
 done

@@ -5,7 +5,7 @@
 #   install-prerequisites.sh           install what is missing (needs root or sudo only then), then check
 #   install-prerequisites.sh --check   only check; exit 1 naming each missing program
 #   install-prerequisites.sh --images  the same for the programs that build the container images instead
-#                                      (deploy/images/programs.txt: Docker's engine, mmdebstrap); opt-in
+#                                      (deploy/images/programs.txt: Docker's engine, mmdebstrap); tests/run installs both
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 table="$here/programs.txt"

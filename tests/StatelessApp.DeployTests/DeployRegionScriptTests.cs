@@ -62,7 +62,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         foreach (var site in Repository.Topology.Regions)
         {
             var network = site.IsWitness ? "stateless-witness" : $"stateless-region-{site.Name}";
-            yield return $"{Ssh} {host} 'docker network inspect {network} >/dev/null 2>&1 || docker network create --driver overlay --attachable --opt encrypted --subnet {ContainerAddress.Of(site.Network)} {network}'";
+            yield return $"{Ssh} {host} 'docker network inspect {network} >/dev/null 2>&1 || docker network create --driver overlay --attachable --opt encrypted --subnet {ContainerAddress.Of(site.Network)} --ip-range {ContainerAddress.DynamicRangeOf(site.Network)} {network}'";
         }
 
         yield return RepositoryFiles.IsGitWorkTree(Repository.Root)

@@ -17,6 +17,10 @@ public static partial class ContainerAddress
 
     public static string Of(IPNetwork topologyNetwork) => $"{Of(topologyNetwork.BaseAddress)}/{topologyNetwork.PrefixLength}";
 
+    /// <summary>The upper half of a site's container network: where Docker picks addresses itself (compose-env.sh, *_NETWORK_DYNAMIC).</summary>
+    public static string DynamicRangeOf(IPNetwork topologyNetwork) =>
+        $"{FromNumber(ToNumber(Of(topologyNetwork.BaseAddress)) + (1u << (31 - topologyNetwork.PrefixLength)))}/{topologyNetwork.PrefixLength + 1}";
+
     /// <summary>Replaces every loopback address in <paramref name="text"/> (a connection string, a URL) by its container twin.</summary>
     public static string Translate(string text) =>
         LoopbackAddress().Replace(text, match => Of(IPAddress.Parse(match.Value)).ToString());

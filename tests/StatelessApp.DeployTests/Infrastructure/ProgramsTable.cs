@@ -6,9 +6,14 @@ public sealed record ProgramRow(string Program, string Package, string Where, st
 /// <summary>deploy/local/programs.txt as install-prerequisites.sh reads it: whitespace columns, the last one the rest of the line.</summary>
 public static class ProgramsTable
 {
-    public static IReadOnlyList<ProgramRow> Load() =>
+    public static IReadOnlyList<ProgramRow> Load() => Load("local");
+
+    /// <summary>deploy/images/programs.txt: the programs that build the images (the compose tests start them too).</summary>
+    public static IReadOnlyList<ProgramRow> LoadImages() => Load("images");
+
+    private static IReadOnlyList<ProgramRow> Load(string folder) =>
     [
-        .. File.ReadAllLines(Repository.PathOf("deploy", "local", "programs.txt"))
+        .. File.ReadAllLines(Repository.PathOf("deploy", folder, "programs.txt"))
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.Split((char[]?)null, 4, StringSplitOptions.RemoveEmptyEntries))
             .Select(columns => new ProgramRow(columns[0], columns[1], columns[2], columns.Length > 3 ? columns[3].Trim() : "")),
