@@ -9,6 +9,7 @@ using StatelessApp.TestKit.Ordering;
 using StatelessApp.TestKit.Shop;
 using Xunit.Abstractions;
 using static StatelessApp.TestKit.Shop.ShopResponses;
+using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.ComposeTests;
 

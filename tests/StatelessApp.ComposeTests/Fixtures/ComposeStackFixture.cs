@@ -8,9 +8,9 @@ using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Topology;
 using StatelessApp.TestKit.Load;
-using StatelessApp.TestKit.Shop;
 using Xunit.Abstractions;
 using Xunit.Sdk;
+using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.ComposeTests.Fixtures;
 

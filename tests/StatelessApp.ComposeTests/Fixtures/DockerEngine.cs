@@ -5,18 +5,20 @@ namespace StatelessApp.ComposeTests.Fixtures;
 
 /// <summary>
 /// The machine's Docker engine: the one already running, or a <c>dockerd</c> started here (no init system on a CI
-/// machine) and stopped again on dispose, with the IPv4 forwarding setting it changes put back.
+/// machine) and stopped again on dispose, with the IPv4 forwarding setting and FORWARD policy it changes put back.
 /// </summary>
 public sealed class DockerEngine : IAsyncDisposable
 {
     private const string ForwardingSetting = "/proc/sys/net/ipv4/ip_forward";
     private readonly Process? _daemon;
     private readonly string? _forwardingBefore;
+    private readonly bool _forwardAcceptedBefore;
 
-    private DockerEngine(Process? daemon, string? forwardingBefore)
+    private DockerEngine(Process? daemon, string? forwardingBefore, bool forwardAcceptedBefore)
     {
         _daemon = daemon;
         _forwardingBefore = forwardingBefore;
+        _forwardAcceptedBefore = forwardAcceptedBefore;
     }
 
     /// <summary>Whether this fixture started the engine (and so stops it).</summary>
@@ -26,17 +28,20 @@ public sealed class DockerEngine : IAsyncDisposable
     {
         if (await AnswersAsync(cancellationToken))
         {
-            return new DockerEngine(null, null);
+            return new DockerEngine(null, null, forwardAcceptedBefore: false);
         }
 
         var forwardingBefore = File.Exists(ForwardingSetting) ? (await File.ReadAllTextAsync(ForwardingSetting, cancellationToken)).Trim() : null;
+        // dockerd sets the FORWARD chain's policy to DROP when it turns forwarding on.
+        var forwardChain = await CommandRunner.RunAsync("iptables", ["-S", "FORWARD"], TimeSpan.FromSeconds(10), cancellationToken: cancellationToken);
+        var forwardAcceptedBefore = forwardChain.Succeeded && forwardChain.Output.Contains("-P FORWARD ACCEPT", StringComparison.Ordinal);
         var start = new ProcessStartInfo("bash") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec dockerd >>\"$1\" 2>&1");
         start.ArgumentList.Add("dockerd");
         start.ArgumentList.Add(logFile);
         var daemon = Process.Start(start) ?? throw new InvalidOperationException("dockerd did not start");
-        var engine = new DockerEngine(daemon, forwardingBefore);
+        var engine = new DockerEngine(daemon, forwardingBefore, forwardAcceptedBefore);
         try
         {
             await Poll.UntilAsync("dockerd to answer `docker info`", async ct => !daemon.HasExited && await AnswersAsync(ct),
@@ -88,6 +93,11 @@ public sealed class DockerEngine : IAsyncDisposable
         if (_forwardingBefore is not null)
         {
             await File.WriteAllTextAsync(ForwardingSetting, _forwardingBefore + "\n");
+        }
+
+        if (_forwardAcceptedBefore)
+        {
+            await CommandRunner.RunAsync("iptables", ["-P", "FORWARD", "ACCEPT"], TimeSpan.FromSeconds(10));
         }
     }
 

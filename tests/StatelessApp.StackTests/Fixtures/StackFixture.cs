@@ -1,9 +1,9 @@
 using StatelessApp.TestKit.Load;
-using StatelessApp.TestKit.Shop;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Topology;
 using Xunit.Abstractions;
 using Xunit.Sdk;
+using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.StackTests.Fixtures;
 

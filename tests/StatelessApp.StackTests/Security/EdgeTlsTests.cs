@@ -7,8 +7,8 @@ using System.Text;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
-using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Security;
+using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.StackTests.Security;
 

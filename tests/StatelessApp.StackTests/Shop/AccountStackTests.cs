@@ -7,6 +7,7 @@ using StatelessApp.TestKit.Security;
 using StatelessApp.TestKit.Shop;
 using Xunit.Abstractions;
 using static StatelessApp.TestKit.Shop.ShopResponses;
+using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.StackTests.Shop;
 

@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
-using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Security;
 using Xunit.Abstractions;
+using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.StackTests.Shop;
 

@@ -5,6 +5,7 @@ using StatelessApp.StackTests.Fixtures;
 using StatelessApp.TestKit.Shop;
 using StatelessApp.TestKit.Security;
 using static StatelessApp.TestKit.Shop.ShopResponses;
+using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.StackTests.Shop;
 

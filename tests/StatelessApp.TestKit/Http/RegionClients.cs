@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using StatelessApp.Stack.Topology;
 
-namespace StatelessApp.TestKit.Shop;
+namespace StatelessApp.TestKit.Http;
 
 /// <summary>
 /// One shopper (one cookie jar) who reaches the app by its DNS name, https://app.stateless.test:PORT/, landing on
