@@ -3,13 +3,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using StatelessApp.ComposeTests.Fixtures;
-using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Dns;
+using StatelessApp.TestKit.Http;
+using StatelessApp.TestKit.Load;
 using StatelessApp.TestKit.Ordering;
 using StatelessApp.TestKit.Shop;
 using Xunit.Abstractions;
 using static StatelessApp.TestKit.Shop.ShopResponses;
-using StatelessApp.TestKit.Http;
 
 namespace StatelessApp.ComposeTests;
 
@@ -27,14 +28,7 @@ public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelp
     [Fact]
     public async Task The_DNS_name_answers_with_both_regions_proxies()
     {
-        var dns = stack.Topology.NodesOf(NodeKind.Dns).Single();
-
-        var addresses = await DnsServer.ResolveAsync(dns, stack.Topology.Domain, CancellationToken.None);
-
-        Assert.NotNull(addresses);
-        Assert.Equal(
-            stack.Topology.NodesOf(NodeKind.Proxy).Select(p => p.Address.ToString()).Order(StringComparer.Ordinal),
-            addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal));
+        await DnsAnswers.AssertBothProxiesAsync(stack.Topology);
         _failed = false;
     }
 
@@ -42,18 +36,7 @@ public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelp
     public async Task A_cart_written_through_region_A_is_read_through_region_B()
     {
         using var shopper = stack.NewShopper();
-        var productId = await FirstProductIdAsync(shopper.A);
-
-        using var added = await shopper.A.PostAsJsonAsync("api/cart/items", new { productId, quantity = 2 });
-        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-        Assert.StartsWith("a/", ServedBy(added), StringComparison.Ordinal);
-
-        using var read = await shopper.B.GetAsync("api/cart");
-        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        Assert.StartsWith("b/", ServedBy(read), StringComparison.Ordinal);
-        var line = Assert.Single((await ReadJsonAsync(read)).GetProperty("lines").EnumerateArray());
-        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
-        Assert.Equal(2, line.GetProperty("quantity").GetInt32());
+        await CrossRegionJourneys.CartStartedInAContinuesInBAsync(shopper);
         _failed = false;
     }
 
@@ -61,25 +44,7 @@ public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelp
     public async Task A_form_rendered_through_region_A_posts_through_region_B()
     {
         using var shopper = stack.NewShopper();
-        using var page = await shopper.A.GetAsync("");
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var token = AntiforgeryField.TokenIn(await page.Content.ReadAsStringAsync());
-        Assert.False(string.IsNullOrEmpty(token), "the catalogue page has an antiforgery token");
-        var productId = await FirstProductIdAsync(shopper.A);
-
-        // Session cookie and antiforgery token were issued in region A; region B's instances share the key ring.
-        using var posted = await shopper.B.PostAsync("?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["productId"] = productId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["quantity"] = "1",
-            ["__RequestVerificationToken"] = token!,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        Assert.StartsWith("b/", ServedBy(posted), StringComparison.Ordinal);
-
-        using var cart = await shopper.B.GetAsync("api/cart");
-        var line = Assert.Single((await ReadJsonAsync(cart)).GetProperty("lines").EnumerateArray());
-        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
+        await CrossRegionJourneys.FormRenderedInAPostsInBAsync(shopper);
         _failed = false;
     }
 
@@ -100,54 +65,18 @@ public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelp
     [Fact]
     public async Task Killing_an_app_container_under_load_costs_no_request()
     {
-        const int requests = 1200;
         var victim = (await stack.ContainersAsync("a")).Single(c => c.Service == stack.Topology.NodesOf(NodeKind.App).First(n => n.Region == "a").Name);
         using var shopper = stack.NewShopper();
-        var failures = new ConcurrentBag<string>();
-        var servedBy = new ConcurrentDictionary<string, int>();
-        var done = 0;
-        var next = -1;
-        var killed = new TaskCompletionSource();
-
-        async Task WorkerAsync()
-        {
-            while (Interlocked.Increment(ref next) < requests)
-            {
-                try
-                {
-                    using var response = await shopper.A.GetAsync("api/products");
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                    }
-                    else
-                    {
-                        servedBy.AddOrUpdate(ServedBy(response), 1, (_, n) => n + 1);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    failures.Add(e.Message);
-                }
-
-                // A quarter of the way in, SIGKILL one of the two containers region A's proxy prefers.
-                if (Interlocked.Increment(ref done) == requests / 4)
-                {
-                    await DockerEngine.KillAsync([victim]);
-                    killed.SetResult();
-                }
-            }
-        }
-
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(WorkerAsync)));
-            await killed.Task;
-            output.WriteLine($"served by: {string.Join(", ", servedBy.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"))}");
+            // A quarter of the way in, SIGKILL one of the two containers region A's proxy prefers.
+            var load = await InstanceLossLoad.RunAsync(shopper.A, requests: 1200, concurrency: 6, () => DockerEngine.KillAsync([victim]));
+            output.WriteLine($"served by: {string.Join(", ", load.ServedBy.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"))}");
 
-            Assert.Empty(failures);
-            Assert.Equal(requests, done);
-            Assert.True(servedBy.ContainsKey($"a/app-{stack.Topology.Node(victim.Service).Ordinal}"), "the victim served requests before it died");
+            Assert.True(load.Killed, "the victim was killed");
+            Assert.Empty(load.Failures);
+            Assert.Equal(1200, load.Done);
+            Assert.True(load.ServedBy.ContainsKey($"a/app-{stack.Topology.Node(victim.Service).Ordinal}"), "the victim served requests before it died");
             _failed = false;
         }
         finally

@@ -1,6 +1,7 @@
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
+using StatelessApp.TestKit.Dns;
 
 namespace StatelessApp.StackTests;
 
@@ -8,17 +9,7 @@ namespace StatelessApp.StackTests;
 public class DnsTests(StackFixture stack)
 {
     [Fact]
-    public async Task The_DNS_server_answers_the_app_name_with_both_regions_proxies()
-    {
-        var dns = stack.Topology.NodesOf(NodeKind.Dns).Single();
-
-        var addresses = await DnsServer.ResolveAsync(dns, stack.Topology.Domain, CancellationToken.None);
-
-        Assert.NotNull(addresses);
-        Assert.Equal(
-            stack.Topology.NodesOf(NodeKind.Proxy).Select(p => p.Address.ToString()).Order(StringComparer.Ordinal),
-            addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal));
-    }
+    public Task The_DNS_server_answers_the_app_name_with_both_regions_proxies() => DnsAnswers.AssertBothProxiesAsync(stack.Topology);
 
     [Fact]
     public async Task The_DNS_server_does_not_answer_for_other_names()

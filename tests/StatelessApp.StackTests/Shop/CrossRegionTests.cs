@@ -18,46 +18,14 @@ public class CrossRegionTests(StackFixture stack)
     public async Task A_cart_started_through_region_A_continues_through_region_B()
     {
         using var shopper = stack.NewShopper();
-        var productId = await FirstProductIdAsync(shopper.A);
-
-        using var added = await shopper.A.PostAsJsonAsync("api/cart/items", new { productId, quantity = 2 });
-        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-        Assert.StartsWith("a/", ServedBy(added), StringComparison.Ordinal);
-
-        using var read = await shopper.B.GetAsync("api/cart");
-        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        Assert.StartsWith("b/", ServedBy(read), StringComparison.Ordinal);
-        var cart = await ReadJsonAsync(read);
-        var line = Assert.Single(cart.GetProperty("lines").EnumerateArray());
-        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
-        Assert.Equal(2, line.GetProperty("quantity").GetInt32());
+        await CrossRegionJourneys.CartStartedInAContinuesInBAsync(shopper);
     }
 
     [Fact]
     public async Task A_form_rendered_through_region_A_posts_through_region_B()
     {
         using var shopper = stack.NewShopper();
-        using var page = await shopper.A.GetAsync("");
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.StartsWith("a/", ServedBy(page), StringComparison.Ordinal);
-        var html = await page.Content.ReadAsStringAsync();
-        var token = AntiforgeryField.TokenIn(html);
-        Assert.False(string.IsNullOrEmpty(token), "the catalogue page has an antiforgery token");
-        var productId = await FirstProductIdAsync(shopper.A);
-
-        // The token was issued in region A with the shared key ring; region B must accept it.
-        using var posted = await shopper.B.PostAsync("?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["productId"] = productId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["quantity"] = "1",
-            ["__RequestVerificationToken"] = token!,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        Assert.StartsWith("b/", ServedBy(posted), StringComparison.Ordinal);
-
-        using var cart = await shopper.B.GetAsync("api/cart");
-        var line = Assert.Single((await ReadJsonAsync(cart)).GetProperty("lines").EnumerateArray());
-        Assert.Equal(productId, line.GetProperty("productId").GetInt32());
+        await CrossRegionJourneys.FormRenderedInAPostsInBAsync(shopper);
     }
 
     [Fact]

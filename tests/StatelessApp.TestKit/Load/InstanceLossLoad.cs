@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+
+namespace StatelessApp.TestKit.Load;
+
+/// <summary>
+/// A fixed number of catalogue requests through one proxy, a few at a time, with an app instance killed a quarter of
+/// the way in (by the caller: a local process or a container): what failed and which instance answered how often.
+/// </summary>
+public static class InstanceLossLoad
+{
+    public static async Task<InstanceLossResult> RunAsync(HttpClient client, int requests, int concurrency, Func<Task> killOne)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(killOne);
+        var failures = new ConcurrentBag<string>();
+        var servedBy = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var done = 0;
+        var next = -1;
+        var killed = false;
+
+        async Task WorkerAsync()
+        {
+            while (Interlocked.Increment(ref next) < requests)
+            {
+                try
+                {
+                    using var response = await client.GetAsync("api/products");
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                    else if (response.Headers.TryGetValues("X-Served-By", out var served))
+                    {
+                        servedBy.AddOrUpdate(served.Single(), 1, (_, n) => n + 1);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    failures.Add(e.Message);
+                }
+
+                if (Interlocked.Increment(ref done) == requests / 4)
+                {
+                    await killOne();
+                    killed = true;
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkerAsync)));
+        return new InstanceLossResult([.. failures], servedBy.ToDictionary(StringComparer.Ordinal), done, killed);
+    }
+}
+
+/// <summary>What <see cref="InstanceLossLoad"/> saw: failures, answers per instance ("region/app-N"), requests done.</summary>
+public sealed record InstanceLossResult(IReadOnlyList<string> Failures, IReadOnlyDictionary<string, int> ServedBy, int Done, bool Killed);
