@@ -181,7 +181,8 @@ public sealed class ComposeStackFixture : IAsyncLifetime
     /// <summary>Waits until every service of the compose files has a container that is healthy or a job that succeeded.</summary>
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
-        var services = (await ComposeAsync(TimeSpan.FromMinutes(1), "config", "--services"))
+        // docker-compose 1.29 is a Python program: on a busy machine even `config` takes tens of seconds.
+        var services = (await ComposeAsync(TimeSpan.FromMinutes(5), "config", "--services"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         await Poll.UntilAsync("every service healthy (the jobs exited 0)", async _ =>
             {

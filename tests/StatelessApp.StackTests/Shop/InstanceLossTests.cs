@@ -1,6 +1,6 @@
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
-using StatelessApp.TestKit.Load;
+using StatelessApp.TestKit.Shop;
 
 namespace StatelessApp.StackTests.Shop;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace StatelessApp.TestKit.Load;
+namespace StatelessApp.TestKit.Shop;
 
 /// <summary>
 /// A fixed number of catalogue requests through one proxy, a few at a time, with an app instance killed a quarter of
