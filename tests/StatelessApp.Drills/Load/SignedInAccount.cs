@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Encodings.Web;
 using StatelessApp.Drills.Fixtures;
@@ -35,6 +36,18 @@ public sealed class SignedInAccount
         var email = $"drill-{Guid.NewGuid():N}@example.test";
         var cookies = new CookieContainer();
         using var client = Client(stack, proxy, cookies);
+        try
+        {
+            return await RegisterAsync(stack, client, cookies, email);
+        }
+        catch (TaskCanceledException e)
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"registering {email} through {proxy.Name}: no answer within {client.Timeout.TotalSeconds:0} s"), e);
+        }
+    }
+
+    private static async Task<SignedInAccount> RegisterAsync(DrillStackFixture stack, HttpClient client, CookieContainer cookies, string email)
+    {
         var html = await client.GetStringAsync("Account/Register");
         var fields = new Dictionary<string, string>
         {
@@ -61,11 +74,18 @@ public sealed class SignedInAccount
             using var client = Client(_stack, app, cookies: null);
             using var request = new HttpRequestMessage(HttpMethod.Get, "Cart");
             request.Headers.Add("Cookie", $"{ShopperCookie}={Cookie}");
-            using var response = await client.SendAsync(request);
-            var page = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != HttpStatusCode.OK || !page.Contains($"Signed in as {HtmlEncoder.Default.Encode(Email)}", StringComparison.Ordinal))
+            try
             {
-                refused.Add($"{app.Name} ({(int)response.StatusCode})");
+                using var response = await client.SendAsync(request);
+                var page = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.OK || !page.Contains($"Signed in as {HtmlEncoder.Default.Encode(Email)}", StringComparison.Ordinal))
+                {
+                    refused.Add($"{app.Name} ({(int)response.StatusCode})");
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                refused.Add($"{app.Name} (no answer: {e.Message})");
             }
         }
 
@@ -83,6 +103,8 @@ public sealed class SignedInAccount
         })
         {
             BaseAddress = new Uri($"https://{node.Endpoint}/"),
-            Timeout = TimeSpan.FromSeconds(10),
+            // A guard against a hang, not a speed bound: an instance just rolled, on two cores shared with the whole
+            // stack and the drill's load, once took over 10 s to answer its first page.
+            Timeout = TimeSpan.FromMinutes(1),
         };
 }
