@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace StatelessApp.TestKit.Shop;
 
@@ -17,17 +19,19 @@ public static class InstanceLossLoad
         var done = 0;
         var next = -1;
         var killed = false;
+        var killedAt = 0L;
 
         async Task WorkerAsync()
         {
             while (Interlocked.Increment(ref next) < requests)
             {
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     using var response = await client.GetAsync("api/products");
                     if (!response.IsSuccessStatusCode)
                     {
-                        failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                        failures.Add($"{When(started)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                     }
                     else if (response.Headers.TryGetValues("X-Served-By", out var served))
                     {
@@ -36,15 +40,25 @@ public static class InstanceLossLoad
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    failures.Add(e.Message);
+                    failures.Add($"{When(started)}: {e.GetType().Name}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
                 }
 
                 if (Interlocked.Increment(ref done) == requests / 4)
                 {
+                    Interlocked.Exchange(ref killedAt, Stopwatch.GetTimestamp());
                     await killOne();
                     killed = true;
                 }
             }
+        }
+
+        // When a failed request started, against the kill: the story of a failure (before it: not the kill's doing).
+        string When(long started)
+        {
+            var at = Interlocked.Read(ref killedAt);
+            return at == 0
+                ? "started before the kill"
+                : string.Create(CultureInfo.InvariantCulture, $"started {Stopwatch.GetElapsedTime(at, started).TotalSeconds:0.00} s after the kill");
         }
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkerAsync)));
@@ -53,4 +67,8 @@ public static class InstanceLossLoad
 }
 
 /// <summary>What <see cref="InstanceLossLoad"/> saw: failures, answers per instance ("region/app-N"), requests done.</summary>
-public sealed record InstanceLossResult(IReadOnlyList<string> Failures, IReadOnlyDictionary<string, int> ServedBy, int Done, bool Killed);
+public sealed record InstanceLossResult(IReadOnlyList<string> Failures, IReadOnlyDictionary<string, int> ServedBy, int Done, bool Killed)
+{
+    /// <summary>The failures in one line (CI shows an assertion's first line only): how many, and the first few.</summary>
+    public string FailureSummary => $"{Failures.Count} of {Done} requests failed: {string.Join(" | ", Failures.Take(5))}";
+}
