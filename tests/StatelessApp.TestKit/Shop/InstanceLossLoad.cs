@@ -56,9 +56,13 @@ public static class InstanceLossLoad
         string When(long started)
         {
             var at = Interlocked.Read(ref killedAt);
-            return at == 0
-                ? "started before the kill"
-                : string.Create(CultureInfo.InvariantCulture, $"started {Stopwatch.GetElapsedTime(at, started).TotalSeconds:0.00} s after the kill");
+            if (at == 0)
+            {
+                return "started before the kill";
+            }
+
+            var offset = Stopwatch.GetElapsedTime(at, started).TotalSeconds;
+            return string.Create(CultureInfo.InvariantCulture, $"started {Math.Abs(offset):0.00} s {(offset < 0 ? "before" : "after")} the kill");
         }
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkerAsync)));
