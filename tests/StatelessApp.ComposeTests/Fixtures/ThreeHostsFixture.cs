@@ -132,7 +132,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
     {
         var script = await File.ReadAllTextAsync(Path.Combine(Paths.RepositoryRoot, "deploy", "etcd", "move-leader-to-witness.sh"));
         // docker-compose for docs' `docker compose`: Debian's 1.29 is what these hosts have.
-        return await RunAsync(TimeSpan.FromMinutes(3), "ssh", [$"root@{Hosts["a"]}",
+        return await RunAsync(TimeSpan.FromMinutes(3), Ssh, [$"root@{Hosts["a"]}",
             "cd /opt/stateless && docker-compose -p stateless-a --env-file .env -f deploy/compose/region-a.yml run --rm -T --no-deps --entrypoint sh etcd-auth -s"],
             "three-hosts-deploy.log", script);
     }
@@ -142,7 +142,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
     {
         foreach (var (site, address) in Hosts)
         {
-            var logs = await CommandRunner.RunAsync("ssh", [$"root@{address}",
+            var logs = await CommandRunner.RunAsync(Ssh, [$"root@{address}",
                 $"cd /opt/stateless 2>/dev/null && docker-compose -p stateless-{site} --env-file .env -f {SiteFiles[site]} logs --no-color --timestamps; tail -n 200 /var/log/dockerd.log"],
                 TimeSpan.FromMinutes(2), SshEnvironment);
             await File.WriteAllTextAsync(Path.Combine(ResultsFolder, $"three-hosts-{site}-{name}.log"), logs.Output);
@@ -209,7 +209,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
         }
 
         await Task.WhenAll(Hosts.Values.Select(address => Poll.UntilAsync($"sshd and dockerd on {address}", async ct =>
-            (await CommandRunner.RunAsync("ssh", ["-o", "BatchMode=yes", "-o", "ConnectTimeout=5", $"root@{address}", "docker info --format '{{.ServerVersion}}'"],
+            (await CommandRunner.RunAsync(Ssh, ["-o", "BatchMode=yes", "-o", "ConnectTimeout=5", $"root@{address}", "docker info --format '{{.ServerVersion}}'"],
                 TimeSpan.FromSeconds(20), SshEnvironment, cancellationToken: ct)).Succeeded, TimeSpan.FromMinutes(2), interval: TimeSpan.FromMilliseconds(500))));
     }
 
@@ -264,7 +264,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
 
         foreach (var (name, key) in new[] { ("stateless-region-a", "A_NETWORK"), ("stateless-region-b", "B_NETWORK"), ("stateless-witness", "W_NETWORK") })
         {
-            await RunAsync(TimeSpan.FromMinutes(1), "ssh", [$"root@{Hosts["w"]}",
+            await RunAsync(TimeSpan.FromMinutes(1), Ssh, [$"root@{Hosts["w"]}",
                 $"docker network create --driver overlay --attachable --subnet {EnvValues[key]} --ip-range {EnvValues[key + "_DYNAMIC"]} {name}"], "three-hosts.log");
         }
     }
@@ -274,6 +274,9 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
         ScriptAsync(TimeSpan.FromMinutes(15), "deploy/deploy-region.sh",
             ["--region", site, "--host", $"root@{Hosts[site]}", "--public-a", Hosts["a"].ToString(), "--public-b", Hosts["b"].ToString(),
                 "--secrets", SecretsFile, "--tls", TlsFolder, "--no-build", .. more], "three-hosts-deploy.log");
+
+    /// <summary>The ssh wrapper by its path: a child's PATH does not decide which program .NET starts.</summary>
+    private string Ssh => Path.Combine(_work, "bin", "ssh");
 
     private Dictionary<string, string> SshEnvironment => new(StringComparer.Ordinal)
     {
