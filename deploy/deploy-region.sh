@@ -231,8 +231,11 @@ remote "mkdir -p $dir && tar -xzf /tmp/stateless-bundle.tar.gz -C $dir && rm -f 
 
 echo "==> 5. the env file and the site's secrets on the host (each service folder owned by its service's uid)"
 remote_input "$work/env" "env file: topology, no password" "umask 077 && cat > $dir/.env"
-# As root (directly or by sudo -n): the old folders belong to the services' uids, and so must the new ones.
-remote_input "$work/secrets.tar.gz" "secrets of site $region: $services_shipped service folders, not shown" "as_root=; test \"\$(id -u)\" -eq 0 || as_root='sudo -n'; \$as_root sh -c 'umask 077 && rm -rf $dir/secrets.new && mkdir -p $dir/secrets.new && tar -xzf - -C $dir/secrets.new && rm -rf $dir/secrets && mv $dir/secrets.new $dir/secrets && bash $dir/deploy/compose/site-secrets.sh --owners-only $dir/secrets --env $dir/.env'"
+# As root (directly or by sudo -n): the old folders belong to the services' uids, and so must the new ones. Each
+# service's folder is refilled in place, never replaced: a running container's mount holds the folder itself, and a
+# replaced one would leave it an empty, deleted folder (found on three engines: etcd lost its certificate at the
+# second run). Folders of services the site no longer has are removed.
+remote_input "$work/secrets.tar.gz" "secrets of site $region: $services_shipped service folders, not shown" "as_root=; test \"\$(id -u)\" -eq 0 || as_root='sudo -n'; \$as_root sh -c 'umask 077 && rm -rf $dir/secrets.new && mkdir -p $dir/secrets.new $dir/secrets && tar -xzf - -C $dir/secrets.new && for old in $dir/secrets/*/; do test -d \"\$old\" || continue; test -d $dir/secrets.new/\$(basename \"\$old\") || rm -rf \"\$old\"; done && for new in $dir/secrets.new/*/; do service=\$(basename \"\$new\"); mkdir -p $dir/secrets/\$service && find $dir/secrets/\$service -mindepth 1 -delete && cp -a \"\$new.\" $dir/secrets/\$service/ || exit 1; done && rm -rf $dir/secrets.new && bash $dir/deploy/compose/site-secrets.sh --owners-only $dir/secrets --env $dir/.env'"
 
 if [ "$etcd_only" -eq 1 ]; then
   echo "==> 6. the etcd member alone (healthy once a second member is up: the full runs wait for that)"
