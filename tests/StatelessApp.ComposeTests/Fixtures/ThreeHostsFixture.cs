@@ -88,8 +88,8 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
             await PhaseAsync("images built on the local Debian base (build-images.sh --local-base) and the host image", async () =>
             {
                 await ScriptAsync(TimeSpan.FromMinutes(25), "deploy/images/build-images.sh", ["--local-base"], "three-hosts-images.log");
-                // On the same local base (its Dockerfile's default), made by build-images.sh when missing.
-                await RunAsync(TimeSpan.FromMinutes(15), "docker", ["build", "-q", "-t", HostImage,
+                // On the same local base, which build-images.sh made when missing.
+                await RunAsync(TimeSpan.FromMinutes(15), "docker", ["build", "-q", "--build-arg", "BASE_IMAGE=statelessapp-debian:bookworm", "-t", HostImage,
                     Path.Combine(Paths.RepositoryRoot, "tests", "StatelessApp.ComposeTests", "Hosts")], "three-hosts-images.log");
             });
             await PhaseAsync("three hosts started, sshd and dockerd answering", StartHostsAsync);
