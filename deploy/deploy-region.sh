@@ -7,6 +7,9 @@
 # service's uid), runs `docker compose up -d --build --wait` with the site's compose file, and reports.
 # docs/deploy.md has the whole walk.
 #
+# Compose: the v2 plugin (`docker compose`) when the host has it, else Debian's docker-compose 1.29, which has no
+# `up --wait`: then `up -d` and deploy/compose/wait-healthy.sh, which polls the containers' health within --timeout.
+#
 # --etcd-only starts the site's etcd member alone and waits for nothing: a member of a new three-member cluster
 # serves no client request (so passes no health check) until a second member is up (etcd 3.4 serves clients only
 # once the cluster has accepted it), so the first deploy starts etcd on all three sites before any full run.
@@ -45,6 +48,8 @@ Options:
   --tls-key FILE        or neither). Without them the proxies serve their node certificate (deployment CA)
   --ca-bundle FILE      ship this CA bundle instead of TLS_DIR/ca.crt (CA rotation: docs/deploy.md)
   --timeout SECONDS     how long to wait for health (default 600)
+  --no-build            use the site's images already on the host (loaded with docker load, or pulled from your
+                        registry) instead of building them there
   --etcd-only           start only the site's etcd member, wait for nothing (the first deploy's first pass)
   --dry-run             print every command, run none, contact no host
   -h, --help            this text
@@ -58,7 +63,7 @@ script=deploy-region.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/script-common.sh"
 
 region="" host="" public_a="" public_b="" secrets_file="" dir=/opt/stateless tls_dir="" tls_cert="" tls_key="" ca_bundle=""
-timeout=600 dry_run=0 etcd_only=0
+timeout=600 dry_run=0 etcd_only=0 build=--build
 while [ $# -gt 0 ]; do
   case "$1" in
     --region | --host | --public-a | --public-b | --secrets | --dir | --tls | --tls-cert | --tls-key | --ca-bundle | --timeout)
@@ -80,6 +85,7 @@ while [ $# -gt 0 ]; do
       ;;
     --dry-run) dry_run=1; shift ;;
     --etcd-only) etcd_only=1; shift ;;
+    --no-build) build=--no-build; shift ;;
     -h | --help) usage; exit 0 ;;
     *) refuse "unknown argument '$1'" ;;
   esac
@@ -117,7 +123,6 @@ case "$region" in
   w) compose_file=deploy/compose/witness.yml ;;
 esac
 project="stateless-$region"
-compose="docker compose -p $project --env-file .env -f $compose_file"
 ssh_options=(-o BatchMode=yes -o ConnectTimeout=10)
 
 work=$(mktemp -d)
@@ -125,9 +130,11 @@ trap 'rm -rf "$work"' EXIT
 step=0
 
 # Prints a command (shell-quoted, as it would be typed) and runs it unless --dry-run; a failure names the step.
-# With --input FILE LABEL the command reads FILE on stdin, shown as "< (LABEL)" so that no content is printed.
+# With --input FILE LABEL the command reads FILE on stdin, shown as "< (LABEL)" so that no content is printed; with
+# --output FILE its standard output goes to FILE.
 run() {
-  local input="" label=""
+  local input="" label="" output=""
+  if [ "$1" = --output ]; then output=$2; shift 2; fi
   if [ "$1" = --input ]; then input=$2 label=$3; shift 3; fi
   step=$((step + 1))
   local shown="" word
@@ -136,10 +143,23 @@ run() {
   echo "+ $shown"
   [ "$dry_run" -eq 1 ] && return 0
   local status=0
-  if [ -n "$input" ]; then "$@" <"$input" || status=$?; else "$@" || status=$?; fi
+  if [ -n "$input" ]; then
+    "$@" <"$input" || status=$?
+  elif [ -n "$output" ]; then
+    "$@" >"$output" || status=$?
+  else
+    "$@" || status=$?
+  fi
   [ "$status" -eq 0 ] || fail "step $step failed (exit $status): $shown"
 }
 remote() { run ssh "${ssh_options[@]}" "$host" "$@"; }
+# Like remote, and sets `answer` to the command's output (in a dry run, which runs nothing: to DRY_RUN_ANSWER).
+remote_answer() {
+  local dry_run_answer=$1
+  shift
+  run --output "$work/answer" ssh "${ssh_options[@]}" "$host" "$@"
+  if [ "$dry_run" -eq 1 ]; then answer=$dry_run_answer; else answer=$(cat "$work/answer"); fi
+}
 remote_input() { local input=$1 label=$2; shift 2; run --input "$input" "$label" ssh "${ssh_options[@]}" "$host" "$@"; }
 
 echo "==> region $region on $host (${dir}; compose file $compose_file)$([ "$dry_run" -eq 1 ] && echo ', DRY RUN: nothing is run')"
@@ -175,7 +195,13 @@ tar -czf "$work/secrets.tar.gz" -C "$work/secrets" .
 services_shipped=$(find "$work/secrets" -mindepth 1 -maxdepth 1 -type d | wc -l)
 
 echo "==> 2. the host: Docker with compose, a Swarm manager, root or passwordless sudo (docs/deploy.md, 'Hosts and networks')"
-remote "docker compose version >/dev/null && test \"\$(docker info --format '{{.Swarm.ControlAvailable}}')\" = true || { echo 'this host is not a Docker Swarm manager with docker compose: see docs/deploy.md' >&2; exit 1; }"
+# Which compose the host has: the v2 plugin, or Debian's docker-compose 1.29 (no `up --wait`: step 6 polls instead).
+remote_answer "docker compose" "if docker compose version >/dev/null 2>&1; then echo 'docker compose'; elif docker-compose version >/dev/null 2>&1; then echo docker-compose; else echo 'this host has neither docker compose nor docker-compose: see docs/deploy.md' >&2; exit 1; fi; test \"\$(docker info --format '{{.Swarm.ControlAvailable}}')\" = true || { echo 'this host is not a Docker Swarm manager: see docs/deploy.md' >&2; exit 1; }"
+case "$answer" in
+  "docker compose" | docker-compose) compose_cli=$answer compose="$answer -p $project --env-file .env -f $compose_file" ;;
+  *) fail "step $step: the host answered '$answer', not which compose it has" ;;
+esac
+[ "$dry_run" -eq 1 ] || echo "    compose on the host: $answer"
 remote "test \"\$(id -u)\" -eq 0 || sudo -n true || { echo 'the SSH user is neither root nor allowed passwordless sudo: see docs/deploy.md' >&2; exit 1; }"
 
 echo "==> 3. the three cross-host networks (encrypted overlay, the topology's subnets), created once"
@@ -205,19 +231,27 @@ remote "mkdir -p $dir && tar -xzf /tmp/stateless-bundle.tar.gz -C $dir && rm -f 
 
 echo "==> 5. the env file and the site's secrets on the host (each service folder owned by its service's uid)"
 remote_input "$work/env" "env file: topology, no password" "umask 077 && cat > $dir/.env"
-# As root (directly or by sudo -n): the old folders belong to the services' uids, and so must the new ones.
-remote_input "$work/secrets.tar.gz" "secrets of site $region: $services_shipped service folders, not shown" "as_root=; test \"\$(id -u)\" -eq 0 || as_root='sudo -n'; \$as_root sh -c 'umask 077 && rm -rf $dir/secrets.new && mkdir -p $dir/secrets.new && tar -xzf - -C $dir/secrets.new && rm -rf $dir/secrets && mv $dir/secrets.new $dir/secrets && bash $dir/deploy/compose/site-secrets.sh --owners-only $dir/secrets --env $dir/.env'"
+# As root (directly or by sudo -n): the old folders belong to the services' uids, and so must the new ones. Each
+# service's folder is refilled in place, never replaced: a running container's mount holds the folder itself, and a
+# replaced one would leave it an empty, deleted folder (found on three engines: etcd lost its certificate at the
+# second run). Folders of services the site no longer has are removed.
+remote_input "$work/secrets.tar.gz" "secrets of site $region: $services_shipped service folders, not shown" "as_root=; test \"\$(id -u)\" -eq 0 || as_root='sudo -n'; \$as_root sh -c 'umask 077 && rm -rf $dir/secrets.new && mkdir -p $dir/secrets.new $dir/secrets && tar -xzf - -C $dir/secrets.new && for old in $dir/secrets/*/; do test -d \"\$old\" || continue; test -d $dir/secrets.new/\$(basename \"\$old\") || rm -rf \"\$old\"; done && for new in $dir/secrets.new/*/; do service=\$(basename \"\$new\"); mkdir -p $dir/secrets/\$service && find $dir/secrets/\$service -mindepth 1 -delete && cp -a \"\$new.\" $dir/secrets/\$service/ || exit 1; done && rm -rf $dir/secrets.new && bash $dir/deploy/compose/site-secrets.sh --owners-only $dir/secrets --env $dir/.env'"
 
 if [ "$etcd_only" -eq 1 ]; then
   echo "==> 6. the etcd member alone (healthy once a second member is up: the full runs wait for that)"
-  remote "cd $dir && $compose up -d --build --no-deps etcd-$region"
+  remote "cd $dir && $compose up -d $build --no-deps etcd-$region"
   remote "cd $dir && $compose ps etcd-$region"
   echo "==> region $region: $([ "$dry_run" -eq 1 ] && echo 'dry run complete, nothing was run' || echo 'etcd member started')"
   exit 0
 fi
 
 echo "==> 6. up, and wait until every container is healthy (at most ${timeout}s)"
-remote "cd $dir && $compose up -d --build --wait --wait-timeout $timeout"
+if [ "$compose_cli" = "docker compose" ]; then
+  remote "cd $dir && $compose up -d $build --wait --wait-timeout $timeout"
+else
+  # docker-compose 1.29 waits for the depends_on conditions itself, then the poll covers the rest (apps, proxy).
+  remote "cd $dir && timeout $timeout $compose up -d $build && sh deploy/compose/wait-healthy.sh $project $timeout"
+fi
 
 echo "==> 7. report"
 remote "cd $dir && $compose ps"

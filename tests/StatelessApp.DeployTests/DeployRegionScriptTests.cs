@@ -57,7 +57,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         var services = region == StackTopology.WitnessRegion ? 5 : 11;
         yield return $"deploy/compose/compose-env.sh -o $WORK/env --public-a {PublicA} --public-b {PublicB} --http-port 80 --secrets-dir /opt/stateless/secrets";
         yield return $"deploy/compose/site-secrets.sh --site {region} --tls {_tls} --env $WORK/env -o $WORK/secrets";
-        yield return $"{Ssh} {host} 'docker compose version >/dev/null && test \"$(docker info --format '\\''{{{{.Swarm.ControlAvailable}}}}'\\'')\" = true || {{ echo '\\''this host is not a Docker Swarm manager with docker compose: see docs/deploy.md'\\'' >&2; exit 1; }}'";
+        yield return $"{Ssh} {host} 'if docker compose version >/dev/null 2>&1; then echo '\\''docker compose'\\''; elif docker-compose version >/dev/null 2>&1; then echo docker-compose; else echo '\\''this host has neither docker compose nor docker-compose: see docs/deploy.md'\\'' >&2; exit 1; fi; test \"$(docker info --format '\\''{{{{.Swarm.ControlAvailable}}}}'\\'')\" = true || {{ echo '\\''this host is not a Docker Swarm manager: see docs/deploy.md'\\'' >&2; exit 1; }}'";
         yield return $"{Ssh} {host} 'test \"$(id -u)\" -eq 0 || sudo -n true || {{ echo '\\''the SSH user is neither root nor allowed passwordless sudo: see docs/deploy.md'\\'' >&2; exit 1; }}'";
         foreach (var site in Repository.Topology.Regions)
         {
@@ -71,7 +71,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         yield return $"scp -q -o BatchMode=yes -o ConnectTimeout=10 $WORK/bundle.tar.gz {host}:/tmp/stateless-bundle.tar.gz";
         yield return $"{Ssh} {host} 'mkdir -p /opt/stateless && tar -xzf /tmp/stateless-bundle.tar.gz -C /opt/stateless && rm -f /tmp/stateless-bundle.tar.gz'";
         yield return $"{Ssh} {host} 'umask 077 && cat > /opt/stateless/.env' < (env file: topology, no password)";
-        yield return $"{Ssh} {host} 'as_root=; test \"$(id -u)\" -eq 0 || as_root='\\''sudo -n'\\''; $as_root sh -c '\\''umask 077 && rm -rf /opt/stateless/secrets.new && mkdir -p /opt/stateless/secrets.new && tar -xzf - -C /opt/stateless/secrets.new && rm -rf /opt/stateless/secrets && mv /opt/stateless/secrets.new /opt/stateless/secrets && bash /opt/stateless/deploy/compose/site-secrets.sh --owners-only /opt/stateless/secrets --env /opt/stateless/.env'\\''' < (secrets of site {region}: {services} service folders, not shown)";
+        yield return $"{Ssh} {host} 'as_root=; test \"$(id -u)\" -eq 0 || as_root='\\''sudo -n'\\''; $as_root sh -c '\\''umask 077 && rm -rf /opt/stateless/secrets.new && mkdir -p /opt/stateless/secrets.new /opt/stateless/secrets && tar -xzf - -C /opt/stateless/secrets.new && for old in /opt/stateless/secrets/*/; do test -d \"$old\" || continue; test -d /opt/stateless/secrets.new/$(basename \"$old\") || rm -rf \"$old\"; done && for new in /opt/stateless/secrets.new/*/; do service=$(basename \"$new\"); mkdir -p /opt/stateless/secrets/$service && find /opt/stateless/secrets/$service -mindepth 1 -delete && cp -a \"$new.\" /opt/stateless/secrets/$service/ || exit 1; done && rm -rf /opt/stateless/secrets.new && bash /opt/stateless/deploy/compose/site-secrets.sh --owners-only /opt/stateless/secrets --env /opt/stateless/.env'\\''' < (secrets of site {region}: {services} service folders, not shown)";
         yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} up -d --build --wait --wait-timeout 600'";
         yield return $"{Ssh} {host} 'cd /opt/stateless && {compose} ps'";
         if (region != StackTopology.WitnessRegion)
@@ -170,6 +170,24 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         Assert.Contains($"region {region}: up and healthy", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>A host with only Debian's docker-compose 1.29 (no `up --wait`): `up -d`, then the health poll the bundle carries, both within --timeout.</summary>
+    [Fact]
+    public async Task On_a_host_with_docker_compose_1_29_the_run_polls_health_instead_of_up_wait()
+    {
+        var environment = _secrets.AsEnvironment();
+        environment["FAKE_COMPOSE"] = "docker-compose";
+
+        var result = await RunAsync([.. Arguments("b", "root@198.51.100.20"), "--timeout", "300", "--no-build"], environment);
+
+        Assert.True(result.Succeeded, result.ToString());
+        const string Compose = "docker-compose -p stateless-b --env-file .env -f deploy/compose/region-b.yml";
+        const string OnHost = "ssh -o BatchMode=yes -o ConnectTimeout=10 root@198.51.100.20 cd /opt/stateless && ";
+        Assert.Contains($"{OnHost}timeout 300 {Compose} up -d --no-build && sh deploy/compose/wait-healthy.sh stateless-b 300", _tools.Calls);
+        Assert.Contains($"{OnHost}{Compose} ps", _tools.Calls);
+        Assert.DoesNotContain(_tools.Calls, c => c.Contains("--wait", StringComparison.Ordinal) || c.Contains("docker compose -p", StringComparison.Ordinal));
+        Assert.Contains("compose on the host: docker-compose", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_failing_step_stops_the_run_and_is_named()
     {
@@ -236,7 +254,7 @@ public sealed partial class DeployRegionScriptTests : IDisposable, IAsyncLifetim
         var result = await RunAsync(["-h"]);
 
         Assert.True(result.Succeeded, result.ToString());
-        foreach (var option in new[] { "--region", "--host", "--public-a", "--public-b", "--tls", "--secrets", "--dir", "--tls-cert", "--tls-key", "--ca-bundle", "--timeout", "--etcd-only", "--dry-run" })
+        foreach (var option in new[] { "--region", "--host", "--public-a", "--public-b", "--tls", "--secrets", "--dir", "--tls-cert", "--tls-key", "--ca-bundle", "--timeout", "--no-build", "--etcd-only", "--dry-run" })
         {
             Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
         }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using StatelessApp.Stack;
@@ -98,16 +97,7 @@ public sealed class ComposeStackFixture : IAsyncLifetime
 
         // Step 1: every password of deploy/secrets.env.example, random, in a file only root reads.
         var passwords = Path.Combine(_work, "secrets.env");
-        var names = (await File.ReadAllLinesAsync(Path.Combine(Paths.RepositoryRoot, "deploy", "secrets.env.example")))
-            .Where(line => line.Length > 1 && char.IsAsciiLetterUpper(line[0]) && line.Contains('=', StringComparison.Ordinal))
-            .Select(line => line[..line.IndexOf('=', StringComparison.Ordinal)]);
-        await File.WriteAllTextAsync(passwords, "");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwords, UnixFileMode.UserRead | UnixFileMode.UserWrite); // before any password is in it
-        }
-
-        await File.AppendAllLinesAsync(passwords, names.Select(name => $"{name}={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}"));
+        await GeneratedPasswords.WriteAsync(Paths.RepositoryRoot, passwords);
 
         var env = Path.Combine(_work, "compose.env");
         var secrets = Path.Combine(_work, "secrets");

@@ -23,8 +23,10 @@ public sealed partial class Dockerfile
     /// <summary>Every Dockerfile of the repository: files named Dockerfile or *.Dockerfile.</summary>
     public static IReadOnlyList<string> AllPaths =>
     [
+        // The deployment's images; a test's own image (the three-host test's stand-in host) ships to nobody.
         .. RepositoryFiles.List(Repository.Root)
-            .Where(f => System.IO.Path.GetFileName(f) == "Dockerfile" || f.EndsWith(".Dockerfile", StringComparison.Ordinal)),
+            .Where(f => System.IO.Path.GetFileName(f) == "Dockerfile" || f.EndsWith(".Dockerfile", StringComparison.Ordinal))
+            .Where(f => !f.StartsWith("tests/", StringComparison.Ordinal)),
     ];
 
     public static Dockerfile Load(string relativePath)

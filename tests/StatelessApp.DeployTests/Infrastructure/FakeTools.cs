@@ -2,7 +2,8 @@ namespace StatelessApp.DeployTests.Infrastructure;
 
 /// <summary>
 /// Stand-ins for ssh, scp, curl and docker, first on PATH: each records its arguments (one line per call, in order)
-/// and what it read on stdin, then answers as told. A dry run must leave the log empty; a real run against them
+/// and what it read on stdin, then answers as told (ssh asked which compose a host has: `docker compose`, or
+/// $FAKE_COMPOSE). A dry run must leave the log empty; a real run against them
 /// shows exactly what would reach a host, without contacting one.
 /// </summary>
 public sealed class FakeTools : IDisposable
@@ -23,6 +24,8 @@ public sealed class FakeTools : IDisposable
                 cat > "{{Folder}}/stdin-$n"
                 if [ -n "${FAKE_FAIL_MATCH:-}" ] && [[ "$*" == *"$FAKE_FAIL_MATCH"* ]]; then exit 7; fi
                 if [ "{{tool}}" = curl ] && [ -n "${FAKE_CURL_BODY:-}" ]; then printf '%s' "$FAKE_CURL_BODY"; fi
+                # Asked which compose the host has: the v2 plugin, unless FAKE_COMPOSE says otherwise.
+                if [ "{{tool}}" = ssh ] && [[ "$*" == *"docker compose version"* ]]; then echo "${FAKE_COMPOSE:-docker compose}"; fi
                 exit 0
                 """);
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

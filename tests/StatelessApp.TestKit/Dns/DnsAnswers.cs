@@ -1,3 +1,4 @@
+using System.Net;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 
@@ -7,16 +8,20 @@ namespace StatelessApp.TestKit.Dns;
 public static class DnsAnswers
 {
     /// <summary>The app's name resolves to both regions' proxies, and to nothing else.</summary>
-    public static async Task AssertBothProxiesAsync(StackTopology topology)
+    public static Task AssertBothProxiesAsync(StackTopology topology)
     {
         ArgumentNullException.ThrowIfNull(topology);
-        var dns = topology.NodesOf(NodeKind.Dns).Single();
+        return AssertAnswersAsync(topology.NodesOf(NodeKind.Dns).Single(), topology.Domain, topology.NodesOf(NodeKind.Proxy).Select(p => p.Address));
+    }
 
-        var addresses = await DnsServer.ResolveAsync(dns, topology.Domain, CancellationToken.None);
+    /// <summary>The DNS server <paramref name="dns"/> answers <paramref name="name"/> with exactly <paramref name="expected"/>.</summary>
+    public static async Task AssertAnswersAsync(Node dns, string name, IEnumerable<IPAddress> expected)
+    {
+        var addresses = await DnsServer.ResolveAsync(dns, name, CancellationToken.None);
 
         Assert.NotNull(addresses);
         Assert.Equal(
-            topology.NodesOf(NodeKind.Proxy).Select(p => p.Address.ToString()).Order(StringComparer.Ordinal),
+            expected.Select(a => a.ToString()).Order(StringComparer.Ordinal),
             addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal));
     }
 }

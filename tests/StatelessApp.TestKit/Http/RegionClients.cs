@@ -17,11 +17,18 @@ public sealed class RegionClients : IDisposable
     private readonly Dictionary<string, HttpClient> _clients = [];
 
     public RegionClients(StackTopology topology, RemoteCertificateValidationCallback? serverValidator)
+        : this(topology.Domain, StackTopology.DataRegions.ToDictionary(r => r, r => ProxyEndpoint(topology, r), StringComparer.Ordinal), serverValidator)
     {
+    }
+
+    /// <summary>The proxies reached where the deployment publishes them (e.g. each region host's public address, port 443).</summary>
+    public RegionClients(string domain, IReadOnlyDictionary<string, IPEndPoint> proxies, RemoteCertificateValidationCallback? serverValidator)
+    {
+        ArgumentNullException.ThrowIfNull(proxies);
         var cookies = Cookies;
         foreach (var region in StackTopology.DataRegions)
         {
-            var proxy = topology.NodeOf(NodeKind.Proxy, region);
+            var proxy = proxies[region];
             var handler = new SocketsHttpHandler
             {
                 CookieContainer = cookies,
@@ -33,7 +40,7 @@ public sealed class RegionClients : IDisposable
                     var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                     try
                     {
-                        await socket.ConnectAsync(new IPEndPoint(proxy.Address, proxy.Port), cancellationToken);
+                        await socket.ConnectAsync(proxy, cancellationToken);
                         return new NetworkStream(socket, ownsSocket: true);
                     }
                     catch
@@ -45,10 +52,17 @@ public sealed class RegionClients : IDisposable
             };
             _clients[region] = new HttpClient(handler)
             {
-                BaseAddress = new Uri($"https://{topology.Domain}:{proxy.Port}/"),
+                BaseAddress = new Uri($"https://{domain}:{proxy.Port}/"),
                 Timeout = TimeSpan.FromSeconds(30),
             };
         }
+    }
+
+    private static IPEndPoint ProxyEndpoint(StackTopology topology, string region)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var proxy = topology.NodeOf(NodeKind.Proxy, region);
+        return new IPEndPoint(proxy.Address, proxy.Port);
     }
 
     /// <summary>The shopper's cookie jar (a test copies it to play someone who stole the cookies).</summary>

@@ -55,4 +55,22 @@ public static class CrossRegionJourneys
         var line = Assert.Single((await ReadJsonAsync(cart)).GetProperty("lines").EnumerateArray());
         Assert.Equal(productId, line.GetProperty("productId").GetInt32());
     }
+
+    /// <summary>An order placed through region B reads back, same total, through region A.</summary>
+    public static async Task OrderPlacedInBReadsBackInAAsync(RegionClients shopper)
+    {
+        ArgumentNullException.ThrowIfNull(shopper);
+        var productId = await FirstProductIdAsync(shopper.B);
+        using var added = await shopper.B.PostAsJsonAsync("api/cart/items", new { productId, quantity = 1 });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        using var placed = await shopper.B.PostAsJsonAsync("api/checkout", new { });
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        Assert.StartsWith("b/", ServedBy(placed), StringComparison.Ordinal);
+        var order = await ReadJsonAsync(placed);
+
+        using var readBack = await shopper.A.GetAsync($"api/orders/{order.GetProperty("id").GetGuid()}");
+        Assert.Equal(HttpStatusCode.OK, readBack.StatusCode);
+        Assert.StartsWith("a/", ServedBy(readBack), StringComparison.Ordinal);
+        Assert.Equal(order.GetProperty("total").GetDecimal(), (await ReadJsonAsync(readBack)).GetProperty("total").GetDecimal());
+    }
 }
