@@ -29,6 +29,8 @@ public sealed class ComposeStackFixture : IAsyncLifetime
     private readonly string _work = Directory.CreateTempSubdirectory("statelessapp-compose-tests-").FullName;
     private readonly List<string> _composeFiles = [];
     private DockerEngine? _engine;
+    private string _envFile = "";
+    private IReadOnlyList<string> _services = [];
 
     public ComposeStackFixture(IMessageSink diagnostics)
     {
@@ -43,11 +45,6 @@ public sealed class ComposeStackFixture : IAsyncLifetime
     public StackTopology Topology { get; }
 
     public string CaCertificateFile => Path.Combine(_work, "tls", "ca.crt");
-
-    /// <summary>How long the images took to build and the stack to become healthy (docs/deploy.md reports both).</summary>
-    public TimeSpan ImagesBuilt { get; private set; }
-
-    public TimeSpan StackHealthy { get; private set; }
 
     /// <summary>Where tests/run keeps this project's results: the containers' logs go there when a test fails.</summary>
     public string ResultsFolder => Path.Combine(Paths.RepositoryRoot, ".stack", "test-results", "StatelessApp.ComposeTests");
@@ -65,15 +62,14 @@ public sealed class ComposeStackFixture : IAsyncLifetime
 
             var watch = Stopwatch.StartNew();
             await ScriptAsync(TimeSpan.FromMinutes(25), "deploy/images/build-images.sh", ["--local-base"], "build-images.log");
-            ImagesBuilt = watch.Elapsed;
-            Report($"images built in {ImagesBuilt.TotalSeconds:0} s");
+            // docs/deploy.md reports both times.
+            Report($"images built in {watch.Elapsed.TotalSeconds:0} s");
 
             watch.Restart();
             await PrepareAsync();
             await ComposeAsync(TimeSpan.FromMinutes(10), "up", "-d");
             await WaitUntilHealthyAsync(TimeSpan.FromMinutes(5));
-            StackHealthy = watch.Elapsed;
-            Report($"every service healthy {StackHealthy.TotalSeconds:0} s after the first step of docs/deploy.md");
+            Report($"every service healthy {watch.Elapsed.TotalSeconds:0} s after the first step of docs/deploy.md");
         }
         catch
         {
@@ -123,15 +119,16 @@ public sealed class ComposeStackFixture : IAsyncLifetime
         var overrideFile = Path.Combine(_work, "tests.override.yml");
         await File.WriteAllTextAsync(overrideFile, overrides.ToString());
         _composeFiles.AddRange([Path.Combine(Paths.RepositoryRoot, "docker-compose.yml"), overrideFile]);
-        EnvFile = env;
+        _envFile = env;
+        // docker-compose 1.29 is a Python program: on a busy machine even `config` takes tens of seconds, so once.
+        _services = [.. (await ComposeAsync(TimeSpan.FromMinutes(5), "config", "--services"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
-
-    private string EnvFile { get; set; } = "";
 
     /// <summary>Runs docker-compose on this stack (project, env file, files); its output, or a failure naming the command.</summary>
     public async Task<string> ComposeAsync(TimeSpan timeout, params string[] arguments)
     {
-        var all = new List<string> { "-p", _project, "--env-file", EnvFile };
+        var all = new List<string> { "-p", _project, "--env-file", _envFile };
         foreach (var file in _composeFiles)
         {
             all.AddRange(["-f", file]);
@@ -140,8 +137,7 @@ public sealed class ComposeStackFixture : IAsyncLifetime
         all.AddRange(arguments);
         var result = await CommandRunner.RunAsync("docker-compose", all, timeout, workingDirectory: Paths.RepositoryRoot,
             logFile: Path.Combine(ResultsFolder, "compose.log"));
-        return result.Succeeded ? result.Output
-            : throw new InvalidOperationException($"docker-compose {string.Join(' ', arguments)} exited with {result.ExitCode}:{Environment.NewLine}{Tail(result.Output)}");
+        return result.OutputOrThrow($"docker-compose {string.Join(' ', arguments)}");
     }
 
     /// <summary>Every container of this stack: its service, state and health (running + healthy, or a job exited 0).</summary>
@@ -171,9 +167,6 @@ public sealed class ComposeStackFixture : IAsyncLifetime
     /// <summary>Waits until every service of the compose files has a container that is healthy or a job that succeeded.</summary>
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
-        // docker-compose 1.29 is a Python program: on a busy machine even `config` takes tens of seconds.
-        var services = (await ComposeAsync(TimeSpan.FromMinutes(5), "config", "--services"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         await Poll.UntilAsync("every service healthy (the jobs exited 0)", async _ =>
             {
                 var containers = await ContainersAsync();
@@ -183,7 +176,7 @@ public sealed class ComposeStackFixture : IAsyncLifetime
                     throw new InvalidOperationException($"the job {failedJob.Service} exited with {failedJob.ExitCode}");
                 }
 
-                return services.Where(s => !containers.Any(c => c.Service == s && c.IsDone)).Order(StringComparer.Ordinal).ToList();
+                return _services.Where(s => !containers.Any(c => c.Service == s && c.IsDone)).Order(StringComparer.Ordinal).ToList();
             },
             notDone => notDone.Count == 0, timeout, interval: TimeSpan.FromSeconds(1));
     }
@@ -191,7 +184,7 @@ public sealed class ComposeStackFixture : IAsyncLifetime
     /// <summary>Saves every container's log (docker-compose logs) under the results folder, for a failure's reader.</summary>
     public async Task SaveLogsAsync(string name)
     {
-        if (EnvFile.Length == 0)
+        if (_envFile.Length == 0)
         {
             return;
         }
@@ -209,12 +202,12 @@ public sealed class ComposeStackFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (EnvFile.Length > 0)
+        if (_envFile.Length > 0)
         {
             try
             {
                 await ComposeAsync(TimeSpan.FromMinutes(5), "down", "-v", "--remove-orphans");
-                EnvFile = "";
+                _envFile = "";
             }
             catch (InvalidOperationException e)
             {
@@ -239,13 +232,8 @@ public sealed class ComposeStackFixture : IAsyncLifetime
     {
         var result = await CommandRunner.RunAsync("bash", [Path.Combine(Paths.RepositoryRoot, script), .. arguments], timeout,
             environment, workingDirectory: Paths.RepositoryRoot, logFile: Path.Combine(ResultsFolder, logName));
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException($"{script} exited with {result.ExitCode}:{Environment.NewLine}{Tail(result.Output)}");
-        }
+        result.OutputOrThrow(script);
     }
-
-    private static string Tail(string output) => string.Join(Environment.NewLine, output.Split('\n').TakeLast(30));
 
     private void Report(string message) => _diagnostics.OnMessage(new DiagnosticMessage($"[compose tests] {message}"));
 }

@@ -59,8 +59,7 @@ public sealed class DockerEngine : IAsyncDisposable
     public static async Task<string> RunAsync(TimeSpan timeout, params string[] arguments)
     {
         var result = await CommandRunner.RunAsync("docker", arguments, timeout);
-        return result.Succeeded ? result.Output
-            : throw new InvalidOperationException($"docker {string.Join(' ', arguments)} exited with {result.ExitCode}:{Environment.NewLine}{result.Output}");
+        return result.OutputOrThrow($"docker {string.Join(' ', arguments)}");
     }
 
     /// <summary>SIGKILLs containers, as the loss of their host would.</summary>

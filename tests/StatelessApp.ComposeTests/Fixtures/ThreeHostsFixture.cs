@@ -298,9 +298,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
     {
         var result = await CommandRunner.RunAsync(command, arguments, timeout, SshEnvironment, standardInput, Paths.RepositoryRoot,
             Path.Combine(ResultsFolder, logName));
-        return result.Succeeded ? result.Output
-            : throw new InvalidOperationException($"{command} {string.Join(' ', arguments.Take(3))} exited with {result.ExitCode}:{Environment.NewLine}" +
-                string.Join(Environment.NewLine, result.Output.Split('\n').TakeLast(30)));
+        return result.OutputOrThrow($"{command} {string.Join(' ', arguments.Take(3))}");
     }
 
     private void Report(string message) => _diagnostics.OnMessage(new DiagnosticMessage($"[three hosts] {message}"));
