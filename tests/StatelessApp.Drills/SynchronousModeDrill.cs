@@ -40,7 +40,7 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
             // Npgsql cancels the statement at the command timeout; PostgreSQL then stops waiting for the standby and keeps
             // the commit locally, with a warning. A commit that returns at the timeout was blocked all along.
             var watch = Stopwatch.StartNew();
-            await using (var connection = new NpgsqlConnection(stack.AdminConnectionString(primary) + $";Command Timeout={BlockedLimit.TotalSeconds:0}"))
+            await using (var connection = new NpgsqlConnection(Superuser(primary, BlockedLimit)))
             {
                 await connection.OpenAsync();
                 await using var insert = new NpgsqlCommand("INSERT INTO drill_probe (node) VALUES ('sync-blocked')", connection);
@@ -78,7 +78,7 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
 
     private async Task<double> MedianCommitAsync(Node primary)
     {
-        await using var connection = new NpgsqlConnection(stack.AdminConnectionString(primary));
+        await using var connection = new NpgsqlConnection(Superuser(primary));
         await connection.OpenAsync();
         var timings = new List<double>(Commits);
         for (var i = 0; i < Commits; i++)
@@ -95,7 +95,7 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
 
     private async Task<(string Names, long Streaming)> SynchronousStateAsync(Node primary)
     {
-        await using var connection = new NpgsqlConnection(stack.AdminConnectionString(primary));
+        await using var connection = new NpgsqlConnection(Superuser(primary));
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand("SELECT current_setting('synchronous_standby_names'), (SELECT count(*) FROM pg_stat_replication)", connection);
         await using var reader = await query.ExecuteReaderAsync();
@@ -105,7 +105,7 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
 
     private async Task<long> CountAsync(Node node, string sql)
     {
-        await using var connection = new NpgsqlConnection(stack.AdminConnectionString(node));
+        await using var connection = new NpgsqlConnection(Superuser(node));
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand(sql, connection);
         return (long)(await query.ExecuteScalarAsync())!;
@@ -113,11 +113,21 @@ public sealed class SynchronousModeDrill(DrillStackFixture stack, ITestOutputHel
 
     private async Task<string?> SynchronousStandbyAsync(Node primary)
     {
-        await using var connection = new NpgsqlConnection(stack.AdminConnectionString(primary));
+        await using var connection = new NpgsqlConnection(Superuser(primary));
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand("SELECT application_name FROM pg_stat_replication WHERE sync_state = 'sync'", connection);
         return (string?)await query.ExecuteScalarAsync();
     }
+
+    /// <summary>
+    /// The superuser on <paramref name="node"/>, patiently: this drill measures, it does not probe (the fixture's 1 s
+    /// connect timeout is for probes), and the drill before it can leave the machine busy (a 1 s connect timed out in CI).
+    /// </summary>
+    private string Superuser(Node node, TimeSpan? commandTimeout = null) => new NpgsqlConnectionStringBuilder(stack.AdminConnectionString(node))
+    {
+        Timeout = 15,
+        CommandTimeout = (int)(commandTimeout ?? TimeSpan.FromSeconds(15)).TotalSeconds,
+    }.ConnectionString;
 
     /// <summary>Patroni's dynamic configuration (in etcd) through its REST API: every node applies it.</summary>
     private Task SetSynchronousModeAsync(Node anyNode, bool on) =>
