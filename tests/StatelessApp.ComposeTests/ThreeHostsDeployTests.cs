@@ -10,7 +10,8 @@ namespace StatelessApp.ComposeTests;
 /// <summary>
 /// docs/deploy.md's three-host deploy, done by its commands onto three Docker engines reached over SSH
 /// (<see cref="ThreeHostsFixture"/>), then docs step 7's checks: both regions healthy at their hosts' public
-/// addresses, the witness's DNS answering with both, one shopper's cart and order crossing between the regions.
+/// addresses (through nginx, the kind the one-host stack does not run), the witness's DNS answering with both, one
+/// shopper's cart and order crossing between the regions.
 /// </summary>
 [Collection(ThreeHostsGroup.Name)]
 public sealed class ThreeHostsDeployTests(ThreeHostsFixture hosts, ITestOutputHelper output) : IAsyncLifetime
@@ -28,6 +29,7 @@ public sealed class ThreeHostsDeployTests(ThreeHostsFixture hosts, ITestOutputHe
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.StartsWith($"{region}/", ServedBy(ready), StringComparison.Ordinal);
+        Assert.Contains(ready.Headers.Server, product => product.Product?.Name == ThreeHostsFixture.ProxyKind);
         _failed = false;
     }
 

@@ -23,6 +23,9 @@ namespace StatelessApp.ComposeTests.Fixtures;
 public sealed class ThreeHostsFixture : IAsyncLifetime
 {
     public const string Network = "statelessapp-hosts-net";
+
+    /// <summary>The proxies' kind on these hosts: the one-host stack runs the topology's (HAProxy), so both kinds run in containers.</summary>
+    public const string ProxyKind = "nginx";
     private const string HostImage = "statelessapp-hosts-engine";
     private const string Subnet = "10.164.0.0/24";
 
@@ -144,7 +147,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
         {
             var logs = await CommandRunner.RunAsync(Ssh, [$"root@{address}",
                 $"cd /opt/stateless 2>/dev/null && docker-compose -p stateless-{site} --env-file .env -f {SiteFiles[site]} logs --no-color --timestamps; tail -n 200 /var/log/dockerd.log"],
-                TimeSpan.FromMinutes(2), SshEnvironment);
+                TimeSpan.FromMinutes(2), ToolEnvironment);
             await File.WriteAllTextAsync(Path.Combine(ResultsFolder, $"three-hosts-{site}-{name}.log"), logs.Output);
         }
     }
@@ -210,7 +213,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
 
         await Task.WhenAll(Hosts.Values.Select(address => Poll.UntilAsync($"sshd and dockerd on {address}", async ct =>
             (await CommandRunner.RunAsync(Ssh, ["-o", "BatchMode=yes", "-o", "ConnectTimeout=5", $"root@{address}", "docker info --format '{{.ServerVersion}}'"],
-                TimeSpan.FromSeconds(20), SshEnvironment, cancellationToken: ct)).Succeeded, TimeSpan.FromMinutes(2), interval: TimeSpan.FromMilliseconds(500))));
+                TimeSpan.FromSeconds(20), ToolEnvironment, cancellationToken: ct)).Succeeded, TimeSpan.FromMinutes(2), interval: TimeSpan.FromMilliseconds(500))));
     }
 
     /// <summary>The images each site's compose file names (docker-compose config, with the env file deploy-region.sh writes).</summary>
@@ -250,7 +253,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
             ssh "root@$B_IP" docker swarm join --advertise-addr "$B_IP" --token "$TOKEN" "$W_IP:2377"
             ssh "root@$W_IP" docker node ls
             """;
-        var environment = new Dictionary<string, string>(SshEnvironment)
+        var environment = new Dictionary<string, string>(ToolEnvironment)
         {
             ["W_IP"] = Hosts["w"].ToString(),
             ["A_IP"] = Hosts["a"].ToString(),
@@ -278,9 +281,14 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
     /// <summary>The ssh wrapper by its path: a child's PATH does not decide which program .NET starts.</summary>
     private string Ssh => Path.Combine(_work, "bin", "ssh");
 
-    private Dictionary<string, string> SshEnvironment => new(StringComparer.Ordinal)
+    /// <summary>
+    /// What every command here runs with: the ssh wrappers first on PATH, and the proxy kind in the environment, which
+    /// deploy-region.sh's env file takes over the topology's (as compose-env.sh documents).
+    /// </summary>
+    private Dictionary<string, string> ToolEnvironment => new(StringComparer.Ordinal)
     {
         ["PATH"] = $"{Path.Combine(_work, "bin")}:{Environment.GetEnvironmentVariable("PATH")}",
+        ["STACK_PROXY_KIND"] = ProxyKind,
     };
 
     private async Task PhaseAsync(string name, Func<Task> phase)
@@ -296,7 +304,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
 
     private async Task<string> RunAsync(TimeSpan timeout, string command, IReadOnlyList<string> arguments, string logName, string? standardInput = null)
     {
-        var result = await CommandRunner.RunAsync(command, arguments, timeout, SshEnvironment, standardInput, Paths.RepositoryRoot,
+        var result = await CommandRunner.RunAsync(command, arguments, timeout, ToolEnvironment, standardInput, Paths.RepositoryRoot,
             Path.Combine(ResultsFolder, logName));
         return result.OutputOrThrow($"{command} {string.Join(' ', arguments.Take(3))}");
     }
