@@ -48,6 +48,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
     private readonly string _work = Directory.CreateTempSubdirectory("statelessapp-hosts-").FullName;
     private readonly List<string> _phases = [];
     private DockerEngine? _engine;
+    private IReadOnlyDictionary<string, string> _envValues = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public ThreeHostsFixture(IMessageSink diagnostics)
     {
@@ -231,12 +232,10 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
                 .Select(l => l["image: ".Length..].Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         }
 
-        EnvValues = File.ReadAllLines(env).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
-            .ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal);
+        // The env file is the topology's KEY=VALUE format (compose, bash and the controller read it alike).
+        _envValues = TopologyFile.Read(env);
         return images;
     }
-
-    private Dictionary<string, string> EnvValues { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// docs/deploy.md step 2 as written (root@ for deploy@), then the three overlay networks deploy-region.sh would create,
@@ -268,7 +267,7 @@ public sealed class ThreeHostsFixture : IAsyncLifetime
         foreach (var (name, key) in new[] { ("stateless-region-a", "A_NETWORK"), ("stateless-region-b", "B_NETWORK"), ("stateless-witness", "W_NETWORK") })
         {
             await RunAsync(TimeSpan.FromMinutes(1), Ssh, [$"root@{Hosts["w"]}",
-                $"docker network create --driver overlay --attachable --subnet {EnvValues[key]} --ip-range {EnvValues[key + "_DYNAMIC"]} {name}"], "three-hosts.log");
+                $"docker network create --driver overlay --attachable --subnet {_envValues[key]} --ip-range {_envValues[key + "_DYNAMIC"]} {name}"], "three-hosts.log");
         }
     }
 
