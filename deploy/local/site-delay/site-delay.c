@@ -13,6 +13,10 @@
  * the queues are unbound, and from then on the rules' --queue-bypass lets packets pass undelayed.
  */
 
+/* Before libnetfilter_queue.h, whose prototypes use struct timeval and u_int32_t without including them everywhere. */
+#include <sys/time.h>
+#include <sys/types.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
