@@ -35,6 +35,10 @@ postgres_bin() {
 }
 
 found() {  # program where
+  if [ "$2" = include ]; then
+    [ -f "/usr/include/$1" ]
+    return
+  fi
   if [ "$2" = pg ]; then
     local bin
     bin=$(postgres_bin)

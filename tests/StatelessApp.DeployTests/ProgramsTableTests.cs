@@ -28,7 +28,8 @@ public sealed partial class ProgramsTableTests
         Assert.Equal("iptables", rows["iptables"].Package);
         Assert.Equal("pg", rows["initdb"].Where);
         Assert.All(rows.Values, r => Assert.False(string.IsNullOrEmpty(r.StartedBy), $"{r.Program}: who starts it?"));
-        Assert.All(rows.Values, r => Assert.Contains(r.Where, (string[])["PATH", "pg"]));
+        Assert.All(rows.Values, r => Assert.Contains(r.Where, (string[])["PATH", "pg", "include"]));
+        Assert.Equal("include", rows["libnetfilter_queue/libnetfilter_queue.h"].Where);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed partial class StackTopology
 
     private StackTopology(IReadOnlyDictionary<string, string> values, string domain, string appTlsName, ProxyKind proxyKind, string redisMasterName,
         string patroniScope, string redisInitialPrimary, string postgresInitialLeader, EdgeLimits edgeLimits, IReadOnlyList<Region> regions,
-        TimeSpan metricsInterval, IReadOnlyList<Node> nodes)
+        SiteDistances distances, TimeSpan metricsInterval, IReadOnlyList<Node> nodes)
     {
         Values = values;
         Domain = domain;
@@ -36,6 +36,7 @@ public sealed partial class StackTopology
         PostgresInitialLeaderRegion = postgresInitialLeader;
         EdgeLimits = edgeLimits;
         Regions = regions;
+        Distances = distances;
         MetricsInterval = metricsInterval;
         Nodes = nodes;
     }
@@ -64,6 +65,9 @@ public sealed partial class StackTopology
     public EdgeLimits EdgeLimits { get; }
 
     public IReadOnlyList<Region> Regions { get; }
+
+    /// <summary>The round trip between each pair of sites (SITE_RTT_*).</summary>
+    public SiteDistances Distances { get; }
 
     /// <summary>How often Prometheus scrapes and evaluates its rules (METRICS_INTERVAL_SECONDS).</summary>
     public TimeSpan MetricsInterval { get; }
@@ -150,6 +154,11 @@ public sealed partial class StackTopology
             }
         }
 
+        var distances = new SiteDistances(
+            TimeSpan.FromMilliseconds(reader.Count("SITE_RTT_A_B", minimum: 0, maximum: SiteDistances.MaximumMilliseconds)),
+            TimeSpan.FromMilliseconds(reader.Count("SITE_RTT_A_W", minimum: 0, maximum: SiteDistances.MaximumMilliseconds)),
+            TimeSpan.FromMilliseconds(reader.Count("SITE_RTT_B_W", minimum: 0, maximum: SiteDistances.MaximumMilliseconds)));
+
         for (var i = 0; i < regions.Count; i++)
         {
             for (var j = i + 1; j < regions.Count; j++)
@@ -214,7 +223,7 @@ public sealed partial class StackTopology
             throw new TopologyException(reader.Errors);
         }
 
-        return new StackTopology(values, domain!, appTlsName!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, edgeLimits, regions,
+        return new StackTopology(values, domain!, appTlsName!, proxyKind, masterName!, scope!, redisPrimary!, postgresLeader!, edgeLimits, regions, distances,
             TimeSpan.FromSeconds(metricsInterval), [.. nodes.OrderBy(n => n.Kind).ThenBy(n => n.Region, StringComparer.Ordinal).ThenBy(n => n.Ordinal)])
         {
             RestoreAddress = restoreAddress!,
@@ -366,7 +375,7 @@ public sealed partial class StackTopology
             return port;
         }
 
-        public int Count(string key, int minimum)
+        public int Count(string key, int minimum, int maximum = int.MaxValue)
         {
             var value = Required(key);
             if (value is null)
@@ -377,6 +386,12 @@ public sealed partial class StackTopology
             if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < minimum)
             {
                 Error($"{key} '{value}' is not a whole number of at least {minimum.ToString(CultureInfo.InvariantCulture)}");
+                return 0;
+            }
+
+            if (count > maximum)
+            {
+                Error($"{key} '{value}' is more than {maximum.ToString(CultureInfo.InvariantCulture)}");
                 return 0;
             }
 

@@ -25,6 +25,6 @@ public static class ProgramsTable
         [
             "| program | Debian package | found in | started by |",
             "|---|---|---|---|",
-            .. rows.Select(r => $"| `{r.Program}` | {(r.Package == "-" ? "none" : r.Package)} | {(r.Where == "pg" ? "/usr/lib/postgresql/&lt;version&gt;/bin" : "PATH")} | {r.StartedBy} |"),
+            .. rows.Select(r => $"| `{r.Program}` | {(r.Package == "-" ? "none" : r.Package)} | {(r.Where switch { "pg" => "/usr/lib/postgresql/&lt;version&gt;/bin", "include" => "/usr/include (a C header)", _ => "PATH" })} | {r.StartedBy} |"),
         ]);
 }

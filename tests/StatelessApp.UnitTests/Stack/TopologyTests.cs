@@ -99,6 +99,27 @@ public class TopologyTests
     }
 
     [Fact]
+    public void The_distances_between_the_sites_are_read_and_checked()
+    {
+        var distances = StackTopology.Load(RepositoryTopology).Distances;
+        Assert.Equal(TimeSpan.FromMilliseconds(40), distances.RoundTrip("b", "a"));
+        Assert.Equal(TimeSpan.FromMilliseconds(30), distances.RoundTrip("a", "w"));
+        Assert.Equal(TimeSpan.FromMilliseconds(30), distances.RoundTrip("w", "b"));
+        Assert.Equal(TimeSpan.Zero, distances.RoundTrip("b", "b"));
+
+        var error = Invalid(values =>
+        {
+            values["SITE_RTT_A_B"] = "-5";
+            values["SITE_RTT_A_W"] = "10001";
+            values.Remove("SITE_RTT_B_W");
+        });
+
+        Assert.Contains(error.Errors, p => p.StartsWith("SITE_RTT_A_B '-5' is not a whole number", StringComparison.Ordinal));
+        Assert.Contains("SITE_RTT_A_W '10001' is more than 10000", error.Errors);
+        Assert.Contains("SITE_RTT_B_W is missing", error.Errors);
+    }
+
+    [Fact]
     public void A_move_past_the_last_octet_value_is_refused_naming_the_key()
     {
         var error = Assert.Throws<TopologyException>(() => StackTopology.LoadOnMovedRange(RepositoryTopology, secondOctetOffset: 254));

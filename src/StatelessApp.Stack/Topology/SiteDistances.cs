@@ -1,0 +1,22 @@
+namespace StatelessApp.Stack.Topology;
+
+/// <summary>
+/// The round trip between each pair of sites (SITE_RTT_A_B, SITE_RTT_A_W, SITE_RTT_B_W in deploy/topology.env, whole
+/// milliseconds): what deploy/local/site-delay gives every packet between two sites' processes, half of it each way
+/// (docs/latency.md, "How distance is made"). Within a site the round trip is zero.
+/// </summary>
+public sealed record SiteDistances(TimeSpan AToB, TimeSpan AToWitness, TimeSpan BToWitness)
+{
+    /// <summary>The largest round trip the topology accepts (the site-delay rules' limit too).</summary>
+    public const int MaximumMilliseconds = 10_000;
+
+    /// <summary>The round trip between two sites ("a", "b", "w"), in either order.</summary>
+    public TimeSpan RoundTrip(string first, string second) => string.CompareOrdinal(first, second) > 0 ? RoundTrip(second, first) : (first, second) switch
+    {
+        var (x, y) when x == y => TimeSpan.Zero,
+        ("a", "b") => AToB,
+        ("a", StackTopology.WitnessRegion) => AToWitness,
+        ("b", StackTopology.WitnessRegion) => BToWitness,
+        _ => throw new ArgumentException($"no site pair {first}-{second} (the sites are a, b and {StackTopology.WitnessRegion})", nameof(first)),
+    };
+}
