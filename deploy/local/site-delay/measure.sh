@@ -70,14 +70,28 @@ in_site() {
   # shellcheck disable=SC2016 # $$ and $1 are the inner shell's
   sh -c 'echo $$ >"$1"; shift; exec "$@"' in_site "$cgroup_root/$cgroup_top/$site/cgroup.procs" nsenter --net="$namespace" "$@"
 }
+# spawn_in_namespace / spawn_in_site: the same in the background, with the program's own pid in $spawned (a function
+# put in the background would run in a subshell, and a signal to that subshell would not reach the program).
+spawned=""
+spawn_in_namespace() {
+  nsenter --net="$namespace" "$@" &
+  spawned=$!
+}
+spawn_in_site() {
+  local site=$1
+  shift
+  # shellcheck disable=SC2016 # $$ and $1 are the inner shell's
+  sh -c 'echo $$ >"$1"; shift; exec "$@"' in_site "$cgroup_root/$cgroup_top/$site/cgroup.procs" nsenter --net="$namespace" "$@" &
+  spawned=$!
+}
 
 declare -A address=([a]=127.1.0.10 [b]=127.2.0.10 [w]=127.3.0.10)
 tcp_port=7000 udp_port=7001 push_port=7100
 for site in a b w; do
-  in_site "$site" "$probe" echo tcp "${address[$site]}" "$tcp_port" 600 &
-  pids+=($!)
-  in_site "$site" "$probe" echo udp "${address[$site]}" "$udp_port" 600 &
-  pids+=($!)
+  spawn_in_site "$site" "$probe" echo tcp "${address[$site]}" "$tcp_port" 600
+  pids+=("$spawned")
+  spawn_in_site "$site" "$probe" echo udp "${address[$site]}" "$udp_port" 600
+  pids+=("$spawned")
 done
 
 # configure none | configure RTT_AB RTT_AW RTT_BW: the rules and a delayer for these round trips (ms), or neither.
@@ -95,8 +109,8 @@ configure() {
   local queues
   read -r -a queues < <("$rules" queues "${round_trips[@]}")
   : >"$scratch/delay.out"
-  in_namespace "$delayer" "${queues[@]}" >"$scratch/delay.out" 2>"$scratch/delay.err" &
-  delay_pid=$!
+  spawn_in_namespace "$delayer" "${queues[@]}" >"$scratch/delay.out" 2>"$scratch/delay.err"
+  delay_pid=$spawned
   local tries=0
   until grep -q '^site-delay: ready' "$scratch/delay.out"; do
     kill -0 "$delay_pid" 2>/dev/null || fail "site-delay did not start: $(cat "$scratch/delay.err")"
@@ -126,8 +140,8 @@ ping() {
 # stream FROM TO RATE COUNT: a server in FROM pushes COUNT messages at RATE a second to a client of TO that connected
 # to it (as a standby connects to its primary); the one-way delays' statistics line.
 stream() {
-  in_site "$1" "$probe" push "${address[$1]}" "$push_port" "$3" "$4" &
-  local pusher=$!
+  spawn_in_site "$1" "$probe" push "${address[$1]}" "$push_port" "$3" "$4"
+  local pusher=$spawned
   in_site "$2" "$probe" receive "${address[$1]}" "$push_port"
   wait "$pusher"
 }
@@ -135,8 +149,8 @@ stream() {
 # killed_midway: writes to $scratch/killed.out the statistics line of 400 echoes a → b at 200 a second (2 s), during
 # which the delayer is killed (SIGKILL) after 0.5 s: what a crash of the delayer does to the connections through it.
 killed_midway() {
-  in_site a "$probe" ping tcp "${address[b]}" "$tcp_port" 200 400 >"$scratch/killed.out" &
-  local pinger=$!
+  spawn_in_site a "$probe" ping tcp "${address[b]}" "$tcp_port" 200 400 >"$scratch/killed.out"
+  local pinger=$spawned
   sleep 0.5
   kill -KILL "$delay_pid"
   wait "$delay_pid" 2>/dev/null || true
