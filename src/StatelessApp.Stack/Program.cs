@@ -34,7 +34,7 @@ try
     switch (command.Verb)
     {
         case "up":
-            await controller.UpAsync(new UpOptions { Fresh = command.Fresh, Observability = command.Observability }, interrupted.Token);
+            await controller.UpAsync(new UpOptions { Fresh = command.Fresh, Observability = command.Observability, Distance = command.Distance }, interrupted.Token);
             return 0;
         case "down":
             await controller.DownAsync();
@@ -42,6 +42,7 @@ try
         case "status":
             var rows = await controller.StatusAsync(interrupted.Token);
             Console.WriteLine(StatusTable.Format(rows));
+            Console.WriteLine($"Distance:           {controller.DistanceSummary()}");
             return 0;
         case "kill":
             return controller.Kill(command.Target!).Count > 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using StatelessApp.Stack.Distance;
 using StatelessApp.Stack.Operations;
 using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Servers;
@@ -30,10 +31,15 @@ public sealed class StackController : IDisposable
         {
             Tls = tls,
             Observability = StackState.Read(paths.StateFile).Observability,
+            Cgroups = SiteCgroups.For(paths, topology),
         };
+        SiteDelay = Context.Cgroups is { } cgroups ? new SiteDelay(paths, topology, cgroups, _supervisor) : null;
         Releases = new AppReleases(paths, Context.Tools.Dotnet);
         Context.Release = Releases.Find(StackState.Read(paths.StateFile).CurrentRelease);
     }
+
+    /// <summary>The delay between the sites (null when the controller is not root and cannot place processes in cgroups).</summary>
+    public SiteDelay? SiteDelay { get; }
 
     /// <summary>The app's published releases; <see cref="StackContext.Release"/> is the current one.</summary>
     public AppReleases Releases { get; }
@@ -102,6 +108,7 @@ public sealed class StackController : IDisposable
         (state with { Observability = options.Observability }).Write(Paths.StateFile);
         await StopNodesThisRunLeavesOutAsync();
         EnsurePortsFree();
+        await ApplyDistanceAsync(options.Distance, progress, cancellationToken);
         var build = StartAppBuild(options.BuildApp, cancellationToken);
         var plan = StartPlan.For(Topology, FirstPostgres(state), Context.ProxyKind, Path.GetRelativePath(Paths.RepositoryRoot, Paths.Releases), options.Observability);
         foreach (var step in plan)
@@ -111,6 +118,49 @@ public sealed class StackController : IDisposable
 
         progress.Line("stack is up");
         PrintHowToReach();
+    }
+
+    /// <summary>
+    /// The sites' cgroups, and the topology's distance between them unless <paramref name="on"/> is false. Before any
+    /// node starts: a connection keeps the delay of its first packet, so servers started earlier stay at their old distance.
+    /// </summary>
+    private async Task ApplyDistanceAsync(bool on, ProgressReporter progress, CancellationToken cancellationToken)
+    {
+        if (Context.Cgroups is null || SiteDelay is null)
+        {
+            progress.Line(on && !Topology.Distances.IsZero
+                ? "distance: off (placing processes in the sites' cgroups and delaying packets needs root; the sites are 0 ms apart)"
+                : "distance: off");
+            return;
+        }
+
+        Context.Cgroups.Create();
+        if (on)
+        {
+            await SiteDelay.ApplyAsync(cancellationToken);
+        }
+        else
+        {
+            await SiteDelay.RemoveAsync(cancellationToken);
+        }
+
+        progress.Line("distance: " + DistanceSummary());
+    }
+
+    /// <summary>What `status` and `up` say about the distance between the sites now.</summary>
+    public string DistanceSummary()
+    {
+        if (SiteDelay is null)
+        {
+            return "off (not root: no site cgroups)";
+        }
+
+        var d = Topology.Distances;
+        var pairs = string.Create(CultureInfo.InvariantCulture,
+            $"a-b {d.AToB.TotalMilliseconds:0} ms, a-w {d.AToWitness.TotalMilliseconds:0} ms, b-w {d.BToWitness.TotalMilliseconds:0} ms round trip");
+        return SiteDelay.IsRunning
+            ? $"{pairs} (site-delay pid {_supervisor.RunningPid(SiteDelay.ProcessName)}, rules tag {Context.Cgroups!.Tag})"
+            : d.IsZero ? "none (the topology's round trips are 0)" : $"off (`up --no-distance`, or the delayer stopped; the topology says {pairs})";
     }
 
     private async Task WipeAsync()
@@ -277,6 +327,12 @@ public sealed class StackController : IDisposable
             }
         }
 
+        if (SiteDelay is not null)
+        {
+            await SiteDelay.RemoveAsync(CancellationToken.None);
+            Context.Cgroups!.RemoveEmpty();
+        }
+
         if (!quiet)
         {
             var kept = Path.GetRelativePath(Paths.RepositoryRoot, Paths.Data)
@@ -380,7 +436,7 @@ public sealed class StackController : IDisposable
         {
             var server = ServerOf(node);
             server.Prepare(node, Context);
-            _supervisor.Start(node.Name, server.Launch(node, Context));
+            _supervisor.Start(node.Name, Context.InSite(node, server.Launch(node, Context)));
         }
     }
 

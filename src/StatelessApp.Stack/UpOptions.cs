@@ -11,4 +11,7 @@ public sealed record UpOptions
 
     /// <summary>Start Prometheus and the exporters (false: `up --no-observability`, for stacks that do not need them).</summary>
     public bool Observability { get; init; } = true;
+
+    /// <summary>Delay the packets between sites by the topology's round trips (false: `up --no-distance`, the sites 0 ms apart).</summary>
+    public bool Distance { get; init; } = true;
 }

@@ -189,7 +189,7 @@ if [ "$mode" = check ]; then
   configure none
   echo "$delay_stats"
   left=$(in_namespace iptables -w -t mangle -S)
-  if [[ $left == *STATELESSAPP_DELAY* ]]; then problems+=("remove left rules behind: $left"); fi
+  if [[ $left == *SITEDELAY_* ]]; then problems+=("remove left rules behind: $left"); fi
   if [[ $left != *"-A OUTPUT -d 127.9.9.9/32 -j ACCEPT"* ]]; then problems+=("remove took a rule that was not its own: $left"); fi
   if [ ${#problems[@]} -gt 0 ]; then
     printf '%s: %s\n' "$script" "${problems[@]}" >&2
@@ -220,7 +220,7 @@ row() {
 # hold_in output|prerouting: moves the jump to the holding chain; OUTPUT only for the comparison below (the rules
 # script holds in PREROUTING, docs/latency.md says why).
 hold_in() {
-  local chain=STATELESSAPP_DELAY_QUEUE
+  local chain=SITEDELAY_QUEUE_local
   if [ "$1" = output ]; then
     in_namespace iptables -w -t mangle -D PREROUTING -j "$chain"
     in_namespace iptables -w -t mangle -A OUTPUT -j "$chain"

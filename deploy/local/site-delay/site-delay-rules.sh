@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The iptables rules that put distance between the sites of the local stack (docs/latency.md, "How distance is made"),
 # in two chains of their own in the mangle table, so that removing them removes exactly these rules:
-#   STATELESSAPP_DELAY_MARK  (jumped to from OUTPUT): the first packet of a connection that a process of one site's
+#   SITEDELAY_MARK_<tag>  (jumped to from OUTPUT): the first packet of a connection that a process of one site's
 #       cgroup sends to another site's network marks the connection (CONNMARK) with that pair's delay class. The sender's
 #       site comes from its cgroup because on loopback the kernel picks 127.0.0.1 as the source of every connection;
 #       the server's site is the connection's original destination.
-#   STATELESSAPP_DELAY_QUEUE (jumped to from PREROUTING): every packet of a marked connection, in both directions, goes
-#       to its class's NFQUEUE queue, where site-delay holds it for half the pair's round trip. PREROUTING comes after
+#   SITEDELAY_QUEUE_<tag> (jumped to from PREROUTING): every packet of a marked connection to one of these sites, in
+#       both directions, goes to its class's NFQUEUE queue, where site-delay holds it for half the pair's round trip. PREROUTING comes after
 #       loopback's transmit has detached the packet from its socket: a held packet does not count as the sender's
 #       unsent data, which would make TCP hold back (autocork, small queues) what follows it.
 # Connections within a site, and those of processes in no site's cgroup (clients, tools), are neither marked nor held.
@@ -29,6 +29,8 @@ Options (add, queues):
   --rtt SITE-SITE=MS    the round trip between two sites in milliseconds (default: SITE_RTT_A_B, SITE_RTT_A_W,
                         SITE_RTT_B_W of the topology, or of the environment)
   --queue-base N        the first NFQUEUE queue number (default 4000); one queue per distinct round trip
+  --tag TAG             names this stack's chains (SITEDELAY_MARK_TAG, SITEDELAY_QUEUE_TAG; 1-8 letters or digits,
+                        default "local"), so that stacks on other addresses keep rules of their own
   --topology FILE       the topology file (default: deploy/topology.env); its A_NETWORK, B_NETWORK, W_NETWORK and
                         SITE_RTT_* are read, a variable of the environment overrides a key of the file
   -h, --help            this text
@@ -40,7 +42,6 @@ script=local/site-delay/site-delay-rules.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../lib/script-common.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 
-readonly mark_chain=STATELESSAPP_DELAY_MARK queue_chain=STATELESSAPP_DELAY_QUEUE
 # The connection mark's bits this uses: the delay class (1, 2, …) shifted into the third byte, clear of other users.
 readonly mark_mask=0xff0000 mark_shift=16
 readonly sites=(a b w)
@@ -55,10 +56,10 @@ case "$command" in
 esac
 
 declare -A cgroup=() rtt=()
-queue_base=4000 topology="$root/deploy/topology.env"
+queue_base=4000 tag=local topology="$root/deploy/topology.env"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --cgroup | --rtt | --queue-base | --topology)
+    --cgroup | --rtt | --queue-base | --tag | --topology)
       if [ $# -lt 2 ] || [ -z "$2" ]; then refuse "$1 needs a value"; fi
       case "$1" in
         --cgroup)
@@ -73,6 +74,7 @@ while [ $# -gt 0 ]; do
           rtt[$pair]=${BASH_REMATCH[3]}
           ;;
         --queue-base) queue_base=$2 ;;
+        --tag) tag=$2 ;;
         --topology) topology=$2 ;;
       esac
       shift 2
@@ -84,6 +86,10 @@ done
 if ! [[ $queue_base =~ ^[0-9]+$ ]] || [ "$queue_base" -gt 65500 ]; then
   refuse "--queue-base '$queue_base' must be a number up to 65500"
 fi
+
+[[ $tag =~ ^[A-Za-z0-9]{1,8}$ ]] || refuse "--tag '$tag' must be 1-8 letters or digits"
+# iptables allows 28 characters in a chain's name.
+readonly mark_chain=SITEDELAY_MARK_$tag queue_chain=SITEDELAY_QUEUE_$tag
 
 ipt() { iptables -w -t mangle "$@"; }
 
@@ -167,9 +173,12 @@ for from in "${sites[@]}"; do
     rules+=("-A $mark_chain -m conntrack --ctstate NEW -m cgroup --path ${cgroup[$from]} -d ${network[$to]} -j CONNMARK --set-xmark $mark/$mark_mask")
   done
 done
+# The mark's class alone would also catch another stack's connections: only those to this stack's sites are queued here.
 for i in "${!one_way[@]}"; do
   mark=$(printf '0x%x' $(((i + 1) << mark_shift)))
-  rules+=("-A $queue_chain -m connmark --mark $mark/$mark_mask -j NFQUEUE --queue-num $((queue_base + i)) --queue-bypass")
+  for site in "${sites[@]}"; do
+    rules+=("-A $queue_chain -m connmark --mark $mark/$mark_mask -m conntrack --ctorigdst ${network[$site]} -j NFQUEUE --queue-num $((queue_base + i)) --queue-bypass")
+  done
 done
 ipt -C OUTPUT -j "$mark_chain" 2>/dev/null || rules+=("-I OUTPUT 1 -j $mark_chain")
 ipt -C PREROUTING -j "$queue_chain" 2>/dev/null || rules+=("-I PREROUTING 1 -j $queue_chain")

@@ -12,6 +12,9 @@ public sealed record Command(string Verb)
     /// <summary>up: start Prometheus and the exporters (off with --no-observability).</summary>
     public bool Observability { get; init; } = true;
 
+    /// <summary>up: the topology's round trips between the sites (off with --no-distance: 0 ms apart).</summary>
+    public bool Distance { get; init; } = true;
+
     /// <summary>Node or region for kill/start/logs/rebuild; what rotate rotates.</summary>
     public string? Target { get; init; }
 
@@ -38,9 +41,10 @@ public sealed record Command(string Verb)
 
     public const string Usage = """
         usage: ./stack <command>
-          up [--fresh] [--proxy haproxy|nginx] [--no-observability]
+          up [--fresh] [--proxy haproxy|nginx] [--no-observability] [--no-distance]
                                                  build the app, start the two-region stack, wait until healthy
-                                                 (--no-observability: without Prometheus and the exporters)
+                                                 (--no-observability: without Prometheus and the exporters;
+                                                 --no-distance: the sites 0 ms apart, not SITE_RTT_* of the topology)
           status                                 every process: address, role (which Redis/PostgreSQL is primary), health, pid
           down                                   stop everything (data is kept; `up --fresh` wipes it)
           logs [-f] [NAME]                       tail one node's log (or the last lines of every log)
@@ -137,6 +141,9 @@ public sealed record Command(string Verb)
                     break;
                 case "--no-observability":
                     command = command with { Observability = false };
+                    break;
+                case "--no-distance":
+                    command = command with { Distance = false };
                     break;
                 case "--proxy":
                     throw new UsageException("--proxy needs a value: haproxy or nginx");

@@ -69,7 +69,7 @@ public sealed class AppRollout(StackController stack, TextWriter output)
         var spec = AppServer.LaunchFrom(instance, stack.Context, start.Release.Assembly);
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
         AppServer.AddSettings(environment, start.Settings);
-        _supervisor.Start(instance.Name, spec with { Environment = environment });
+        _supervisor.Start(instance.Name, stack.Context.InSite(instance, spec with { Environment = environment }));
         await stack.WaitUntilAsync($"{instance.Name} ready on {start.Release.Version} and back in every proxy", [instance],
             ct => NotBackAsync(instance, start.Release, ct), cancellationToken);
         return new InstanceRoll(instance, outOfProxies, stopped, watch.Elapsed - stopped, watch.Elapsed);

@@ -16,4 +16,7 @@ public sealed record LaunchSpec(string FileName, IReadOnlyList<string> Arguments
     /// <summary>The file-creation mask (octal, e.g. "077"); null keeps the controller's. PostgreSQL refuses a data folder
     /// that others can read, and pg_basebackup creates it with the mask it inherits.</summary>
     public string? Umask { get; init; }
+
+    /// <summary>The cgroup v2 folder the server runs in, placed there before it runs (its site's: <see cref="Distance.SiteCgroups"/>); null keeps the controller's.</summary>
+    public string? Cgroup { get; init; }
 }

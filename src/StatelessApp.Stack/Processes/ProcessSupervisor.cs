@@ -23,7 +23,7 @@ public sealed class ProcessSupervisor(StackPaths paths)
             return pidFile.Pid;
         }
 
-        File.Delete(paths.PidOf(name));
+        ForgetPid(name);
         return null;
     }
 
@@ -40,8 +40,16 @@ public sealed class ProcessSupervisor(StackPaths paths)
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         start.ArgumentList.Add("/bin/sh");
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add((spec.Umask is { } mask ? $"umask {mask}; " : "") + "exec \"$@\" >>\"$0\" 2>&1 </dev/null");
+        // The cgroup is joined before exec, so the server and all it forks open every socket inside it.
+        start.ArgumentList.Add((spec.Umask is { } mask ? $"umask {mask}; " : "")
+            + (spec.Cgroup is null ? "" : "echo $$ >\"$1\"; shift; ")
+            + "exec \"$@\" >>\"$0\" 2>&1 </dev/null");
         start.ArgumentList.Add(log);
+        if (spec.Cgroup is { } cgroup)
+        {
+            start.ArgumentList.Add(Path.Combine(cgroup, "cgroup.procs"));
+        }
+
         if (spec.RunAsUser is { } user && Environment.UserName == "root")
         {
             foreach (var argument in new[] { "setpriv", $"--reuid={user}", $"--regid={user}", "--init-groups" })
@@ -84,7 +92,7 @@ public sealed class ProcessSupervisor(StackPaths paths)
             Signals.Send(companion, Signals.Kill);
         }
 
-        File.Delete(paths.PidOf(name));
+        ForgetPid(name);
         // SIGKILL is not instant: until the kernel has torn a process down it holds its ports, and a start right after
         // (a drill or test restarting the node) would find them taken.
         WaitUntilGone(pid is { } killed ? [killed, .. companions] : companions, KillSettleLimit);
@@ -129,7 +137,16 @@ public sealed class ProcessSupervisor(StackPaths paths)
             }
         }
 
-        File.Delete(paths.PidOf(name));
+        ForgetPid(name);
         return true;
+    }
+
+    /// <summary>Removes the server's pid file (none yet, not even its folder, on a stack that never started).</summary>
+    private void ForgetPid(string name)
+    {
+        if (File.Exists(paths.PidOf(name)))
+        {
+            File.Delete(paths.PidOf(name));
+        }
     }
 }

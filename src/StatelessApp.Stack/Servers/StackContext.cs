@@ -1,4 +1,6 @@
 using System.Net.Security;
+using StatelessApp.Stack.Distance;
+using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Security;
 using StatelessApp.Stack.Topology;
 
@@ -35,6 +37,13 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     /// <summary>Prometheus and the exporters run (the last `up`'s choice; `up --no-observability` turns it off).</summary>
     public bool Observability { get; set; } = true;
+
+    /// <summary>The sites' cgroups every node's processes run in (null when the controller is not root: no distance, no partition drill).</summary>
+    public SiteCgroups? Cgroups { get; init; }
+
+    /// <summary><paramref name="spec"/> placed in <paramref name="node"/>'s site cgroup, where there are cgroups.</summary>
+    public LaunchSpec InSite(Node node, LaunchSpec spec) =>
+        Cgroups is null ? spec : spec with { Cgroup = Cgroups.FolderOf(node.Region) };
 
     /// <summary>Whether this run starts, probes and waits for <paramref name="node"/> (<see cref="NodeSelection"/>).</summary>
     public bool Runs(Node node) => NodeSelection.Runs(node, ProxyKind, Observability);

@@ -10,6 +10,9 @@ public sealed record SiteDistances(TimeSpan AToB, TimeSpan AToWitness, TimeSpan 
     /// <summary>The largest round trip the topology accepts (the site-delay rules' limit too).</summary>
     public const int MaximumMilliseconds = 10_000;
 
+    /// <summary>Every round trip zero: the sites are as close as the machine makes them, and nothing is delayed.</summary>
+    public bool IsZero => AToB == TimeSpan.Zero && AToWitness == TimeSpan.Zero && BToWitness == TimeSpan.Zero;
+
     /// <summary>The round trip between two sites ("a", "b", "w"), in either order.</summary>
     public TimeSpan RoundTrip(string first, string second) => string.CompareOrdinal(first, second) > 0 ? RoundTrip(second, first) : (first, second) switch
     {
