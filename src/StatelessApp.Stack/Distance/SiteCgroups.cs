@@ -34,7 +34,7 @@ public sealed class SiteCgroups
         !HostTools.IsRoot || !HasV2Hierarchy() ? null : new SiteCgroups(CgroupV2Root.Find(), TagOf(paths.StateRoot), [.. topology.Regions.Select(r => r.Name)]);
 
     public static string TagOf(string stateRoot) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateRoot))))[..8];
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateRoot)))))[..8];
 
     /// <summary>The site's cgroup relative to the v2 root, as iptables' <c>-m cgroup --path</c> names it.</summary>
     public string PathOf(string site) => $"statelessapp-{Tag}/{site}";

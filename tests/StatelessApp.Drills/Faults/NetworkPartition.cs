@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using StatelessApp.Drills.Fixtures;
-using StatelessApp.Stack.Processes;
+using StatelessApp.Stack.Distance;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Drills.Faults;
@@ -12,54 +12,37 @@ namespace StatelessApp.Drills.Faults;
 /// </summary>
 /// <remarks>
 /// On loopback every outgoing connection leaves from 127.0.0.1, whatever address its server listens on, so a rule on
-/// source addresses cannot tell region A's traffic from the witness's or the clients'. Instead each region's processes
-/// (every process of each node's session, including PostgreSQL's postmaster and its backends) move into a cgroup v2 of
-/// their own, and iptables drops what a process of one region's cgroup sends to the other region's network
-/// (<c>-m cgroup --path</c>). A socket keeps the cgroup it was created in, so the connections already open between the
-/// regions are destroyed (<c>ss -K</c>) to make the cut take effect at once. The witness and the drill's clients stay
-/// in the root cgroup and reach both regions throughout. The v2 hierarchy is at /sys/fs/cgroup on a pure v2 host and at
-/// /sys/fs/cgroup/unified on a hybrid one (<see cref="CgroupV2Root"/>); <c>--path</c> is relative to its root either way.
-/// The two cgroups are leaves with no controller enabled, so v2's "no internal processes" rule does not refuse the moves.
+/// source addresses cannot tell region A's traffic from the witness's or the clients'. The stack starts every process
+/// of a region's nodes in the region's cgroup (<see cref="SiteCgroups"/>, as the site delay needs), so iptables drops
+/// what a process of one region's cgroup sends to the other region's network (<c>-m cgroup --path</c>). A socket keeps
+/// the cgroup it was created in and conntrack lets an established connection's packets through an OUTPUT rule only if
+/// they match it, so the connections already open between the regions are destroyed (<c>ss -K</c>) to make the cut take
+/// effect at once. The witness and the drill's clients reach both regions throughout.
 /// </remarks>
 public sealed class NetworkPartition : IAsyncDisposable
 {
     private const string Chain = "STATELESSAPP_DRILL";
-    private readonly string _cgroupRoot;
-    private readonly Dictionary<string, string> _groups;
 
-    private NetworkPartition(string cgroupRoot, Dictionary<string, string> groups)
+    private NetworkPartition()
     {
-        _cgroupRoot = cgroupRoot;
-        _groups = groups;
     }
 
     public static async Task<NetworkPartition> CutAsync(DrillStackFixture stack, string first, string second)
     {
-        var tag = "statelessapp-drill-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        var groups = new Dictionary<string, string> { [first] = $"{tag}-{first}", [second] = $"{tag}-{second}" };
-        var cgroupRoot = CgroupV2Root.Find();
-        var partition = new NetworkPartition(cgroupRoot, groups);
+        var cgroups = stack.Controller.Context.Cgroups
+            ?? throw new InvalidOperationException("the partition drill needs the sites' cgroups, which the stack makes only when run as root");
+        var partition = new NetworkPartition();
         try
         {
-            var members = new Dictionary<string, HashSet<int>>();
-            foreach (var (region, group) in groups)
-            {
-                Directory.CreateDirectory(Path.Combine(cgroupRoot, group));
-                members[region] = ProcessesOf(stack, region);
-                foreach (var pid in members[region])
-                {
-                    TryMove(pid, Path.Combine(cgroupRoot, group));
-                }
-            }
-
             await RunCheckedAsync("iptables", "-w", "-N", Chain);
             await RunCheckedAsync("iptables", "-w", "-I", "OUTPUT", "-j", Chain);
             foreach (var (from, to) in new[] { (first, second), (second, first) })
             {
                 var network = stack.Topology.Regions.Single(r => r.Name == to).Network.ToString();
-                await RunCheckedAsync("iptables", "-w", "-A", Chain, "-m", "cgroup", "--path", groups[from], "-d", network, "-j", "DROP");
+                await RunCheckedAsync("iptables", "-w", "-A", Chain, "-m", "cgroup", "--path", cgroups.PathOf(from), "-d", network, "-j", "DROP");
             }
 
+            var members = new[] { first, second }.ToDictionary(region => region, region => cgroups.ProcessesIn(region).ToHashSet());
             await DestroyConnectionsBetweenAsync(stack, members, first, second);
             return partition;
         }
@@ -70,63 +53,12 @@ public sealed class NetworkPartition : IAsyncDisposable
         }
     }
 
-    /// <summary>Heals: removes the rules, moves every process back to the root cgroup, removes the cgroups.</summary>
+    /// <summary>Heals: removes the rules (the processes stay in their sites' cgroups, where the stack put them).</summary>
     public async ValueTask DisposeAsync()
     {
         await RunAsync("iptables", "-w", "-D", "OUTPUT", "-j", Chain);
         await RunAsync("iptables", "-w", "-F", Chain);
         await RunAsync("iptables", "-w", "-X", Chain);
-        foreach (var group in _groups.Values)
-        {
-            var folder = Path.Combine(_cgroupRoot, group);
-            if (!Directory.Exists(folder))
-            {
-                continue;
-            }
-
-            foreach (var line in File.ReadAllLines(Path.Combine(folder, "cgroup.procs")))
-            {
-                TryMove(int.Parse(line, CultureInfo.InvariantCulture), _cgroupRoot);
-            }
-
-            try
-            {
-                Directory.Delete(folder);
-            }
-            catch (IOException)
-            {
-                // A process that just forked into it; the kernel refuses until it is empty. Harmless: no rule names it any more.
-            }
-        }
-    }
-
-    /// <summary>Every process of the region's nodes: the node's session (setsid) and its companions' sessions.</summary>
-    private static HashSet<int> ProcessesOf(DrillStackFixture stack, string region)
-    {
-        var sessions = new HashSet<int>();
-        foreach (var node in stack.Topology.NodesIn(region))
-        {
-            if (ReadPid(stack.Controller.Paths.PidOf(node.Name)) is { } pid)
-            {
-                sessions.Add(pid);
-            }
-
-            foreach (var companion in stack.Controller.ServerOf(node).Companions(node, stack.Controller.Context))
-            {
-                sessions.Add(SessionOf(companion) ?? companion);
-            }
-        }
-
-        var members = new HashSet<int>();
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && SessionOf(pid) is { } session && sessions.Contains(session))
-            {
-                members.Add(pid);
-            }
-        }
-
-        return members;
     }
 
     private static async Task DestroyConnectionsBetweenAsync(DrillStackFixture stack, Dictionary<string, HashSet<int>> members, string first, string second)
@@ -168,36 +100,6 @@ public sealed class NetworkPartition : IAsyncDisposable
         }
 
         return pids;
-    }
-
-    private static int? ReadPid(string file) =>
-        File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-
-    /// <summary>Field 6 of /proc/PID/stat (after the parenthesised command name, which may contain spaces).</summary>
-    private static int? SessionOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[3], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static void TryMove(int pid, string cgroup)
-    {
-        try
-        {
-            File.WriteAllText(Path.Combine(cgroup, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
-        }
-        catch (IOException)
-        {
-            // The process ended meanwhile.
-        }
     }
 
     /// <summary>A cut that did not happen must fail the drill, not pass it quietly.</summary>

@@ -44,6 +44,14 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Up_puts_distance_between_the_sites_unless_told_not_to()
+    {
+        Assert.True(Command.Parse(["up"]).Distance);
+        Assert.False(Command.Parse(["up", "--fresh", "--no-distance"]).Distance);
+        Assert.Contains("--no-distance", Command.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_state_file_remembers_that_observability_is_off()
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("stack-state-").FullName, "state.env");
