@@ -12,7 +12,7 @@ namespace StatelessApp.Hosting.Sessions;
 
 /// <summary>
 /// Creates the per-request <see cref="RedisSession"/> and performs its Redis round trips: one GETEX to read
-/// (which also slides the expiry), one SET ... EX or DEL to save, followed by WAIT when replicas must confirm
+/// (which also slides the expiry), one SET ... EX or DEL to save, pipelined with WAIT when replicas must confirm
 /// (<see cref="RedisSessionOptions.RequiredReplicas"/>). Redis failures, and changes no replica confirmed in time,
 /// become <see cref="SessionUnavailableException"/>, and so does an operation that takes longer than
 /// <see cref="RedisSessionOptions.IOTimeout"/>; the caller's cancellation stays an <see cref="OperationCanceledException"/>.
@@ -112,8 +112,11 @@ internal sealed class RedisSessionStore(
         try
         {
             var database = WriteDatabase();
-            await budget.WaitAsync(write(database));
-            await ConfirmOnReplicasAsync(database, "session " + operation, budget.Token);
+            // The write and its WAIT leave back to back on the one connection: an instance far from the primary pays one
+            // round trip for both, and WAIT still covers the write, which the connection sent first.
+            var writing = write(database);
+            var confirming = ConfirmOnReplicasAsync(database, "session " + operation, budget.Token);
+            await budget.WaitAsync(Task.WhenAll(writing, confirming));
             Record(operation, MetricOutcome.Ok, started);
         }
         catch (OperationCanceledException ex) when (budget.TimedOut)
