@@ -66,10 +66,10 @@ public sealed class OwnRegionReadsTests(ITestOutputHelper output)
         await cluster.StopPrimaryAsync();
         await cluster.PromoteStandbyAsync();
         var inRegion = await Poll.UntilAsync("region b to read from its own, promoted primary",
-            async _ =>
+            async cancellationToken =>
             {
                 var before = Metrics(inB).PrimaryReadsInRegion;
-                var read = await clientB.GetAsync($"notes/{id}");
+                var read = await clientB.GetAsync($"notes/{id}", cancellationToken);
                 return (read.StatusCode, Metrics(inB).PrimaryReadsInRegion - before);
             },
             observed => observed == (HttpStatusCode.OK, 1L), TimeSpan.FromSeconds(30));
