@@ -16,6 +16,7 @@ public sealed class OwnRegionReadsTests(ITestOutputHelper output)
     [Fact]
     public async Task Each_instance_reads_in_its_own_region_and_follows_the_primary_when_it_moves()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var cluster = await PostgresCluster.StartAsync();
         await cluster.CreateDatabaseAsync("regions");
         var connectionString = cluster.MultiHostConnectionString.Replace(
@@ -33,6 +34,7 @@ public sealed class OwnRegionReadsTests(ITestOutputHelper output)
                 nodes => nodes.Any(n => n.Role == NodeRole.Primary) && nodes.Any(n => n.IsUsableStandby), TimeSpan.FromSeconds(20));
         }
 
+        output.WriteLine($"cluster and two hosts ready after {clock.Elapsed.TotalSeconds:0.0} s");
         await PostgresCluster.AdminScalarAsync(cluster.Standby, "SELECT pg_wal_replay_pause()");
         int id;
         ConsistencySnapshot beforeA, beforeB;
@@ -65,6 +67,7 @@ public sealed class OwnRegionReadsTests(ITestOutputHelper output)
         await cluster.WaitForReplicationAsync();
         await cluster.StopPrimaryAsync();
         await cluster.PromoteStandbyAsync();
+        output.WriteLine($"promoted after {clock.Elapsed.TotalSeconds:0.0} s");
         var inRegion = await Poll.UntilAsync("region b to read from its own, promoted primary",
             async cancellationToken =>
             {
@@ -74,6 +77,7 @@ public sealed class OwnRegionReadsTests(ITestOutputHelper output)
             },
             observed => observed == (HttpStatusCode.OK, 1L), TimeSpan.FromSeconds(30));
         Assert.Equal((HttpStatusCode.OK, 1L), inRegion);
+        output.WriteLine($"region b reads from its own primary after {clock.Elapsed.TotalSeconds:0.0} s");
 
         Task<NotesHost> StartAsync(string region) => NotesHost.StartAsync(connectionString,
             new Dictionary<string, string?> { ["Instance:Region"] = region, ["Database:NodeRegions"] = nodeRegions },
