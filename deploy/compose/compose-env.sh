@@ -7,7 +7,8 @@
 #      default 10.200.0.0). Containers cannot use 127.x: inside a container 127.0.0.0/8 is its own loopback.
 #      As for `./stack`, a variable set in the environment overrides a key the file defines.
 #   2. values derived from them that compose cannot compute (the initial Redis primary's address, etcd's member
-#      list and client URLs (TLS), the proxies' published and public addresses);
+#      list and client URLs (TLS), each PostgreSQL node's region for the app, the proxies' published and public
+#      addresses);
 #   3. SECRETS_DIR: the host folder that holds one sub-folder of secret files per service, which each container
 #      mounts at /run/secrets (written by deploy/compose/site-secrets.sh; docs/deploy.md, "Secrets").
 # The file holds NO password (they live only in SECRETS_DIR's files); it is still created with mode 600.
@@ -132,6 +133,14 @@ client_port=${topology[ETCD_CLIENT_PORT]}
 lines+=("ETCD_INITIAL_CLUSTER=etcd-a=https://${topology[A_ETCD_ADDR]}:$peer_port,etcd-b=https://${topology[B_ETCD_ADDR]}:$peer_port,etcd-w=https://${topology[W_ETCD_ADDR]}:$peer_port")
 lines+=("ETCD_ENDPOINTS=${topology[A_ETCD_ADDR]}:$client_port,${topology[B_ETCD_ADDR]}:$client_port,${topology[W_ETCD_ADDR]}:$client_port")
 lines+=("ETCD_CLIENT_URLS=https://${topology[A_ETCD_ADDR]}:$client_port,https://${topology[B_ETCD_ADDR]}:$client_port,https://${topology[W_ETCD_ADDR]}:$client_port")
+# The app's Database:NodeRegions: the region of every PostgreSQL node, from the site prefix of its key (A_POSTGRES_ADDR
+# is in region a), in the host:port form of ConnectionStrings__Shop (deploy/compose/site-secrets.sh).
+node_regions=""
+for key in "${keys[@]}"; do
+  [[ $key =~ ^([A-Z])_POSTGRES_ADDR$ ]] || continue
+  node_regions+="${node_regions:+,}${topology[$key]}:${topology[POSTGRES_PORT]}=${BASH_REMATCH[1],,}"
+done
+lines+=("POSTGRES_NODE_REGIONS=$node_regions")
 # Docker hands out addresses for a container's other networks from the upper half of each site network, so they
 # never take a node's fixed address (all in the lower half, or compose stops with "Address already in use").
 for site in A B W; do

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Identity;
 
 namespace StatelessApp.Hosting.Consistency;
 
@@ -14,7 +15,9 @@ public static class ConsistencyExtensions
     /// Read-your-writes over standbys for <typeparamref name="TContext"/> (registered with AddReplicatedDbContext):
     /// commits on the primary context record the WAL position (response header <c>X-Consistency-Token</c> + session),
     /// and the read context goes to a standby only if it has replayed past the request's token (else waits up to
-    /// <c>Consistency:MaxWait</c>, else the primary). Settings: section <c>Consistency</c>, validated at start-up.
+    /// <c>Consistency:MaxWait</c>, else the primary). With <c>Database:NodeRegions</c> and <c>Instance:Region</c>, reads
+    /// stay in the instance's own region where they can (<see cref="RegionalReadRule"/>). Settings: section
+    /// <c>Consistency</c>, validated at start-up.
     /// Needs the key ring (DataProtection) for the header and, for browsers, the session.
     /// </summary>
     public static IHostApplicationBuilder AddConsistencyTokens<TContext>(this IHostApplicationBuilder builder)
@@ -30,6 +33,9 @@ public static class ConsistencyExtensions
     {
         services.AddOptions<ConsistencyOptions>().BindConfiguration(ConsistencyOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsistencyOptions>, ConsistencyOptionsValidator>());
+        // Instance:Region places reads in the instance's own region (Database:NodeRegions); bound here too so the rule
+        // works without the defaults' AddInstanceIdentity (binding twice sets the same values).
+        services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.SectionName);
 
         services.AddHttpContextAccessor();
         services.AddDataProtection();

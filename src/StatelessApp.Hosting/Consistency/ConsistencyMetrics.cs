@@ -58,12 +58,15 @@ public sealed class ConsistencyMetrics
     public ConsistencySnapshot Snapshot()
     {
         long Count(ReadDestination destination) => Interlocked.Read(ref _byDestination[(int)destination]);
+        var elsewhere = Count(ReadDestination.StandbyElsewhere);
         var waits = Interlocked.Read(ref _waits);
         return new ConsistencySnapshot(
-            Count(ReadDestination.Standby),
+            Count(ReadDestination.Standby) + elsewhere,
             Count(ReadDestination.PrimaryBecauseToken),
             Count(ReadDestination.PrimaryBecauseStandbyUnavailable),
             Count(ReadDestination.PrimaryForced),
+            elsewhere,
+            Count(ReadDestination.PrimaryInRegion),
             waits,
             waits == 0 ? 0 : Interlocked.Read(ref _waitMicroseconds) / 1000.0 / waits,
             Interlocked.Read(ref _tokensRefused));
@@ -75,21 +78,28 @@ public sealed class ConsistencyMetrics
         ReadDestination.PrimaryBecauseToken => "primary-token",
         ReadDestination.PrimaryBecauseStandbyUnavailable => "primary-standby-unavailable",
         ReadDestination.PrimaryForced => "primary-forced",
+        ReadDestination.StandbyElsewhere => "standby-elsewhere",
+        ReadDestination.PrimaryInRegion => "primary-in-region",
         _ => "unknown",
     };
 }
 
-/// <summary>Counts since the instance started.</summary>
+/// <summary>
+/// Counts since the instance started. <see cref="StandbyReads"/> counts every standby read (own region or not, as
+/// before regions existed); <see cref="StandbyReadsElsewhere"/> is the part of them that crossed to another region.
+/// </summary>
 public sealed record ConsistencySnapshot(
     long StandbyReads,
     long PrimaryReadsBecauseToken,
     long PrimaryReadsBecauseStandbyUnavailable,
     long PrimaryReadsForced,
+    long StandbyReadsElsewhere,
+    long PrimaryReadsInRegion,
     long Waits,
     double MeanWaitMilliseconds,
     long TokensRefused)
 {
-    public long TotalReads => StandbyReads + PrimaryReadsBecauseToken + PrimaryReadsBecauseStandbyUnavailable + PrimaryReadsForced;
+    public long TotalReads => StandbyReads + PrimaryReadsBecauseToken + PrimaryReadsBecauseStandbyUnavailable + PrimaryReadsForced + PrimaryReadsInRegion;
 
     public double StandbyShare => TotalReads == 0 ? 0 : (double)StandbyReads / TotalReads;
 }

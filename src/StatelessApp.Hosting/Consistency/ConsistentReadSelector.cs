@@ -3,12 +3,14 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Identity;
 using StatelessApp.Hosting.Metrics;
 
 namespace StatelessApp.Hosting.Consistency;
 
 /// <summary>
-/// The read rule with consistency tokens. No token (or opted out): the next usable standby. A token: a usable standby
+/// The read rule with consistency tokens, and with regions when they are configured (<see cref="RegionalReadRule"/>).
+/// No token (or opted out): the next usable standby (of the instance's own region first). A token: a usable standby
 /// whose replay position is known to be at or past it; else the most advanced one, polled until it gets there or
 /// <see cref="ConsistencyOptions.MaxWait"/> runs out; else the primary. The standby that satisfied the token is exactly
 /// the one whose data source is returned: another standby catching up proves nothing about this one.
@@ -18,6 +20,7 @@ internal sealed class ConsistentReadSelector(
     ConsistencyScope scope,
     ConsistencyMetrics metrics,
     IOptions<ConsistencyOptions> options,
+    IOptions<InstanceOptions> instance,
     TimeProvider time) : IReadDataSourceSelector
 {
     // EF opens the connection per query: a request that already waited in vain does not wait again for its next query.
@@ -30,19 +33,10 @@ internal sealed class ConsistentReadSelector(
             return Chosen(dataSource.Primary, ReadDestination.PrimaryForced);
         }
 
-        var required = scope.AllowsStaleReads ? null : scope.RequiredPosition();
-        if (required is not { } token)
-        {
-            return AnyStandby(dataSource);
-        }
-
         // Synchronous calls must not wait: only what we already know can send them to a standby.
-        var ready = monitor.UsableStandbys().FirstOrDefault(node => node.Observation.Position >= token);
-        return ready is not null
-            ? Chosen(ready.Node.DataSource, ReadDestination.Standby)
-            : Chosen(dataSource.Primary, monitor.UsableStandbys().Count == 0
-                ? ReadDestination.PrimaryBecauseStandbyUnavailable
-                : ReadDestination.PrimaryBecauseToken);
+        var required = scope.AllowsStaleReads ? null : scope.RequiredPosition();
+        var usable = monitor.UsableStandbys();
+        return Follow(dataSource, usable, Decide(usable, required, mayWait: false));
     }
 
     public async ValueTask<NpgsqlDataSource> SelectReadSourceAsync(ReplicatedDataSource dataSource, CancellationToken cancellationToken)
@@ -54,32 +48,27 @@ internal sealed class ConsistentReadSelector(
 
         await monitor.CheckSuspectsAsync(cancellationToken);
         var required = scope.AllowsStaleReads ? null : await scope.RequiredPositionAsync(cancellationToken);
-        if (required is not { } token)
-        {
-            return AnyStandby(dataSource);
-        }
-
         var usable = monitor.UsableStandbys();
-        if (usable.Count == 0)
-        {
-            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
-        }
-
-        if (usable.FirstOrDefault(node => node.Observation.Position >= token) is { } ready)
-        {
-            return Chosen(ready.Node.DataSource, ReadDestination.Standby);
-        }
-
-        if (_waitedInVain)
-        {
-            return Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseToken);
-        }
-
-        return await WaitForStandbyAsync(dataSource, usable.MaxBy(node => node.Observation.Position)!, token, cancellationToken);
+        var decision = Decide(usable, required, mayWait: !_waitedInVain);
+        return decision.Wait
+            ? await WaitForStandbyAsync(dataSource, usable[decision.Standby], decision.Destination, required!.Value, cancellationToken)
+            : Follow(dataSource, usable, decision);
     }
 
-    private async ValueTask<NpgsqlDataSource> WaitForStandbyAsync(
-        ReplicatedDataSource dataSource, StandbyMonitor.TrackedNode candidate, NpgsqlLogSequenceNumber token, CancellationToken cancellationToken)
+    private ReadDecision Decide(IReadOnlyList<StandbyMonitor.TrackedNode> usable, NpgsqlLogSequenceNumber? required, bool mayWait) =>
+        RegionalReadRule.Decide(
+            instance.Value.Region,
+            monitor.Primary?.Node.Region,
+            usable.Select(node => new ReadCandidate(node.Node.Region, node.Observation.Position)).ToList(),
+            required,
+            mayWait,
+            required is null ? monitor.NextTurn() : 0);
+
+    private NpgsqlDataSource Follow(ReplicatedDataSource dataSource, IReadOnlyList<StandbyMonitor.TrackedNode> usable, ReadDecision decision) =>
+        Chosen(decision.IsPrimary ? dataSource.Primary : usable[decision.Standby].Node.DataSource, decision.Destination);
+
+    private async ValueTask<NpgsqlDataSource> WaitForStandbyAsync(ReplicatedDataSource dataSource, StandbyMonitor.TrackedNode candidate,
+        ReadDestination destination, NpgsqlLogSequenceNumber token, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var started = time.GetTimestamp();
@@ -106,7 +95,7 @@ internal sealed class ConsistentReadSelector(
             if (observation.Position >= token)
             {
                 metrics.RecordWait(waited, MetricOutcome.Ok);
-                return Chosen(candidate.Node.DataSource, ReadDestination.Standby);
+                return Chosen(candidate.Node.DataSource, destination);
             }
 
             if (primaryCheck is not null)
@@ -136,11 +125,6 @@ internal sealed class ConsistentReadSelector(
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private NpgsqlDataSource AnyStandby(ReplicatedDataSource dataSource) =>
-        monitor.NextStandby() is { } standby
-            ? Chosen(standby.Node.DataSource, ReadDestination.Standby)
-            : Chosen(dataSource.Primary, ReadDestination.PrimaryBecauseStandbyUnavailable);
 
     private NpgsqlDataSource Chosen(NpgsqlDataSource source, ReadDestination destination)
     {

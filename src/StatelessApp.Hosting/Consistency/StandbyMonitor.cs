@@ -63,13 +63,10 @@ public sealed partial class StandbyMonitor : BackgroundService
         Task.WhenAll(_nodes.Where(node => node.Suspect).Select(node => RefreshAsync(node, cancellationToken)));
 
 
-    /// <summary>The next usable standby in turn (spreads token-less reads), or null when there is none.</summary>
-    internal TrackedNode? NextStandby()
-    {
-        var usable = UsableStandbys();
-        return usable.Count == 0 ? null : usable[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)usable.Count)];
-    }
+    /// <summary>A number that changes with every call: the read rule takes the next standby in turn with it.</summary>
+    internal uint NextTurn() => (uint)Interlocked.Increment(ref _roundRobin);
 
+    /// <summary>The node last seen as primary (re-evaluated per read: it moves with a failover), or null.</summary>
     internal TrackedNode? Primary => _nodes.FirstOrDefault(node => node.Observation.Role == NodeRole.Primary);
 
     /// <summary>

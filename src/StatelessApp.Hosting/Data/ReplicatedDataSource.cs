@@ -71,14 +71,17 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
         builder.Name = name;
         builder.UseLoggerFactory(loggerFactory);
 
-        var nodes = builder.ConnectionStringBuilder.Host!.Split(',', StringSplitOptions.TrimEntries)
-            .Select(host =>
+        var hosts = builder.ConnectionStringBuilder.Host!.Split(',', StringSplitOptions.TrimEntries);
+        // Validated at start-up (ReplicatedDatabaseOptionsValidator): no failures are left to report here.
+        var regions = NodeRegions.Resolve(options.NodeRegions, hosts, builder.ConnectionStringBuilder.Port, "", []);
+        var nodes = hosts
+            .Select((host, index) =>
             {
                 var single = new NpgsqlDataSourceBuilder(builder.ConnectionString);
                 single.ConnectionStringBuilder.Host = host;
                 single.Name = $"{name}@{host}";
                 single.UseLoggerFactory(loggerFactory);
-                return new DatabaseNode(host, single.Build());
+                return new DatabaseNode(host, single.Build(), regions[index]);
             })
             .ToList();
         return new ReplicatedDataSource(builder.BuildMultiHost(), nodes, name, options.OwnerConnectionString);

@@ -23,6 +23,14 @@ public sealed class ReplicatedDatabaseOptions
     public string? OwnerConnectionString { get; set; }
 
     /// <summary>
+    /// The region of every host of the connection string, <c>"host[:port]=region,…"</c> (e.g.
+    /// <c>"pg-a:5432=a,pg-b:5432=b"</c>), matched against <c>Instance:Region</c>: reads then go to a standby in the
+    /// instance's own region first, else to the primary when it is in that region, else to a standby elsewhere
+    /// (docs/consistency.md, "Where reads go"). Unset: regions are ignored (one host, or one region).
+    /// </summary>
+    public string? NodeRegions { get; set; }
+
+    /// <summary>
     /// How long Npgsql trusts what it learnt about a host (primary, standby, offline). Small, so that reads return to a
     /// standby that came back and writes find a promoted primary quickly; each recheck costs one query per host.
     /// </summary>

@@ -19,9 +19,17 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
         {
             failures.Add($"{setting} is missing (expected \"Host=h1:5432,h2:5432;Database=...;Username=...;Password=...\")");
         }
-        else
+        else if (ValidateConnectionString(setting, options.ConnectionString, failures) is { } parsed && options.NodeRegions is not null)
         {
-            ValidateConnectionString(setting, options.ConnectionString, failures);
+            if (string.IsNullOrWhiteSpace(options.NodeRegions))
+            {
+                failures.Add($"{section}:NodeRegions is empty: remove it (reads then ignore regions) or give every host's region (\"pg-a:5432=a,pg-b:5432=b\")");
+            }
+            else if (!string.IsNullOrWhiteSpace(parsed.Host))
+            {
+                NodeRegions.Resolve(options.NodeRegions, parsed.Host.Split(',', StringSplitOptions.TrimEntries), parsed.Port,
+                    $"{section}:NodeRegions", failures);
+            }
         }
 
         if (options.OwnerConnectionString is not null)
@@ -75,7 +83,8 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateConnectionString(string setting, string connectionString, List<string> failures)
+    /// <returns>The parsed connection string, or null when it cannot be parsed.</returns>
+    private static NpgsqlConnectionStringBuilder? ValidateConnectionString(string setting, string connectionString, List<string> failures)
     {
         NpgsqlConnectionStringBuilder parsed;
         try
@@ -86,7 +95,7 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
         {
             // The parser's message names the offending keyword, not its value.
             failures.Add($"{setting} cannot be parsed: {e.Message}");
-            return;
+            return null;
         }
 
         if (string.IsNullOrWhiteSpace(parsed.Host))
@@ -114,5 +123,7 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
         {
             failures.Add($"{setting} must not enable Multiplexing: Npgsql does not support it with multiple hosts");
         }
+
+        return parsed;
     }
 }

@@ -125,13 +125,15 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     /// <summary>
     /// Adds what every process of the app needs to reach its state, the instances and `migrate` alike:
-    /// ConnectionStrings:Shop, ConnectionStrings:Redis and, with TLS, the CA the app checks the Redis and Sentinel
-    /// certificates against (Redis:CaCertificatePath), and the key ring's certificate.
+    /// ConnectionStrings:Shop and the region of each of its nodes (Database:NodeRegions), ConnectionStrings:Redis and,
+    /// with TLS, the CA the app checks the Redis and Sentinel certificates against (Redis:CaCertificatePath), and the key
+    /// ring's certificate.
     /// </summary>
     public void AddStateSettings(IDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         environment["ConnectionStrings__Shop"] = ShopConnectionString;
+        environment["Database__NodeRegions"] = ShopNodeRegions;
         environment["ConnectionStrings__Redis"] = RedisConnectionString;
         if (Tls)
         {
@@ -143,6 +145,12 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     /// <summary>Npgsql multi-host ConnectionStrings:Shop (both PostgreSQL nodes; the app picks primary or standby): role shop, rows only.</summary>
     public string ShopConnectionString => PostgresConnectionString(Topology.NodesOf(NodeKind.Postgres), "shop", Secrets.ShopDbPassword);
+
+    /// <summary>
+    /// Database:NodeRegions, the region of every node of <see cref="ShopConnectionString"/> as the topology places it
+    /// ("127.1.0.41:5432=a,…"): with it an instance reads in its own region (docs/latency.md).
+    /// </summary>
+    public string ShopNodeRegions => string.Join(',', Topology.NodesOf(NodeKind.Postgres).Select(n => $"{n.Endpoint}={n.Region}"));
 
     /// <summary>ConnectionStrings:ShopOwner, for `migrate` only: role shop_owner, which owns the schema.</summary>
     public string ShopOwnerConnectionString => PostgresConnectionString(Topology.NodesOf(NodeKind.Postgres), "shop_owner", Secrets.ShopOwnerDbPassword);

@@ -94,6 +94,40 @@ public sealed class ReplicatedDatabaseOptionsValidatorTests
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData("127.1.0.41:5432=a,127.2.0.41:5432=b")]
+    [InlineData(" 127.2.0.41=b , 127.1.0.41:5432=a ")] // any order; no port means the connection string's (5432)
+    public void Node_regions_that_name_every_host_once_are_valid(string nodeRegions)
+    {
+        var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = Valid, NodeRegions = nodeRegions });
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("", "Database:NodeRegions is empty")]
+    [InlineData("127.1.0.41:5432=a", "Database:NodeRegions gives no region for host 127.2.0.41:5432")]
+    [InlineData("127.1.0.41:5432=a,127.2.0.41:5432=b,127.3.0.41:5432=w", "Database:NodeRegions names 127.3.0.41:5432, which is not a host")]
+    [InlineData("127.1.0.41:5432=a,127.2.0.41:5432", "Database:NodeRegions: \"127.2.0.41:5432\" is not host[:port]=region")]
+    [InlineData("127.1.0.41:5432=a,127.2.0.41:5432=b c", "Database:NodeRegions: \"127.2.0.41:5432=b c\" is not host[:port]=region")]
+    [InlineData("127.1.0.41:5432=a,127.2.0.41:99999=b", "Database:NodeRegions: \"127.2.0.41:99999=b\" is not host[:port]=region")]
+    public void Faulty_node_regions_name_the_setting(string nodeRegions, string expected)
+    {
+        var failures = Failures(new ReplicatedDatabaseOptions { ConnectionString = Valid, NodeRegions = nodeRegions }).ToList();
+        Assert.Contains(failures, failure => failure.StartsWith(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, failure => failure.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_host_named_twice_in_node_regions_is_refused()
+    {
+        var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions
+        {
+            ConnectionString = Valid,
+            NodeRegions = "127.1.0.41:5432=a,127.2.0.41:5432=b,127.1.0.41=b",
+        }));
+        Assert.Equal("Database:NodeRegions names 127.1.0.41:5432 twice", failure);
+    }
+
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(ReplicatedDatabaseOptions options) =>
         new ReplicatedDatabaseOptionsValidator().Validate("Shop", options);
 

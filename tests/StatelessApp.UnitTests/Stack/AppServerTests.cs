@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using StatelessApp.Hosting.Data;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
@@ -92,6 +94,29 @@ public sealed class AppServerTests : IDisposable
         Assert.Equal(context.Paths.App, shipped.WorkingDirectory);
         Assert.Equal([benchHost], other.Arguments);
         Assert.Equal(Path.GetDirectoryName(benchHost), other.WorkingDirectory);
+    }
+
+    [Fact]
+    public void Instances_learn_each_PostgreSQL_nodes_region_from_the_topology_in_a_form_the_app_accepts()
+    {
+        var context = Context();
+        var app = context.Topology.Node("app-b1");
+        var environment = new AppServer().Launch(app, context).Environment;
+        var options = new ReplicatedDatabaseOptions
+        {
+            ConnectionString = environment["ConnectionStrings__Shop"],
+            NodeRegions = environment["Database__NodeRegions"],
+        };
+
+        var validation = new ReplicatedDatabaseOptionsValidator().Validate("Shop", options);
+        using var dataSource = ReplicatedDataSource.Create("Shop", options, NullLoggerFactory.Instance);
+
+        Assert.True(validation.Succeeded, validation.FailureMessage);
+        Assert.Equal(
+            context.Topology.NodesOf(NodeKind.Postgres).Select(node => (node.Endpoint, (string?)node.Region)),
+            dataSource.Nodes.Select(node => (node.Endpoint, node.Region)));
+        Assert.Equal("b", environment["Instance__Region"]);
+        Assert.Contains(dataSource.Nodes, node => node.Region == app.Region);
     }
 
     private StackContext Context()
