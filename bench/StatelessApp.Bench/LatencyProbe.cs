@@ -30,8 +30,9 @@ public static class LatencyProbe
                     failed[index] = !response.IsSuccessStatusCode;
                     elsewhere[index] = !(response.Headers.TryGetValues("X-Served-By", out var values) && values.FirstOrDefault() == expectedServedBy);
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                 {
+                    // No answer (refused, reset, or the client's timeout): an error, timed as long as it took.
                     latencies[index] = watch.Elapsed.TotalMilliseconds;
                     failed[index] = true;
                 }
