@@ -9,6 +9,7 @@ public sealed record BenchSettings
         Usage: bench/run [--quick] [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections N] [--threads N]
                          [--shoppers N] [--scenarios LIST] [--configurations LIST] [--keep-logs] [--output FOLDER]
                bench/run --replot [--output FOLDER]
+               bench/run --distance [--quick] [--requests N] [--scenarios LIST] [--keep-logs] [--output FOLDER]
 
         Brings up the two-region stack on its own address range (127.121-123.x, own state folder), and its plaintext
         twin (127.131-133.x) for the plaintext configuration. In each round, for each configuration (stateless as
@@ -41,6 +42,16 @@ public sealed record BenchSettings
                            with the plot in docs/benchmarks.png; bench/results/quick with --quick;
                            bench/results/flood, no plot, with --configurations flood alone)
           --replot         measure nothing: redraw the plot from the results.json already in the output folder
+
+        The throughput rounds above run with the sites 0 ms apart (`up --no-distance`). --distance measures latency
+        instead (docs/latency.md, "Measured at distance"): the stack up at 0 ms, then again at deploy/topology.env's
+        round trips, app-a1 and app-b1 each alone behind its region's proxy; for floor, catalogue, session-read,
+        cart-change and checkout, a client entering through region A's proxy and one through region B's sends N
+        requests, 2 at a time, after a warm-up; prints p50/p99, what distance added to p50 (in ms and in round trips),
+        the Redis commands on the primary and the statements per PostgreSQL node per request, each local or remote to
+        the region of entry; writes distance.md/.json to bench/results/distance (bench/results/quick/distance with
+        --quick). About 4 minutes (--quick: 2).
+          --requests N     measured requests per scenario and entry (default 200; 40 with --quick)
         """;
 
     public int Rounds { get; init; } = 3;
@@ -56,6 +67,12 @@ public sealed record BenchSettings
     public int Shoppers { get; init; } = 256;
 
     public bool Quick { get; init; }
+
+    /// <summary>bench/run --distance: the latency at 0 ms and at the topology's distance instead of the throughput rounds.</summary>
+    public bool Distance { get; init; }
+
+    /// <summary>Measured requests per scenario and region of entry in a distance run.</summary>
+    public int DistanceRequests { get; init; } = 200;
 
     public IReadOnlyList<Scenario> Scenarios { get; init; } = Scenario.All;
 
@@ -75,7 +92,7 @@ public sealed record BenchSettings
         var settings = new BenchSettings();
         if (args.Contains("--quick"))
         {
-            settings = settings with { Quick = true, Rounds = 1, Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1) };
+            settings = settings with { Quick = true, Rounds = 1, Duration = TimeSpan.FromSeconds(3), Warmup = TimeSpan.FromSeconds(1), DistanceRequests = 40 };
         }
 
         for (var i = 0; i < args.Count; i++)
@@ -107,6 +124,12 @@ public sealed record BenchSettings
                 case "--keep-logs":
                     settings = settings with { KeepLogs = true };
                     break;
+                case "--distance":
+                    settings = settings with { Distance = true };
+                    break;
+                case "--requests":
+                    settings = settings with { DistanceRequests = Number(args, ++i, "--requests", 10, 10_000) };
+                    break;
                 case "--replot":
                     settings = settings with { Replot = true };
                     break;
@@ -122,6 +145,16 @@ public sealed record BenchSettings
                 default:
                     throw new ArgumentException($"unknown argument '{args[i]}' (bench/run -h lists them)");
             }
+        }
+
+        if (settings.Distance && (settings.Replot || args.Contains("--configurations")))
+        {
+            throw new ArgumentException("--distance measures the shipped build alone, and has no plot: without --configurations and --replot");
+        }
+
+        if (!settings.Distance && args.Contains("--requests"))
+        {
+            throw new ArgumentException("--requests is for --distance (the throughput rounds run for --duration)");
         }
 
         if (settings.Threads > settings.Connections)

@@ -32,11 +32,12 @@ public sealed partial class Benchmark(BenchSettings settings, string repositoryR
         var pools = Directory.CreateTempSubdirectory("statelessapp-bench-pools-");
         try
         {
+            // At 0 ms between the sites (bench/run --distance measures the distance): throughput comparable with every earlier run.
             await using var shipped = await LoadTarget.UpAsync(output, settings.KeepLogs ? logsCopy : null, tls: true,
-                benchHost: settings.Configurations.Any(c => c.StateMode is not null), cancellationToken);
+                benchHost: settings.Configurations.Any(c => c.StateMode is not null), distance: false, cancellationToken);
             // Up for the whole run when measured, so that both stacks' background work weighs on every configuration alike.
             await using var twin = plaintext
-                ? await LoadTarget.UpAsync(output, settings.KeepLogs ? Path.Combine(logsCopy, "plaintext") : null, tls: false, benchHost: false, cancellationToken)
+                ? await LoadTarget.UpAsync(output, settings.KeepLogs ? Path.Combine(logsCopy, "plaintext") : null, tls: false, benchHost: false, distance: false, cancellationToken)
                 : null;
             LoadTarget TargetOf(BenchConfiguration configuration) => configuration.Tls ? shipped : twin!;
             var wrk = new Wrk(Path.Combine(repositoryRoot, "bench", "wrk", "shop.lua"), settings);

@@ -20,10 +20,13 @@ public sealed class LoadTarget : IAsyncDisposable
 
     public ShopperPool Shoppers { get; }
 
-    /// <summary>Brings the stack up (with TLS or as the plaintext twin, with the bench host if a build needs it) and readies its statement counter.</summary>
-    public static async Task<LoadTarget> UpAsync(TextWriter output, string? logsCopy, bool tls, bool benchHost, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the stack up (with TLS or as the plaintext twin, with the bench host if a build needs it, at the topology's
+    /// distance or 0 ms) and readies its statement counter.
+    /// </summary>
+    public static async Task<LoadTarget> UpAsync(TextWriter output, string? logsCopy, bool tls, bool benchHost, bool distance, CancellationToken cancellationToken)
     {
-        var stack = await SystemUnderTest.UpAsync(output, logsCopy, tls, benchHost, cancellationToken);
+        var stack = await SystemUnderTest.UpAsync(output, logsCopy, tls, benchHost, distance, cancellationToken);
         try
         {
             await PostgresStatementCounter.EnsureReadyAsync(stack, cancellationToken);

@@ -7,13 +7,9 @@ public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadO
         new(await RedisCommandCounter.SnapshotAsync(stack, cancellationToken), await PostgresStatementCounter.SnapshotAsync(stack, cancellationToken),
             ProcessCpu.Read(await stack.CpuRootsAsync(cancellationToken)));
 
-    /// <summary>Fills the cost fields of <paramref name="measurement"/> from the counts between this snapshot and <paramref name="after"/>.</summary>
-    public Measurement Attribute(ServerCosts after, Measurement measurement)
+    /// <summary>Calls of each statement on each node between this snapshot and <paramref name="after"/>, per request too.</summary>
+    public List<StatementCount> StatementsUntil(ServerCosts after, long requests)
     {
-        var requests = Math.Max(1, measurement.Requests);
-        var redis = RedisCommandCounter.Delta(Redis, after.Redis);
-        var commands = redis.Where(kv => !RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(kv => kv.Key, kv => (double)kv.Value / requests, StringComparer.Ordinal);
-
         var statements = new List<StatementCount>();
         foreach (var (node, now) in after.Postgres)
         {
@@ -23,11 +19,22 @@ public sealed record ServerCosts(IReadOnlyDictionary<string, long> Redis, IReadO
                 var delta = calls - then.GetValueOrDefault(statement);
                 if (delta > 0)
                 {
-                    statements.Add(new StatementCount(node, now.Role, PostgresStatementCounter.KindOf(statement), statement, delta, (double)delta / requests));
+                    statements.Add(new StatementCount(node, now.Role, PostgresStatementCounter.KindOf(statement), statement, delta, (double)delta / Math.Max(1, requests)));
                 }
             }
         }
 
+        return statements;
+    }
+
+    /// <summary>Fills the cost fields of <paramref name="measurement"/> from the counts between this snapshot and <paramref name="after"/>.</summary>
+    public Measurement Attribute(ServerCosts after, Measurement measurement)
+    {
+        var requests = Math.Max(1, measurement.Requests);
+        var redis = RedisCommandCounter.Delta(Redis, after.Redis);
+        var commands = redis.Where(kv => !RedisCommandCounter.IsBackground(kv.Key)).ToDictionary(kv => kv.Key, kv => (double)kv.Value / requests, StringComparer.Ordinal);
+
+        var statements = StatementsUntil(after, requests);
         var own = statements.Where(s => s.Kind == StatementKind.Request).ToList();
         var primary = own.Where(s => s.Role == "primary").Sum(s => s.Calls);
         var standby = own.Where(s => s.Role == "standby").Sum(s => s.Calls);

@@ -61,8 +61,10 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// its servers' logs are copied to <paramref name="logsCopy"/> (if given) when it goes down. With <paramref name="tls"/>
     /// false, the plaintext twin: the same stack on its own range with every link between nodes in plaintext, the
     /// baseline that prices TLS. The bench host is published only when <paramref name="benchHost"/> (a build needs it).
+    /// With <paramref name="distance"/> the sites are the topology's round trips apart (as `./stack up`); the throughput
+    /// rounds run at 0 ms, so that their figures stay comparable with every earlier run.
     /// </summary>
-    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, bool tls, bool benchHost, CancellationToken cancellationToken)
+    public static async Task<SystemUnderTest> UpAsync(TextWriter output, string? logsCopy, bool tls, bool benchHost, bool distance, CancellationToken cancellationToken)
     {
         var paths = new StackPaths(StackPaths.FindRepositoryRoot(), Directory.CreateTempSubdirectory("statelessapp-bench-").FullName);
         var offset = tls ? SecondOctetOffset : PlaintextSecondOctetOffset;
@@ -71,7 +73,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
         var stack = new SystemUnderTest(controller, logsCopy);
         try
         {
-            await controller.UpAsync(new UpOptions { Fresh = true }, cancellationToken);
+            await controller.UpAsync(new UpOptions { Fresh = true, Distance = distance }, cancellationToken);
+            // Distance that silently is not there would make the 0 ms figures pass for distant ones (docs/latency.md).
+            if (distance && !controller.Topology.Distances.IsZero && controller.SiteDelay is not { IsRunning: true })
+            {
+                throw new InvalidOperationException("the stack was asked for distance but its delayer does not run (not root, or no cgroup v2?)");
+            }
+
             if (benchHost)
             {
                 await stack.PublishBenchHostAsync(output, cancellationToken);
@@ -100,18 +108,31 @@ public sealed class SystemUnderTest : IAsyncDisposable
         await output.WriteLineAsync("bench host: published to " + Path.GetDirectoryName(BenchHostAssembly));
     }
 
+    /// <summary>The proxy of a region (HTTPS like <see cref="Proxy"/>): where a client of that region enters.</summary>
+    public Uri ProxyOf(string region) => new($"{Context.HttpScheme}://{Topology.NodeOf(NodeKind.Proxy, region).Endpoint}");
+
     /// <summary>
     /// Stops every app instance and starts <see cref="AppUnderTest"/> alone as the given build, then waits until the proxy
     /// sends everything to it (the proxy's probes take the stopped instances out within about a second).
     /// </summary>
-    public async Task RunAppAsync(BenchConfiguration configuration, CancellationToken cancellationToken)
+    public Task RunAppAsync(BenchConfiguration configuration, CancellationToken cancellationToken) =>
+        RunAppsAsync(configuration, [AppUnderTest], cancellationToken);
+
+    /// <summary>
+    /// Stops every app instance and starts the given ones (at most one a region) as the given build, then waits until
+    /// each one's regional proxy sends everything to it: a client entering there is served in that region.
+    /// </summary>
+    public async Task RunAppsAsync(BenchConfiguration configuration, IReadOnlyList<string> apps, CancellationToken cancellationToken)
     {
         foreach (var app in Topology.NodesOf(NodeKind.App))
         {
             _controller.Kill(app.Name);
         }
 
-        await WaitUntilRefusedAsync(Topology.Node(AppUnderTest), cancellationToken);
+        foreach (var app in apps)
+        {
+            await WaitUntilRefusedAsync(Topology.Node(app), cancellationToken);
+        }
 
         Context.AppAssembly = configuration.StateMode is null ? null : BenchHostAssembly;
         if (configuration.StateMode is null)
@@ -142,15 +163,26 @@ public sealed class SystemUnderTest : IAsyncDisposable
             RateLimitSettings.ApplyTo(Context.AppSettings, LimitsOutOfTheWay);
         }
 
-        await _controller.StartAsync(AppUnderTest, cancellationToken);
+        await _controller.StartAsync([.. apps.Select(Topology.Node)], cancellationToken);
+        foreach (var app in apps)
+        {
+            await WaitUntilRoutedAsync(Topology.Node(app), cancellationToken);
+        }
+    }
 
-        var expected = $"{Topology.Node(AppUnderTest).Region}/app-{Topology.Node(AppUnderTest).Ordinal}";
+    /// <summary>The served-by header (region/app-ordinal) of the answers <paramref name="app"/> gives.</summary>
+    public static string ServedBy(Node app) => $"{app.Region}/app-{app.Ordinal}";
+
+    private async Task WaitUntilRoutedAsync(Node app, CancellationToken cancellationToken)
+    {
+        var expected = ServedBy(app);
+        var proxy = ProxyOf(app.Region);
         var consecutive = 0;
-        await Poll.UntilAsync($"region A's proxy to route only to {AppUnderTest} (20 answers in a row)", async token =>
+        await Poll.UntilAsync($"region {app.Region.ToUpperInvariant()}'s proxy to route only to {app.Name} (20 answers in a row)", async token =>
             {
                 try
                 {
-                    using var response = await Context.Http.GetAsync(new Uri(Proxy, "/health/ready"), token);
+                    using var response = await Context.Http.GetAsync(new Uri(proxy, "/health/ready"), token);
                     var servedBy = response.Headers.TryGetValues("X-Served-By", out var values) ? values.FirstOrDefault() : null;
                     consecutive = response.IsSuccessStatusCode && servedBy == expected ? consecutive + 1 : 0;
                     return $"{consecutive} in a row; last {(int)response.StatusCode} from {servedBy}";

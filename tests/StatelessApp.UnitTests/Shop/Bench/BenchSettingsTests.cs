@@ -36,6 +36,23 @@ public class BenchSettingsTests
     }
 
     [Fact]
+    public void Distance_measures_200_requests_a_cell_and_40_when_quick()
+    {
+        Assert.Equal(200, BenchSettings.Parse(["--distance"])!.DistanceRequests);
+        Assert.Equal(40, BenchSettings.Parse(["--distance", "--quick"])!.DistanceRequests);
+        Assert.Equal(90, BenchSettings.Parse(["--distance", "--quick", "--requests", "90"])!.DistanceRequests);
+        Assert.True(BenchSettings.Parse(["--distance"])!.Distance);
+        Assert.False(BenchSettings.Parse([])!.Distance);
+    }
+
+    [Theory]
+    [InlineData("--distance", "--configurations", "stateless")]
+    [InlineData("--distance", "--replot")]
+    [InlineData("--requests", "50")]
+    public void Distance_refuses_what_it_does_not_measure(params string[] args) =>
+        Assert.Throws<ArgumentException>(() => BenchSettings.Parse(args));
+
+    [Fact]
     public void Help_returns_no_settings() => Assert.Null(BenchSettings.Parse(["--rounds", "2", "-h"]));
 
     [Theory]
