@@ -141,8 +141,9 @@ public sealed class FaultDrills(DrillStackFixture stack, ITestOutputHelper outpu
         NetworkPartition? partition = null;
         try
         {
-            // Cut off from the primaries, region B answers its writes 503 (the clients repeat them in A): at distance B
-            // serves fewer requests a second, so those few can pass the error-rate alert's 5 %.
+            // Both regions answer some writes 503 meanwhile (B is cut off from the primaries; A's session writes wait for
+            // B's replica until the primary drops it): at distance each region serves fewer requests a second, so those
+            // few can pass the error-rate alert's 5 %.
             var result = await _runner.RunAsync("cut the network between A and B, heal",
                 DrillAlerts.None.AndMaybe(Alert("RedisReplicaLinkDown"), Alert("PostgresReplicationLagHigh"), Alert("AppErrorRateHigh")),
                 async _ => partition = await NetworkPartition.CutAsync(stack, "a", "b"), TimeSpan.FromSeconds(12),
