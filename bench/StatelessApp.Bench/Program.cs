@@ -34,30 +34,9 @@ var repository = StackPaths.FindRepositoryRoot();
 var defaultOutput = Path.Combine(repository, "bench", "results");
 // A flood-only run has no rounds to plot: its own folder, so it never replaces the full run's results.
 var floodOnly = settings.Configurations.All(c => c == BenchConfiguration.Flood);
-var output = Path.GetFullPath(settings.OutputFolder ?? (settings.Quick ? Path.Combine(defaultOutput, "quick") : floodOnly ? Path.Combine(defaultOutput, "flood") : defaultOutput));
-if (settings.Distance)
-{
-    output = Path.GetFullPath(settings.OutputFolder ?? Path.Combine(settings.Quick ? Path.Combine(defaultOutput, "quick") : defaultOutput, "distance"));
-    try
-    {
-        var report = await new DistanceBenchmark(settings, repository, Console.Out, settings.KeepLogs ? Path.Combine(output, "logs") : null).RunAsync(stop.Token);
-        Console.WriteLine();
-        Console.WriteLine(DistanceTable.Render(report));
-        var files = await DistanceFiles.WriteAsync(report, output, CancellationToken.None);
-        Console.WriteLine("results: " + string.Join(", ", files.Select(f => Path.GetRelativePath(repository, f))));
-        return 0;
-    }
-    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-    {
-        await Console.Error.WriteLineAsync("bench: stopped; the stack was taken down");
-        return 1;
-    }
-    catch (Exception e) when (e is StackException or InvalidOperationException or HttpRequestException or Npgsql.NpgsqlException or IOException)
-    {
-        await Console.Error.WriteLineAsync("bench: " + e.Message);
-        return 1;
-    }
-}
+var runFolder = settings.Quick ? Path.Combine(defaultOutput, "quick") : defaultOutput;
+var output = Path.GetFullPath(settings.OutputFolder
+    ?? (settings.Distance ? Path.Combine(runFolder, "distance") : settings.Quick ? runFolder : floodOnly ? Path.Combine(defaultOutput, "flood") : defaultOutput));
 
 var png = output == defaultOutput ? Path.Combine(repository, "docs", "benchmarks.png") : Path.Combine(output, "benchmarks.png");
 if (settings.Replot)
@@ -86,6 +65,16 @@ if (settings.Replot)
 
 try
 {
+    if (settings.Distance)
+    {
+        var distance = await new DistanceBenchmark(settings, repository, Console.Out, settings.KeepLogs ? Path.Combine(output, "logs") : null).RunAsync(stop.Token);
+        Console.WriteLine();
+        Console.WriteLine(DistanceTable.Render(distance));
+        var written = await DistanceFiles.WriteAsync(distance, output, CancellationToken.None);
+        Console.WriteLine("results: " + string.Join(", ", written.Select(f => Path.GetRelativePath(repository, f))));
+        return 0;
+    }
+
     var report = await new Benchmark(settings, repository, Console.Out, Path.Combine(output, "logs")).RunAsync(stop.Token);
     Console.WriteLine();
     Console.WriteLine(ReportTable.Render(report));

@@ -11,6 +11,18 @@ is_ipv4() {
   for octet in "${BASH_REMATCH[@]:1}"; do [ "$octet" -le 255 ] || return 1; done
 }
 
+# The cgroup v2 hierarchy's mount point, which iptables' `-m cgroup --path` is relative to: /sys/fs/cgroup on a pure
+# v2 host, /sys/fs/cgroup/unified on a hybrid one (the stack's CgroupV2Root decides the same way).
+cgroup_v2_root() {
+  if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+    echo /sys/fs/cgroup
+  elif [ -e /sys/fs/cgroup/unified/cgroup.controllers ]; then
+    echo /sys/fs/cgroup/unified
+  else
+    fail "no cgroup v2 hierarchy (neither /sys/fs/cgroup nor /sys/fs/cgroup/unified has cgroup.controllers)"
+  fi
+}
+
 # One word as it would be typed: bare when safe, else in single quotes.
 quote() {
   if [[ $1 =~ ^[A-Za-z0-9_./:@=,+%-]+$ ]]; then

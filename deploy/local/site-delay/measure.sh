@@ -31,13 +31,7 @@ esac
 make -s -C "$here" >/dev/null
 delayer="$here/build/site-delay" probe="$here/build/site-delay-probe" rules="$here/site-delay-rules.sh"
 
-if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
-  cgroup_root=/sys/fs/cgroup
-elif [ -e /sys/fs/cgroup/unified/cgroup.controllers ]; then
-  cgroup_root=/sys/fs/cgroup/unified
-else
-  fail "no cgroup v2 hierarchy (neither /sys/fs/cgroup nor /sys/fs/cgroup/unified has cgroup.controllers)"
-fi
+cgroup_root=$(cgroup_v2_root)
 
 name="statelessapp-site-delay-$$"
 namespace=/run/netns/$name

@@ -152,13 +152,7 @@ if [ "$command" = queues ]; then
 fi
 
 # add
-if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
-  cgroup_root=/sys/fs/cgroup
-elif [ -e /sys/fs/cgroup/unified/cgroup.controllers ]; then
-  cgroup_root=/sys/fs/cgroup/unified
-else
-  fail "no cgroup v2 hierarchy (neither /sys/fs/cgroup nor /sys/fs/cgroup/unified has cgroup.controllers)"
-fi
+cgroup_root=$(cgroup_v2_root)
 for site in "${sites[@]}"; do
   [ -n "${cgroup[$site]-}" ] || refuse "--cgroup $site=PATH is required (every site needs its cgroup)"
   [ -d "$cgroup_root/${cgroup[$site]}" ] || fail "cgroup ${cgroup[$site]} of site $site does not exist under $cgroup_root"
