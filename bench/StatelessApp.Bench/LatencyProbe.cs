@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using StatelessApp.TestKit.Statistics;
 
 namespace StatelessApp.Bench;
 
@@ -40,12 +39,4 @@ public static class LatencyProbe
         }));
         return new LatencyRun(latencies, failed.Count(f => f), elsewhere.Count(e => e));
     }
-}
-
-/// <summary>The latencies of a probe run (milliseconds, in request order), its failed answers and those served elsewhere.</summary>
-public sealed record LatencyRun(IReadOnlyList<double> Latencies, int Errors, int ServedElsewhere)
-{
-    public double P50 => Percentiles.Of(Latencies, 0.50);
-
-    public double P99 => Percentiles.Of(Latencies, 0.99);
 }
