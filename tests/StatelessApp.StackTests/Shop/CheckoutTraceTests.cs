@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
 using StatelessApp.StackTests.Fixtures;
+using StatelessApp.TestKit.Stacks;
 using StatelessApp.TestKit.Telemetry;
 using Xunit.Abstractions;
 
@@ -44,7 +45,7 @@ public sealed partial class CheckoutTraceTests(StackFixture stack, ITestOutputHe
         Assert.True(hop.Success, $"no trace_id=… parent_id=… in the proxy's line: {line}");
         var (traceId, parentId) = (hop.Groups["trace"].Value, hop.Groups["parent"].Value);
 
-        var primary = (await stack.Controller.StatusAsync()).Single(s => s.Node.Kind == NodeKind.Postgres && s.Probe.IsPrimary).Node;
+        var primary = await stack.Controller.AnsweringPrimaryAsync(NodeKind.Postgres);
         using var dashboard = new DashboardClient(DashboardServer.Url(stack.Topology.NodesOf(NodeKind.Dashboard).Single()));
         // Redis spans are made from the profiler's records up to a second after the request; the batches leave every second.
         var spans = await Poll.UntilAsync($"trace {traceId} in the dashboard with the server, Redis and INSERT spans",
