@@ -30,14 +30,31 @@ public sealed class SiteCgroups
     public IReadOnlyList<string> Sites { get; }
 
     /// <summary>The stack's cgroups, or null where processes cannot be placed: not root, or no cgroup v2 hierarchy.</summary>
-    public static SiteCgroups? For(StackPaths paths, StackTopology topology) =>
-        !HostTools.IsRoot || !HasV2Hierarchy() ? null : new SiteCgroups(CgroupV2Root.Find(), TagOf(paths.StateRoot), [.. topology.Regions.Select(r => r.Name)]);
+    public static SiteCgroups? For(StackPaths paths, StackTopology topology)
+    {
+        if (!HostTools.IsRoot)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new SiteCgroups(CgroupV2Root.Find(), TagOf(paths.StateRoot), [.. topology.Regions.Select(r => r.Name)]);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // no cgroup v2 hierarchy
+        }
+    }
 
     public static string TagOf(string stateRoot) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateRoot)))))[..8];
 
     /// <summary>The site's cgroup relative to the v2 root, as iptables' <c>-m cgroup --path</c> names it.</summary>
-    public string PathOf(string site) => $"statelessapp-{Tag}/{site}";
+    public string PathOf(string site) => $"{Top}/{site}";
+
+    /// <summary>The folder (relative to the v2 root) that holds this stack's site cgroups.</summary>
+    private string Top => $"statelessapp-{Tag}";
 
     /// <summary>The site's cgroup folder; a process is placed by writing its pid to cgroup.procs in it.</summary>
     public string FolderOf(string site) => Path.Combine(Root, PathOf(site));
@@ -61,7 +78,7 @@ public sealed class SiteCgroups
     /// <summary>Removes the cgroups that are empty (after `down`); a cgroup with a process left in it stays.</summary>
     public void RemoveEmpty()
     {
-        foreach (var folder in Sites.Select(FolderOf).Append(Path.Combine(Root, $"statelessapp-{Tag}")))
+        foreach (var folder in Sites.Select(FolderOf).Append(Path.Combine(Root, Top)))
         {
             try
             {
@@ -74,19 +91,6 @@ public sealed class SiteCgroups
             {
                 // Not empty: the kernel refuses, and a later `down` tries again.
             }
-        }
-    }
-
-    private static bool HasV2Hierarchy()
-    {
-        try
-        {
-            CgroupV2Root.Find();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 }
