@@ -63,6 +63,13 @@ class Sequence:
         return "\n".join(out)
 
 
+def save_with_wait(s, label, stream_label=""):
+    """A session save and its WAIT, sent together: answered when both replicas have acknowledged the write."""
+    sent = s.send("app-b1", "redis-a", label)
+    acks = [s.send(replica, "redis-a", "ACK", s.send("redis-a", replica, stream_label, sent)) for replica in ("redis-w", "redis-b")]
+    s.now = s.send("redis-a", "app-b1", "WAIT: 2", max(acks))
+
+
 def cart_change():
     s = Sequence("A cart change served in region B, primaries in A (before issue 15, part 2)",
                  ["client", "proxy-b", "app-b1", "pg-b", "redis-b", "redis-w", "redis-a"])
@@ -72,10 +79,7 @@ def cart_change():
     s.call("app-b1", "redis-a", "GET shopper stamp")
     s.call("app-b1", "redis-a", "GETEX session")
     s.call("app-b1", "pg-b", "SELECT product")
-    sent = s.send("app-b1", "redis-a", "SET session, WAIT 2")
-    witness = s.send("redis-w", "redis-a", "ACK", s.send("redis-a", "redis-w", "stream", sent))
-    region_b = s.send("redis-b", "redis-a", "ACK", s.send("redis-a", "redis-b", "stream", sent))
-    s.now = s.send("redis-a", "app-b1", "WAIT: 2", max(witness, region_b))
+    save_with_wait(s, "SET session, WAIT 2", "stream")
     s.now = s.send("app-b1", "proxy-b", "")
     s.now = s.send("proxy-b", "client", "200")
     return s
@@ -97,10 +101,7 @@ def checkout():
     s.call("app-b1", "pg-a", "commit position, standbys")
     while s.now - delay("pg-a", "app-b1") < flushed:
         s.call("app-b1", "pg-a", "poll standbys")
-    sent = s.send("app-b1", "redis-a", "SET empty cart, WAIT 2")
-    witness = s.send("redis-w", "redis-a", "ACK", s.send("redis-a", "redis-w", "", sent))
-    region_b = s.send("redis-b", "redis-a", "ACK", s.send("redis-a", "redis-b", "", sent))
-    s.now = s.send("redis-a", "app-b1", "WAIT: 2", max(witness, region_b))
+    save_with_wait(s, "SET empty cart, WAIT 2")
     s.now = s.send("app-b1", "proxy-b", "")
     s.now = s.send("proxy-b", "client", "201 order")
     return s
