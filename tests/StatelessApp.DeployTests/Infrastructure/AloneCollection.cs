@@ -1,0 +1,11 @@
+namespace StatelessApp.DeployTests.Infrastructure;
+
+/// <summary>
+/// Tests that measure time on this machine (the site delayer's check): run after the others, alone, so the project's
+/// parallel shellcheck and script runs do not stand in their measurements.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "Alone";
+}
