@@ -7,7 +7,7 @@ namespace StatelessApp.DeployTests;
 /// The real check runs the delayer and its rules in a network namespace and cgroups of its own (measure.sh --check):
 /// nothing outside them is touched.
 /// </summary>
-[Collection(AloneCollection.Name)]
+[Collection(RunAlone.Name)]
 public sealed class SiteDelayTests
 {
     private const string Folder = "deploy/local/site-delay";

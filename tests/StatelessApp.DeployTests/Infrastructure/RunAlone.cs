@@ -5,7 +5,7 @@ namespace StatelessApp.DeployTests.Infrastructure;
 /// parallel shellcheck and script runs do not stand in their measurements.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class AloneCollection
+public sealed class RunAlone
 {
     public const string Name = "Alone";
 }
