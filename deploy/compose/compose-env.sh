@@ -133,6 +133,10 @@ client_port=${topology[ETCD_CLIENT_PORT]}
 lines+=("ETCD_INITIAL_CLUSTER=etcd-a=https://${topology[A_ETCD_ADDR]}:$peer_port,etcd-b=https://${topology[B_ETCD_ADDR]}:$peer_port,etcd-w=https://${topology[W_ETCD_ADDR]}:$peer_port")
 lines+=("ETCD_ENDPOINTS=${topology[A_ETCD_ADDR]}:$client_port,${topology[B_ETCD_ADDR]}:$client_port,${topology[W_ETCD_ADDR]}:$client_port")
 lines+=("ETCD_CLIENT_URLS=https://${topology[A_ETCD_ADDR]}:$client_port,https://${topology[B_ETCD_ADDR]}:$client_port,https://${topology[W_ETCD_ADDR]}:$client_port")
+# The failure detectors' timings that depend on the distance (the rule lives in deploy/lib/failure-timeouts.sh).
+timeouts=$(SITE_RTT_A_B=${topology[SITE_RTT_A_B]:-} SITE_RTT_A_W=${topology[SITE_RTT_A_W]:-} SITE_RTT_B_W=${topology[SITE_RTT_B_W]:-} \
+  "$root/deploy/lib/failure-timeouts.sh" 2>&1) || die "${timeouts%%$'\n'*}"
+while IFS= read -r line; do lines+=("$line"); done <<<"$timeouts"
 # The app's Database:NodeRegions: the region of every PostgreSQL node, from the site prefix of its key (A_POSTGRES_ADDR
 # is in region a), in the host:port form of ConnectionStrings__Shop (deploy/compose/site-secrets.sh).
 node_regions=""

@@ -70,16 +70,16 @@ public sealed class SiteDelay(StackPaths paths, StackTopology topology, SiteCgro
     {
         // The topology as this stack loaded it (its overrides included), not as the file alone says.
         var environment = topology.Regions.ToDictionary(r => r.Name.ToUpperInvariant() + "_NETWORK", r => r.Network.ToString(), StringComparer.Ordinal);
-        environment["SITE_RTT_A_B"] = Milliseconds(topology.Distances.AToB);
-        environment["SITE_RTT_A_W"] = Milliseconds(topology.Distances.AToWitness);
-        environment["SITE_RTT_B_W"] = Milliseconds(topology.Distances.BToWitness);
+        foreach (var (key, value) in topology.Distances.AsTopologyKeys())
+        {
+            environment[key] = value;
+        }
+
         var result = await CommandRunner.RunAsync("bash", [RulesScript, .. arguments], RulesLimit, environment, cancellationToken: cancellationToken);
         return result.Succeeded
             ? result.Output.Trim()
             : throw new StackException($"site delay: `site-delay-rules.sh {string.Join(' ', arguments)}` failed (exit {result.ExitCode}):\n{result.Output}");
     }
-
-    private static string Milliseconds(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     private async Task WaitReadyAsync(string log, long logStart, CancellationToken cancellationToken)
     {

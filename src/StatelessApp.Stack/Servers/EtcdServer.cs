@@ -35,6 +35,11 @@ public sealed class EtcdServer : Server
             ["ETCD_LISTEN_METRICS_URLS"] = MetricsUrl(node),
             ["ETCD_INITIAL_CLUSTER"] = string.Join(',', context.Topology.NodesOf(NodeKind.Etcd).Select(n => $"{n.Name}={PeerUrl(n, context)}")),
         };
+        foreach (var (key, value) in context.FailureTimeouts.Variables)
+        {
+            environment[key] = value;
+        }
+
         if (File.Exists(JoinExistingMarker(node, context)))
         {
             environment["ETCD_INITIAL_CLUSTER_STATE"] = "existing";

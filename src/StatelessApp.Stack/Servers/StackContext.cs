@@ -41,6 +41,11 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// <summary>The sites' cgroups every node's processes run in (null when the controller is not root: no distance, no partition drill).</summary>
     public SiteCgroups? Cgroups { get; init; }
 
+    /// <summary>The failure detectors' timings for the topology's distances (deploy/lib/failure-timeouts.sh), derived on first use.</summary>
+    public FailureTimeouts FailureTimeouts => _failureTimeouts ??= FailureTimeouts.Derive(Paths.Deploy, Topology.Distances);
+
+    private FailureTimeouts? _failureTimeouts;
+
     /// <summary><paramref name="spec"/> placed in <paramref name="node"/>'s site cgroup, where there are cgroups.</summary>
     public LaunchSpec InSite(Node node, LaunchSpec spec) =>
         Cgroups is null ? spec : spec with { Cgroup = Cgroups.FolderOf(node.Region) };

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace StatelessApp.Stack.Topology;
 
 /// <summary>
@@ -13,6 +15,14 @@ public sealed record SiteDistances(TimeSpan AToB, TimeSpan AToWitness, TimeSpan 
     /// <summary>Every round trip zero: the sites are as close as the machine makes them, and nothing is delayed.</summary>
     public bool IsZero => AToB == TimeSpan.Zero && AToWitness == TimeSpan.Zero && BToWitness == TimeSpan.Zero;
 
+    /// <summary>The round trips as deploy/topology.env's keys (SITE_RTT_A_B=40 …), for the scripts that read them.</summary>
+    public IReadOnlyDictionary<string, string> AsTopologyKeys() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["SITE_RTT_A_B"] = Milliseconds(AToB),
+        ["SITE_RTT_A_W"] = Milliseconds(AToWitness),
+        ["SITE_RTT_B_W"] = Milliseconds(BToWitness),
+    };
+
     /// <summary>The round trip between two sites ("a", "b", "w"), in either order.</summary>
     public TimeSpan RoundTrip(string first, string second) => string.CompareOrdinal(first, second) > 0 ? RoundTrip(second, first) : (first, second) switch
     {
@@ -22,4 +32,6 @@ public sealed record SiteDistances(TimeSpan AToB, TimeSpan AToWitness, TimeSpan 
         ("b", StackTopology.WitnessRegion) => BToWitness,
         _ => throw new ArgumentException($"no site pair {first}-{second} (the sites are a, b and {StackTopology.WitnessRegion})", nameof(first)),
     };
+
+    private static string Milliseconds(TimeSpan roundTrip) => ((long)roundTrip.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }
