@@ -97,6 +97,8 @@ public sealed class StackController : IDisposable
     public async Task UpAsync(UpOptions options, CancellationToken cancellationToken = default)
     {
         var progress = new ProgressReporter(_output);
+        // Refuses a distance the failure detectors are not derived for before anything starts.
+        _ = Context.FailureTimeouts;
         if (options.Fresh)
         {
             await WipeAsync();
