@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using StatelessApp.TestKit.Network;
 using StatelessApp.Web.Api;
 using StatelessApp.Web.Shop;
+using Xunit.Abstractions;
 
 namespace StatelessApp.IntegrationTests.Shop;
 
