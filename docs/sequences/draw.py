@@ -86,19 +86,18 @@ def cart_change():
 
 
 def checkout():
-    s = Sequence("A checkout served in region B, primaries in A (before issue 15, part 2)",
+    s = Sequence("A checkout served in region B, primaries in A (issue 15, part 2: the order in one batch)",
                  ["client", "proxy-b", "app-b1", "pg-b", "redis-b", "redis-w", "redis-a", "pg-a"])
     s.now = s.send("client", "proxy-b", "POST /api/checkout")
     s.now = s.send("proxy-b", "app-b1", "")
     s.call("app-b1", "redis-a", "rate limits")
     s.call("app-b1", "redis-a", "GET shopper stamp")
     s.call("app-b1", "redis-a", "GETEX session")
-    for statement in ["BEGIN; the key's order?", "this order already?", "order cap", "prices", "INSERT order, lines", "COMMIT"]:
-        committed = s.call("app-b1", "pg-a", statement)
-    # The commit streams to the standby while the app asks the primary where the standby is.
+    # Lock, place, read back; the Sync commits; then the commit position and the standbys' first snapshot.
+    committed = s.call("app-b1", "pg-a", "batch: place order; Sync; position, standbys")
+    # The commit streams to the standby while its answer travels back to the app.
     streamed = s.send("pg-a", "pg-b", "WAL", committed - delay("pg-a", "app-b1"))
     flushed = s.send("pg-b", "pg-a", "", streamed)
-    s.call("app-b1", "pg-a", "commit position, standbys")
     while s.now - delay("pg-a", "app-b1") < flushed:
         s.call("app-b1", "pg-a", "poll standbys")
     save_with_wait(s, "SET empty cart, WAIT 2")

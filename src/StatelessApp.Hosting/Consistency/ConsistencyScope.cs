@@ -100,7 +100,20 @@ public sealed partial class ConsistencyScope(
         }
     }
 
-    /// <summary>Synchronous variant of <see cref="RecordCommittedWriteAsync"/> (for synchronous EF calls).</summary>
+    /// <summary>
+    /// For a write whose commit position the caller already read in the commit's own round trip (a batch ending with
+    /// <see cref="Data.CommitPosition"/>'s query): records it without asking the server again.
+    /// </summary>
+    public async Task RecordCommittedWriteAsync(NpgsqlLogSequenceNumber position, CancellationToken cancellationToken)
+    {
+        if (TellClient(position) is { } session)
+        {
+            await session.LoadAsync(cancellationToken);
+            StoreInSession(session, position);
+        }
+    }
+
+    /// <summary>Synchronous variant of <see cref="RecordCommittedWriteAsync(NpgsqlConnection, CancellationToken)"/> (for synchronous EF calls).</summary>
     public void RecordCommittedWrite(NpgsqlConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -82,9 +82,69 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         }
 
         var started = time.GetTimestamp();
+        return await MeasureAsync(connection => WaitForStandbyAsync(connection, started, cancellationToken), context, started);
+    }
+
+    private void Record(string outcome, long started) => metrics?.RecordConfirmation(outcome, time.GetElapsedTime(started));
+
+    /// <summary>
+    /// The statement that reads the commit's position (and, when confirmation is on, the standbys' first snapshot), for
+    /// the caller to send in the same round trip as its own transaction: last in an <see cref="NpgsqlBatch"/> without an
+    /// explicit transaction, after a command with <see cref="NpgsqlBatchCommand.AppendErrorBarrier"/> set, so that the
+    /// Sync before it has committed the transaction (the position read is then at or past the commit: see
+    /// <see cref="CommitPosition"/>). Read its answer with <see cref="ReadCommitAsync"/>.
+    /// </summary>
+    public NpgsqlBatchCommand CreateCommitCommand() =>
+        new(timeout == TimeSpan.Zero ? CommitPosition.Sql : FirstQuery) { AppendErrorBarrier = true };
+
+    /// <summary>
+    /// Reads the answer to <see cref="CreateCommitCommand"/>: moves <paramref name="reader"/> to the next result, which
+    /// must be that command's. Throws <see cref="WriteNotConfirmedException"/> when the role may not read the standbys.
+    /// </summary>
+    public async Task<CommitAnswer> ReadCommitAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var started = time.GetTimestamp();
         try
         {
-            var state = await WaitForStandbyAsync(context, started, cancellationToken);
+            if (!await reader.NextResultAsync(cancellationToken) || !await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The batch ended before the commit position's answer.");
+            }
+
+            var position = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
+            return new CommitAnswer(position, timeout == TimeSpan.Zero ? null : ReadSnapshot(reader, offset: 1), started);
+        }
+        catch (PostgresException e) when (IsNotPermitted(e))
+        {
+            LogNotPermitted("the app's role", StandbysFunction, e.MessageText);
+            Record(MetricOutcome.Error, started);
+            throw new WriteNotConfirmedException(NotPermittedMessage);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ConfirmCommitAsync(TContext, CancellationToken)"/> for a commit whose position and first snapshot came
+    /// with the transaction (<see cref="ReadCommitAsync"/>): no round trip at all when that snapshot already confirms it.
+    /// </summary>
+    public async Task<StandbyConfirmationState> ConfirmCommitAsync(TContext context, CommitAnswer answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (answer.Standbys is not { } first)
+        {
+            return StandbyConfirmationState.NotRequested;
+        }
+
+        return await MeasureAsync(
+            connection => PollUntilConfirmedAsync(connection, answer.Position, first, answer.ReadAt, cancellationToken),
+            context, answer.ReadAt);
+    }
+
+    private async Task<StandbyConfirmationState> MeasureAsync(Func<NpgsqlConnection, Task<StandbyConfirmationState>> wait, TContext context, long started)
+    {
+        try
+        {
+            var state = await wait(OpenConnection(context));
             Record(state == StandbyConfirmationState.NoStandby ? DataMetrics.NoStandby : MetricOutcome.Ok, started);
             return state;
         }
@@ -101,16 +161,17 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         }
     }
 
-    private void Record(string outcome, long started) => metrics?.RecordConfirmation(outcome, time.GetElapsedTime(started));
-
-    private async Task<StandbyConfirmationState> WaitForStandbyAsync(TContext context, long started, CancellationToken cancellationToken)
-    {
-        if (context.Database.GetDbConnection() is not NpgsqlConnection { State: ConnectionState.Open } connection)
-        {
-            throw new InvalidOperationException(
+    private static NpgsqlConnection OpenConnection(TContext context) =>
+        context.Database.GetDbConnection() is NpgsqlConnection { State: ConnectionState.Open } connection
+            ? connection
+            : throw new InvalidOperationException(
                 "Confirm a commit on the connection that made it: open the context's connection before the transaction.");
-        }
 
+    private static bool IsNotPermitted(PostgresException e) =>
+        e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.InvalidSchemaName;
+
+    private async Task<StandbyConfirmationState> WaitForStandbyAsync(NpgsqlConnection connection, long started, CancellationToken cancellationToken)
+    {
         NpgsqlLogSequenceNumber commit;
         ReplicationSnapshot snapshot;
         try
@@ -121,13 +182,18 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
             commit = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
             snapshot = ReadSnapshot(reader, offset: 1);
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFunction
-                                              or PostgresErrorCodes.InvalidSchemaName)
+        catch (PostgresException e) when (IsNotPermitted(e))
         {
             LogNotPermitted(connection.UserName ?? "the app's role", StandbysFunction, e.MessageText);
             throw new WriteNotConfirmedException(NotPermittedMessage);
         }
 
+        return await PollUntilConfirmedAsync(connection, commit, snapshot, started, cancellationToken);
+    }
+
+    private async Task<StandbyConfirmationState> PollUntilConfirmedAsync(
+        NpgsqlConnection connection, NpgsqlLogSequenceNumber commit, ReplicationSnapshot snapshot, long started, CancellationToken cancellationToken)
+    {
         var delay = FirstPollDelay;
         while (true)
         {

@@ -1,18 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StatelessApp.Hosting.Consistency;
 using StatelessApp.Hosting.Data;
 using StatelessApp.Web.Data;
 
 namespace StatelessApp.Web.Shop;
 
 /// <summary>
-/// Turns a cart into an order, on the primary, in one transaction, and acknowledges it only once a standby has it:
-/// an order the shopper was shown must survive the loss of the primary's region.
+/// Turns a cart into an order, on the primary, in one transaction sent in one round trip (<see cref="CheckoutBatch"/>),
+/// and acknowledges it only once a standby has it: an order the shopper was shown must survive the loss of the
+/// primary's region.
 /// </summary>
 public sealed partial class Checkout(
     ShopDbContext db,
     StandbyConfirmation<ShopDbContext> standbyConfirmation,
     OrderCap orderCap,
+    ConsistencyScope consistency,
     TimeProvider time,
     ILogger<Checkout> logger)
 {
@@ -27,7 +30,7 @@ public sealed partial class Checkout(
     /// <param name="idempotencyKey">
     /// The client's key for this checkout, or null. A key this shopper already used returns the order it placed
     /// (<see cref="CheckoutOutcome.IsReplay"/>), whatever the cart holds now: the first attempt emptied it. Two attempts
-    /// racing on two instances are decided by the unique index on (shopper, key): the loser returns the winner's order.
+    /// racing on two instances are serialised by the shopper's advisory lock: the second returns the first's order.
     /// </param>
     /// <returns>The order, or null when the key is new and none of the cart's products exist (nothing to order).</returns>
     public async Task<CheckoutOutcome?> PlaceOrderAsync(string shopperId, Cart cart, string? idempotencyKey, CancellationToken cancellationToken)
@@ -43,20 +46,11 @@ public sealed partial class Checkout(
             (OrderId: orderId, ShopperId: shopperId, Cart: cart, Key: idempotencyKey),
             async (_, attempt, ct) =>
             {
-                db.ChangeTracker.Clear(); // a failed attempt may have left the order tracked as Added
-
-                // Held open across COMMIT, so that the standby confirmation asks the server that committed.
+                // Held open across the commit, so that the standby confirmation's polls ask the server that committed.
                 await db.Database.OpenConnectionAsync(ct);
                 try
                 {
-                    var placed = await PlaceOnceAsync(attempt.OrderId, attempt.ShopperId, attempt.Cart, attempt.Key, ct);
-                    if (placed is not null)
-                    {
-                        // A replay confirms too: its order may be the one whose first answer was a 503 for want of this.
-                        await standbyConfirmation.ConfirmCommitAsync(db, ct);
-                    }
-
-                    return placed;
+                    return await PlaceOnceAsync(attempt.OrderId, attempt.ShopperId, attempt.Cart, attempt.Key, ct);
                 }
                 finally
                 {
@@ -78,96 +72,53 @@ public sealed partial class Checkout(
         return outcome;
     }
 
-    /// <summary>One attempt: the key's earlier order, this attempt's order if an earlier attempt committed it, or a new one.</summary>
+    /// <summary>
+    /// One attempt, one round trip: the key's earlier order, this attempt's order if an earlier attempt committed it,
+    /// or a new one; then the commit's position and the standbys' positions, read after the commit in the same round trip.
+    /// </summary>
     private async Task<CheckoutOutcome?> PlaceOnceAsync(Guid orderId, string shopperId, Cart cart, string? key, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (key is not null && await FindByKeyAsync(shopperId, key, ct) is { } earlier)
-        {
-            return new CheckoutOutcome(earlier, IsReplay: true);
-        }
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var policy = orderCap.Policy;
+        var now = time.GetUtcNow();
+        await using var batch = CheckoutBatch.Create(connection, orderId, shopperId, cart, key,
+            ToDatabasePrecision(now), now - policy.Window, policy.PermitLimit);
+        batch.BatchCommands.Add(standbyConfirmation.CreateCommitCommand());
 
-        var already = await db.Orders.Include(o => o.Lines).AsNoTracking()
-            .FirstOrDefaultAsync(o => o.Id == orderId, ct);
-        if (already is not null)
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var result = await CheckoutBatch.ReadAsync(reader, shopperId, ct);
+        if (result.Order is not { } order)
         {
-            return new CheckoutOutcome(already, IsReplay: false);
-        }
+            // Nothing was written: a replay is never refused (it found its order above), a new order may be.
+            if (result.OrdersInWindow >= policy.PermitLimit && result.OldestInWindow is { } oldest)
+            {
+                throw orderCap.Refusal(policy, oldest);
+            }
 
-        await orderCap.EnsureAllowedAsync(db, shopperId, ct); // a replay above is never refused: it places nothing
-        var placed = await BuildOrderAsync(orderId, shopperId, cart, ct);
-        if (placed is null)
-        {
             return null;
         }
 
-        placed.IdempotencyKey = key;
-        db.Orders.Add(placed);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return new CheckoutOutcome(placed, IsReplay: false);
-        }
-        catch (DbUpdateException e) when (IsDuplicateKey(e) && key is not null)
-        {
-            // Another instance placed this key's order between our lookup and our insert.
-            await transaction.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            var winner = await FindByKeyAsync(shopperId, key, ct)
-                ?? throw new InvalidOperationException($"Order for idempotency key {key} vanished after a duplicate-key conflict.", e);
-            return new CheckoutOutcome(winner, IsReplay: true);
-        }
+        var outcome = new CheckoutOutcome(order.Id == orderId ? InCartOrder(order, cart) : order, IsReplay: order.Id != orderId);
+        var commit = await standbyConfirmation.ReadCommitAsync(reader, ct);
+        await reader.DisposeAsync(); // the connection is free for the confirmation's polls
+        await consistency.RecordCommittedWriteAsync(commit.Position, ct);
+
+        // A replay confirms too: its order may be the one whose first answer was a 503 for want of this.
+        await standbyConfirmation.ConfirmCommitAsync(db, commit, ct);
+        return outcome;
     }
 
-    private Task<Order?> FindByKeyAsync(string shopperId, string key, CancellationToken cancellationToken) =>
-        db.Orders.Include(o => o.Lines).AsNoTracking()
-            .FirstOrDefaultAsync(o => o.ShopperId == shopperId && o.IdempotencyKey == key, cancellationToken);
-
-    private static bool IsDuplicateKey(DbUpdateException exception) =>
-        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
-        && unique.ConstraintName == IdempotencyIndex;
-
-    /// <summary>The unique index on (ShopperId, IdempotencyKey), named by EF's convention (see the migration).</summary>
-    private const string IdempotencyIndex = "IX_orders_ShopperId_IdempotencyKey";
-
-    private async Task<Order?> BuildOrderAsync(Guid orderId, string shopperId, Cart cart, CancellationToken cancellationToken)
+    /// <summary>A new order's lines in the cart's order, as the shopper put them in (the batch reads them by product).</summary>
+    private static Order InCartOrder(Order order, Cart cart)
     {
-        var ids = cart.Lines.Select(line => line.ProductId).ToArray();
-        var products = await db.Products.AsNoTracking()
-            .Where(product => ids.Contains(product.Id))
-            .ToDictionaryAsync(product => product.Id, cancellationToken);
-
-        var lines = cart.Lines
-            .Where(line => products.ContainsKey(line.ProductId))
-            .Select(line =>
-            {
-                var product = products[line.ProductId];
-                return new OrderLine
-                {
-                    OrderId = orderId,
-                    ProductId = product.Id,
-                    Sku = product.Sku,
-                    ProductName = product.Name,
-                    UnitPrice = product.Price,
-                    Quantity = line.Quantity,
-                };
-            })
-            .ToList();
-        if (lines.Count == 0)
+        var position = new Dictionary<int, int>();
+        foreach (var line in cart.Lines)
         {
-            return null;
+            position.TryAdd(line.ProductId, position.Count);
         }
 
-        return new Order
-        {
-            Id = orderId,
-            ShopperId = shopperId,
-            CreatedAt = ToDatabasePrecision(time.GetUtcNow()),
-            Total = lines.Sum(line => line.LineTotal),
-            ItemCount = lines.Sum(line => line.Quantity),
-            Lines = lines,
-        };
+        order.Lines = [.. order.Lines.OrderBy(line => position.GetValueOrDefault(line.ProductId, int.MaxValue))];
+        return order;
     }
 
     /// <summary>PostgreSQL keeps microseconds: the order returned now equals the order read back later.</summary>
