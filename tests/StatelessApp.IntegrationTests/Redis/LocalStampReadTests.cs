@@ -164,6 +164,26 @@ public sealed class LocalStampReadTests(RedisReplicaPair redis) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_local_node_that_is_down_sends_the_check_to_the_primary()
+    {
+        var shopper = NewShopper();
+        Assert.True(await Stamps.IsCurrentLocallyAsync(shopper, ShopperStamps.Initial, account: false, CancellationToken.None)); // connected
+        redis.StopReplica();
+        try
+        {
+            using var reads = LocalReads();
+
+            Assert.False(await Stamps.IsCurrentLocallyAsync(shopper, ShopperStamps.Initial, account: false, CancellationToken.None));
+            Assert.Equal(["shopper-stamp/failed"], Outcomes(reads));
+            Assert.Equal(ShopperStamps.Initial, await Stamps.CurrentAsync(shopper, CancellationToken.None)); // accepted by the primary
+        }
+        finally
+        {
+            await redis.StartReplicaAsync();
+        }
+    }
+
+    [Fact]
     public void No_node_in_the_instances_region_means_no_local_connection()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
