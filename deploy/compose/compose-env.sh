@@ -145,6 +145,14 @@ for key in "${keys[@]}"; do
   node_regions+="${node_regions:+,}${topology[$key]}:${topology[POSTGRES_PORT]}=${BASH_REMATCH[1],,}"
 done
 lines+=("POSTGRES_NODE_REGIONS=$node_regions")
+# The app's Redis:NodeRegions: the region of every Redis data node (A_REDIS_ADDR is in region a), as the Sentinels
+# announce them (address:REDIS_PORT), so an instance can read from its own region's node.
+redis_node_regions=""
+for key in "${keys[@]}"; do
+  [[ $key =~ ^([A-Z])_REDIS_ADDR$ ]] || continue
+  redis_node_regions+="${redis_node_regions:+,}${topology[$key]}:${topology[REDIS_PORT]}=${BASH_REMATCH[1],,}"
+done
+lines+=("REDIS_NODE_REGIONS=$redis_node_regions")
 # Docker hands out addresses for a container's other networks from the upper half of each site network, so they
 # never take a node's fixed address (all in the lower half, or compose stops with "Address already in use").
 for site in A B W; do

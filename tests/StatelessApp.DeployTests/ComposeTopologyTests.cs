@@ -186,6 +186,17 @@ public sealed class ComposeTopologyTests(ResolvedCompose compose) : IClassFixtur
     }
 
     [Fact]
+    public void Every_app_instance_knows_each_Redis_nodes_region_as_the_topology_places_it()
+    {
+        var expected = string.Join(',', Topology.NodesOf(NodeKind.Redis)
+            .Select(node => $"{ContainerAddress.Of(node.Address)}:{node.Port}={node.Region}"));
+        var apps = compose["docker-compose.yml"].Nodes.Where(s => s.Kind == "app").ToList();
+
+        Assert.NotEmpty(apps);
+        Assert.All(apps, app => Assert.Equal(expected, app.Environment["Redis__NodeRegions"]));
+    }
+
+    [Fact]
     public void Every_node_has_a_health_check_and_every_job_runs_once()
     {
         foreach (var service in compose["docker-compose.yml"].Services.Values)

@@ -21,23 +21,7 @@ internal static class NodeRegions
             return hosts.Select(_ => (string?)null).ToList();
         }
 
-        var regionOf = new Dictionary<(string Host, int Port), string>();
-        foreach (var entry in setting.Split(',', StringSplitOptions.TrimEntries))
-        {
-            var equals = entry.LastIndexOf('=');
-            var region = equals < 0 ? "" : entry[(equals + 1)..].Trim();
-            if (equals <= 0 || !IsRegionName(region) || Endpoint(entry[..equals].Trim(), defaultPort) is not { } endpoint)
-            {
-                failures.Add($"{settingName}: \"{entry}\" is not host[:port]=region (e.g. \"pg-a:5432=a,pg-b:5432=b\"; region: letters, digits, '-', '_', '.')");
-                continue;
-            }
-
-            if (!regionOf.TryAdd(endpoint, region))
-            {
-                failures.Add($"{settingName} names {endpoint.Host}:{endpoint.Port} twice");
-            }
-        }
-
+        var regionOf = Parse(setting, defaultPort, settingName, failures);
         var resolved = new List<string?>();
         var known = new HashSet<(string, int)>();
         foreach (var host in hosts)
@@ -61,6 +45,34 @@ internal static class NodeRegions
         }
 
         return resolved;
+    }
+
+    /// <summary>
+    /// Every <c>host[:port]=region</c> entry of <paramref name="setting"/>, keyed by (lower-case host, port); a host
+    /// without a port gets <paramref name="defaultPort"/>. Malformed and repeated entries are left out and added to
+    /// <paramref name="failures"/>, naming <paramref name="settingName"/>. Also read for Redis:NodeRegions.
+    /// </summary>
+    internal static Dictionary<(string Host, int Port), string> Parse(
+        string setting, int defaultPort, string settingName, List<string> failures)
+    {
+        var regionOf = new Dictionary<(string Host, int Port), string>();
+        foreach (var entry in setting.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var equals = entry.LastIndexOf('=');
+            var region = equals < 0 ? "" : entry[(equals + 1)..].Trim();
+            if (equals <= 0 || !IsRegionName(region) || Endpoint(entry[..equals].Trim(), defaultPort) is not { } endpoint)
+            {
+                failures.Add($"{settingName}: \"{entry}\" is not host[:port]=region (e.g. \"node-a:{defaultPort}=a,node-b:{defaultPort}=b\"; region: letters, digits, '-', '_', '.')");
+                continue;
+            }
+
+            if (!regionOf.TryAdd(endpoint, region))
+            {
+                failures.Add($"{settingName} names {endpoint.Host}:{endpoint.Port} twice");
+            }
+        }
+
+        return regionOf;
     }
 
     /// <summary>"host", "host:port" or "[v6]:port", normalised to (lower-case host, port); null when malformed.</summary>

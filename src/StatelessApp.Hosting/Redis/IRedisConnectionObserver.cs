@@ -6,6 +6,6 @@ namespace StatelessApp.Hosting.Redis;
 public interface IRedisConnectionObserver
 {
     /// <param name="connection">The new multiplexer.</param>
-    /// <param name="purpose">"requests" or "monitoring" (the admin-mode connection of the readiness probe).</param>
+    /// <param name="purpose">"requests", "monitoring" (the admin-mode connection of the readiness probe) or "local-reads" (<see cref="RedisConnections.LocalReads"/>).</param>
     void Connected(IConnectionMultiplexer connection, string purpose);
 }

@@ -16,4 +16,13 @@ public static class RedisConnections
     /// and ROLE, nothing else of @dangerous, whichever connection asks.
     /// </summary>
     public const string Monitoring = "StatelessApp.Redis.Monitoring";
+
+    /// <summary>
+    /// A multiplexer connected directly to the Redis node(s) of the instance's own region (Redis:NodeRegions with
+    /// Instance:Region), a replica or the primary, for reads that can tell a stale answer from a current one and then ask
+    /// the primary. Resolve it with GetKeyedService: null when no node is in the instance's region or the setting is
+    /// unset (then read on the shared connection, as before). A replica cut off from its primary refuses reads
+    /// (replica-serve-stale-data no, deploy/redis/redis.conf): a caller treats that error as "ask the primary".
+    /// </summary>
+    public const string LocalReads = "local-reads";
 }

@@ -40,8 +40,7 @@ internal sealed class RedisConnector(
             }
 
             var settings = options.Value;
-            var configuration = RedisConfiguration.Create(settings.ConnectionString!,
-                settings.CaCertificatePath is { } ca ? CertificateAuthorityTrust.Load(ca) : null);
+            var configuration = Configuration(settings);
             configuration.AllowAdmin = allowAdmin;
             var sentinel = configuration.ServiceName is not null;
             ConnectionMultiplexer? redis = null;
@@ -77,4 +76,37 @@ internal sealed class RedisConnector(
             return redis;
         }
     }
+
+    /// <summary>
+    /// A multiplexer connected directly to <paramref name="nodes"/> (no Sentinel), with the shared connection's user,
+    /// password, TLS and timeouts: for <see cref="RedisConnections.LocalReads"/>. Returns while the nodes are down
+    /// (abortConnect=false) and reconnects by itself, as a direct shared connection does.
+    /// </summary>
+    public ConnectionMultiplexer ConnectDirect(IReadOnlyList<(string Host, int Port)> nodes, string setting)
+    {
+        var configuration = Configuration(options.Value);
+        configuration.ServiceName = null;
+        configuration.EndPoints.Clear();
+        foreach (var (host, port) in nodes)
+        {
+            configuration.EndPoints.Add(host, port);
+        }
+
+        // It reads whatever role its nodes have: no primary to elect, so no tie-breaker key to GET (outside the app's ACL prefix).
+        configuration.TieBreaker = "";
+        var redis = ConnectionMultiplexer.Connect(configuration);
+        RedisConnectionLog.Attach(redis, _logger);
+        var endPoints = string.Join(' ', configuration.EndPoints.Select(endPoint => endPoint.ToString()));
+        RedisConnectionLog.Created(_logger, setting, endPoints, string.Empty, redis.IsConnected);
+        foreach (var observer in observers)
+        {
+            observer.Connected(redis, "local-reads");
+        }
+
+        return redis;
+    }
+
+    private static ConfigurationOptions Configuration(RedisConnectionOptions settings) =>
+        RedisConfiguration.Create(settings.ConnectionString!,
+            settings.CaCertificatePath is { } ca ? CertificateAuthorityTrust.Load(ca) : null);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StatelessApp.Hosting.Health;
+using StatelessApp.Hosting.Identity;
 using StatelessApp.Hosting.Startup;
 
 namespace StatelessApp.Hosting.Redis;
@@ -16,7 +17,8 @@ public static class RedisHostingExtensions
     /// Registers one shared <see cref="IConnectionMultiplexer"/> built from <c>ConnectionStrings:{connectionName}</c>
     /// (direct, or through Sentinel when the string has serviceName=...), validated at start-up, plus a
     /// health check named "redis" tagged <see cref="HealthTags.Ready"/>. With TLS (ssl=true), <c>Redis:CaCertificatePath</c>
-    /// names the only CA the servers' certificates may chain to.
+    /// names the only CA the servers' certificates may chain to. With <c>Redis:NodeRegions</c> and <c>Instance:Region</c>,
+    /// a direct connection to the own region's node(s), keyed <see cref="RedisConnections.LocalReads"/>.
     /// </summary>
     /// <remarks>
     /// Resolve the multiplexer when you use it, not in a singleton's constructor: in Sentinel mode, resolving it
@@ -45,12 +47,24 @@ public static class RedisHostingExtensions
                 $"{RedisMemoryOptions.SectionName}:MemoryDegradedFraction must be above 0 and at most 1 (e.g. 0.8).")
             .ValidateOnStart();
 
+        // Redis:NodeRegions and Instance:Region choose the nodes of the local-reads connection (bound here too, as
+        // AddConsistencyTokens does, so it works without the defaults' AddInstanceIdentity).
+        builder.Services.AddOptions<RedisRegionOptions>().BindConfiguration(RedisRegionOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisRegionOptions>, RedisRegionOptionsValidator>());
+        builder.Services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.SectionName);
+        builder.Services.TryAddSingleton<LocalRedisNodes>();
+
         builder.Services.TryAddSingleton<RedisMetrics>();
         builder.Services.TryAddSingleton<RedisConnector>();
         builder.Services.TryAddSingleton<IConnectionMultiplexer>(services => services.GetRequiredService<RedisConnector>().Connect());
         // Connected on first use only (a deployment that requires no replica acknowledgement never opens it).
         builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.ReplicatedWrites,
             (services, _) => services.GetRequiredService<RedisConnector>().Connect());
+        // Null (GetKeyedService) when no Redis node is in the instance's region: reads then stay on the shared connection.
+        builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.LocalReads,
+            (services, _) => services.GetRequiredService<LocalRedisNodes>().Nodes is { Count: > 0 } nodes
+                ? services.GetRequiredService<RedisConnector>().ConnectDirect(nodes, RedisRegionOptions.SectionName + ":" + nameof(RedisRegionOptions.NodeRegions))
+                : null!);
         builder.Services.TryAddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.Monitoring,
             (services, _) => services.GetRequiredService<RedisConnector>().Connect(allowAdmin: true));
 

@@ -5,7 +5,7 @@ using StatelessApp.Hosting.Startup;
 namespace StatelessApp.Hosting.Redis;
 
 /// <summary>
-/// Connects the shared and the monitoring multiplexers and PINGs the primary. Connecting is synchronous in
+/// Connects the shared, the monitoring and (when configured) the local-reads multiplexers and PINGs the primary. Connecting is synchronous in
 /// StackExchange.Redis: left to the first requests, each of them blocks a pool thread on the container's lock until
 /// the TLS handshakes with every Sentinel and Redis node are done.
 /// </summary>
@@ -17,6 +17,7 @@ internal sealed class RedisWarmupStep(IServiceProvider services) : IWarmupStep
     {
         var redis = services.GetRequiredService<IConnectionMultiplexer>();
         _ = services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisConnections.Monitoring);
+        _ = services.GetKeyedService<IConnectionMultiplexer>(RedisConnections.LocalReads);
         await redis.GetDatabase().PingAsync(CommandFlags.DemandMaster).WaitAsync(cancellationToken);
     }
 }

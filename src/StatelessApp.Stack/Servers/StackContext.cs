@@ -130,7 +130,8 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     /// <summary>
     /// Adds what every process of the app needs to reach its state, the instances and `migrate` alike:
-    /// ConnectionStrings:Shop and the region of each of its nodes (Database:NodeRegions), ConnectionStrings:Redis and,
+    /// ConnectionStrings:Shop and the region of each of its nodes (Database:NodeRegions), ConnectionStrings:Redis and the
+    /// region of each Redis node (Redis:NodeRegions),
     /// with TLS, the CA the app checks the Redis and Sentinel certificates against (Redis:CaCertificatePath), and the key
     /// ring's certificate.
     /// </summary>
@@ -140,6 +141,7 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
         environment["ConnectionStrings__Shop"] = ShopConnectionString;
         environment["Database__NodeRegions"] = ShopNodeRegions;
         environment["ConnectionStrings__Redis"] = RedisConnectionString;
+        environment["Redis__NodeRegions"] = RedisNodeRegions;
         if (Tls)
         {
             environment["Redis__CaCertificatePath"] = Certificates.CaCertificateFile;
@@ -156,6 +158,12 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     /// ("127.1.0.41:5432=a,…"): with it an instance reads in its own region (docs/latency.md).
     /// </summary>
     public string ShopNodeRegions => string.Join(',', Topology.NodesOf(NodeKind.Postgres).Select(n => $"{n.Endpoint}={n.Region}"));
+
+    /// <summary>
+    /// Redis:NodeRegions, the region of every Redis data node as the topology places it ("127.1.0.21:6379=a,…"): with it
+    /// an instance reads shopper stamps and sessions from its own region's node where that is safe (docs/latency.md).
+    /// </summary>
+    public string RedisNodeRegions => string.Join(',', Topology.NodesOf(NodeKind.Redis).Select(n => $"{n.Endpoint}={n.Region}"));
 
     /// <summary>ConnectionStrings:ShopOwner, for `migrate` only: role shop_owner, which owns the schema.</summary>
     public string ShopOwnerConnectionString => PostgresConnectionString(Topology.NodesOf(NodeKind.Postgres), "shop_owner", Secrets.ShopOwnerDbPassword);

@@ -8,7 +8,8 @@ namespace StatelessApp.Web.Shop;
 /// <summary>
 /// Checks every request's shopper cookie against the shopper's current stamp (<see cref="ShopperStamps"/>): a cookie
 /// whose stamp is no longer current was revoked, and is refused (the request then gets a new anonymous identity). One
-/// Redis GET per request that carries the cookie, so a revocation holds on every instance from the next request on.
+/// Redis GET per request that carries the cookie, so a revocation holds on every instance from the next request on: on
+/// the own region's node when it confirms the cookie's stamp, else (and as well) on the primary.
 /// An account's cookie that Redis cannot check (down, key missing) is checked against the database instead
 /// (<see cref="AccountStampFallback"/>), where its security stamp is the truth.
 /// </summary>
@@ -27,7 +28,14 @@ internal sealed partial class ShopperCookieEvents(ShopperStamps stamps, AccountS
         }
 
         var aborted = context.HttpContext.RequestAborted;
-        var current = context.Principal!.AccountEmail() is null
+        var account = context.Principal!.AccountEmail() is not null;
+        // The own region's Redis node first: when it holds exactly this stamp the cookie is current (see IsCurrentLocallyAsync).
+        if (await stamps.IsCurrentLocallyAsync(shopperId, stamp, account, aborted))
+        {
+            return;
+        }
+
+        var current = !account
             ? await stamps.CurrentAsync(shopperId, aborted)
             : await stamps.StoredAsync(shopperId, aborted) ?? await accountStamps.CurrentAsync(context.HttpContext, shopperId, aborted);
         if (current is not null && !string.Equals(stamp, current, StringComparison.Ordinal))

@@ -15,6 +15,7 @@ namespace StatelessApp.Web.Shop;
 /// </summary>
 public sealed partial class ShopperStamps(
     ShopRedis redis,
+    RedisMetrics metrics,
     IOptions<ShopperCookieOptions> shopperOptions,
     TimeProvider time,
     ILogger<ShopperStamps> logger)
@@ -41,6 +42,48 @@ public sealed partial class ShopperStamps(
             : null;
 
     /// <summary>
+    /// True when the Redis node of the instance's own region (<see cref="ShopRedis.LocalReads"/>) holds exactly
+    /// <paramref name="cookieStamp"/> as the shopper's current stamp (for an anonymous shopper a missing key is
+    /// <see cref="Initial"/>; for an account it is not an answer): the cookie is current without asking the primary in
+    /// the other region. False in every other case (no local node, another stamp, no key, the node failed or refused:
+    /// MASTERDOWN while cut off from its primary, LOADING): the caller then asks the primary as before, so a stamp
+    /// issued a moment ago and not yet replicated is still accepted.
+    /// </summary>
+    /// <remarks>
+    /// Why a local "equal" is safe: a revocation is acknowledged only once WAIT has seen every online replica take it
+    /// (<see cref="ConfirmAsync"/>), and a replica whose link to the primary is down refuses reads
+    /// (replica-serve-stale-data no). What is left: a replica that (re)connects and catches up on a backlog is online
+    /// before it has applied it, and one that came online within the last second is not yet waited for
+    /// (docs/sessions-and-keyring.md, "Reads from the own region's node").
+    /// </remarks>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async Task<bool> IsCurrentLocallyAsync(string shopperId, string? cookieStamp, bool account, CancellationToken cancellationToken)
+    {
+        if (cookieStamp is null || redis.LocalReads() is not { } local)
+        {
+            return false;
+        }
+
+        RedisValue stored;
+        try
+        {
+            stored = await local.StringGetAsync(Key(shopperId), CommandFlags.PreferReplica).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            metrics.RecordLocalRead(ReadName, LocalReadOutcome.Failed);
+            return false;
+        }
+
+        var current = stored.IsNull ? account ? null : Initial : stored.ToString();
+        var outcome = current is null ? LocalReadOutcome.Missing
+            : string.Equals(current, cookieStamp, StringComparison.Ordinal) ? LocalReadOutcome.Local
+            : LocalReadOutcome.Differs;
+        metrics.RecordLocalRead(ReadName, outcome);
+        return outcome == LocalReadOutcome.Local;
+    }
+
+    /// <summary>
     /// The stamp stored for the shopper, or null when there is none or Redis cannot tell. For accounts, whose truth is the
     /// database: a missing key is not "never revoked" (it may have been lost with a Redis primary), so the caller asks
     /// the database instead.
@@ -57,6 +100,9 @@ public sealed partial class ShopperStamps(
     /// <summary>Waits until the replicas have what <see cref="StoreAsync"/> wrote (as a session write does), so a failover keeps it.</summary>
     /// <exception cref="ReplicaAcknowledgementException">Not confirmed in time: the stamp is on the primary only.</exception>
     public Task ConfirmAsync(CancellationToken cancellationToken) => redis.ConfirmAsync("shopper revocation", cancellationToken);
+
+    // The read tag of statelessapp.redis.local_reads.
+    private const string ReadName = "shopper-stamp";
 
     private static RedisKey Key(string shopperId) => KeyPrefix + shopperId;
 

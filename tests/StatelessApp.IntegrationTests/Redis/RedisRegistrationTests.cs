@@ -32,6 +32,23 @@ public sealed class RedisRegistrationTests(RedisServer redis) : IClassFixture<Re
     }
 
     [Theory]
+    [InlineData("", "Redis:NodeRegions is empty")]
+    [InlineData("127.0.0.1:6379", "Redis:NodeRegions: \"127.0.0.1:6379\" is not host[:port]=region")]
+    public async Task A_bad_Redis_NodeRegions_fails_the_start_naming_it(string nodeRegions, string expected)
+    {
+        var builder = MinimalBuilder(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Redis:NodeRegions"] = nodeRegions,
+        });
+        builder.AddRedis("Redis");
+        await using var app = builder.Build();
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1:6379,password=x", "ca.crt", "Redis:CaCertificatePath is set but ConnectionStrings:Redis does not turn TLS on: add ssl=true")]
     [InlineData("127.0.0.1:6379,password=x,ssl=true", "missing.crt", "Redis:CaCertificatePath: no file at")]
     [InlineData("127.0.0.1:6379,password=x,ssl=true", "not-a-certificate.crt", "holds no certificate")]

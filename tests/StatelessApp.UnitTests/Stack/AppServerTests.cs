@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using StatelessApp.Hosting.Data;
+using StatelessApp.Hosting.Redis;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
@@ -117,6 +118,21 @@ public sealed class AppServerTests : IDisposable
             dataSource.Nodes.Select(node => (node.Endpoint, node.Region)));
         Assert.Equal("b", environment["Instance__Region"]);
         Assert.Contains(dataSource.Nodes, node => node.Region == app.Region);
+    }
+
+    [Fact]
+    public void Instances_learn_each_Redis_nodes_region_from_the_topology_in_a_form_the_app_accepts()
+    {
+        var context = Context();
+        var app = context.Topology.Node("app-b1");
+        var environment = new AppServer().Launch(app, context).Environment;
+        var nodeRegions = environment["Redis__NodeRegions"];
+
+        var validation = new RedisRegionOptionsValidator().Validate(null, new RedisRegionOptions { NodeRegions = nodeRegions });
+
+        Assert.True(validation.Succeeded, validation.FailureMessage);
+        var local = context.Topology.NodesOf(NodeKind.Redis).Single(node => node.Region == app.Region);
+        Assert.Equal([(local.Address.ToString(), local.Port)], LocalRedisNodes.Choose(nodeRegions, environment["Instance__Region"]));
     }
 
     private StackContext Context()
