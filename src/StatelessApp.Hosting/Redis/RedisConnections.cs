@@ -16,4 +16,10 @@ public static class RedisConnections
     /// and ROLE, nothing else of @dangerous, whichever connection asks.
     /// </summary>
     public const string Monitoring = "StatelessApp.Redis.Monitoring";
+
+    /// <summary>
+    /// A multiplexer connected directly to the Redis node in the instance's own region (absent when there is none), for
+    /// reads that may be served by a replica when they can prove it is current (the session's version, see docs/latency.md).
+    /// </summary>
+    public const string LocalReads = "local-reads";
 }
