@@ -50,20 +50,23 @@ internal sealed class RedisSessionStore(
     public async Task<byte[]?> LoadAsync(string sessionId, long? cookieVersion, CancellationToken cancellationToken)
     {
         using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
-        var miss = LocalMiss.NoVersion;
-        if (cookieVersion is { } version)
-        {
-            (var local, miss) = await TryLoadLocallyAsync(sessionId, version, budget, cancellationToken);
-            if (local is not null)
-            {
-                metrics.RecordLocalLoad();
-                return local;
-            }
-        }
-
         var started = time.GetTimestamp();
+        var askedPrimary = false;
         try
         {
+            var miss = LocalMiss.NoVersion;
+            if (cookieVersion is { } version)
+            {
+                (var local, miss) = await TryLoadLocallyAsync(sessionId, version, budget, cancellationToken);
+                if (local is not null)
+                {
+                    metrics.RecordLocalLoad();
+                    return local;
+                }
+            }
+
+            started = time.GetTimestamp();
+            askedPrimary = true;
             var data = await budget.WaitAsync(Database().StringGetSetExpiryAsync(Key(sessionId), options.Value.IdleTimeout));
             Record("load", MetricOutcome.Ok, started);
             metrics.RecordPrimaryLoad(miss);
@@ -71,10 +74,11 @@ internal sealed class RedisSessionStore(
         }
         catch (OperationCanceledException ex) when (budget.TimedOut)
         {
+            // Also when the whole budget ran out during the local attempt: the load as a whole timed out.
             Record("load", MetricOutcome.Timeout, started);
             throw TimedOut("load", budget.Timeout, ex);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (askedPrimary)
         {
             Record("load", MetricOutcome.Cancelled, started);
             throw;
