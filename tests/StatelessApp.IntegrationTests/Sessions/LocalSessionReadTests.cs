@@ -19,6 +19,7 @@ namespace StatelessApp.IntegrationTests.Sessions;
 public sealed class LocalSessionReadTests(RedisReplicaPair redis, ITestOutputHelper output) : IClassFixture<RedisReplicaPair>
 {
     private const string KeyPrefix = "StatelessApp:Session:";
+    private const string CookieName = "__Host-StatelessApp.Session";
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
 
     [Fact]
@@ -126,11 +127,35 @@ public sealed class LocalSessionReadTests(RedisReplicaPair redis, ITestOutputHel
         await PollAsync("the slid expiry to reach the replica", async () => await replica.KeyTimeToLiveAsync(key) > IdleTimeout - TimeSpan.FromMinutes(1));
     }
 
-    private Task<SessionTestApp> StartAsync(int requiredReplicas = 1) =>
+    [Fact]
+    public async Task A_cookie_from_before_versions_is_loaded_from_the_primary_until_its_next_change_versions_it()
+    {
+        var browser = new Browser();
+        await using (var before = await StartAsync(versionedCookies: false))
+        {
+            (await before.CreateClient(browser).PostAsync("/session/unversioned", null)).EnsureSuccessStatusCode();
+        }
+
+        await using var app = await StartAsync();
+        using var loads = Loads(app);
+        var client = app.CreateClient(browser);
+        var cookie = browser.Cookie(CookieName);
+
+        Assert.Equal("unversioned", await client.GetStringAsync(new Uri("/session", UriKind.Relative)));
+        Assert.Equal(cookie, browser.Cookie(CookieName)); // a read re-issues nothing
+        (await client.PostAsync("/session/versioned", null)).EnsureSuccessStatusCode();
+        Assert.NotEqual(cookie, browser.Cookie(CookieName)); // the change re-issued it, with the version
+        Assert.Equal("versioned", await client.GetStringAsync(new Uri("/session", UriKind.Relative)));
+
+        Assert.Equal([$"{SessionMetrics.ServedByPrimary}/{LocalMiss.NoVersion}", $"{SessionMetrics.ServedByPrimary}/{LocalMiss.NoVersion}",
+            SessionMetrics.ServedLocally], LoadsOf(loads));
+    }
+
+    private Task<SessionTestApp> StartAsync(int requiredReplicas = 1, bool versionedCookies = true) =>
         SessionTestApp.StartAsync(redis.Primary, new Dictionary<string, string?>(RedisReplicaPair.RequireOneReplica())
         {
             ["Sessions:RequiredReplicas"] = requiredReplicas.ToString(CultureInfo.InvariantCulture),
-            ["Sessions:VersionedCookies"] = "true",
+            ["Sessions:VersionedCookies"] = versionedCookies ? "true" : "false",
         }, services: services => services.AddKeyedSingleton<IConnectionMultiplexer>(RedisConnections.LocalReads,
             (_, _) => ConnectionMultiplexer.Connect(redis.Replica.ConnectionString)));
 
