@@ -4,8 +4,10 @@ namespace StatelessApp.Hosting.Sessions;
 
 /// <summary>
 /// The request's <see cref="ISession"/>. Nothing happens until the session is touched: reading it costs one
-/// GETEX (which also slides the idle expiry), changing it adds one SET at commit. A new session that is never
-/// written costs nothing and sets no cookie.
+/// GETEX (which also slides the idle expiry), or one GET + PTTL on the instance's own region's node when the cookie's
+/// version proves that node current; changing it adds one SET at commit. A new session that is never written costs
+/// nothing and sets no cookie. A versioned session (<see cref="SessionVersion"/>) counts its saves, and with
+/// <see cref="RedisSessionOptions.VersionedCookies"/> every save re-issues the cookie with the new version.
 /// </summary>
 /// <remarks>
 /// The middleware commits before the first byte of the response; after that the session is sealed and any
@@ -19,6 +21,8 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
     private string? _owner;
     private IReadOnlyList<SessionField> _fields = []; // a newer release's header fields, written back as they came
     private string? _replacedId; // the stored id a regeneration replaces: deleted by the commit that saves the new one
+    private long? _cookieVersion; // the version the cookie carries: what a local copy must at least hold
+    private long? _version; // the stored (or, new, initial) version; null for a session saved and read without one
     private bool _isNew;
     private bool _loaded;
     private bool _dirty;
@@ -69,7 +73,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         Identify();
         if (!_isNew)
         {
-            Apply(await store.LoadAsync(_id!, cancellationToken));
+            Apply(await store.LoadAsync(_id!, _cookieVersion, cancellationToken));
         }
 
         _loaded = true;
@@ -172,9 +176,16 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
                     "A new session cannot be saved after the response has started: its cookie can no longer be sent.");
             }
 
+            // A version, once stored, is counted by every save, whether or not cookies carry it yet: a copy must never
+            // claim a version whose content it does not have.
+            var version = _version + 1;
+            var fields = version is { } next ? SessionVersion.With(_fields, next) : _fields;
+            var versionedCookie = store.Options.VersionedCookies ? version : null;
+            var reissue = _isNew || (versionedCookie is not null && !context.Response.HasStarted);
+
             // Protect first: if the key ring cannot be read, nothing is saved that no cookie would point to.
-            var cookieValue = _isNew ? store.CookieProtector.Protect(_id!) : null;
-            var data = SessionSerializer.Serialize(_values, _owner, _fields);
+            var cookieValue = reissue ? store.CookieProtector.Protect(_id!, versionedCookie) : null;
+            var data = SessionSerializer.Serialize(_values, _owner, fields);
             if (_replacedId is not null)
             {
                 await store.ReplaceAsync(_replacedId, _id!, data, cancellationToken);
@@ -184,6 +195,9 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
             {
                 await store.SaveAsync(_id!, data, cancellationToken);
             }
+
+            _fields = fields;
+            _version = version;
 
             if (cookieValue is not null)
             {
@@ -251,7 +265,7 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
 
         if (!string.IsNullOrEmpty(cookie))
         {
-            _id = store.CookieProtector.Unprotect(cookie, out var refusal);
+            _id = store.CookieProtector.Unprotect(cookie, out _cookieVersion, out var refusal);
             if (refusal is not null)
             {
                 SessionLog.CookieRefused(store.Logger, refusal);
@@ -299,6 +313,8 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         _values = values;
         _owner = owner;
         _fields = fields;
+        _version = SessionVersion.Read(fields);
+        StartVersioningIfDue();
         Measure();
     }
 
@@ -309,7 +325,22 @@ internal sealed class RedisSession(RedisSessionStore store, HttpContext context,
         _values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         _owner = store.OwnerOf(context);
         _fields = [];
+        _version = null;
+        StartVersioningIfDue();
         Measure();
+    }
+
+    /// <summary>
+    /// With versioned cookies on, a session without a version gets version 0 now, so its size (the field is fixed-size)
+    /// is measured before anything is set, and its first save stores 1.
+    /// </summary>
+    private void StartVersioningIfDue()
+    {
+        if (_version is null && store.Options.VersionedCookies)
+        {
+            _version = 0;
+            _fields = SessionVersion.With(_fields, 0);
+        }
     }
 
     /// <summary>The serialized size (an upper bound), from scratch: header, owner, header fields, entries.</summary>

@@ -44,4 +44,20 @@ public sealed class RedisSessionOptions
     /// Keep it above <see cref="ReplicaAckTimeout"/> plus a command timeout, or a slow confirmation becomes a timeout.
     /// </summary>
     public TimeSpan IOTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Whether saves re-issue the session cookie with the session's version (<see cref="SessionVersion"/>), so a later load
+    /// can be served by the Redis node of the instance's own region (the keyed connection
+    /// <see cref="Redis.RedisConnections.LocalReads"/>) when that node provably holds the version. Off by default: a
+    /// versioned cookie is refused by releases before this one (the session is lost there), so turn it on only once every
+    /// instance, and any release a rollback could return to, reads it (docs/operations.md, "Session format across versions").
+    /// </summary>
+    public bool VersionedCookies { get; set; }
+
+    /// <summary>
+    /// Upper bound of a load from the local node (<see cref="Redis.RedisConnections.LocalReads"/>); past it the load goes to
+    /// the primary, within what is left of <see cref="IOTimeout"/>. The local node is in the instance's own region: a
+    /// node that takes this long is sick, and the primary is one region away.
+    /// </summary>
+    public TimeSpan LocalReadTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 }

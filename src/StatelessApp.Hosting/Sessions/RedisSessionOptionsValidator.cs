@@ -50,6 +50,11 @@ internal sealed class RedisSessionOptionsValidator : IValidateOptions<RedisSessi
             failures.Add($"{Section}:IOTimeout must be positive and longer than {Section}:ReplicaAckTimeout (was {options.IOTimeout}).");
         }
 
+        if (options.LocalReadTimeout <= TimeSpan.Zero || options.LocalReadTimeout >= options.IOTimeout)
+        {
+            failures.Add($"{Section}:LocalReadTimeout must be positive and shorter than {Section}:IOTimeout (was {options.LocalReadTimeout}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

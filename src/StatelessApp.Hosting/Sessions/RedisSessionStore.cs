@@ -12,7 +12,8 @@ namespace StatelessApp.Hosting.Sessions;
 
 /// <summary>
 /// Creates the per-request <see cref="RedisSession"/> and performs its Redis round trips: one GETEX to read
-/// (which also slides the expiry), one SET ... EX or DEL to save, pipelined with WAIT when replicas must confirm
+/// (which also slides the expiry) or, when the cookie's version proves the instance's own region's node current, one
+/// GET + PTTL there (see <see cref="LoadAsync"/>), one SET ... EX or DEL to save, pipelined with WAIT when replicas must confirm
 /// (<see cref="RedisSessionOptions.RequiredReplicas"/>). Redis failures, and changes no replica confirmed in time,
 /// become <see cref="SessionUnavailableException"/>, and so does an operation that takes longer than
 /// <see cref="RedisSessionOptions.IOTimeout"/>; the caller's cancellation stays an <see cref="OperationCanceledException"/>.
@@ -27,6 +28,9 @@ internal sealed class RedisSessionStore(
     ILogger<RedisSessionStore> logger,
     ISessionOwner? owner = null)
 {
+    // A refresh fails for every local load while the primary is away: once per interval is enough to see it in the logs.
+    private readonly AtMostEvery _refreshFailureLog = new(TimeSpan.FromSeconds(10), time);
+
     public RedisSessionOptions Options => options.Value;
 
     public ILogger Logger => logger;
@@ -36,24 +40,45 @@ internal sealed class RedisSessionStore(
     public RedisSession Create(HttpContext context) =>
         new(this, context, context.Request.Cookies[options.Value.CookieName]);
 
+    /// <summary>
+    /// The stored session. With a <paramref name="cookieVersion"/> and a node in this region (<see cref="RedisConnections.LocalReads"/>),
+    /// first from that node (GET and PTTL in one round trip), used when its copy is at least that version; otherwise, or
+    /// when the local node fails or is slow, GETEX on the primary as before.
+    /// </summary>
     /// <exception cref="SessionUnavailableException">Redis failed or did not answer within <see cref="RedisSessionOptions.IOTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    public async Task<byte[]?> LoadAsync(string sessionId, CancellationToken cancellationToken)
+    public async Task<byte[]?> LoadAsync(string sessionId, long? cookieVersion, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
         using var budget = new LinkedTimeout(options.Value.IOTimeout, time, cancellationToken);
+        var started = time.GetTimestamp();
+        var askedPrimary = false;
         try
         {
+            var miss = LocalMiss.NoVersion;
+            if (cookieVersion is { } version)
+            {
+                (var local, miss) = await TryLoadLocallyAsync(sessionId, version, budget, cancellationToken);
+                if (local is not null)
+                {
+                    metrics.RecordLocalLoad();
+                    return local;
+                }
+            }
+
+            started = time.GetTimestamp();
+            askedPrimary = true;
             var data = await budget.WaitAsync(Database().StringGetSetExpiryAsync(Key(sessionId), options.Value.IdleTimeout));
             Record("load", MetricOutcome.Ok, started);
+            metrics.RecordPrimaryLoad(miss);
             return data;
         }
         catch (OperationCanceledException ex) when (budget.TimedOut)
         {
+            // Also when the whole budget ran out during the local attempt: the load as a whole timed out.
             Record("load", MetricOutcome.Timeout, started);
             throw TimedOut("load", budget.Timeout, ex);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (askedPrimary)
         {
             Record("load", MetricOutcome.Cancelled, started);
             throw;
@@ -65,6 +90,116 @@ internal sealed class RedisSessionStore(
         }
     }
 
+    /// <summary>
+    /// The local node's copy when it covers <paramref name="cookieVersion"/> (<see cref="SessionVersion.Covers"/>), else null
+    /// and why not. Never throws for the node's sake: any failure of it is a reason to ask the primary.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The caller cancelled, or the whole load's budget ran out.</exception>
+    private async Task<(byte[]? Data, string Miss)> TryLoadLocallyAsync(string sessionId, long cookieVersion, LinkedTimeout budget,
+        CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        using var attempt = new LinkedTimeout(options.Value.LocalReadTimeout, time, budget.Token);
+        try
+        {
+            // Resolved per call, as the primary's: creating it may throw while its node is down.
+            if (services.GetKeyedService<IConnectionMultiplexer>(RedisConnections.LocalReads) is not { } connection)
+            {
+                return (null, LocalMiss.NoLocalNode);
+            }
+
+            var database = connection.GetDatabase();
+            var key = Key(sessionId);
+            // Sent back to back: one round trip to the local node. GET, not GETEX: a replica refuses writes.
+            var reading = database.StringGetAsync(key);
+            var remaining = database.KeyTimeToLiveAsync(key);
+            await attempt.WaitAsync(Task.WhenAll(reading, remaining));
+            Record("local_load", MetricOutcome.Ok, started);
+
+            byte[]? data = await reading;
+            if (data is null)
+            {
+                return (null, LocalMiss.Missing);
+            }
+
+            long? stored;
+            try
+            {
+                SessionSerializer.Deserialize(data, out _, out var fields);
+                stored = SessionVersion.Read(fields);
+            }
+            catch (FormatException)
+            {
+                return (null, LocalMiss.Unreadable);
+            }
+
+            if (!SessionVersion.Covers(stored, cookieVersion))
+            {
+                return (null, LocalMiss.Behind);
+            }
+
+            SlideExpiryIfDue(key, await remaining);
+            return (data, LocalMiss.NoVersion);
+        }
+        catch (OperationCanceledException) when (attempt.TimedOut && !budget.Token.IsCancellationRequested)
+        {
+            Record("local_load", MetricOutcome.Timeout, started);
+            return (null, LocalMiss.Timeout);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller cancelled (or the whole budget ran out): not the local node's fault, and no reason to go on.
+            Record("local_load", cancellationToken.IsCancellationRequested ? MetricOutcome.Cancelled : MetricOutcome.Timeout, started);
+            throw;
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            // MASTERDOWN (a replica cut off from its primary, replica-serve-stale-data no), a closed connection, an error.
+            Record("local_load", MetricOutcome.Of(ex), started);
+            return (null, LocalMiss.Failed);
+        }
+    }
+
+    /// <summary>
+    /// GETEX slid the idle expiry on every load; a local GET cannot (replicas take no writes), so the primary is asked to
+    /// slide it, unawaited, once less than <see cref="ExpiryRefreshBelow"/> is left: at most once per half idle timeout
+    /// per session while it is used, as cookie sliding expiration renews only past half. A refresh that fails or is lost
+    /// only lets the session expire earlier than a full idle timeout after its last use (never later), and the next load
+    /// past half time asks again.
+    /// </summary>
+    private void SlideExpiryIfDue(RedisKey key, TimeSpan? remaining)
+    {
+        // No TTL (null) is a key without expiry or one gone since the GET: nothing to slide.
+        if (remaining is not { } left || left >= ExpiryRefreshBelow)
+        {
+            return;
+        }
+
+        _ = SlideExpiryAsync(key);
+    }
+
+    /// <summary>What is left of a session's idle expiry below which a local load asks the primary to slide it: half the idle timeout.</summary>
+    internal TimeSpan ExpiryRefreshBelow => options.Value.IdleTimeout / 2;
+
+    private async Task SlideExpiryAsync(RedisKey key)
+    {
+        try
+        {
+            // EXPIRE only touches a key that exists: a session deleted on the primary meanwhile is not brought back.
+            await Database().KeyExpireAsync(key, options.Value.IdleTimeout);
+            metrics.RecordExpiryRefresh(MetricOutcome.Ok);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            metrics.RecordExpiryRefresh(MetricOutcome.Of(ex));
+            if (_refreshFailureLog.Now())
+            {
+                SessionLog.ExpiryRefreshFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>The synchronous load (code that did not await LoadAsync first): GETEX on the primary, as before.</summary>
     public byte[]? Load(string sessionId)
     {
         var started = time.GetTimestamp();
@@ -72,6 +207,7 @@ internal sealed class RedisSessionStore(
         {
             var data = Database().StringGetSetExpiry(Key(sessionId), options.Value.IdleTimeout);
             Record("load", MetricOutcome.Ok, started);
+            metrics.RecordPrimaryLoad(LocalMiss.Synchronous);
             return data;
         }
         catch (Exception ex) when (IsStoreFailure(ex))

@@ -39,4 +39,8 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 2009, Level = LogLevel.Debug,
         Message = "Session id regenerated: the old id is deleted when the session is saved")]
     public static partial void Regenerated(ILogger logger);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning,
+        Message = "Session idle expiry not slid on the Redis primary after a local load ({Reason}); such sessions may expire early (logged at most every 10 s)")]
+    public static partial void ExpiryRefreshFailed(ILogger logger, string reason);
 }

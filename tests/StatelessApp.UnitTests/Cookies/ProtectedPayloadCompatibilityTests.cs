@@ -51,10 +51,11 @@ public sealed class ProtectedPayloadCompatibilityTests
     [RepositoryNamesFact]
     public void A_session_cookie_of_the_previous_release_names_the_same_session()
     {
-        var id = new SessionCookieProtector(_provider).Unprotect(SessionCookie, out var refusal);
+        var id = new SessionCookieProtector(_provider).Unprotect(SessionCookie, out var version, out var refusal);
 
         Assert.Null(refusal);
         Assert.Equal("AAECAwQFBgcICQoLDA0ODw", id);
+        Assert.Null(version); // no version: its session is loaded from the primary, as before
     }
 
     [RepositoryNamesFact]

@@ -91,4 +91,24 @@ public sealed class RedisSessionOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Contains("Sessions:IOTimeout must be positive and longer than Sessions:ReplicaAckTimeout", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:00:03")]
+    [InlineData("00:00:05")]
+    public void LocalReadTimeout_must_be_positive_and_leave_time_for_the_primary(string localReadTimeout)
+    {
+        var result = _validator.Validate(null, new RedisSessionOptions
+        {
+            IOTimeout = TimeSpan.FromSeconds(3),
+            LocalReadTimeout = TimeSpan.Parse(localReadTimeout, System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Sessions:LocalReadTimeout must be positive and shorter than Sessions:IOTimeout", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Versioned_cookies_are_off_by_default_so_a_release_before_this_one_can_still_read_every_cookie() =>
+        Assert.False(new RedisSessionOptions().VersionedCookies);
 }

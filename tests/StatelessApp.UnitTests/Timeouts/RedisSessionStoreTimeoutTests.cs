@@ -39,7 +39,7 @@ public sealed class RedisSessionStoreTimeoutTests : IDisposable
     [Fact]
     public async Task A_load_without_an_answer_within_IOTimeout_is_the_503_exception_with_one_warning()
     {
-        var load = _store.LoadAsync("session", CancellationToken.None);
+        var load = _store.LoadAsync("session", null, CancellationToken.None);
 
         _time.Advance(IOTimeout - TimeSpan.FromMilliseconds(1));
         Assert.False(load.IsCompleted);
@@ -72,7 +72,7 @@ public sealed class RedisSessionStoreTimeoutTests : IDisposable
     public async Task The_callers_cancellation_propagates_as_a_cancellation_and_logs_nothing()
     {
         using var caller = new CancellationTokenSource();
-        var load = _store.LoadAsync("session", caller.Token);
+        var load = _store.LoadAsync("session", null, caller.Token);
         var save = _store.SaveAsync("session", [1], caller.Token);
 
         await caller.CancelAsync();
@@ -91,7 +91,7 @@ public sealed class RedisSessionStoreTimeoutTests : IDisposable
         await caller.CancelAsync();
         _time.Advance(IOTimeout);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.LoadAsync("session", caller.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.LoadAsync("session", null, caller.Token));
         Assert.Empty(_log.Lines);
     }
 
