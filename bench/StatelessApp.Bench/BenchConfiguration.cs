@@ -33,6 +33,19 @@ public sealed record BenchConfiguration(string Name, string? StateMode, string D
     public static readonly BenchConfiguration TelemetryOff =
         new("telemetry-off", null, "as shipped with Telemetry:Enabled=false: no OpenTelemetry SDK, no /metrics, no OTLP export, no request rates: what telemetry costs") { Telemetry = false };
 
+    /// <summary>App settings this build runs with on top of the shipped ones (configuration form, e.g. "Sessions:VersionedCookies").</summary>
+    public IReadOnlyDictionary<string, string> AppSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The distance table's build (`--distance`, not a round): the shipped app with the session version in the cookie,
+    /// which this release reads and the next one writes by default (docs/sessions-and-keyring.md, "Local reads").
+    /// </summary>
+    public static readonly BenchConfiguration Distance =
+        new("distance", null, "as shipped, with Sessions:VersionedCookies=true (the next release's default): session reads from the region's own replica")
+        {
+            AppSettings = new Dictionary<string, string> { ["Sessions:VersionedCookies"] = "true" },
+        };
+
     /// <summary>In run order; the first is the one the ratios are about.</summary>
     public static readonly IReadOnlyList<BenchConfiguration> All = [Stateless, Stateful, StockRedis, Plaintext, Flood, TelemetryOff];
 
@@ -43,5 +56,6 @@ public sealed record BenchConfiguration(string Name, string? StateMode, string D
     public static BenchConfiguration? Named(string name) => All.FirstOrDefault(c => c.Name == name);
 
     /// <summary>How the progress lines name the build.</summary>
-    public string Build => (StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}") + (Tls ? "" : ", plaintext twin stack") + (ShippedLimits ? ", shipped rate limits" : "") + (Telemetry ? "" : ", Telemetry:Enabled=false");
+    public string Build => (StateMode is null ? "the shipped app" : $"the bench host, StateMode={StateMode}") + (Tls ? "" : ", plaintext twin stack") + (ShippedLimits ? ", shipped rate limits" : "") + (Telemetry ? "" : ", Telemetry:Enabled=false")
+        + string.Concat(AppSettings.Select(setting => $", {setting.Key}={setting.Value}"));
 }

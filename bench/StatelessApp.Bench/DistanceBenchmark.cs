@@ -44,7 +44,7 @@ public sealed class DistanceBenchmark(BenchSettings settings, string repositoryR
             var entries = StackTopology.DataRegions;
             var apps = entries.Select(region => StackTopology.NodeName(NodeKind.App, region)).ToList();
             await _progress.StepAsync($"{rtt:0} ms: {string.Join(" and ", apps)} started, each alone behind its region's proxy",
-                () => stack.RunAppsAsync(BenchConfiguration.Stateless, apps, cancellationToken));
+                () => stack.RunAppsAsync(BenchConfiguration.Distance, apps, cancellationToken));
             var cartProducts = (await target.Shoppers.ProductIdsAsync(cancellationToken)).Take(CartLines).ToList();
             var shoppers = await target.Shoppers.CreateAsync(SessionShoppers, cartProducts, cancellationToken);
             foreach (var entry in entries)

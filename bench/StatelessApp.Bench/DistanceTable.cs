@@ -10,7 +10,7 @@ public static class DistanceTable
     {
         var before = report.Before;
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"`bench/run --distance` at commit {report.Commit}, {before.TakenAt:yyyy-MM-dd HH:mm} to {report.After.TakenAt:HH:mm} UTC: {report.RequestsPerCell} requests a cell after a warm-up, {report.Concurrency} at a time, regions a and b 0 ms and {report.RoundTripMilliseconds:0} ms apart (the witness 0 ms and its configured round trips)."));
+        text.AppendLine(Invariant($"`bench/run --distance` at commit {report.Commit}, {before.TakenAt:yyyy-MM-dd HH:mm} to {report.After.TakenAt:HH:mm} UTC: {report.RequestsPerCell} requests a cell after a warm-up, {report.Concurrency} at a time, regions a and b 0 ms and {report.RoundTripMilliseconds:0} ms apart (the witness 0 ms and its configured round trips); the app {BenchConfiguration.Distance.Description}."));
         text.AppendLine();
         text.AppendLine(Invariant($"Machine: {before.Cores} cores ({before.Cpu}), {before.MemoryTotal} RAM, {before.OperatingSystem}, kernel {before.Kernel}, {before.Runtime}. Load average (1/5/15 min) before: {before.LoadAverage}; after: {report.After.LoadAverage}."));
         text.AppendLine();

@@ -153,9 +153,14 @@ public sealed class SystemUnderTest : IAsyncDisposable
             Context.AppSettings[TelemetrySwitch] = "false";
         }
 
-        foreach (var key in LimitsOutOfTheWay.Keys)
+        foreach (var key in LimitsOutOfTheWay.Keys.Concat(BenchConfiguration.Distance.AppSettings.Keys))
         {
             Context.AppSettings.Remove(key);
+        }
+
+        foreach (var (key, value) in configuration.AppSettings)
+        {
+            Context.AppSettings[key] = value;
         }
 
         if (!configuration.ShippedLimits)
