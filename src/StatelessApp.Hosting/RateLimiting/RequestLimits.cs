@@ -40,13 +40,12 @@ internal sealed class RequestLimits(
                 (int)Math.Floor(permits * settings.LocalShare), windows[i].End);
         }
 
-        var (decision, over, ticket) = tally.Take(counters);
-        if (decision == TallyDecision.Refuse)
+        var (decision, over, ticket, sent) = tally.Take(counters, () => windowLimits.Send(settings.KeyPrefix, limits, windows));
+        if (sent is not { } hit)
         {
             return WindowVerdict.Over(limits[over].Name, windows[over].RetryAfterSeconds);
         }
 
-        var hit = windowLimits.Send(settings.KeyPrefix, limits, windows);
         var granted = decision == TallyDecision.Grant;
         _ = SettleAsync(hit, ticket, limits, windows, granted);
         if (granted)

@@ -5,7 +5,8 @@ namespace StatelessApp.Hosting.RateLimiting;
 /// counter key, the last total Redis returned (<c>known</c>: every instance's hits up to then) and the hits this instance
 /// has sent since that are not answered yet (<c>pending</c>). A hit is decided from <c>known + pending + 1</c>: refused
 /// once Redis has counted past the limit (counts only grow within a window), granted while at most the counter's
-/// <see cref="TalliedCounter.LocalLimit"/>, else asked of Redis. Decisions and reservations are taken under one lock, so
+/// <see cref="TalliedCounter.LocalLimit"/> (before the counter's first answer, only while nothing is pending), else asked
+/// of Redis. Decisions and reservations are taken under one lock, so
 /// one client's concurrent requests at one instance are counted exactly; other instances' hits show in the next answer.
 /// Bounded: at most <c>capacity</c> counters, the least recently used dropped first (a client rotating addresses cannot
 /// grow it), and a counter is dropped once its window has ended (<see cref="TimeProvider"/>).
@@ -49,12 +50,16 @@ internal sealed class WindowTally
     }
 
     /// <summary>
-    /// Decides one hit on <paramref name="counters"/>. Unless refused, the hit counts as pending on each of them until
-    /// the caller settles <see cref="Ticket"/> exactly once (<see cref="Answered"/> or <see cref="Unanswered"/>).
+    /// Decides one hit on <paramref name="counters"/>. Unless refused, the hit counts as pending on each of them and is
+    /// sent by <paramref name="send"/>, under the lock: hits reach Redis in the order they were counted here, so a granted
+    /// hit's total is the one it was granted on. The caller settles the <see cref="Ticket"/> exactly once
+    /// (<see cref="Answered"/> or <see cref="Unanswered"/>) when the sent task ends.
     /// </summary>
-    /// <returns>The decision; for <see cref="TallyDecision.Refuse"/>, the index of the first counter over its limit.</returns>
-    public (TallyDecision Decision, int Over, Ticket Ticket) Take(IReadOnlyList<TalliedCounter> counters)
+    /// <returns>The decision, the sent hit (null if refused); for <see cref="TallyDecision.Refuse"/>, the index of the
+    /// first counter over its limit.</returns>
+    public (TallyDecision Decision, int Over, Ticket Ticket, Task<long[]>? Sent) Take(IReadOnlyList<TalliedCounter> counters, Func<Task<long[]>> send)
     {
+        ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(counters);
         var now = _time.GetUtcNow();
         lock (_gate)
@@ -67,10 +72,12 @@ internal sealed class WindowTally
                 var entry = entries[i] = Touch(counters[i]);
                 if (entry.Known > counters[i].PermitLimit)
                 {
-                    return (TallyDecision.Refuse, i, default);
+                    return (TallyDecision.Refuse, i, default, null);
                 }
 
-                if (entry.Known + entry.Pending + 1 > counters[i].LocalLimit)
+                // Before the window's first answer the instance knows nothing of the other instances' hits: one hit is
+                // granted blind, the next wait for Redis until an answer arrives (a burst at a new window cannot overshoot).
+                if (entry.Known + entry.Pending + 1 > counters[i].LocalLimit || (!entry.HasAnswer && entry.Pending > 0))
                 {
                     decision = TallyDecision.Ask;
                 }
@@ -81,7 +88,8 @@ internal sealed class WindowTally
                 entry.Pending++;
             }
 
-            return (decision, -1, new Ticket(entries));
+            // StackExchange.Redis queues the transaction before its first await: this returns as soon as it is queued.
+            return (decision, -1, new Ticket(entries), send());
         }
     }
 
@@ -95,6 +103,7 @@ internal sealed class WindowTally
             {
                 // Answers of one connection come in order; Max keeps a late or reordered answer from lowering what is known.
                 ticket.Entries[i].Known = Math.Max(ticket.Entries[i].Known, totals[i]);
+                ticket.Entries[i].HasAnswer = true;
                 ticket.Entries[i].Pending--;
             }
         }
@@ -181,5 +190,8 @@ internal sealed class WindowTally
         public long Known { get; set; }
 
         public int Pending { get; set; }
+
+        /// <summary>Redis has answered a hit on this counter since the instance began tallying it.</summary>
+        public bool HasAnswer { get; set; }
     }
 }

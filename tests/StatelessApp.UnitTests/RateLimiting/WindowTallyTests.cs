@@ -13,22 +13,26 @@ public sealed class WindowTallyTests
     public void Hits_are_granted_from_known_plus_pending_then_asked_near_the_limit_and_refused_once_Redis_counted_past_it()
     {
         var tally = new WindowTally(100, new FakeTimeProvider(WindowStart));
-        var counter = Counter("c", permits: 4, local: 2);
+        var counter = Counter("c", permits: 6, local: 3);
 
-        var first = tally.Take([counter]);
-        var second = tally.Take([counter]);
-        var third = tally.Take([counter]); // 0 known + 2 pending + 1 > 2: near the limit
-        Assert.Equal([TallyDecision.Grant, TallyDecision.Grant, TallyDecision.Ask], new[] { first.Decision, second.Decision, third.Decision });
-        Assert.Equal((0L, 3), tally.Peek("c"));
-
+        var first = Take(tally, [counter]);
+        var blind = Take(tally, [counter]); // no answer yet, one hit pending: nothing known of the other instances
+        Assert.Equal([TallyDecision.Grant, TallyDecision.Ask], new[] { first.Decision, blind.Decision });
         tally.Answered(first.Ticket, [1]);
-        tally.Answered(second.Ticket, [4]); // another instance's two hits came in between
-        tally.Answered(third.Ticket, [5]);
-        Assert.Equal((5L, 0), tally.Peek("c"));
 
-        var refused = tally.Take([Counter("other", permits: 100, local: 50), counter]);
+        var second = Take(tally, [counter]); // 1 known + 1 pending + 1 = 3: still within the local share
+        var third = Take(tally, [counter]);  // 1 + 2 + 1 > 3: near the limit
+        Assert.Equal([TallyDecision.Grant, TallyDecision.Ask], new[] { second.Decision, third.Decision });
+        Assert.Equal((1L, 3), tally.Peek("c"));
+
+        tally.Answered(blind.Ticket, [2]);
+        tally.Answered(second.Ticket, [5]); // another instance's two hits came in between
+        tally.Answered(third.Ticket, [7]);
+        Assert.Equal((7L, 0), tally.Peek("c"));
+
+        var refused = Take(tally, [Counter("other", permits: 100, local: 50), counter]);
         Assert.Equal((TallyDecision.Refuse, 1), (refused.Decision, refused.Over));
-        Assert.Equal((5L, 0), tally.Peek("c")); // a refused hit is not sent, so not pending
+        Assert.Equal((7L, 0), tally.Peek("c")); // a refused hit is not sent, so not pending
     }
 
     [Fact]
@@ -36,26 +40,27 @@ public sealed class WindowTallyTests
     {
         var tally = new WindowTally(100, new FakeTimeProvider(WindowStart));
         var counter = Counter("c", permits: 2, local: 2);
-        tally.Answered(tally.Take([counter]).Ticket, [2]);
+        tally.Answered(Take(tally, [counter]).Ticket, [2]);
 
         // Redis has 2 of 2: the next is over, but only Redis's count may say so (and log it once for every instance).
-        Assert.Equal(TallyDecision.Ask, tally.Take([counter]).Decision);
+        Assert.Equal(TallyDecision.Ask, Take(tally, [counter]).Decision);
     }
 
     [Fact]
     public void One_instance_s_concurrent_hits_count_exactly_and_an_unanswered_hit_stops_counting()
     {
         var tally = new WindowTally(100, new FakeTimeProvider(WindowStart));
-        var counter = Counter("c", permits: 100, local: 3);
+        var counter = Counter("c", permits: 100, local: 4);
+        tally.Answered(Take(tally, [counter]).Ticket, [1]);
 
-        var taken = Enumerable.Range(0, 4).Select(_ => tally.Take([counter])).ToList();
+        var taken = Enumerable.Range(0, 4).Select(_ => Take(tally, [counter])).ToList();
         Assert.Equal([TallyDecision.Grant, TallyDecision.Grant, TallyDecision.Grant, TallyDecision.Ask], taken.Select(t => t.Decision));
 
         tally.Unanswered(taken[0].Ticket);
-        tally.Answered(taken[2].Ticket, [2]); // a reordered answer: known never goes down
-        tally.Answered(taken[1].Ticket, [1]);
-        Assert.Equal((2L, 1), tally.Peek("c"));
-        Assert.Equal(TallyDecision.Ask, tally.Take([counter]).Decision);
+        tally.Answered(taken[2].Ticket, [3]); // a reordered answer: known never goes down
+        tally.Answered(taken[1].Ticket, [2]);
+        Assert.Equal((3L, 1), tally.Peek("c"));
+        Assert.Equal(TallyDecision.Ask, Take(tally, [counter]).Decision);
     }
 
     [Fact]
@@ -63,7 +68,7 @@ public sealed class WindowTallyTests
     {
         var tally = new WindowTally(100, new FakeTimeProvider(WindowStart));
 
-        var taken = tally.Take([Counter("client", permits: 100, local: 50), Counter("user", permits: 1, local: 0)]);
+        var taken = Take(tally, [Counter("client", permits: 100, local: 50), Counter("user", permits: 1, local: 0)]);
         Assert.Equal(TallyDecision.Ask, taken.Decision);
         Assert.Equal((0L, 1), tally.Peek("client"));
         Assert.Equal((0L, 1), tally.Peek("user"));
@@ -78,11 +83,11 @@ public sealed class WindowTallyTests
     {
         var time = new FakeTimeProvider(WindowStart);
         var tally = new WindowTally(100, time);
-        tally.Answered(tally.Take([Counter("c:1", permits: 2, local: 1)]).Ticket, [3]);
-        Assert.Equal(TallyDecision.Refuse, tally.Take([Counter("c:1", permits: 2, local: 1)]).Decision);
+        tally.Answered(Take(tally, [Counter("c:1", permits: 2, local: 1)]).Ticket, [3]);
+        Assert.Equal(TallyDecision.Refuse, Take(tally, [Counter("c:1", permits: 2, local: 1)]).Decision);
 
         time.Advance(TimeSpan.FromSeconds(10)); // the window's end
-        var next = tally.Take([new TalliedCounter("c:2", 2, 1, WindowEnd.AddSeconds(10))]);
+        var next = Take(tally, [new TalliedCounter("c:2", 2, 1, WindowEnd.AddSeconds(10))]);
 
         Assert.Equal(TallyDecision.Grant, next.Decision);
         Assert.Null(tally.Peek("c:1"));
@@ -95,14 +100,14 @@ public sealed class WindowTallyTests
         var tally = new WindowTally(3, new FakeTimeProvider(WindowStart));
         foreach (var key in new[] { "a", "b", "c" })
         {
-            tally.Answered(tally.Take([Counter(key, permits: 10, local: 5)]).Ticket, [1]);
+            tally.Answered(Take(tally, [Counter(key, permits: 10, local: 5)]).Ticket, [1]);
         }
 
-        tally.Answered(tally.Take([Counter("a", permits: 10, local: 5)]).Ticket, [2]); // "a" used again: "b" is now the oldest
+        tally.Answered(Take(tally, [Counter("a", permits: 10, local: 5)]).Ticket, [2]); // "a" used again: "b" is now the oldest
         for (var i = 0; i < 1000; i++)
         {
             // Keys rotated as fast as a client can: the tally stays at its capacity.
-            tally.Unanswered(tally.Take([Counter($"rotated-{i}", permits: 10, local: 5)]).Ticket);
+            tally.Unanswered(Take(tally, [Counter($"rotated-{i}", permits: 10, local: 5)]).Ticket);
             Assert.True(tally.Count <= 3);
         }
 
@@ -112,15 +117,18 @@ public sealed class WindowTallyTests
         var fresh = new WindowTally(3, new FakeTimeProvider(WindowStart));
         foreach (var key in new[] { "a", "b", "c" })
         {
-            fresh.Answered(fresh.Take([Counter(key, permits: 10, local: 5)]).Ticket, [1]);
+            fresh.Answered(Take(fresh, [Counter(key, permits: 10, local: 5)]).Ticket, [1]);
         }
 
-        fresh.Answered(fresh.Take([Counter("a", permits: 10, local: 5)]).Ticket, [2]);
-        fresh.Take([Counter("d", permits: 10, local: 5)]);
+        fresh.Answered(Take(fresh, [Counter("a", permits: 10, local: 5)]).Ticket, [2]);
+        Take(fresh, [Counter("d", permits: 10, local: 5)]);
         Assert.Null(fresh.Peek("b"));
         Assert.Equal((2L, 0), fresh.Peek("a"));
         Assert.Equal((1L, 0), fresh.Peek("c"));
     }
+
+    private static (TallyDecision Decision, int Over, WindowTally.Ticket Ticket, Task<long[]>? Sent) Take(WindowTally tally, TalliedCounter[] counters) =>
+        tally.Take(counters, () => Task.FromResult(Array.Empty<long>()));
 
     private static TalliedCounter Counter(string key, int permits, int local) => new(key, permits, local, WindowEnd);
 }
