@@ -40,6 +40,7 @@ internal sealed class RequestLimits(
                 (int)Math.Floor(permits * settings.LocalShare), windows[i].End);
         }
 
+        windowLimits.Connect(); // not under the tally's lock: the first resolution connects
         var (decision, over, ticket, sent) = tally.Take(counters, () => windowLimits.Send(settings.KeyPrefix, limits, windows));
         if (sent is not { } hit)
         {

@@ -35,6 +35,9 @@ internal sealed class WindowLimits(RedisWindowCounter counter, TimeProvider time
     public static string KeyOf(string keyPrefix, WindowLimit limit, FixedWindow window) =>
         $"{keyPrefix}{limit.Name}:{limit.Partition}:{window.Index}";
 
+    /// <inheritdoc cref="RedisWindowCounter.Connect"/>
+    public void Connect() => counter.Connect();
+
     /// <summary>Sends one hit on every limit's counter; the task ends with the counters' new totals, in order.</summary>
     public Task<long[]> Send(string keyPrefix, IReadOnlyList<WindowLimit> limits, FixedWindow[] windows) =>
         counter.HitAsync(limits.Select((limit, i) => (KeyOf(keyPrefix, limit, windows[i]), windows[i].CounterLifetime)).ToArray());
