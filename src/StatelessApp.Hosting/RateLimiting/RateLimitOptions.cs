@@ -32,7 +32,7 @@ public sealed class RateLimitOptions
     public double LocalShare { get; set; } = 0.5;
 
     /// <summary>
-    /// Most counters an instance's tally holds (about 300 bytes each; the default about 6 MB); past it the least recently
+    /// Most counters an instance's tally holds (estimated about 300 bytes each, so the default about 6 MB); past it the least recently
     /// used is dropped, and starts again from 0 known. A counter is dropped anyway when its window ends.
     /// </summary>
     public int TallyCapacity { get; set; } = 20_000;
