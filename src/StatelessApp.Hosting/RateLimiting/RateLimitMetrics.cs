@@ -7,7 +7,7 @@ namespace StatelessApp.Hosting.RateLimiting;
 /// attempts refused, tags <c>limit</c> (the setting's name under <c>RateLimits</c>: Client, User, SignInPerClient,
 /// SignInPerAccount) and <c>reason</c> (over: the limit was reached; unavailable: Redis did not answer and the sign-in
 /// throttle fails closed); <c>statelessapp.ratelimiting.unchecked</c> (counter), requests let through uncounted because
-/// Redis did not answer (the request limits fail open).
+/// Redis did not answer (the request limits fail open; for a request the tally granted, counted when its hit fails).
 /// </summary>
 public sealed class RateLimitMetrics
 {

@@ -2,28 +2,24 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace StatelessApp.Hosting.RateLimiting;
 
 /// <summary>
 /// Counts every request against the client-address limit and, when the request names a user, the user limit, in
-/// Redis (one round trip for both, <see cref="WindowLimits"/>), and answers 429 once either is over. Endpoints marked <c>DisableRateLimiting()</c>
-/// (the health probes) are not counted. Fails open: while Redis does not answer within
-/// <see cref="RateLimitOptions.Timeout"/>, requests pass unchecked (the proxies' edge limits still apply), with one
-/// warning per <see cref="OutageTally.Period"/>.
+/// Redis (one transaction for both), and answers 429 once either is over. Most requests do not wait for Redis: the
+/// instance's tally decides them and the transaction is answered in the background (<see cref="RequestLimits"/>).
+/// Endpoints marked <c>DisableRateLimiting()</c> (the health probes) are not counted. Fails open: a request whose hit
+/// Redis does not answer passes unchecked (the proxies' edge limits still apply), with one warning per
+/// <see cref="OutageTally.Period"/>.
 /// </summary>
 internal sealed class RateLimitMiddleware(
     RequestDelegate next,
     IOptions<RateLimitOptions> options,
-    WindowLimits windowLimits,
-    TimeProvider time,
-    RateLimitMetrics metrics,
-    ILogger<RateLimitMiddleware> logger)
+    RequestLimits requestLimits,
+    RateLimitMetrics metrics)
 {
-    private readonly OutageTally _unchecked = new(time);
-
     public async Task InvokeAsync(HttpContext context)
     {
         var settings = options.Value;
@@ -44,16 +40,9 @@ internal sealed class RateLimitMiddleware(
             limits.Add(new(nameof(RateLimitOptions.User), settings.User, user));
         }
 
-        var verdict = await windowLimits.HitAsync(settings.KeyPrefix, limits, settings.Timeout, context.RequestAborted);
-        if (verdict.Unavailable is { } reason)
-        {
-            metrics.RecordUnchecked();
-            if (_unchecked.Add() is { } count)
-            {
-                RateLimitLog.FailingOpen(logger, reason, count);
-            }
-        }
-        else if (verdict.Exceeded is { } limit)
+        // An unavailable verdict passes (fail open); RequestLimits has counted and logged it.
+        var verdict = await requestLimits.HitAsync(limits, context.RequestAborted);
+        if (verdict.Exceeded is { } limit)
         {
             metrics.RecordRefusal(limit, RateLimitMetrics.Over);
             await TooManyRequests.WriteAsync(context, limit, verdict.RetryAfterSeconds,

@@ -17,10 +17,25 @@ public sealed class RateLimitOptions
     public string KeyPrefix { get; set; } = "StatelessApp:RateLimit:";
 
     /// <summary>
-    /// Bound of the one Redis round trip a request pays for its counters, linked to the request's cancellation; past it
-    /// (or while Redis is unreachable) the request passes unchecked: the limits fail open.
+    /// Bound of the Redis round trip a request waits for when its counters are near a limit (<see cref="LocalShare"/>),
+    /// linked to the request's cancellation; past it (or while Redis is unreachable) the request passes unchecked: the
+    /// limits fail open. A request the instance's tally decides does not wait at all.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The share of the <see cref="Client"/> and <see cref="User"/> limits an instance grants from its own tally without
+    /// waiting for Redis (its last known total plus its own unanswered hits); past it a request waits for Redis's count,
+    /// so the limit itself stays exact unless other instances' hits this one has not seen yet exceed the rest. 0: every
+    /// request waits (as before the tally); 1: only the request that would reach the limit waits. See docs/security.md.
+    /// </summary>
+    public double LocalShare { get; set; } = 0.5;
+
+    /// <summary>
+    /// Most counters an instance's tally holds (estimated about 300 bytes each, so the default about 6 MB); past it the least recently
+    /// used is dropped, and starts again from 0 known. A counter is dropped anyway when its window ends.
+    /// </summary>
+    public int TallyCapacity { get; set; } = 20_000;
 
     /// <summary>
     /// Bound of each of the sign-in throttle's two Redis round trips, linked to the request's cancellation; past it the

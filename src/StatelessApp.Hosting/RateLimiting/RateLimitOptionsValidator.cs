@@ -16,7 +16,17 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
 
         if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromSeconds(5))
         {
-            failures.Add($"{Section}:Timeout must be positive and at most 00:00:05: every request waits for it (was {options.Timeout}).");
+            failures.Add($"{Section}:Timeout must be positive and at most 00:00:05: a request near its limit waits for it (was {options.Timeout}).");
+        }
+
+        if (!(options.LocalShare is >= 0 and <= 1))
+        {
+            failures.Add($"{Section}:LocalShare must be between 0 (every request waits for Redis) and 1 (was {options.LocalShare}).");
+        }
+
+        if (options.TallyCapacity is < 100 or > 1_000_000)
+        {
+            failures.Add($"{Section}:TallyCapacity must be between 100 and 1000000 counters (was {options.TallyCapacity}).");
         }
 
         if (options.SignInTimeout <= TimeSpan.Zero || options.SignInTimeout > TimeSpan.FromSeconds(5))

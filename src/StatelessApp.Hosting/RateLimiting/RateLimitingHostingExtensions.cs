@@ -27,6 +27,10 @@ public static class RateLimitingHostingExtensions
         builder.Services.TryAddSingleton<RedisWindowCounter>();
         builder.Services.TryAddSingleton<WindowLimits>();
         builder.Services.TryAddSingleton<RateLimitMetrics>();
+        builder.Services.TryAddSingleton(services => new WindowTally(
+            services.GetRequiredService<IOptions<RateLimitOptions>>().Value.TallyCapacity,
+            services.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<RequestLimits>();
         builder.Services.TryAddSingleton(services => new SignInThrottle(
             services.GetRequiredService<IOptions<RateLimitOptions>>(),
             services.GetRequiredService<WindowLimits>(),
@@ -38,7 +42,7 @@ public static class RateLimitingHostingExtensions
 
     /// <summary>
     /// Adds the limits; place it after proxy support (the client's address) and before anything that costs state
-    /// (the session), so a refused request costs one Redis round trip and nothing else.
+    /// (the session), so a refused request costs at most one Redis round trip and nothing else.
     /// </summary>
     public static IApplicationBuilder UseRedisRateLimits(this IApplicationBuilder app)
     {

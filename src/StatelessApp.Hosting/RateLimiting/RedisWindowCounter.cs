@@ -11,6 +11,12 @@ namespace StatelessApp.Hosting.RateLimiting;
 /// </summary>
 public sealed class RedisWindowCounter(IServiceProvider services)
 {
+    /// <summary>
+    /// Makes the shared multiplexer if it is not made yet (its first resolution connects, synchronously), so that a caller
+    /// can pay for that outside a lock it then sends under.
+    /// </summary>
+    internal void Connect() => services.GetRequiredService<IConnectionMultiplexer>();
+
     /// <summary>Adds one hit to each counter and returns their new values, in order.</summary>
     /// <exception cref="RedisException">Redis is unreachable (also while no Sentinel answers).</exception>
     public async Task<long[]> HitAsync(IReadOnlyList<(string Key, TimeSpan Lifetime)> counters)

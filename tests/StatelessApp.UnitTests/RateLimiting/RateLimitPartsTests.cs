@@ -71,6 +71,18 @@ public sealed class RateLimitPartsTests
         Assert.True(new RateLimitOptionsValidator().Validate(null, new RateLimitOptions()).Succeeded); // the shipped defaults
     }
 
+    [Theory]
+    [InlineData(-0.1, 20_000, "RateLimits:LocalShare")]
+    [InlineData(1.5, 20_000, "RateLimits:LocalShare")]
+    [InlineData(double.NaN, 20_000, "RateLimits:LocalShare")]
+    [InlineData(0.5, 10, "RateLimits:TallyCapacity")]
+    public void The_tally_s_share_and_capacity_are_validated_at_start_up(double share, int capacity, string setting)
+    {
+        var result = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { LocalShare = share, TallyCapacity = capacity });
+
+        Assert.StartsWith(setting, Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Memory_use_is_read_from_INFO_memory()
     {
