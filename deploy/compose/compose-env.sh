@@ -137,22 +137,20 @@ lines+=("ETCD_CLIENT_URLS=https://${topology[A_ETCD_ADDR]}:$client_port,https://
 timeouts=$(SITE_RTT_A_B=${topology[SITE_RTT_A_B]:-} SITE_RTT_A_W=${topology[SITE_RTT_A_W]:-} SITE_RTT_B_W=${topology[SITE_RTT_B_W]:-} \
   "$root/deploy/lib/failure-timeouts.sh" 2>&1) || die "${timeouts%%$'\n'*}"
 while IFS= read -r line; do lines+=("$line"); done <<<"$timeouts"
-# The app's Database:NodeRegions: the region of every PostgreSQL node, from the site prefix of its key (A_POSTGRES_ADDR
-# is in region a), in the host:port form of ConnectionStrings__Shop (deploy/compose/site-secrets.sh).
-node_regions=""
-for key in "${keys[@]}"; do
-  [[ $key =~ ^([A-Z])_POSTGRES_ADDR$ ]] || continue
-  node_regions+="${node_regions:+,}${topology[$key]}:${topology[POSTGRES_PORT]}=${BASH_REMATCH[1],,}"
-done
-lines+=("POSTGRES_NODE_REGIONS=$node_regions")
-# The app's Redis:NodeRegions: the region of every Redis data node (A_REDIS_ADDR is in region a), as the Sentinels
-# announce them (address:REDIS_PORT), so an instance can read from its own region's node.
-redis_node_regions=""
-for key in "${keys[@]}"; do
-  [[ $key =~ ^([A-Z])_REDIS_ADDR$ ]] || continue
-  redis_node_regions+="${redis_node_regions:+,}${topology[$key]}:${topology[REDIS_PORT]}=${BASH_REMATCH[1],,}"
-done
-lines+=("REDIS_NODE_REGIONS=$redis_node_regions")
+# node_regions KIND PORT: "address:PORT=region,…" for every node of KIND, from the site prefix of its key (A_KIND_ADDR is
+# in region a): the app's Database:NodeRegions (PostgreSQL, in the host:port form of ConnectionStrings__Shop,
+# deploy/compose/site-secrets.sh) and Redis:NodeRegions (the data nodes as the Sentinels announce them), so an instance
+# reads from its own region's nodes.
+node_regions() {
+  local key regions=""
+  for key in "${keys[@]}"; do
+    [[ $key =~ ^([A-Z])_${1}_ADDR$ ]] || continue
+    regions+="${regions:+,}${topology[$key]}:$2=${BASH_REMATCH[1],,}"
+  done
+  echo "$regions"
+}
+lines+=("POSTGRES_NODE_REGIONS=$(node_regions POSTGRES "${topology[POSTGRES_PORT]}")")
+lines+=("REDIS_NODE_REGIONS=$(node_regions REDIS "${topology[REDIS_PORT]}")")
 # Docker hands out addresses for a container's other networks from the upper half of each site network, so they
 # never take a node's fixed address (all in the lower half, or compose stops with "Address already in use").
 for site in A B W; do
