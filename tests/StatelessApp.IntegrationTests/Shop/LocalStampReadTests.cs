@@ -12,7 +12,7 @@ using StatelessApp.Stack;
 using StatelessApp.TestKit.Polling;
 using StatelessApp.Web.Shop;
 
-namespace StatelessApp.IntegrationTests.Redis;
+namespace StatelessApp.IntegrationTests.Shop;
 
 /// <summary>
 /// Shopper stamps read on the own region's Redis node first, against a real primary (region a) and its replica (region b,
