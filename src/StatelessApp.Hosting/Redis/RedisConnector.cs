@@ -64,15 +64,8 @@ internal sealed class RedisConnector(
             }
 
             _lastFailure = null;
-            RedisConnectionLog.Attach(redis, _logger);
-            var endPoints = string.Join(' ', configuration.EndPoints.Select(endPoint => endPoint.ToString()));
-            var service = sentinel ? $", Sentinel service {configuration.ServiceName}" : string.Empty;
-            RedisConnectionLog.Created(_logger, settings.SettingName, endPoints, service, redis.IsConnected);
-            foreach (var observer in observers)
-            {
-                observer.Connected(redis, allowAdmin ? "monitoring" : "requests");
-            }
-
+            Announce(redis, configuration, settings.SettingName, sentinel ? $", Sentinel service {configuration.ServiceName}" : string.Empty,
+                allowAdmin ? "monitoring" : "requests");
             return redis;
         }
     }
@@ -95,15 +88,20 @@ internal sealed class RedisConnector(
         // It reads whatever role its nodes have: no primary to elect, so no tie-breaker key to GET (outside the app's ACL prefix).
         configuration.TieBreaker = "";
         var redis = ConnectionMultiplexer.Connect(configuration);
+        Announce(redis, configuration, setting, service: string.Empty, purpose: "local-reads");
+        return redis;
+    }
+
+    /// <summary>Logs a new multiplexer's connection events and its creation, and tells the observers (metrics) about it.</summary>
+    private void Announce(ConnectionMultiplexer redis, ConfigurationOptions configuration, string setting, string service, string purpose)
+    {
         RedisConnectionLog.Attach(redis, _logger);
         var endPoints = string.Join(' ', configuration.EndPoints.Select(endPoint => endPoint.ToString()));
-        RedisConnectionLog.Created(_logger, setting, endPoints, string.Empty, redis.IsConnected);
+        RedisConnectionLog.Created(_logger, setting, endPoints, service, redis.IsConnected);
         foreach (var observer in observers)
         {
-            observer.Connected(redis, "local-reads");
+            observer.Connected(redis, purpose);
         }
-
-        return redis;
     }
 
     private static ConfigurationOptions Configuration(RedisConnectionOptions settings) =>
