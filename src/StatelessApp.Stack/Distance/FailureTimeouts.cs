@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using StatelessApp.Stack.Processes;
 using StatelessApp.Stack.Topology;
 
 namespace StatelessApp.Stack.Distance;
@@ -22,33 +22,15 @@ public sealed class FailureTimeouts
     public static FailureTimeouts Derive(string deploy, SiteDistances distances)
     {
         ArgumentNullException.ThrowIfNull(distances);
-        var start = new ProcessStartInfo("bash")
+        // Blocking: the value is needed where servers' launch specs are built, which is synchronous; the script takes milliseconds.
+        var result = CommandRunner.RunAsync("bash", [Path.Combine(deploy, "lib", "failure-timeouts.sh")], ScriptLimit, distances.AsTopologyKeys())
+            .GetAwaiter().GetResult();
+        if (!result.Succeeded)
         {
-            ArgumentList = { Path.Combine(deploy, "lib", "failure-timeouts.sh") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in distances.AsTopologyKeys())
-        {
-            start.Environment[key] = value;
+            throw new StackException($"failure timeouts: {result.Output.Trim()}");
         }
 
-        using var script = Process.Start(start) ?? throw new StackException("failure timeouts: could not start bash");
-        var errors = script.StandardError.ReadToEndAsync();
-        var output = script.StandardOutput.ReadToEnd();
-        if (!script.WaitForExit(ScriptLimit))
-        {
-            script.Kill();
-            throw new StackException($"failure timeouts: deploy/lib/failure-timeouts.sh did not finish within {ScriptLimit.TotalSeconds:0} s");
-        }
-
-        if (script.ExitCode != 0)
-        {
-            throw new StackException($"failure timeouts: {errors.Result.Trim()}");
-        }
-
-        return new FailureTimeouts(output
+        return new FailureTimeouts(result.Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal));
