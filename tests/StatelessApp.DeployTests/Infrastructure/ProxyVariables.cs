@@ -3,7 +3,11 @@ using StatelessApp.Stack.Servers;
 
 namespace StatelessApp.DeployTests.Infrastructure;
 
-/// <summary>What the controller gives proxy-a, moved to the given ports on 127.0.0.1, with the given app instances.</summary>
+/// <summary>
+/// What the controller gives proxy-a, moved to the given ports on 127.0.0.1, with the given app instances; its metrics
+/// listener too, on a free port: at the topology's 127.1.0.10:8405 two proxy tests running at once (or a local stack's
+/// proxy-a) would collide, and the later proxy would not start.
+/// </summary>
 public static class ProxyVariables
 {
     /// <param name="apps">LOCAL_APP1, LOCAL_APP2, REMOTE_APP1, REMOTE_APP2 (address:port).</param>
@@ -18,6 +22,7 @@ public static class ProxyVariables
             ["PROXY_HTTP_BIND"] = $"127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
             ["PROXY_SOURCE_ADDR"] = "127.0.0.1",
             ["PROXY_HTTPS_PORT"] = httpsPort.ToString(CultureInfo.InvariantCulture),
+            ["PROXY_METRICS_BIND"] = $"127.0.0.1:{LoopbackPorts.FreeTcp().ToString(CultureInfo.InvariantCulture)}",
         };
         string[] names = ["LOCAL_APP1", "LOCAL_APP2", "REMOTE_APP1", "REMOTE_APP2"];
         for (var i = 0; i < names.Length; i++)
