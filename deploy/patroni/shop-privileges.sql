@@ -40,3 +40,15 @@ CREATE OR REPLACE FUNCTION replication_status.standbys()
 ALTER FUNCTION replication_status.standbys() OWNER TO replication_status_reader;
 REVOKE ALL ON FUNCTION replication_status.standbys() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION replication_status.standbys() TO :"app";
+
+-- The same for the standby side: an instance asks the standby of its own region whether it has flushed a commit
+-- (OwnRegionStandbys), which pg_stat_wal_receiver shows only to members of pg_read_all_stats. Created on the primary,
+-- it reaches every standby with the WAL.
+CREATE OR REPLACE FUNCTION replication_status.receiver()
+    RETURNS TABLE (status text, received_tli integer, flushed_lsn pg_lsn)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT status, received_tli, flushed_lsn FROM pg_catalog.pg_stat_wal_receiver $$;
+ALTER FUNCTION replication_status.receiver() OWNER TO replication_status_reader;
+REVOKE ALL ON FUNCTION replication_status.receiver() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION replication_status.receiver() TO :"app";

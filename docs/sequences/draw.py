@@ -105,11 +105,14 @@ def checkout():
     local_reads(s)
     # Lock, place, read back; the Sync commits; then the commit position and the standbys' first snapshot.
     committed = s.call("app-b1", "pg-a", "batch: place order; Sync; position, standbys")
-    # The commit streams to the standby while its answer travels back to the app.
+    # The commit streams to the standby while its answer travels back to the app; B's own standby is then asked whether
+    # it has flushed it on the committing primary's timeline (OwnRegionStandbys): no crossing.
     streamed = s.send("pg-a", "pg-b", "WAL", committed - delay("pg-a", "app-b1"))
-    flushed = s.send("pg-b", "pg-a", "", streamed)
-    while s.now - delay("pg-a", "app-b1") < flushed:
-        s.call("app-b1", "pg-a", "poll standbys")
+    while True:
+        asked = s.send("app-b1", "pg-b", "flushed? (receiver)")
+        s.now = s.send("pg-b", "app-b1", "", asked)
+        if asked >= streamed:
+            break
     save_with_wait(s, "SET empty cart, WAIT 2")
     s.now = s.send("app-b1", "proxy-b", "")
     s.now = s.send("proxy-b", "client", "201 order")

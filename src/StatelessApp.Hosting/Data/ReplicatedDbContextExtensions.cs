@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using StatelessApp.Hosting.Health;
+using StatelessApp.Hosting.Identity;
 using StatelessApp.Hosting.Startup;
 
 namespace StatelessApp.Hosting.Data;
@@ -86,11 +87,17 @@ public static class ReplicatedDbContextExtensions
 
         services.AddWarmupStep<DatabaseWarmupStep<TContext>>();
         services.TryAddSingleton<DataMetrics>();
-        services.AddSingleton(provider => new StandbyConfirmation<TContext>(
-            Options(provider, connectionName).StandbyConfirmationTimeout,
-            provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("StatelessApp.Hosting.Data.StandbyConfirmation"),
-            provider.GetRequiredService<DataMetrics>()));
+        // Instance:Region picks the nodes a confirmation may ask in the instance's own region (Database:NodeRegions).
+        services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.SectionName);
+        services.AddSingleton(provider =>
+        {
+            var time = provider.GetService<TimeProvider>() ?? TimeProvider.System;
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("StatelessApp.Hosting.Data.StandbyConfirmation");
+            var region = provider.GetRequiredService<IOptions<InstanceOptions>>().Value.Region;
+            return new StandbyConfirmation<TContext>(
+                Options(provider, connectionName).StandbyConfirmationTimeout, time, logger, provider.GetRequiredService<DataMetrics>(),
+                OwnRegionStandbys.In(provider.GetReplicatedDataSource<TContext>(), region, time, logger));
+        });
 
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             PrimaryDatabaseHealthCheck.Name,

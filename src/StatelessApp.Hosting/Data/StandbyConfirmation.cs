@@ -30,17 +30,22 @@ namespace StatelessApp.Hosting.Data;
 /// answers (a partition) keeps writes failing until the primary drops it, after <c>wal_sender_timeout</c>.
 /// </para>
 /// <para>
+/// While the primary's view says "not yet", the nodes of the instance's own region are asked directly first
+/// (<see cref="OwnRegionStandbys"/>), for at most half the timeout: a standby that streams the commit's timeline and has
+/// flushed it is proof enough, and for an instance far from the primary that question stays inside the region. When
+/// none of them can tell (the own region holds the primary, or its standby does not stream that timeline), the primary
+/// is asked as before.
+/// </para>
+/// <para>
 /// The app's role reads the positions through <see cref="StandbysFunction"/>, a SECURITY DEFINER function that returns
 /// only each standby's state and flushed position (deploy/patroni/shop-privileges.sql creates it and grants EXECUTE),
 /// instead of holding <c>pg_read_all_stats</c>, which shows every statistic of every session.
 /// </para>
 /// </remarks>
-public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, TimeProvider time, ILogger logger, DataMetrics? metrics = null)
+public sealed partial class StandbyConfirmation<TContext>(
+    TimeSpan timeout, TimeProvider time, ILogger logger, DataMetrics? metrics = null, OwnRegionStandbys? ownRegion = null)
     where TContext : DbContext
 {
-    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromMilliseconds(10);
-
     private const string SnapshotColumns =
         """
         count(*),
@@ -52,8 +57,11 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
     /// <summary>pg_stat_replication's state and flush_lsn columns, for a role that may not read the view's details.</summary>
     public const string StandbysFunction = "replication_status.standbys()";
 
-    // The first round trip also learns the position the commit reached.
-    private const string FirstQuery = $"SELECT ({CommitPosition.Sql}), {SnapshotColumns} FROM {StandbysFunction}";
+    // The primary's current timeline, from the name of the WAL file it writes (pg_control_checkpoint() lags a promotion).
+    private const string TimelineSql = "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::integer";
+
+    // The first round trip also learns the position the commit reached, and on which timeline.
+    private const string FirstQuery = $"SELECT ({CommitPosition.Sql}), ({TimelineSql}), {SnapshotColumns} FROM {StandbysFunction}";
     private const string PollQuery = $"SELECT {SnapshotColumns} FROM {StandbysFunction}";
 
     private const string NotPermittedMessage =
@@ -61,6 +69,7 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         + "deploy/patroni/shop-privileges.sql), so no commit can be confirmed.";
 
     private readonly AtMostEvery _noStandbyLog = new(TimeSpan.FromSeconds(10), time);
+    private readonly OwnRegionStandbys _ownRegion = ownRegion ?? OwnRegionStandbys.None;
 
     /// <summary>How long a write waits for a standby before it fails; zero switches confirmation off.</summary>
     public TimeSpan Timeout => timeout;
@@ -85,7 +94,8 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         return await MeasureAsync(connection => WaitForStandbyAsync(connection, started, cancellationToken), context, started);
     }
 
-    private void Record(string outcome, long started) => metrics?.RecordConfirmation(outcome, time.GetElapsedTime(started));
+    private void Record(string outcome, long started, string? source = null) =>
+        metrics?.RecordConfirmation(outcome, time.GetElapsedTime(started), source);
 
     /// <summary>
     /// The statement that reads the commit's position (and, when confirmation is on, the standbys' first snapshot), for
@@ -113,7 +123,9 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
             }
 
             var position = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
-            return new CommitAnswer(position, timeout == TimeSpan.Zero ? null : ReadSnapshot(reader, offset: 1), started);
+            return timeout == TimeSpan.Zero
+                ? new CommitAnswer(position, null, started)
+                : new CommitAnswer(position, ReadSnapshot(reader, offset: 2), started) { Timeline = reader.GetInt32(1) };
         }
         catch (PostgresException e) when (IsNotPermitted(e))
         {
@@ -136,16 +148,16 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
         }
 
         return await MeasureAsync(
-            connection => PollUntilConfirmedAsync(connection, answer.Position, first, answer.ReadAt, cancellationToken),
+            connection => PollUntilConfirmedAsync(connection, answer.Position, answer.Timeline, first, answer.ReadAt, cancellationToken),
             context, answer.ReadAt);
     }
 
-    private async Task<StandbyConfirmationState> MeasureAsync(Func<NpgsqlConnection, Task<StandbyConfirmationState>> wait, TContext context, long started)
+    private async Task<StandbyConfirmationState> MeasureAsync(Func<NpgsqlConnection, Task<Decision>> wait, TContext context, long started)
     {
         try
         {
-            var state = await wait(OpenConnection(context));
-            Record(state == StandbyConfirmationState.NoStandby ? DataMetrics.NoStandby : MetricOutcome.Ok, started);
+            var (state, source) = await wait(OpenConnection(context));
+            Record(state == StandbyConfirmationState.NoStandby ? DataMetrics.NoStandby : MetricOutcome.Ok, started, source);
             return state;
         }
         catch (WriteNotConfirmedException)
@@ -170,9 +182,10 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
     private static bool IsNotPermitted(PostgresException e) =>
         e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.InvalidSchemaName;
 
-    private async Task<StandbyConfirmationState> WaitForStandbyAsync(NpgsqlConnection connection, long started, CancellationToken cancellationToken)
+    private async Task<Decision> WaitForStandbyAsync(NpgsqlConnection connection, long started, CancellationToken cancellationToken)
     {
         NpgsqlLogSequenceNumber commit;
+        int timeline;
         ReplicationSnapshot snapshot;
         try
         {
@@ -180,7 +193,8 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
             await using var reader = await first.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             commit = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
-            snapshot = ReadSnapshot(reader, offset: 1);
+            timeline = reader.GetInt32(1);
+            snapshot = ReadSnapshot(reader, offset: 2);
         }
         catch (PostgresException e) when (IsNotPermitted(e))
         {
@@ -188,23 +202,34 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
             throw new WriteNotConfirmedException(NotPermittedMessage);
         }
 
-        return await PollUntilConfirmedAsync(connection, commit, snapshot, started, cancellationToken);
+        return await PollUntilConfirmedAsync(connection, commit, timeline, snapshot, started, cancellationToken);
     }
 
-    private async Task<StandbyConfirmationState> PollUntilConfirmedAsync(
-        NpgsqlConnection connection, NpgsqlLogSequenceNumber commit, ReplicationSnapshot snapshot, long started, CancellationToken cancellationToken)
+    private async Task<Decision> PollUntilConfirmedAsync(NpgsqlConnection connection, NpgsqlLogSequenceNumber commit, int timeline,
+        ReplicationSnapshot snapshot, long started, CancellationToken cancellationToken)
     {
-        var delay = FirstPollDelay;
+        if (snapshot.Evaluate(commit) == StandbyConfirmationState.Pending && _ownRegion.Any)
+        {
+            // Half the timeout at most: a standby of the region that streams but has stopped flushing must leave the
+            // primary time to hear from another one.
+            var budget = timeout / 2 - time.GetElapsedTime(started);
+            if (budget > TimeSpan.Zero && await _ownRegion.WaitForFlushAsync(commit, timeline, budget, cancellationToken))
+            {
+                return new Decision(StandbyConfirmationState.Confirmed, DataMetrics.OwnRegion);
+            }
+        }
+
+        var delay = ConfirmationPolling.FirstDelay;
         while (true)
         {
             var state = snapshot.Evaluate(commit);
             switch (state)
             {
                 case StandbyConfirmationState.Confirmed:
-                    return state;
+                    return new Decision(state, DataMetrics.Primary);
                 case StandbyConfirmationState.NoStandby:
                     LogNoStandbyNowAndThen(commit);
-                    return state;
+                    return new Decision(state, DataMetrics.Primary);
                 case StandbyConfirmationState.NotPermitted:
                     LogNotPermitted(connection.UserName ?? "the app's role", StandbysFunction, "it sees rows without their state");
                     throw new WriteNotConfirmedException(NotPermittedMessage);
@@ -218,14 +243,17 @@ public sealed partial class StandbyConfirmation<TContext>(TimeSpan timeout, Time
                     $"No standby confirmed the commit at {commit} within {timeout.TotalMilliseconds:0} ms.");
             }
 
-            await Task.Delay(delay < timeout - waited ? delay : timeout - waited, time, cancellationToken);
-            delay = delay * 2 < MaxPollDelay ? delay * 2 : MaxPollDelay;
+            await Task.Delay(ConfirmationPolling.Within(delay, timeout - waited), time, cancellationToken);
+            delay = ConfirmationPolling.Next(delay);
             await using var poll = new NpgsqlCommand(PollQuery, connection);
             await using var reader = await poll.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             snapshot = ReadSnapshot(reader, offset: 0);
         }
     }
+
+    /// <summary>What a confirmation decided, and who told (<see cref="DataMetrics.Primary"/> or <see cref="DataMetrics.OwnRegion"/>).</summary>
+    private readonly record struct Decision(StandbyConfirmationState State, string Source);
 
     private static ReplicationSnapshot ReadSnapshot(NpgsqlDataReader reader, int offset) => new(
         reader.GetInt64(offset),

@@ -120,6 +120,55 @@ public sealed class StandbyConfirmationTests
         Assert.Equal(StandbyConfirmationState.Confirmed, await confirmation.ConfirmCommitAsync(db, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("b", DataMetrics.OwnRegion)]
+    [InlineData("a", DataMetrics.Primary)] // its region's node is the primary, which has no WAL receiver to ask
+    public async Task A_standby_in_the_instances_region_confirms_the_commit_itself_before_the_primary_hears_of_it(string region, string source)
+    {
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster, region, confirmationTimeout: TimeSpan.FromSeconds(30));
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, confirmation) = Resolve(scope);
+        using var confirmations = Confirmations(host);
+        await db.Database.OpenConnectionAsync();
+
+        CommitAnswer answer;
+        await using (await cluster.FreezeStandbyReceiverAsync())
+        {
+            answer = await CommitInOneRoundTripAsync(db, confirmation, $"confirmed for region {region}");
+            Assert.Equal(StandbyConfirmationState.Pending, answer.Standbys!.Value.Evaluate(answer.Position));
+        }
+
+        var state = await confirmation.ConfirmCommitAsync(db, answer, CancellationToken.None);
+
+        Assert.Equal(StandbyConfirmationState.Confirmed, state);
+        var measured = Assert.Single(confirmations.GetMeasurementSnapshot());
+        Assert.Equal(("ok", (object?)source), (measured.Tags["outcome"], measured.Tags["source"]));
+    }
+
+    [Fact]
+    public async Task A_standby_in_the_instances_region_that_stops_flushing_confirms_nothing_and_the_write_fails_after_the_timeout()
+    {
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster, region: "b");
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, confirmation) = Resolve(scope);
+        await db.Database.OpenConnectionAsync();
+        var time = new SkippingTimeProvider();
+        var started = time.GetUtcNow();
+
+        await using (await cluster.FreezeStandbyReceiverAsync())
+        {
+            db.Notes.Add(new Note { Text = "not on region b's standby" });
+            await db.SaveChangesAsync();
+            var refused = await time.RunAsync(() => Assert.ThrowsAsync<WriteNotConfirmedException>(
+                () => WithClock(confirmation, time, host, region: "b").ConfirmCommitAsync(db, CancellationToken.None)));
+            Assert.Contains("No standby confirmed the commit", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(Timeout, time.GetUtcNow() - started);
+    }
+
     [Fact]
     public async Task A_role_that_cannot_read_the_standby_positions_is_refused_with_the_grant_it_needs()
     {
@@ -158,24 +207,43 @@ public sealed class StandbyConfirmationTests
         Assert.Equal(StandbyConfirmationState.Confirmed, await confirmation.ConfirmCommitAsync(db, CancellationToken.None));
         Assert.False(await ScalarAsync<bool>(db, "SELECT pg_has_role('pg_read_all_stats', 'USAGE')"));
         Assert.True(await ScalarAsync<bool>(db, $"SELECT has_function_privilege('{StandbyConfirmation<NotesContext>.StandbysFunction}', 'EXECUTE')"));
+        Assert.True(await ScalarAsync<bool>(db, $"SELECT has_function_privilege('{OwnRegionStandbys.ReceiverFunction}', 'EXECUTE')"));
     }
 
     /// <summary>The same confirmation on a clock of the test's: what the app resolves, with time that costs nothing.</summary>
-    private static StandbyConfirmation<NotesContext> WithClock(StandbyConfirmation<NotesContext> confirmation, TimeProvider time, NotesHost host) =>
-        new(confirmation.Timeout, time, NullLogger.Instance, host.Services.GetRequiredService<DataMetrics>());
+    private static StandbyConfirmation<NotesContext> WithClock(
+        StandbyConfirmation<NotesContext> confirmation, TimeProvider time, NotesHost host, string? region = null) =>
+        new(confirmation.Timeout, time, NullLogger.Instance, host.Services.GetRequiredService<DataMetrics>(),
+            OwnRegionStandbys.In(host.Services.GetReplicatedDataSource<NotesContext>(), region, time, NullLogger.Instance));
 
     private static MetricCollector<double> Confirmations(NotesHost host) =>
         new(host.Services.GetRequiredService<IMeterFactory>(), DataMetrics.MeterName, "statelessapp.data.standby_confirmation.duration");
 
-    private static Task<NotesHost> StartHostAsync(PostgresCluster cluster) =>
+    /// <param name="region">The instance's region; with one, the primary is in region a and the standby in region b.</param>
+    private static Task<NotesHost> StartHostAsync(PostgresCluster cluster, string? region = null, TimeSpan? confirmationTimeout = null) =>
         NotesHost.StartAsync(cluster.MultiHostConnectionString, new Dictionary<string, string?>
         {
-            ["Database:StandbyConfirmationTimeout"] = Timeout.ToString(),
+            ["Database:StandbyConfirmationTimeout"] = (confirmationTimeout ?? Timeout).ToString(),
+            ["Instance:Region"] = region,
+            ["Database:NodeRegions"] = region is null ? null : $"127.0.0.1:{cluster.Primary.Port}=a,127.0.0.1:{cluster.Standby.Port}=b",
         });
 
     private static (NotesContext Db, StandbyConfirmation<NotesContext> Confirmation) Resolve(AsyncServiceScope scope) =>
         (scope.ServiceProvider.GetRequiredService<NotesContext>(),
             scope.ServiceProvider.GetRequiredService<StandbyConfirmation<NotesContext>>());
+
+    /// <summary>
+    /// A note's commit and its position with the standbys' first snapshot in ONE round trip, as a checkout sends them
+    /// (the confirmation's command after an error barrier: the Sync before it commits the insert).
+    /// </summary>
+    private static async Task<CommitAnswer> CommitInOneRoundTripAsync(NotesContext db, StandbyConfirmation<NotesContext> confirmation, string text)
+    {
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO notes (text) VALUES ($1) RETURNING id") { Parameters = { new() { Value = text } } });
+        batch.BatchCommands.Add(confirmation.CreateCommitCommand());
+        await using var reader = await batch.ExecuteReaderAsync();
+        return await confirmation.ReadCommitAsync(reader, CancellationToken.None);
+    }
 
     private static async Task<T> ScalarAsync<T>(NotesContext db, string sql)
     {

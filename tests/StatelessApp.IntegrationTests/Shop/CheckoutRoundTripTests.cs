@@ -70,14 +70,38 @@ public sealed class CheckoutRoundTripTests(ShopServers servers, ITestOutputHelpe
         }
     }
 
+    [Fact]
+    public async Task From_the_standbys_region_a_confirmed_checkout_is_one_round_trip_to_the_primary_and_no_poll()
+    {
+        // The standby of the instance's own region is asked whether it flushed the order, not the primary (OwnRegionStandbys).
+        // Its commit returns before its WAL is flushed, so the primary's first view (in the batch's answer) cannot
+        // confirm it: without the standby's own answer the primary would be polled until the WAL writer's next round.
+        await using var relay = Relay();
+        var app = CountedInstance(relay, "round-trips-3", confirmation: "00:00:05", region: "b", options: "-c synchronous_commit=off");
+        using var shopper = new Shopper();
+        await WarmUpAsync(shopper, app);
+        await shopper.AddToCartAsync(app, productId: 4, quantity: 3);
+
+        HttpResponseMessage? response = null;
+        var flights = await relay.RecordAsync(async () => response = await CheckoutAsync(shopper, app, IdempotencyKey.New()));
+
+        Assert.Equal(HttpStatusCode.Created, response!.StatusCode);
+        var flight = Assert.Single(flights);
+        Assert.Contains(TransactionMarker, flight.Text, StringComparison.Ordinal);
+    }
+
     private RoundTripCountingProxy Relay() => new(new IPEndPoint(IPAddress.Loopback, servers.Postgres.Primary.Port));
 
-    /// <summary>An instance whose primary is reached through the relay only; the standby (reads) directly.</summary>
-    private ShopInstance CountedInstance(RoundTripCountingProxy relay, string name, string? confirmation)
+    /// <summary>
+    /// An instance whose primary is reached through the relay only; the standby (reads) directly. With a region, the
+    /// primary (the relay) is in region a and the standby in region b.
+    /// </summary>
+    private ShopInstance CountedInstance(RoundTripCountingProxy relay, string name, string? confirmation, string? region = null, string? options = null)
     {
         var primary = $"127.0.0.1:{servers.Postgres.Primary.Port},";
         var shop = servers.Postgres.MultiHostConnectionString.Replace(primary, $"127.0.0.1:{relay.Port},", StringComparison.Ordinal)
-            + ";SSL Mode=Disable"; // the relay reads the SQL in the flights
+            + ";SSL Mode=Disable" // the relay reads the SQL in the flights
+            + (options is null ? "" : $";Options={options}");
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Shop"] = shop,
@@ -87,6 +111,12 @@ public sealed class CheckoutRoundTripTests(ShopServers servers, ITestOutputHelpe
         if (confirmation is not null)
         {
             settings["Database:StandbyConfirmationTimeout"] = confirmation;
+        }
+
+        if (region is not null)
+        {
+            settings["Instance:Region"] = region;
+            settings["Database:NodeRegions"] = $"127.0.0.1:{relay.Port}=a,127.0.0.1:{servers.Postgres.Standby.Port}=b";
         }
 
         return servers.StartInstance(name, settings);
