@@ -68,7 +68,10 @@ public sealed class RebuildDrills(DrillStackFixture stack, ITestOutputHelper out
         };
         output.WriteLine(DrillReport.Add(result, stack.ResultsFolder));
         stack.Report($"rebuild region B: {RegionRebuild.Summary("b", times)}");
-        DrillTargets.AssertMet(result, noFailedRequests: true);
+        // No failed-request target: the loss of region B may cost a few writes a 503 while the primaries in A still
+        // count its replica and standby (WAIT's 500 ms, the confirmation's 1 s), and a machine that stalls as the region
+        // is killed can fail region A's proxy checks too (docs/operations.md). Nothing acknowledged may be lost.
+        DrillTargets.AssertMet(result);
     }
 
     private static void DeleteFolder(string folder)
