@@ -160,11 +160,11 @@ public sealed partial class OwnRegionStandbys
         }
     }
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug,
         Message = "Could not ask {Node}, in the instance's region, whether it flushed a commit ({Reason}): the primary decides")]
     private partial void LogCannotAsk(string node, string reason);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
         Message = "The app's role cannot read {Node}'s WAL receiver through {Function} ({Reason}): confirmations ask the primary, one more round trip between regions; run deploy/patroni/shop-privileges.sql (logged at most every 10 min)")]
     private partial void LogNotPermitted(string node, string function, string reason);
 }

@@ -234,12 +234,16 @@ public sealed class StandbyConfirmationTests
 
     /// <summary>
     /// A note's commit and its position with the standbys' first snapshot in ONE round trip, as a checkout sends them
-    /// (the confirmation's command after an error barrier: the Sync before it commits the insert).
+    /// (the insert's error barrier is the Sync that commits it; the confirmation's command comes after).
     /// </summary>
     private static async Task<CommitAnswer> CommitInOneRoundTripAsync(NotesContext db, StandbyConfirmation<NotesContext> confirmation, string text)
     {
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO notes (text) VALUES ($1) RETURNING id") { Parameters = { new() { Value = text } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO notes (text) VALUES ($1) RETURNING id")
+        {
+            Parameters = { new() { Value = text } },
+            AppendErrorBarrier = true,
+        });
         batch.BatchCommands.Add(confirmation.CreateCommitCommand());
         await using var reader = await batch.ExecuteReaderAsync();
         return await confirmation.ReadCommitAsync(reader, CancellationToken.None);
