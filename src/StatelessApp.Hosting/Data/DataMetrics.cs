@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using StatelessApp.Hosting.Metrics;
 
@@ -39,15 +40,13 @@ public sealed class DataMetrics
 
     internal void RecordConfirmation(string outcome, TimeSpan elapsed, string? source = null)
     {
-        if (source is null)
+        var tags = new TagList { { MetricOutcome.Tag, outcome } };
+        if (source is not null)
         {
-            _confirmation.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(MetricOutcome.Tag, outcome));
+            tags.Add("source", source);
         }
-        else
-        {
-            _confirmation.Record(elapsed.TotalSeconds,
-                new KeyValuePair<string, object?>(MetricOutcome.Tag, outcome), new KeyValuePair<string, object?>("source", source));
-        }
+
+        _confirmation.Record(elapsed.TotalSeconds, tags);
     }
 
     internal void RecordRetry(string reason) =>

@@ -143,8 +143,7 @@ public sealed partial class OwnRegionStandbys
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<NpgsqlLogSequenceNumber>(2));
             return snapshot.Evaluate(commit, timeline);
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFunction
-            or PostgresErrorCodes.InvalidSchemaName)
+        catch (PostgresException e) when (ReplicationStatusAccess.IsDenied(e))
         {
             if (_notPermittedLog.Now())
             {

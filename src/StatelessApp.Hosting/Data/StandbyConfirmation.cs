@@ -127,7 +127,7 @@ public sealed partial class StandbyConfirmation<TContext>(
                 ? new CommitAnswer(position, null, started)
                 : new CommitAnswer(position, ReadSnapshot(reader, offset: 2), started) { Timeline = reader.GetInt32(1) };
         }
-        catch (PostgresException e) when (IsNotPermitted(e))
+        catch (PostgresException e) when (ReplicationStatusAccess.IsDenied(e))
         {
             LogNotPermitted("the app's role", StandbysFunction, e.MessageText);
             Record(MetricOutcome.Error, started);
@@ -179,9 +179,6 @@ public sealed partial class StandbyConfirmation<TContext>(
             : throw new InvalidOperationException(
                 "Confirm a commit on the connection that made it: open the context's connection before the transaction.");
 
-    private static bool IsNotPermitted(PostgresException e) =>
-        e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.InvalidSchemaName;
-
     private async Task<Decision> WaitForStandbyAsync(NpgsqlConnection connection, long started, CancellationToken cancellationToken)
     {
         NpgsqlLogSequenceNumber commit;
@@ -196,7 +193,7 @@ public sealed partial class StandbyConfirmation<TContext>(
             timeline = reader.GetInt32(1);
             snapshot = ReadSnapshot(reader, offset: 2);
         }
-        catch (PostgresException e) when (IsNotPermitted(e))
+        catch (PostgresException e) when (ReplicationStatusAccess.IsDenied(e))
         {
             LogNotPermitted(connection.UserName ?? "the app's role", StandbysFunction, e.MessageText);
             throw new WriteNotConfirmedException(NotPermittedMessage);
