@@ -99,14 +99,14 @@ public static class ReplicatedDbContextExtensions
                 OwnRegionStandbys.In(provider.GetReplicatedDataSource<TContext>(), region, time, logger));
         });
 
-        services.AddHealthChecks().Add(new HealthCheckRegistration(
+        services.AddHealthChecks().AddLastKnownCheck(
             PrimaryDatabaseHealthCheck.Name,
             provider => new PrimaryDatabaseHealthCheck(
                 provider.GetReplicatedDataSource<TContext>(), Options(provider, connectionName).HealthCheckTimeout),
             // Degraded, not Unhealthy: without a primary the instance still serves reads from a standby, and every
             // instance loses the primary at once during a failover; failing readiness would empty the proxies.
-            failureStatus: HealthStatus.Degraded,
-            tags: [HealthTags.Ready]));
+            HealthStatus.Degraded,
+            [HealthTags.Ready]);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, DatabaseUnavailableExceptionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, WriteNotConfirmedExceptionHandler>());

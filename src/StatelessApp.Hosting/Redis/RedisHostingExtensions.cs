@@ -71,7 +71,8 @@ public static class RedisHostingExtensions
         // Degraded, not Unhealthy, when Redis does not answer or is nearly full: every instance shares it, so failing readiness would take
         // them all out of the proxies at once and turn "no cart" into "no site" (docs/failover.md).
         builder.Services.AddWarmupStep<RedisWarmupStep>();
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: [HealthTags.Ready]);
+        builder.Services.AddHealthChecks().AddLastKnownCheck("redis",
+            services => ActivatorUtilities.CreateInstance<RedisHealthCheck>(services), HealthStatus.Degraded, [HealthTags.Ready]);
         return builder;
     }
 }

@@ -109,7 +109,9 @@ public sealed class FailoverTests : IAsyncLifetime
 
         await _cluster.StopPrimaryAsync();
 
-        Assert.Equal(HealthStatus.Degraded, await PrimaryHealthAsync(host));
+        // A probe answers the check's last completed run (LastKnownHealthCheck): the one it starts sees the primary gone.
+        await Poll.UntilAsync("postgres-primary to be degraded", _ => PrimaryHealthAsync(host), status => status == HealthStatus.Degraded,
+            TimeSpan.FromSeconds(10), interval: TimeSpan.FromMilliseconds(100));
         var writeError = await Assert.ThrowsAsync<RetryLimitExceededException>(() => host.WriteNoteAsync("lost"));
         Assert.True(TransientDatabaseFailure.IsDatabaseUnavailable(writeError));
 

@@ -60,7 +60,10 @@ public sealed class RateLimitRedisRightsTests(SecureRedisWithSentinel redis) : I
         HealthReportEntry nearlyFull;
         try
         {
-            nearlyFull = (await health.CheckHealthAsync(r => r.Name == "redis")).Entries["redis"];
+            // A probe answers the check's last completed run (LastKnownHealthCheck): the one it starts sees the new limit.
+            nearlyFull = await Poll.UntilAsync("the redis check to see the new maxmemory",
+                async token => (await health.CheckHealthAsync(r => r.Name == "redis", token)).Entries["redis"],
+                entry => entry.Status == HealthStatus.Degraded, TimeSpan.FromSeconds(10), interval: TimeSpan.FromMilliseconds(100));
         }
         finally
         {
