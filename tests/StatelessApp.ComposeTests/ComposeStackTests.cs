@@ -22,6 +22,7 @@ namespace StatelessApp.ComposeTests;
 public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan FailoverBound = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
     private bool _failed = true;
 
     [Fact]
@@ -100,6 +101,9 @@ public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelp
                 {
                     notAcknowledged.AddOrUpdate(refusal, 1, (_, count) => count + 1);
                     shopper.Dispose();
+                    // A shopper refused tries again a moment later: without the pause three workers opened a new TLS
+                    // connection for every "no server" answer (up to 90 a second), which starved the 2-core machine.
+                    await Task.Delay(RetryPause, CancellationToken.None);
                     continue;
                 }
 
