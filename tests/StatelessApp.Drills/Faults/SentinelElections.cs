@@ -1,0 +1,40 @@
+using StatelessApp.Drills.Fixtures;
+using StatelessApp.Stack.Topology;
+
+namespace StatelessApp.Drills.Faults;
+
+/// <summary>
+/// Sentinel elections that ended without a leader, counted in the Sentinels' logs. Two Sentinels that start an election
+/// in the same moment each vote for themselves and neither wins; each then waits twice its failover-timeout
+/// (deploy/redis/sentinel.conf) before it tries again, so that failover promotes a replica about 6 s later than usual
+/// (docs/failover.md). Seen once at distance, in region A's loss, where only two Sentinels are left to vote.
+/// </summary>
+internal static class SentinelElections
+{
+    /// <summary>What a Sentinel logs when its election gave it no majority.</summary>
+    private const string NotElected = "-failover-abort-not-elected";
+
+    /// <summary>The pause before the next election: 2 × the 3 s failover-timeout.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(6);
+
+    /// <summary>Elections without a leader each Sentinel of the stack has logged so far (its log may start anew when it restarts).</summary>
+    public static IReadOnlyDictionary<string, int> NotElectedSoFar(DrillStackFixture stack) =>
+        stack.Topology.NodesOf(NodeKind.Sentinel).ToDictionary(
+            sentinel => sentinel.Name,
+            sentinel => stack.Controller.Paths.LogOf(sentinel.Name) is var log && File.Exists(log)
+                ? ReadShared(log).Count(line => line.Contains(NotElected, StringComparison.Ordinal))
+                : 0,
+            StringComparer.Ordinal);
+
+    /// <summary>Did any Sentinel log an election without a leader since <paramref name="before"/> was counted?</summary>
+    public static bool AnySince(DrillStackFixture stack, IReadOnlyDictionary<string, int> before) =>
+        NotElectedSoFar(stack).Any(now => now.Value > before.GetValueOrDefault(now.Key));
+
+    // The Sentinel is still writing its log.
+    private static string[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n');
+    }
+}
