@@ -30,7 +30,7 @@ public sealed class MoveLeaderScriptTests : IDisposable
         File.WriteAllLines(Path.Combine(_folder, "members"), Members.Select(m => $"{m.Name} {m.Id} {m.Endpoint}"));
         // Each call is logged with whether the password came in the environment; the first $FAKE_FAILURES calls fail
         // as etcdctl does when it cannot connect (exit 2); endpoint status leaves out $FAKE_DOWN and then exits 1.
-        WriteTool("etcdctl", $$"""
+        WriteStandIn("etcdctl", $$"""
             #!/usr/bin/env bash
             n=$(($(wc -l < "{{_folder}}/etcdctl.log" 2>/dev/null || echo 0) + 1))
             printf 'password=%s endpoints=%s %s\n' "$([ "${ETCDCTL_PASSWORD:-}" = "{{Password}}" ] && echo env || echo none)" \
@@ -55,7 +55,7 @@ public sealed class MoveLeaderScriptTests : IDisposable
               *) echo "unexpected call: $*" >&2; exit 9 ;;
             esac
             """);
-        WriteTool("sleep", $"#!/bin/sh\necho \"$*\" >> '{_folder}/sleep.log'\n");
+        WriteStandIn("sleep", $"#!/bin/sh\necho \"$*\" >> '{_folder}/sleep.log'\n");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -137,7 +137,7 @@ public sealed class MoveLeaderScriptTests : IDisposable
         return File.Exists(path) ? File.ReadAllLines(path) : [];
     }
 
-    private void WriteTool(string name, string script)
+    private void WriteStandIn(string name, string script)
     {
         var path = Path.Combine(_folder, name);
         File.WriteAllText(path, script);
