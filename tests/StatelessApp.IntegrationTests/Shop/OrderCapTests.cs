@@ -57,10 +57,31 @@ public sealed class OrderCapTests(ShopServers servers)
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => CheckoutAsync(shopper, i % 2 == 0 ? one : two, IdempotencyKey.New())));
 
+        // Each checkout reads the cart when it starts: one that starts after an earlier one emptied it has nothing to
+        // order (400), which on a loaded machine can leave the race under the cap. Never over it, and a refusal only at it.
         var statuses = responses.Select(r => r.StatusCode).ToList();
-        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.Created));
-        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
-        Assert.Equal(3, (await shopper.GetJsonAsync(two, "api/orders")).GetArrayLength());
+        var placed = statuses.Count(s => s == HttpStatusCode.Created);
+        Assert.All(statuses, s => Assert.Contains(s, (HttpStatusCode[])[HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.BadRequest]));
+        Assert.InRange(placed, 1, 3);
+        Assert.True(placed == 3 || !statuses.Contains(HttpStatusCode.TooManyRequests), $"refused under the cap: {string.Join(", ", statuses)}");
+        foreach (var emptyCart in responses.Where(r => r.StatusCode == HttpStatusCode.BadRequest))
+        {
+            Assert.Contains("The cart is empty.", await emptyCart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(placed, (await shopper.GetJsonAsync(two, "api/orders")).GetArrayLength());
+        // Exactly the cap: what the race left is placed, on either instance, and the next one is refused.
+        for (var i = placed; i < 3; i++)
+        {
+            await shopper.AddToCartAsync(one, productId: 5, quantity: 1);
+            using var more = await CheckoutAsync(shopper, i % 2 == 0 ? one : two, IdempotencyKey.New());
+            Assert.Equal(HttpStatusCode.Created, more.StatusCode);
+        }
+
+        await shopper.AddToCartAsync(one, productId: 5, quantity: 1);
+        using var refused = await CheckoutAsync(shopper, two, IdempotencyKey.New());
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(3, (await shopper.GetJsonAsync(one, "api/orders")).GetArrayLength());
         foreach (var response in responses)
         {
             response.Dispose();
