@@ -31,6 +31,7 @@ public sealed class DrillRunner(DrillStackFixture stack, ITestOutputHelper outpu
         Func<ShopLoad, Task>? heal = null, TimeSpan? afterHeal = null, string notes = "")
     {
         await stack.RestoreAsync();
+        await stack.StandbysCaughtUpAsync();
         using var alertWatch = stack.Alerts();
         var alertTime = Stopwatch.StartNew();
         if (alertWatch is not null)

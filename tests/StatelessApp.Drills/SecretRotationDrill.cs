@@ -1,5 +1,6 @@
 using Npgsql;
 using StatelessApp.Drills.Alerts;
+using StatelessApp.Drills.Faults;
 using StatelessApp.Drills.Fixtures;
 using StatelessApp.Drills.Monitoring;
 using StatelessApp.Drills.Results;
@@ -21,18 +22,29 @@ public sealed class SecretRotationDrill(DrillStackFixture stack, ITestOutputHelp
 {
     private readonly DrillRunner _runner = new(stack, output);
 
+    /// <summary>What PostgreSQL logs when an instance not rolled yet opens a connection with the old password.</summary>
+    private const string OldPasswordRefused = "password authentication failed for user \"shop\"";
+
     [Fact]
     public async Task Rotate_secrets_under_load()
     {
         SecretRotation.Rotated? rotated = null;
+        var refusedBefore = NodeLogs.CountSoFar(stack, NodeKind.Postgres, OldPasswordRefused);
         // A rolling restart takes each instance out of its proxy before it stops (no request fails), but Prometheus scrapes
         // each instance directly: one that takes longer than 5 evaluations to restart may fire TargetDown (as in the upgrade drill).
-        var result = await _runner.RunAsync("rotate secrets under load", DrillAlerts.None.AndMaybe(new AlertExpectation("TargetDown", "job", "app")),
+        var result = await _runner.RunAsync("rotate secrets under load",
+            DrillAlerts.None.AndMaybe(new AlertExpectation("TargetDown", "job", "app"), new AlertExpectation("AppErrorRateHigh")),
             async _ => rotated = await stack.Controller.RotateSecretsAsync(), TimeSpan.FromSeconds(2),
             notes: "fault = `./stack rotate secrets` (Redis user app, PostgreSQL role shop; the apps rolled one at a time)");
+        // The role has one password: from ALTER ROLE until an instance rolls, a connection it must open is refused, and the
+        // request that needed it answered 5xx (docs/operations.md). Only then may AppErrorRateHigh fire.
+        var refusedDuringRoll = NodeLogs.AnySince(stack, NodeKind.Postgres, OldPasswordRefused, refusedBefore);
+        output.WriteLine($"PostgreSQL refused the old password during the roll: {(refusedDuringRoll ? "yes" : "no")}");
         Assert.NotNull(rotated);
         output.WriteLine(DrillReport.Add(result with { Notes = result.Notes + $"; rotation took {rotated.Total.TotalSeconds:0.0} s" }, stack.ResultsFolder));
         DrillTargets.AssertMet(result, noFailedRequests: true);
+        Assert.True(refusedDuringRoll || !result.AlertsFired.Any(alert => alert.StartsWith("AppErrorRateHigh", StringComparison.Ordinal)),
+            "AppErrorRateHigh fired though PostgreSQL refused no connection the old password");
 
         var context = stack.Controller.Context;
         foreach (var node in stack.Topology.NodesOf(NodeKind.Redis).Concat(stack.Topology.NodesOf(NodeKind.Sentinel)))

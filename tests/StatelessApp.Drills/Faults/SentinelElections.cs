@@ -17,24 +17,11 @@ internal static class SentinelElections
     /// <summary>The pause before the next election: 2 × the 3 s failover-timeout.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(6);
 
-    /// <summary>Elections without a leader each Sentinel of the stack has logged so far (its log may start anew when it restarts).</summary>
+    /// <summary>Elections without a leader each Sentinel of the stack has logged so far.</summary>
     public static IReadOnlyDictionary<string, int> NotElectedSoFar(DrillStackFixture stack) =>
-        stack.Topology.NodesOf(NodeKind.Sentinel).ToDictionary(
-            sentinel => sentinel.Name,
-            sentinel => stack.Controller.Paths.LogOf(sentinel.Name) is var log && File.Exists(log)
-                ? ReadShared(log).Count(line => line.Contains(NotElected, StringComparison.Ordinal))
-                : 0,
-            StringComparer.Ordinal);
+        NodeLogs.CountSoFar(stack, NodeKind.Sentinel, NotElected);
 
     /// <summary>Did any Sentinel log an election without a leader since <paramref name="before"/> was counted?</summary>
     public static bool AnySince(DrillStackFixture stack, IReadOnlyDictionary<string, int> before) =>
-        NotElectedSoFar(stack).Any(now => now.Value > before.GetValueOrDefault(now.Key));
-
-    // The Sentinel is still writing its log.
-    private static string[] ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n');
-    }
+        NodeLogs.AnySince(stack, NodeKind.Sentinel, NotElected, before);
 }

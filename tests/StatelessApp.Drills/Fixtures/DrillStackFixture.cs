@@ -5,6 +5,7 @@ using StatelessApp.Drills.Alerts;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
+using StatelessApp.TestKit.Polling;
 using StatelessApp.TestKit.Prometheus;
 using StatelessApp.TestKit.Stacks;
 using Xunit.Abstractions;
@@ -90,6 +91,37 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
 
     /// <summary>Starts whatever is stopped and waits until the whole stack is as after `up` (see <see cref="StackRestore"/>).</summary>
     public Task RestoreAsync() => Controller.RestoreAsync();
+
+    /// <summary>
+    /// Waits until every PostgreSQL standby has replayed what the primary had written when this was called. A standby an
+    /// earlier drill restarted streams again (<see cref="RestoreAsync"/>) before it has caught up, and a checkout whose
+    /// confirmation waits for it answers 503 meanwhile: the next drill's load must not start into that.
+    /// </summary>
+    public async Task StandbysCaughtUpAsync()
+    {
+        var primary = await PrimaryAsync(NodeKind.Postgres);
+        string written;
+        await using (var connection = new NpgsqlConnection(AdminConnectionString(primary)))
+        {
+            await connection.OpenAsync();
+            await using var query = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", connection);
+            written = (string)(await query.ExecuteScalarAsync())!;
+        }
+
+        foreach (var standby in Topology.NodesOf(NodeKind.Postgres).Where(n => n != primary))
+        {
+            await using var connection = new NpgsqlConnection(AdminConnectionString(standby));
+            await connection.OpenAsync();
+            // What a timeout reports: how far the standby got.
+            await Poll.UntilAsync($"{standby.Name} to replay the primary's WAL up to {written}", async ct =>
+            {
+                await using var query = new NpgsqlCommand(
+                    $"SELECT CASE WHEN pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '{written}') >= 0 THEN 'caught up' " +
+                    "ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing replayed') END", connection);
+                return (string)(await query.ExecuteScalarAsync(ct))!;
+            }, replayed => replayed == "caught up", TimeSpan.FromMinutes(1), interval: TimeSpan.FromMilliseconds(200));
+        }
+    }
 
     public void Report(string message) =>
         _diagnostics.OnMessage(new DiagnosticMessage($"[drills] {message}"));
