@@ -5,7 +5,7 @@ using StatelessApp.Drills.Alerts;
 using StatelessApp.Stack;
 using StatelessApp.Stack.Servers;
 using StatelessApp.Stack.Topology;
-using StatelessApp.TestKit.Polling;
+using StatelessApp.TestKit.Postgres;
 using StatelessApp.TestKit.Prometheus;
 using StatelessApp.TestKit.Stacks;
 using Xunit.Abstractions;
@@ -100,26 +100,13 @@ public sealed class DrillStackFixture : IAsyncLifetime, IDisposable
     public async Task StandbysCaughtUpAsync()
     {
         var primary = await PrimaryAsync(NodeKind.Postgres);
-        string written;
-        await using (var connection = new NpgsqlConnection(AdminConnectionString(primary)))
-        {
-            await connection.OpenAsync();
-            await using var query = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", connection);
-            written = (string)(await query.ExecuteScalarAsync())!;
-        }
-
+        await using var primaryConnection = new NpgsqlConnection(AdminConnectionString(primary));
+        await primaryConnection.OpenAsync();
         foreach (var standby in Topology.NodesOf(NodeKind.Postgres).Where(n => n != primary))
         {
             await using var connection = new NpgsqlConnection(AdminConnectionString(standby));
             await connection.OpenAsync();
-            // What a timeout reports: how far the standby got.
-            await Poll.UntilAsync($"{standby.Name} to replay the primary's WAL up to {written}", async ct =>
-            {
-                await using var query = new NpgsqlCommand(
-                    $"SELECT CASE WHEN pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '{written}') >= 0 THEN 'caught up' " +
-                    "ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing replayed') END", connection);
-                return (string)(await query.ExecuteScalarAsync(ct))!;
-            }, replayed => replayed == "caught up", TimeSpan.FromMinutes(1), interval: TimeSpan.FromMilliseconds(200));
+            await StandbyReplay.WaitUntilCaughtUpAsync(primaryConnection, connection, standby.Name, TimeSpan.FromMinutes(1));
         }
     }
 

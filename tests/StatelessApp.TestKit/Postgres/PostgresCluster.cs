@@ -146,21 +146,11 @@ public sealed class PostgresCluster : IAsyncLifetime, IAsyncDisposable
     /// <summary>Waits until the standby has replayed everything the primary had written when this was called.</summary>
     public async Task WaitForReplicationAsync(TimeSpan? timeout = null)
     {
-        string primaryLsn;
-        await using (var primary = new NpgsqlConnection(Primary.AdminConnectionString))
-        {
-            await primary.OpenAsync();
-            // The insert position, not the write position: it already covers commits still in the WAL buffers.
-            primaryLsn = (string)(await Scalar(primary, "SELECT pg_current_wal_insert_lsn()::text"))!;
-        }
-
+        await using var primary = new NpgsqlConnection(Primary.AdminConnectionString);
+        await primary.OpenAsync();
         await using var standby = new NpgsqlConnection(Standby.AdminConnectionString);
         await standby.OpenAsync();
-        // Observed: "caught up", or the position replayed so far (what a timeout reports).
-        await Poll.UntilAsync($"the standby to replay up to {primaryLsn}",
-            _ => Scalar(standby, "SELECT CASE WHEN pg_wal_lsn_diff(pg_last_wal_replay_lsn(), " +
-                $"'{primaryLsn}') >= 0 THEN 'caught up' ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing replayed') END"),
-            replayed => replayed is "caught up", timeout ?? TimeSpan.FromSeconds(10));
+        await StandbyReplay.WaitUntilCaughtUpAsync(primary, standby, "the standby", timeout ?? TimeSpan.FromSeconds(10));
     }
 
     /// <summary>
