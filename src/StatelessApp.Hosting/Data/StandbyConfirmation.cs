@@ -30,6 +30,13 @@ namespace StatelessApp.Hosting.Data;
 /// answers (a partition) keeps writes failing until the primary drops it, after <c>wal_sender_timeout</c>.
 /// </para>
 /// <para>
+/// "No standby" is believed only once this instance has seen none streaming for a whole timeout. A primary whose
+/// postmaster dies loses its WAL senders before its backends notice: for a moment a committing backend sees no standby
+/// while the standby, about to be promoted, misses the commit. Until the timeout has passed since the last standby was
+/// seen streaming the confirmation keeps asking, so a dying primary's connection fails the write instead (not
+/// acknowledged, the client repeats it), and a standby that really left only delays writes once, by at most the timeout.
+/// </para>
+/// <para>
 /// While the primary's view says "not yet", the nodes of the instance's own region are asked directly first
 /// (<see cref="OwnRegionStandbys"/>), for at most half the timeout: a standby that streams the commit's timeline and has
 /// flushed it is proof enough, and for an instance far from the primary that question stays inside the region. When
@@ -68,8 +75,13 @@ public sealed partial class StandbyConfirmation<TContext>(
         $"The database role may not read the standbys' positions (it needs EXECUTE on {StandbysFunction}, "
         + "deploy/patroni/shop-privileges.sql), so no commit can be confirmed.";
 
+    private const long NeverSeen = long.MinValue;
+
     private readonly AtMostEvery _noStandbyLog = new(TimeSpan.FromSeconds(10), time);
     private readonly OwnRegionStandbys _ownRegion = ownRegion ?? OwnRegionStandbys.None;
+
+    // When this instance last saw a standby streaming (a timestamp of the time provider's), or NeverSeen.
+    private long _streamingSeenAt = NeverSeen;
 
     /// <summary>How long a write waits for a standby before it fails; zero switches confirmation off.</summary>
     public TimeSpan Timeout => timeout;
@@ -205,6 +217,7 @@ public sealed partial class StandbyConfirmation<TContext>(
     private async Task<Decision> PollUntilConfirmedAsync(NpgsqlConnection connection, NpgsqlLogSequenceNumber commit, int timeline,
         ReplicationSnapshot snapshot, long started, CancellationToken cancellationToken)
     {
+        NoteStreaming(snapshot);
         if (snapshot.Evaluate(commit) == StandbyConfirmationState.Pending && _ownRegion.Any)
         {
             // Half the timeout at most: a standby of the region that streams but has stopped flushing must leave the
@@ -212,6 +225,7 @@ public sealed partial class StandbyConfirmation<TContext>(
             var budget = timeout / 2 - time.GetElapsedTime(started);
             if (budget > TimeSpan.Zero && await _ownRegion.WaitForFlushAsync(commit, timeline, budget, cancellationToken))
             {
+                SeenStreaming();
                 return new Decision(StandbyConfirmationState.Confirmed, DataMetrics.OwnRegion);
             }
         }
@@ -220,19 +234,29 @@ public sealed partial class StandbyConfirmation<TContext>(
         while (true)
         {
             var state = snapshot.Evaluate(commit);
+            var waited = time.GetElapsedTime(started);
+            var left = timeout - waited;
             switch (state)
             {
                 case StandbyConfirmationState.Confirmed:
                     return new Decision(state, DataMetrics.Primary);
                 case StandbyConfirmationState.NoStandby:
-                    LogNoStandbyNowAndThen(commit);
-                    return new Decision(state, DataMetrics.Primary);
+                    var unseenFor = SinceStreamingSeen();
+                    if (unseenFor >= timeout)
+                    {
+                        LogNoStandbyNowAndThen(commit);
+                        return new Decision(state, DataMetrics.Primary);
+                    }
+
+                    // A standby streamed moments ago: its absence may be this primary dying. Ask again until it has been
+                    // missing for a whole timeout, or fail when the write's own timeout ends first.
+                    left = left < timeout - unseenFor ? left : timeout - unseenFor;
+                    break;
                 case StandbyConfirmationState.NotPermitted:
                     LogNotPermitted(connection.UserName ?? "the app's role", StandbysFunction, "it sees rows without their state");
                     throw new WriteNotConfirmedException(NotPermittedMessage);
             }
 
-            var waited = time.GetElapsedTime(started);
             if (waited >= timeout)
             {
                 LogNotConfirmed(commit, snapshot.HighestFlush?.ToString() ?? "none", waited.TotalMilliseconds);
@@ -240,14 +264,28 @@ public sealed partial class StandbyConfirmation<TContext>(
                     $"No standby confirmed the commit at {commit} within {timeout.TotalMilliseconds:0} ms.");
             }
 
-            await Task.Delay(ConfirmationPolling.Within(delay, timeout - waited), time, cancellationToken);
+            await Task.Delay(ConfirmationPolling.Within(delay, left), time, cancellationToken);
             delay = ConfirmationPolling.Next(delay);
             await using var poll = new NpgsqlCommand(PollQuery, connection);
             await using var reader = await poll.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             snapshot = ReadSnapshot(reader, offset: 0);
+            NoteStreaming(snapshot);
         }
     }
+
+    private void NoteStreaming(ReplicationSnapshot snapshot)
+    {
+        if (snapshot.ReplicatingStandbys > 0)
+        {
+            SeenStreaming();
+        }
+    }
+
+    private void SeenStreaming() => Volatile.Write(ref _streamingSeenAt, time.GetTimestamp());
+
+    private TimeSpan SinceStreamingSeen() =>
+        Volatile.Read(ref _streamingSeenAt) is var seenAt && seenAt == NeverSeen ? TimeSpan.MaxValue : time.GetElapsedTime(seenAt);
 
     /// <summary>What a confirmation decided, and who told (<see cref="DataMetrics.Primary"/> or <see cref="DataMetrics.OwnRegion"/>).</summary>
     private readonly record struct Decision(StandbyConfirmationState State, string Source);

@@ -218,15 +218,15 @@ public sealed class VirtualShopper : IDisposable
         {
             using var response = await _client.GetAsync("api/cart");
             TrackCookies();
-            var region = Region(response);
+            var servedBy = ServedBy(response);
             if (!response.IsSuccessStatusCode)
             {
-                Record(kind, start, Outcome.Failed, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), region: region);
+                Record(kind, start, Outcome.Failed, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), servedBy: servedBy);
                 return (false, 0);
             }
 
             var cart = await response.Content.ReadFromJsonAsync<JsonElement>();
-            Record(kind, start, Outcome.Ok, "200", region: region);
+            Record(kind, start, Outcome.Ok, "200", servedBy: servedBy);
             var line = cart.GetProperty("lines").EnumerateArray().FirstOrDefault(l => l.GetProperty("productId").GetInt32() == _productId);
             return (true, line.ValueKind == JsonValueKind.Undefined ? 0 : line.GetProperty("quantity").GetInt32());
         }
@@ -250,12 +250,12 @@ public sealed class VirtualShopper : IDisposable
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 var order = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-                Record(OperationKind.Checkout, start, Outcome.Ok, status, key, order, Region(response));
+                Record(OperationKind.Checkout, start, Outcome.Ok, status, key, order, ServedBy(response));
                 return (Outcome.Ok, status, order);
             }
 
             var outcome = (int)response.StatusCode >= 500 ? Outcome.Unknown : Outcome.Failed;
-            Record(OperationKind.Checkout, start, outcome, status, key, region: Region(response));
+            Record(OperationKind.Checkout, start, outcome, status, key, servedBy: ServedBy(response));
             return (outcome, status, null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -278,7 +278,7 @@ public sealed class VirtualShopper : IDisposable
             var outcome = response.IsSuccessStatusCode ? Outcome.Ok
                 : (int)response.StatusCode >= 500 && write ? Outcome.Unknown
                 : Outcome.Failed;
-            Record(kind, start, outcome, status, region: Region(response));
+            Record(kind, start, outcome, status, servedBy: ServedBy(response));
             return (outcome, status);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -288,11 +288,11 @@ public sealed class VirtualShopper : IDisposable
         }
     }
 
-    private void Record(OperationKind kind, TimeSpan start, Outcome outcome, string status, string? key = null, Guid? order = null, string? region = null)
+    private void Record(OperationKind kind, TimeSpan start, Outcome outcome, string status, string? key = null, Guid? order = null, string? servedBy = null)
     {
         lock (_history)
         {
-            _history.Add(new OperationRecord(_id, kind, start, _clock.Elapsed, outcome, status) { IdempotencyKey = key, OrderId = order, Region = region });
+            _history.Add(new OperationRecord(_id, kind, start, _clock.Elapsed, outcome, status) { IdempotencyKey = key, OrderId = order, ServedBy = servedBy });
         }
     }
 
@@ -319,8 +319,8 @@ public sealed class VirtualShopper : IDisposable
         _shopperCookie = shopper ?? _shopperCookie;
     }
 
-    private static string? Region(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-Served-By", out var values) ? values.First().Split('/')[0] : null;
+    private static string? ServedBy(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Served-By", out var values) ? values.First() : null;
 
     private static string Describe(Exception e) => e switch
     {

@@ -23,7 +23,9 @@ public static class HistoryCheck
         var acknowledged = history.Where(r => r is { Kind: OperationKind.Checkout, OrderId: not null }).ToList();
         var keys = history.Where(r => r.Kind == OperationKind.Checkout && r.IdempotencyKey is not null).Select(r => r.IdempotencyKey!).Distinct().ToArray();
         var stored = await OrdersByKeyAsync(stack, keys);
-        var lost = acknowledged.Count(r => !stored.TryGetValue(r.IdempotencyKey!, out var ids) || !ids.Contains(r.OrderId!.Value));
+        // The servers' logs are stamped in UTC: name when a lost order was acknowledged in their terms.
+        var loadStartedAt = DateTimeOffset.UtcNow - System.Diagnostics.Stopwatch.GetElapsedTime(load.StartTimestamp);
+        var lostOrders = acknowledged.Where(r => !stored.TryGetValue(r.IdempotencyKey!, out var ids) || !ids.Contains(r.OrderId!.Value)).ToList();
         var duplicates = stored.Values.Sum(ids => Math.Max(0, ids.Count - 1));
 
         var sessionsLost = load.Shoppers.Sum(s => s.LostSessionWrites);
@@ -73,7 +75,7 @@ public static class HistoryCheck
             NotOkByStatus = history.Where(r => r.Outcome != Outcome.Ok).GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count()),
             Unknown = history.Count(r => r.Outcome == Outcome.Unknown),
             AcknowledgedOrders = acknowledged.Count,
-            AcknowledgedOrdersLost = lost,
+            AcknowledgedOrdersLost = lostOrders.Count,
             DuplicateOrders = duplicates,
             SessionsLost = sessionsLost,
             CookiesNotDecrypting = cookies,
@@ -87,9 +89,15 @@ public static class HistoryCheck
             ServedByA = history.Count(r => r.Region == "a"),
             ServedByB = history.Count(r => r.Region == "b"),
             Seconds = load.Clock.Elapsed.TotalSeconds,
-            Notes = string.Join("; ", new[] { notes, servedBefore, failures }.Concat(finalCheckFailures).Where(n => n.Length > 0)),
+            Notes = string.Join("; ", new[] { notes, servedBefore, failures }.Concat(lostOrders.Select(order => DescribeLost(order, loadStartedAt)))
+                .Concat(finalCheckFailures).Where(n => n.Length > 0)),
         };
     }
+
+    /// <summary>What finding a lost order in the servers' logs takes: which instance acknowledged it, and when.</summary>
+    private static string DescribeLost(OperationRecord order, DateTimeOffset loadStartedAt) =>
+        $"LOST order {order.OrderId} (key {order.IdempotencyKey}) acknowledged by {order.ServedBy ?? "?"} "
+        + $"at {loadStartedAt + order.End:HH:mm:ss.fff} UTC, {order.End.TotalSeconds:0.000} s into the load (sent at {order.Start.TotalSeconds:0.000} s)";
 
     /// <summary>Where each app instance's log ends now: the drill counts what is written after.</summary>
     public static IReadOnlyDictionary<string, long> AppLogOffsets(DrillStackFixture stack) =>

@@ -11,8 +11,9 @@ namespace StatelessApp.IntegrationTests.Data;
 
 /// <summary>
 /// A write confirmed by <see cref="StandbyConfirmation{TContext}"/> is on the standby's disk; with no standby it is
-/// accepted on the primary alone; a standby that stops flushing makes it fail after the timeout (and a repeat succeed
-/// once it flushes again). Real primary + streaming standby, one cluster per test where the test breaks it.
+/// accepted on the primary alone (after a whole timeout if one streamed moments before); a standby that stops flushing
+/// makes it fail after the timeout (and a repeat succeed once it flushes again). Real primary + streaming standby, one
+/// cluster per test where the test breaks it.
 /// </summary>
 public sealed class StandbyConfirmationTests
 {
@@ -60,7 +61,7 @@ public sealed class StandbyConfirmationTests
     }
 
     [Fact]
-    public async Task Without_a_connected_standby_the_commit_is_accepted_on_the_primary_alone_at_once()
+    public async Task Without_a_connected_standby_the_commit_is_accepted_on_the_primary_alone_at_once_by_an_instance_that_saw_none_stream()
     {
         await using var cluster = await PostgresCluster.StartAsync();
         await using var host = await StartHostAsync(cluster);
@@ -81,6 +82,43 @@ public sealed class StandbyConfirmationTests
         Assert.Equal(TimeSpan.Zero, time.GetUtcNow() - started); // it did not wait for a standby that is not there
         var measured = Assert.Single(confirmations.GetMeasurementSnapshot());
         Assert.Equal(("no-standby", 0.0), (measured.Tags["outcome"], measured.Value));
+    }
+
+    [Fact]
+    public async Task A_standby_gone_moments_after_it_streamed_is_believed_gone_only_after_a_whole_timeout()
+    {
+        // A dying primary's WAL senders go before its backends notice: "no standby" right after one streamed may be
+        // that, so the confirmation keeps asking (the dying connection would fail the write) before accepting alone.
+        await using var cluster = await PostgresCluster.StartAsync();
+        await using var host = await StartHostAsync(cluster);
+        await using var scope = host.Services.CreateAsyncScope();
+        var (db, resolved) = Resolve(scope);
+        var time = new SkippingTimeProvider();
+        var confirmation = WithClock(resolved, time, host);
+        await db.Database.OpenConnectionAsync();
+        db.Notes.Add(new Note { Text = "seen by the standby" });
+        await db.SaveChangesAsync();
+        Assert.Equal(StandbyConfirmationState.Confirmed, await time.RunAsync(() => confirmation.ConfirmCommitAsync(db, CancellationToken.None)));
+        var lastSeenStreaming = time.GetUtcNow();
+
+        await cluster.StopStandbyAsync();
+        await WaitUntilPrimaryListsNoStandbyAsync(cluster);
+        db.Notes.Add(new Note { Text = "the standby has just gone" });
+        await db.SaveChangesAsync();
+        using var confirmations = Confirmations(host);
+        var state = await time.RunAsync(() => confirmation.ConfirmCommitAsync(db, CancellationToken.None));
+
+        Assert.Equal(StandbyConfirmationState.NoStandby, state);
+        Assert.Equal(Timeout, time.GetUtcNow() - lastSeenStreaming);
+        var measured = Assert.Single(confirmations.GetMeasurementSnapshot());
+        Assert.Equal(("no-standby", Timeout.TotalSeconds), (measured.Tags["outcome"], measured.Value));
+
+        // Once it has been missing for a whole timeout, the next write is accepted at once.
+        db.Notes.Add(new Note { Text = "region B is down" });
+        await db.SaveChangesAsync();
+        var next = time.GetUtcNow();
+        Assert.Equal(StandbyConfirmationState.NoStandby, await time.RunAsync(() => confirmation.ConfirmCommitAsync(db, CancellationToken.None)));
+        Assert.Equal(next, time.GetUtcNow());
     }
 
     [Fact]

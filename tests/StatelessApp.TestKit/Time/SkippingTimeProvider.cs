@@ -22,19 +22,23 @@ public sealed class SkippingTimeProvider : FakeTimeProvider
         return timer;
     }
 
-    /// <summary>Runs the work to completion, jumping the clock to each timer it starts.</summary>
+    /// <summary>Runs the work to completion, jumping the clock to each timer it starts. May be called again after.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> work)
     {
         var running = Task.Run(work);
         while (true)
         {
-            var started = _started.Reader.ReadAsync().AsTask();
+            // Waits without taking: a read left pending when the work ends would swallow the next run's first timer.
+            var started = _started.Reader.WaitToReadAsync().AsTask();
             if (await Task.WhenAny(running, started) == running)
             {
                 return await running;
             }
 
-            Advance(await started);
+            while (_started.Reader.TryRead(out var dueTime))
+            {
+                Advance(dueTime);
+            }
         }
     }
 }
