@@ -13,6 +13,8 @@ public sealed class FailureTimeoutsTests(GeneratedComposeEnv env) : IClassFixtur
 {
     private const string Script = "deploy/lib/failure-timeouts.sh";
 
+    private static readonly string[] RetryOrder = ["W", "A", "B"];
+
     [Fact]
     public void At_the_default_distance_etcd_keeps_its_own_defaults()
     {
@@ -37,6 +39,24 @@ public sealed class FailureTimeoutsTests(GeneratedComposeEnv env) : IClassFixtur
         Assert.True(election >= heartbeat * 10, $"election {election} ms, heartbeat {heartbeat} ms");
         // Patroni's retry_timeout (3 s, deploy/patroni/patroni.yml) must ride out an election of up to two timeouts.
         Assert.True(election * 2 <= 3000, $"election {election} ms");
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(40, 30, 30)]
+    [InlineData(100, 100, 100)]
+    public void Each_sites_Sentinel_retries_a_split_vote_so_far_from_the_others_that_they_never_retry_together(int aToB, int aToWitness, int bToWitness)
+    {
+        // A split vote is retried after 2 x the failover-timeout plus up to 1 s of Sentinel's jitter (SENTINEL_MAX_DESYNC);
+        // the next retry must come later than that jitter plus a vote's round trip and a timer tick (100 ms at hz 10).
+        const int Jitter = 1000, Tick = 100;
+        var timeouts = Derive(aToB, aToWitness, bToWitness);
+        var farthest = Math.Max(aToB, Math.Max(aToWitness, bToWitness));
+        var retries = RetryOrder.Select(site => 2 * int.Parse(timeouts[$"SENTINEL_FAILOVER_TIMEOUT_{site}"], System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+
+        Assert.Equal(6000, retries[0]); // the witness, a survivor of either region's loss, retries first: as before
+        Assert.All(retries.Zip(retries.Skip(1)), pair => Assert.True(pair.Second - pair.First > Jitter + farthest + Tick, $"retries {pair.First} and {pair.Second} ms"));
     }
 
     [Fact]

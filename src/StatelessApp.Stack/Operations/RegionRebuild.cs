@@ -136,7 +136,7 @@ public sealed class RegionRebuild(StackController controller, TextWriter output)
             var folder = Context.Paths.DataOf(sentinel.Name);
             Directory.CreateDirectory(folder);
             Processes.FileModes.WritePrivate(SentinelServer.NodeConfig(sentinel, Context), SentinelServer.RenderConfig(Context.Paths.Deploy, sentinel.Endpoint, folder,
-                controller.Topology.RedisMasterName, primary.Endpoint, Context.Secrets, Context.Tls));
+                controller.Topology.RedisMasterName, primary.Endpoint, SentinelServer.FailoverTimeout(sentinel, Context), Context.Secrets, Context.Tls));
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class EtcdServer : Server
             ["ETCD_LISTEN_METRICS_URLS"] = MetricsUrl(node),
             ["ETCD_INITIAL_CLUSTER"] = string.Join(',', context.Topology.NodesOf(NodeKind.Etcd).Select(n => $"{n.Name}={PeerUrl(n, context)}")),
         };
-        foreach (var (key, value) in context.FailureTimeouts.Variables)
+        foreach (var (key, value) in context.FailureTimeouts.Variables.Where(pair => pair.Key.StartsWith("ETCD_", StringComparison.Ordinal)))
         {
             environment[key] = value;
         }

@@ -30,14 +30,27 @@ public sealed class SentinelServer : Server
 
         var primary = context.Topology.NodeOf(NodeKind.Redis, context.Topology.RedisInitialPrimaryRegion);
         FileModes.WritePrivate(config, RenderConfig(context.Paths.Deploy, node.Endpoint, context.Paths.DataOf(node.Name),
-            context.Topology.RedisMasterName, primary.Endpoint, context.Secrets, context.Tls));
+            context.Topology.RedisMasterName, primary.Endpoint, FailoverTimeout(node, context), context.Secrets, context.Tls));
+    }
+
+    /// <summary>The failover-timeout of the node's site (ms), from deploy/lib/failure-timeouts.sh: one per site, so a split vote is not split again.</summary>
+    public static string FailoverTimeout(Node node, StackContext context)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(context);
+        var key = $"SENTINEL_FAILOVER_TIMEOUT_{node.Region.ToUpperInvariant()}";
+        return context.FailureTimeouts.Variables.TryGetValue(key, out var value)
+            ? value
+            : throw new StackException($"deploy/lib/failure-timeouts.sh gave no {key} for Sentinel {node.Name}");
     }
 
     /// <summary>
     /// deploy/redis/sentinel.conf for a Sentinel listening on <paramref name="endpoint"/> ("address:port") that monitors
     /// <paramref name="primary"/>, with the ACL users' password hashes, and with TLS the include of deploy/redis/tls.conf.
     /// </summary>
-    public static string RenderConfig(string deploy, string endpoint, string directory, string masterName, string primary, StackSecrets secrets, bool tls)
+    /// <param name="failoverTimeout">Milliseconds, as <see cref="FailoverTimeout"/> gives them for the node's site.</param>
+    public static string RenderConfig(string deploy, string endpoint, string directory, string masterName, string primary,
+        string failoverTimeout, StackSecrets secrets, bool tls)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -49,6 +62,7 @@ public sealed class SentinelServer : Server
             ["REDIS_PRIMARY_ADDR"] = primary[..primary.LastIndexOf(':')],
             ["REDIS_PORT"] = primary[(primary.LastIndexOf(':') + 1)..],
             ["REDIS_SENTINEL_PASSWORD"] = secrets.RedisSentinelPassword,
+            ["SENTINEL_FAILOVER_TIMEOUT"] = failoverTimeout,
         };
         foreach (var (name, hash) in RedisUsers.PasswordHashes(secrets))
         {

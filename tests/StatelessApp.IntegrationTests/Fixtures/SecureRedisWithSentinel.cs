@@ -63,7 +63,7 @@ public sealed class SecureRedisWithSentinel : IAsyncLifetime
         var sentinelDirectory = Directory.CreateDirectory(Path.Combine(_directory, "sentinel")).FullName;
         var sentinelConfig = Path.Combine(sentinelDirectory, "sentinel.conf");
         FileModes.WritePrivate(sentinelConfig, StackSentinel.RenderConfig(deploy, $"127.0.0.1:{SentinelPort}", sentinelDirectory, ServiceName,
-            $"127.0.0.1:{RedisPort}", Secrets, tls: true));
+            $"127.0.0.1:{RedisPort}", failoverTimeout: "3000", Secrets, tls: true)); // one Sentinel: no vote to split
         Start("redis-sentinel", [sentinelConfig, .. Tls(SentinelPort, node)]);
         await Poll.UntilAsync($"TLS Sentinel on port {SentinelPort} to name the primary", async cancellationToken =>
             await AnswerAsync(SentinelPort, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", ServiceName], cancellationToken) == "*2", TimeSpan.FromSeconds(15));
