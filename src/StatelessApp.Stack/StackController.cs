@@ -571,6 +571,7 @@ public sealed class StackController : IDisposable
             ["Migrations__Release"] = release.Id,
         };
         Context.AddStateSettings(environment); // Redis and the key ring too: migrate creates the ring's first key
+        Context.WriteShopDbPasswordFile();
         // A backfill (the expand step of expand/contract) runs as long as the table is big: minutes, not a fixed small bound.
         var result = await CommandRunner.RunAsync(Context.Tools.Dotnet, [release.Assembly, "migrate"], MigrateLimit, environment,
             workingDirectory: release.Folder, logFile: Paths.LogOf("migrate"), cancellationToken: cancellationToken);

@@ -42,6 +42,9 @@ public sealed class StackPaths
 
     public string SecretsFile => Path.Combine(StateRoot, "secrets.env");
 
+    /// <summary>Role shop's password alone, which the app instances read at every new connection (Database:PasswordFile).</summary>
+    public string ShopDbPasswordFile => Path.Combine(StateRoot, "shop-db-password");
+
     /// <summary>What `./stack backup` writes at the witness: Redis RDB copies (redis/), etcd snapshots (etcd/) and, when
     /// the postgres account can reach it, pgBackRest's repository (<see cref="PostgresBackups"/>).</summary>
     public string Backups => Path.Combine(StateRoot, "backup");

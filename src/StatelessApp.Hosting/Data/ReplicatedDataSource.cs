@@ -70,6 +70,7 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
         builder.ConnectionStringBuilder.CommandTimeout = options.CommandTimeoutSeconds;
         builder.Name = name;
         builder.UseLoggerFactory(loggerFactory);
+        UsePasswordFile(builder, options);
 
         var hosts = builder.ConnectionStringBuilder.Host!.Split(',', StringSplitOptions.TrimEntries);
         // Validated at start-up (ReplicatedDatabaseOptionsValidator): no failures are left to report here.
@@ -81,10 +82,21 @@ public sealed class ReplicatedDataSource : IDisposable, IAsyncDisposable
                 single.ConnectionStringBuilder.Host = host;
                 single.Name = $"{name}@{host}";
                 single.UseLoggerFactory(loggerFactory);
+                UsePasswordFile(single, options);
                 return new DatabaseNode(host, single.Build(), regions[index]);
             })
             .ToList();
         return new ReplicatedDataSource(builder.BuildMultiHost(), nodes, name, options.OwnerConnectionString);
+    }
+
+    private static void UsePasswordFile(NpgsqlDataSourceBuilder builder, ReplicatedDatabaseOptions options)
+    {
+        if (options.PasswordFile is { } path)
+        {
+            // Npgsql refuses a password provider beside a password: the file wins (the string's is for older releases).
+            builder.ConnectionStringBuilder.Password = null;
+            DatabasePasswordFile.Use(builder, path);
+        }
     }
 
     public void Dispose()

@@ -23,6 +23,13 @@ public sealed class ReplicatedDatabaseOptions
     public string? OwnerConnectionString { get; set; }
 
     /// <summary>
+    /// A file holding the password of <c>ConnectionStrings:{name}</c>'s role, read at every new physical connection, so
+    /// rotating the role's password is ALTER ROLE and rewriting this file, with no restart. It wins over a Password in
+    /// the connection string, which a release from before this setting still reads. Unset: the connection string's.
+    /// </summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>
     /// The region of every host of the connection string, <c>"host[:port]=region,…"</c> (e.g.
     /// <c>"pg-a:5432=a,pg-b:5432=b"</c>), matched against <c>Instance:Region</c>: reads then go to a standby in the
     /// instance's own region first, else to the primary when it is in that region, else to a standby elsewhere

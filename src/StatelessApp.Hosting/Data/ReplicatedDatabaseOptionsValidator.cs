@@ -32,6 +32,11 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
             }
         }
 
+        if (options.PasswordFile is not null)
+        {
+            ValidatePasswordFile(setting, options, failures);
+        }
+
         if (options.OwnerConnectionString is not null)
         {
             var ownerSetting = setting + ReplicatedDatabaseOptions.OwnerSuffix;
@@ -81,6 +86,21 @@ internal sealed class ReplicatedDatabaseOptionsValidator : IValidateOptions<Repl
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidatePasswordFile(string setting, ReplicatedDatabaseOptions options, List<string> failures)
+    {
+        var passwordFile = $"{ReplicatedDatabaseOptions.SectionName}:PasswordFile";
+        if (string.IsNullOrWhiteSpace(options.PasswordFile))
+        {
+            failures.Add($"{passwordFile} is empty: remove it (the password is then in {setting}) or name the file that holds it");
+            return;
+        }
+
+        if (DatabasePasswordFile.Unreadable(options.PasswordFile) is { } reason)
+        {
+            failures.Add($"{passwordFile} '{options.PasswordFile}' cannot be read: {reason}");
+        }
     }
 
     /// <returns>The parsed connection string, or null when it cannot be parsed.</returns>

@@ -11,7 +11,8 @@ namespace StatelessApp.Stack.Operations;
 /// <c>app</c> (Redis nodes and Sentinels) and the PostgreSQL role <c>shop</c>. Redis holds two passwords for a user at
 /// once: the new one is added, the instances are rolled (<see cref="AppRollout"/>) onto it, the old one is removed.
 /// PostgreSQL has one password per role: it changes at once (ALTER ROLE with a SCRAM verifier, so the password is in no
-/// statement), and instances not yet rolled keep working on the connections their pools already hold. Passwords travel
+/// statement), and the file the instances read it from at every new connection (Database:PasswordFile) is rewritten
+/// right after, so the instances not yet rolled open new connections with it too. Passwords travel
 /// as SHA-256 (Redis ACL) or SCRAM verifiers (PostgreSQL): never clear text on a command line or in a log.
 /// </summary>
 public sealed class SecretRotation(StackController controller, TextWriter output)
@@ -43,6 +44,9 @@ public sealed class SecretRotation(StackController controller, TextWriter output
         progress.Line($"new passwords saved in {Path.GetRelativePath(Context.Paths.RepositoryRoot, Context.Paths.SecretsFile)} (mode 600)");
 
         await progress.StepAsync("PostgreSQL: role shop has its new password (ALTER ROLE on the primary, a SCRAM verifier)", () => AlterRoleAsync("shop", shop, cancellationToken));
+        // After ALTER ROLE, not before: if it fails, the file still holds the password the role has.
+        Context.WriteShopDbPasswordFile();
+        progress.Line($"the instances' password file rewritten ({Path.GetRelativePath(Context.Paths.RepositoryRoot, Context.Paths.ShopDbPasswordFile)}): their next connections use the new password");
 
         var primary = await controller.PrimaryAsync(NodeKind.Postgres, cancellationToken);
         var rollout = await progress.StepAsync("apps: rolled one at a time onto the new passwords", () =>

@@ -19,6 +19,13 @@ public sealed class AppServer : Server
     /// <summary>How long an instance keeps serving after SIGTERM while its readiness fails (Proxy:DrainDelay).</summary>
     public static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(2);
 
+    public override void Prepare(Node node, StackContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        base.Prepare(node, context);
+        context.WriteShopDbPasswordFile();
+    }
+
     public override LaunchSpec Launch(Node node, StackContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -130,7 +130,8 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
     /// <summary>
     /// Adds what every process of the app needs to reach its state, the instances and `migrate` alike:
-    /// ConnectionStrings:Shop and the region of each of its nodes (Database:NodeRegions), ConnectionStrings:Redis and the
+    /// ConnectionStrings:Shop, the file its role's password is read from (Database:PasswordFile, which wins over the
+    /// string's password: `rotate secrets` rewrites it) and the region of each of its nodes (Database:NodeRegions), ConnectionStrings:Redis and the
     /// region of each Redis node (Redis:NodeRegions),
     /// with TLS, the CA the app checks the Redis and Sentinel certificates against (Redis:CaCertificatePath), and the key
     /// ring's certificate.
@@ -139,6 +140,7 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
     {
         ArgumentNullException.ThrowIfNull(environment);
         environment["ConnectionStrings__Shop"] = ShopConnectionString;
+        environment["Database__PasswordFile"] = Paths.ShopDbPasswordFile; // written by WriteShopDbPasswordFile
         environment["Database__NodeRegions"] = ShopNodeRegions;
         environment["ConnectionStrings__Redis"] = RedisConnectionString;
         environment["Redis__NodeRegions"] = RedisNodeRegions;
@@ -149,6 +151,12 @@ public sealed class StackContext(StackTopology topology, StackPaths paths, Stack
 
         AppServer.AddSettings(environment, KeyRingCertificate.AppSettings);
     }
+
+    /// <summary>
+    /// Writes role shop's current password to the file the app reads it from at every new connection
+    /// (Database:PasswordFile; mode 600, replaced whole): before an instance or `migrate` starts, and by `rotate secrets`.
+    /// </summary>
+    public void WriteShopDbPasswordFile() => FileModes.WritePrivate(Paths.ShopDbPasswordFile, Secrets.ShopDbPassword);
 
     /// <summary>Npgsql multi-host ConnectionStrings:Shop (both PostgreSQL nodes; the app picks primary or standby): role shop, rows only.</summary>
     public string ShopConnectionString => PostgresConnectionString(Topology.NodesOf(NodeKind.Postgres), "shop", Secrets.ShopDbPassword);

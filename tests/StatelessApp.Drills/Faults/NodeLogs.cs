@@ -18,9 +18,13 @@ internal static class NodeLogs
                 : 0,
             StringComparer.Ordinal);
 
+    /// <summary>How many times the nodes of <paramref name="kind"/> logged <paramref name="text"/> since <paramref name="before"/> was counted.</summary>
+    public static int CountSince(DrillStackFixture stack, NodeKind kind, string text, IReadOnlyDictionary<string, int> before) =>
+        CountSoFar(stack, kind, text).Sum(now => Math.Max(0, now.Value - before.GetValueOrDefault(now.Key)));
+
     /// <summary>Did any node of <paramref name="kind"/> log <paramref name="text"/> since <paramref name="before"/> was counted?</summary>
     public static bool AnySince(DrillStackFixture stack, NodeKind kind, string text, IReadOnlyDictionary<string, int> before) =>
-        CountSoFar(stack, kind, text).Any(now => now.Value > before.GetValueOrDefault(now.Key));
+        CountSince(stack, kind, text, before) > 0;
 
     // The server is still writing its log.
     private static string[] ReadShared(string path)

@@ -5,6 +5,7 @@ namespace StatelessApp.UnitTests.Data;
 public sealed class ReplicatedDatabaseOptionsValidatorTests
 {
     private const string Valid = "Host=127.1.0.41:5432,127.2.0.41:5432;Database=shop;Username=shop;Password=secret";
+    private const string WithoutPassword = "Host=127.1.0.41:5432,127.2.0.41:5432;Database=shop;Username=shop";
 
     [Fact]
     public void A_multi_host_connection_string_with_defaults_is_valid()
@@ -44,6 +45,62 @@ public sealed class ReplicatedDatabaseOptionsValidatorTests
     {
         var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = connectionString }));
         Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_password_file_that_can_be_read_replaces_the_connection_strings_password()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "secret\n");
+            var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = WithoutPassword, PasswordFile = file });
+            Assert.True(result.Succeeded, result.FailureMessage);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_password_file_may_stand_beside_the_password_older_releases_read_from_the_connection_string()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "from-the-file");
+            var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = Valid, PasswordFile = file });
+            Assert.True(result.Succeeded, result.FailureMessage);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("", "Database:PasswordFile is empty")]
+    [InlineData("/nonexistent/statelessapp/shop-db-password", "Database:PasswordFile '/nonexistent/statelessapp/shop-db-password' cannot be read")]
+    public void A_password_file_that_cannot_serve_names_the_setting(string passwordFile, string expected)
+    {
+        var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = WithoutPassword, PasswordFile = passwordFile }));
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_password_file_is_refused()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = WithoutPassword, PasswordFile = file }));
+            Assert.Equal($"Database:PasswordFile '{file}' cannot be read: it is empty", failure);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Theory]
