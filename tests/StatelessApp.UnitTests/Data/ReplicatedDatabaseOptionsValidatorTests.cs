@@ -2,10 +2,11 @@ using StatelessApp.Hosting.Data;
 
 namespace StatelessApp.UnitTests.Data;
 
-public sealed class ReplicatedDatabaseOptionsValidatorTests
+public sealed class ReplicatedDatabaseOptionsValidatorTests : IDisposable
 {
     private const string Valid = "Host=127.1.0.41:5432,127.2.0.41:5432;Database=shop;Username=shop;Password=secret";
     private const string WithoutPassword = "Host=127.1.0.41:5432,127.2.0.41:5432;Database=shop;Username=shop";
+    private readonly string _passwordFile = Path.GetTempFileName(); // created empty
 
     [Fact]
     public void A_multi_host_connection_string_with_defaults_is_valid()
@@ -50,33 +51,17 @@ public sealed class ReplicatedDatabaseOptionsValidatorTests
     [Fact]
     public void A_password_file_that_can_be_read_replaces_the_connection_strings_password()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(file, "secret\n");
-            var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = WithoutPassword, PasswordFile = file });
-            Assert.True(result.Succeeded, result.FailureMessage);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        File.WriteAllText(_passwordFile, "secret\n");
+        var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = WithoutPassword, PasswordFile = _passwordFile });
+        Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     [Fact]
     public void A_password_file_may_stand_beside_the_password_older_releases_read_from_the_connection_string()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(file, "from-the-file");
-            var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = Valid, PasswordFile = file });
-            Assert.True(result.Succeeded, result.FailureMessage);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        File.WriteAllText(_passwordFile, "from-the-file");
+        var result = Validate(new ReplicatedDatabaseOptions { ConnectionString = Valid, PasswordFile = _passwordFile });
+        Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     [Theory]
@@ -91,17 +76,11 @@ public sealed class ReplicatedDatabaseOptionsValidatorTests
     [Fact]
     public void An_empty_password_file_is_refused()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = WithoutPassword, PasswordFile = file }));
-            Assert.Equal($"Database:PasswordFile '{file}' cannot be read: it is empty", failure);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var failure = Assert.Single(Failures(new ReplicatedDatabaseOptions { ConnectionString = WithoutPassword, PasswordFile = _passwordFile }));
+        Assert.Equal($"Database:PasswordFile '{_passwordFile}' cannot be read: it is empty", failure);
     }
+
+    public void Dispose() => File.Delete(_passwordFile);
 
     [Theory]
     [InlineData("", "ConnectionStrings:ShopOwner is empty")]
