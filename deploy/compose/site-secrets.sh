@@ -6,9 +6,9 @@
 #   <name>-password                          the passwords the service's own process needs, nothing more
 #   config/ConnectionStrings__*              the app's connection strings, password included (read as files by
 #                                            the app: AddKeyPerFile, never its environment)
-#   shop-db-password, config/Database__PasswordFile   app and migrate: role shop's password as a file of its own, which
-#                                            the app reads at every new connection (it wins over the string's, kept
-#                                            for older releases): rewriting it after ALTER ROLE rotates with no restart
+#   shop-db-password                         app and migrate: role shop's password alone, which the app reads at every
+#                                            new connection (services.yml: Database__PasswordFile): rewriting it after
+#                                            ALTER ROLE rotates it with no restart
 #   keyring/                                 the key-ring certificate(s): apps and migrate only
 # The witness gets etcd's TLS files, the Redis node's users and the Sentinel's: no PostgreSQL, etcd-user, Patroni
 # or app secret, no key-ring certificate.
@@ -226,7 +226,6 @@ for service in $services; do
       put "$folder/config/ConnectionStrings__Redis" "$(connection_redis)"
       put "$folder/config/ConnectionStrings__Shop" "$(connection_shop shop SHOP_DB_PASSWORD)"
       put "$folder/shop-db-password" "${password[SHOP_DB_PASSWORD]}"
-      put "$folder/config/Database__PasswordFile" /run/secrets/shop-db-password
       # migrate runs the migrations as the schema's owner; the app's own role has DML only.
       if [ "$kind" = migrate ]; then
         put "$folder/config/ConnectionStrings__ShopOwner" "$(connection_shop shop_owner SHOP_OWNER_DB_PASSWORD)"

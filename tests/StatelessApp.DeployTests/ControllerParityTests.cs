@@ -46,6 +46,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         // The key ring certificate is a secret file: its path is where the container mounts it, not the stack's tls folder.
         ["KeyRing__Certificate__Path"] = "the key ring certificate inside the container",
         ["KeyRing__Certificate__KeyPath"] = "its private key inside the container",
+        ["Database__PasswordFile"] = "role shop's password file inside the container",
     };
 
     /// <summary>The OTLP export to the local stack's own dashboard; a compose site exports where its operator points it.</summary>
@@ -161,6 +162,7 @@ public sealed class ControllerParityTests(ResolvedCompose compose) : IClassFixtu
         {
             Assert.Equal("/run/secrets/keyring/keyring.crt", Services[name].Environment["KeyRing__Certificate__Path"]);
             Assert.Equal("/run/secrets/keyring/keyring.key", Services[name].Environment["KeyRing__Certificate__KeyPath"]);
+            Assert.Equal("/run/secrets/shop-db-password", Services[name].Environment["Database__PasswordFile"]);
         }
     }
 

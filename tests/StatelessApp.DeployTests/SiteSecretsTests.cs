@@ -100,8 +100,8 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         var written = await material.WriteSiteAsync("a");
 
         Assert.Equal(
-            ["config/ConnectionStrings__Redis", "config/ConnectionStrings__Shop", "config/Database__PasswordFile", "keyring/keyring.crt", "keyring/keyring.key",
-             "shop-db-password", "tls/ca.crt", "tls/node.crt", "tls/node.key"],
+            ["config/ConnectionStrings__Redis", "config/ConnectionStrings__Shop", "keyring/keyring.crt", "keyring/keyring.key", "shop-db-password",
+             "tls/ca.crt", "tls/node.crt", "tls/node.key"],
             Files(Path.Combine(written, "app-a1")));
         Assert.Equal(
             ["etcd-patroni-password", "patroni-rest-password", "postgres-monitor-password", "postgres-replication-password", "postgres-rewind-password", "postgres-superuser-password",
@@ -121,7 +121,6 @@ public sealed partial class SiteSecretsTests(ResolvedCompose compose) : IClassFi
         Assert.Contains($"Username=shop_owner;Password={material.Secrets.Values["SHOP_OWNER_DB_PASSWORD"]};SSL Mode=VerifyFull", migrate, StringComparison.Ordinal);
         // Role shop's password also as a file of its own, which the app reads at every new connection (rotation without restarts).
         Assert.Equal(material.Secrets.Values["SHOP_DB_PASSWORD"], File.ReadAllText(Path.Combine(written, "app-a1", "shop-db-password")));
-        Assert.Equal("/run/secrets/shop-db-password", File.ReadAllText(Path.Combine(written, "app-a1", "config", "Database__PasswordFile")));
         Assert.Contains($"user=app,password={material.Secrets.Values["REDIS_APP_PASSWORD"]},ssl=true", File.ReadAllText(Path.Combine(written, "app-a1", "config", "ConnectionStrings__Redis")), StringComparison.Ordinal);
         Assert.Equal(["REDIS_APP_PASSWORD", "SHOP_DB_PASSWORD"], material.Secrets.FoundIn(string.Join('\n', Files(Path.Combine(written, "app-a1")).Select(f => File.ReadAllText(Path.Combine(written, "app-a1", f))))).Order(StringComparer.Ordinal));
     }
