@@ -5,8 +5,8 @@ namespace StatelessApp.Hosting.Data;
 /// <summary>
 /// The password of the app's database role, read from a file (<see cref="ReplicatedDatabaseOptions.PasswordFile"/>) each
 /// time a physical connection is opened. PostgreSQL holds one password per role: when it changes, the file is rewritten
-/// at the same moment and every instance's next connection logs in with the new one, with no restart and no window
-/// in which instances not yet restarted are refused (docs/operations.md, "Rotating secrets").
+/// right after and every instance's next connection logs in with the new one, with no restart; only a connection opened
+/// between the two steps is refused (docs/operations.md, "Rotating secrets").
 /// </summary>
 internal static class DatabasePasswordFile
 {
